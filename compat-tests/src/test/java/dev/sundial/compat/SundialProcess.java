@@ -1,0 +1,182 @@
+package dev.sundial.compat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The standalone Sundial server in a child JVM (same class path as the tests), so a test can kill
+ * it with SIGKILL and start it again on the same database file and port.
+ */
+final class SundialProcess implements AutoCloseable {
+
+  static final String MAIN_CLASS = "dev.sundial.server.cli.SundialCommand";
+
+  private final int port;
+  private final Path dbFile;
+  private final Path logFile;
+  private Process process;
+  private int starts;
+
+  SundialProcess(int port, Path dbFile, Path logFile) {
+    this.port = port;
+    this.dbFile = dbFile;
+    this.logFile = logFile;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  /** Starts the server process (does not wait for it to serve). */
+  void start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("already running");
+    }
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx512m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(MAIN_CLASS);
+    command.add("server");
+    command.add("start");
+    command.add("--ip");
+    command.add("127.0.0.1");
+    command.add("--port");
+    command.add(Integer.toString(port));
+    command.add("--db-filename");
+    command.add(dbFile.toString());
+    command.add("--log-level");
+    command.add("info");
+    try {
+      Files.createDirectories(logFile.getParent());
+      Files.writeString(
+          logFile,
+          String.format("%n==== start #%d: %s%n", ++starts, String.join(" ", command.subList(5, command.size()))),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Waits until GetSystemInfo answers on the port; fails (with the log tail) when the process
+   * exits or the deadline passes.
+   */
+  void awaitServing(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    StatusRuntimeException last = null;
+    while (System.nanoTime() - deadline < 0) {
+      if (!isAlive()) {
+        throw new AssertionError(
+            "the server process exited with code " + process.exitValue() + " before serving\n" + logTail(60));
+      }
+      ManagedChannel channel = ManagedChannelBuilder.forTarget(target()).usePlaintext().build();
+      try {
+        WorkflowServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(1, TimeUnit.SECONDS)
+            .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+        return;
+      } catch (StatusRuntimeException e) {
+        last = e;
+      } finally {
+        channel.shutdownNow();
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+    throw new AssertionError(
+        "the server did not answer GetSystemInfo on " + target() + " within " + timeout
+            + " (last error: " + last + ")\n" + logTail(60));
+  }
+
+  /** SIGKILL (Process.destroyForcibly is SIGKILL on Linux), then waits for the process to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the killed server process did not exit");
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it does not stop in time. */
+  @Override
+  public void close() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  String logTail(int lines) {
+    try {
+      List<String> all =
+          List.of(new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).split("\\R"));
+      return "---- last lines of " + logFile + " ----\n"
+          + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no server log: " + e + ")";
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.sundial.engine;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.ExecutionNotFoundException;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.MutableStateCodec;
+import dev.sundial.engine.shard.RunKey;
+import dev.sundial.persistence.CurrentExecution;
+import dev.sundial.persistence.ExecutionRecord;
+import dev.sundial.persistence.HistoryBatch;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.HistoryEventFilterType;
+import io.temporal.api.history.v1.History;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads of committed history and state: paged history, the close-event long poll the SDK uses to
+ * wait for a result, and the stored mutable state for describe.
+ */
+public final class HistoryReads {
+  static final int DEFAULT_PAGE_EVENTS = 1000;
+  static final int WORKFLOW_TASK_PAGE_EVENTS = 5000;
+  private static final int TOKEN_MAGIC = 0x53485031;
+
+  private final Engine engine;
+
+  HistoryReads(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** A page of events and the token for the next one (empty when the range is exhausted). */
+  public record Page(List<HistoryEvent> events, ByteString nextPageToken) {}
+
+  /** Events [from, to] of a run, at most about maxEvents; the token continues after the page. */
+  Page readPage(String namespaceId, String runId, long from, long to, int maxEvents) {
+    List<HistoryEvent> events = new ArrayList<>();
+    long next = from;
+    for (HistoryBatch b : engine.store.readHistory(namespaceId, runId, from, maxEvents)) {
+      History h;
+      try {
+        h = History.parseFrom(b.events());
+      } catch (InvalidProtocolBufferException e) {
+        throw new EngineException(EngineException.Code.INTERNAL, "corrupt history batch");
+      }
+      for (HistoryEvent e : h.getEventsList()) {
+        if (e.getEventId() >= from && e.getEventId() <= to) {
+          events.add(e);
+          next = e.getEventId() + 1;
+        }
+      }
+    }
+    boolean more = !events.isEmpty() && next <= to && events.size() >= maxEvents;
+    return new Page(events, more ? token(next) : ByteString.EMPTY);
+  }
+
+  /** The committed state of a run (the current run when runId is empty). */
+  public MutableState readState(String namespaceId, String workflowId, String runId) {
+    String id = runId;
+    if (id == null || id.isEmpty()) {
+      CurrentExecution c = engine.store.getCurrentExecution(namespaceId, workflowId).orElse(null);
+      if (c == null) {
+        throw new ExecutionNotFoundException(workflowId, runId);
+      }
+      id = c.runId();
+    }
+    ExecutionRecord r = engine.store.getExecution(namespaceId, workflowId, id).orElse(null);
+    if (r == null) {
+      throw new ExecutionNotFoundException(workflowId, runId);
+    }
+    return MutableStateCodec.decode(r.state(), r.dbVersion());
+  }
+
+  /** GetWorkflowExecutionHistory, including its long-poll forms. */
+  public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(
+      String namespaceId, GetWorkflowExecutionHistoryRequest req, long longPollMillis) {
+    CompletableFuture<GetWorkflowExecutionHistoryResponse> result = new CompletableFuture<>();
+    long deadline = System.currentTimeMillis() + longPollMillis;
+    attempt(namespaceId, req, req.getExecution().getRunId(), deadline, result);
+    return result;
+  }
+
+  private void attempt(
+      String namespaceId, GetWorkflowExecutionHistoryRequest req, String runId, long deadline,
+      CompletableFuture<GetWorkflowExecutionHistoryResponse> result) {
+    try {
+      String workflowId = req.getExecution().getWorkflowId();
+      MutableState s = readState(namespaceId, workflowId, runId);
+      RunKey key = new RunKey(namespaceId, workflowId, s.runId);
+      boolean closeOnly =
+          req.getHistoryEventFilterType() == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
+      GetWorkflowExecutionHistoryResponse response = closeOnly ? closeEvent(s, req) : page(s, req);
+      if (response != null || !req.getWaitNewEvent()) {
+        result.complete(response != null ? response : emptyResponse(req));
+        return;
+      }
+      // Long poll: wait for the run to change, then look again.
+      CompletableFuture<Void> changed = engine.watchers.watch(key);
+      MutableState again = readState(namespaceId, workflowId, s.runId);
+      if (again.nextEventId != s.nextEventId || again.isRunning() != s.isRunning()) {
+        engine.watchers.forget(key, changed);
+        attempt(namespaceId, req, s.runId, deadline, result);
+        return;
+      }
+      long remaining = deadline - System.currentTimeMillis();
+      if (remaining <= 0) {
+        engine.watchers.forget(key, changed);
+        result.complete(emptyResponse(req));
+        return;
+      }
+      var timeout =
+          engine.scheduler.schedule(() -> changed.complete(null), remaining, TimeUnit.MILLISECONDS);
+      String run = s.runId;
+      changed.thenRunAsync(
+          () -> {
+            timeout.cancel(false);
+            engine.watchers.forget(key, changed);
+            if (System.currentTimeMillis() >= deadline) {
+              result.complete(emptyResponse(req));
+            } else {
+              attempt(namespaceId, req, run, deadline, result);
+            }
+          },
+          engine.ioPool);
+    } catch (Throwable t) {
+      result.completeExceptionally(t);
+    }
+  }
+
+  /**
+   * The close event, or null while the run is open. A run closed by a workflow retry is followed
+   * to its successor, because the SDK waits on the first run id for the final outcome.
+   */
+  private GetWorkflowExecutionHistoryResponse closeEvent(
+      MutableState s, GetWorkflowExecutionHistoryRequest req) {
+    if (s.isRunning()) {
+      return null;
+    }
+    Page p = readPage(s.namespaceId, s.runId, s.completionEventId, s.completionEventId, 1);
+    if (p.events().isEmpty()) {
+      throw new EngineException(EngineException.Code.INTERNAL, "close event missing from history");
+    }
+    HistoryEvent close = p.events().get(0);
+    if (req.getWaitNewEvent() && close.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
+        && !close.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId().isEmpty()) {
+      MutableState next =
+          readState(s.namespaceId, s.workflowId,
+              close.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId());
+      return closeEvent(next, req);
+    }
+    return GetWorkflowExecutionHistoryResponse.newBuilder()
+        .setHistory(History.newBuilder().addEvents(close))
+        .build();
+  }
+
+  /** A page from the token's position, or null when a long poll should wait for more. */
+  private GetWorkflowExecutionHistoryResponse page(
+      MutableState s, GetWorkflowExecutionHistoryRequest req) {
+    long from = req.getNextPageToken().isEmpty() ? 1 : decodeToken(req.getNextPageToken());
+    int size = req.getMaximumPageSize() > 0 ? req.getMaximumPageSize() : DEFAULT_PAGE_EVENTS;
+    long last = s.nextEventId - 1;
+    if (from > last) {
+      if (req.getWaitNewEvent() && s.isRunning()) {
+        return null;
+      }
+      return GetWorkflowExecutionHistoryResponse.getDefaultInstance();
+    }
+    Page p = readPage(s.namespaceId, s.runId, from, last, size);
+    ByteString next = p.nextPageToken();
+    if (next.isEmpty() && req.getWaitNewEvent() && s.isRunning()) {
+      next = token(last + 1); // the caller keeps polling from here
+    }
+    return GetWorkflowExecutionHistoryResponse.newBuilder()
+        .setHistory(History.newBuilder().addAllEvents(p.events()))
+        .setNextPageToken(next)
+        .build();
+  }
+
+  private static GetWorkflowExecutionHistoryResponse emptyResponse(
+      GetWorkflowExecutionHistoryRequest req) {
+    return GetWorkflowExecutionHistoryResponse.newBuilder()
+        .setNextPageToken(req.getNextPageToken())
+        .build();
+  }
+
+  static ByteString token(long nextEventId) {
+    ByteBuffer b = ByteBuffer.allocate(12);
+    b.putInt(TOKEN_MAGIC).putLong(nextEventId);
+    return ByteString.copyFrom(b.array());
+  }
+
+  static long decodeToken(ByteString token) {
+    if (token.size() != 12) {
+      throw EngineException.invalidArgument("NextPageToken is not valid.");
+    }
+    ByteBuffer b = token.asReadOnlyByteBuffer();
+    if (b.getInt() != TOKEN_MAGIC) {
+      throw EngineException.invalidArgument("NextPageToken is not valid.");
+    }
+    long next = b.getLong();
+    if (next < 1) {
+      throw EngineException.invalidArgument("NextPageToken is not valid.");
+    }
+    return next;
+  }
+}

@@ -1,0 +1,330 @@
+package dev.sundial.engine;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.ActivityInfo;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.workflowtask.CompleteWorkflowTask;
+import dev.sundial.engine.history.workflowtask.StaleTaskException;
+import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.matching.Matching;
+import dev.sundial.engine.matching.TaskQueueKey;
+import dev.sundial.engine.shard.Shard;
+import dev.sundial.persistence.QueueTask;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.History;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Worker-facing operations: long polls and task responses. */
+public final class TaskOps {
+  private static final Logger log = LoggerFactory.getLogger(TaskOps.class);
+  private final Engine engine;
+
+  TaskOps(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** A poll the frontend can cancel when its caller goes away. */
+  public interface Cancellation {
+    void onCancel(Runnable r);
+
+    boolean isCancelled();
+  }
+
+  // ---------------------------------------------------------------- workflow tasks
+
+  public CompletableFuture<PollWorkflowTaskQueueResponse> pollWorkflowTask(
+      String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
+    TaskQueueKey key =
+        new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
+    String requestId = UUID.randomUUID().toString();
+    return poll(
+        key, req.getIdentity(), timeoutMillis, cancel,
+        PollWorkflowTaskQueueResponse.getDefaultInstance(),
+        task ->
+            engine
+                .shardFor(task.namespaceId(), task.workflowId())
+                .execute(
+                    txn -> {
+                      MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+                      if (s == null) throw new StaleTaskException();
+                      WorkflowTasks.Started st =
+                          WorkflowTasks.recordStarted(txn, s, task, req.getIdentity(), requestId);
+                      return workflowTaskResponse(s, st);
+                    })
+                .thenComposeAsync(
+                    b -> withHistory(namespaceId, b), engine.ioPool));
+  }
+
+  private PollWorkflowTaskQueueResponse.Builder workflowTaskResponse(
+      MutableState s, WorkflowTasks.Started st) {
+    TaskToken token =
+        new TaskToken(
+            TaskToken.WORKFLOW, s.namespaceId, s.workflowId, s.runId, st.scheduledEventId(),
+            st.attempt(), "");
+    return PollWorkflowTaskQueueResponse.newBuilder()
+        .setTaskToken(token.encode())
+        .setWorkflowExecution(execution(s))
+        .setWorkflowType(s.started.getWorkflowType())
+        .setPreviousStartedEventId(st.previousStartedEventId())
+        .setStartedEventId(st.startedEventId())
+        .setAttempt(st.attempt())
+        .setWorkflowExecutionTaskQueue(s.started.getTaskQueue())
+        .setScheduledTime(MutableState.timestamp(st.scheduledTime()))
+        .setStartedTime(MutableState.timestamp(st.startedTime()))
+        // Sticky polls get only what the worker's cache has not seen.
+        .setHistory(
+            History.newBuilder()
+                .addEvents(
+                    io.temporal.api.history.v1.HistoryEvent.newBuilder()
+                        .setEventId(st.sticky() && st.previousStartedEventId() > 0
+                            ? st.previousStartedEventId() + 1 : 1)));
+  }
+
+  /** Fills the history of a workflow task response (read after the start was committed). */
+  private CompletableFuture<PollWorkflowTaskQueueResponse> withHistory(
+      String namespaceId, PollWorkflowTaskQueueResponse.Builder b) {
+    long from = b.getHistory().getEvents(0).getEventId();
+    HistoryReads.Page page =
+        engine.history.readPage(
+            namespaceId, b.getWorkflowExecution().getRunId(), from, b.getStartedEventId(),
+            HistoryReads.WORKFLOW_TASK_PAGE_EVENTS);
+    b.setHistory(History.newBuilder().addAllEvents(page.events()));
+    b.setNextPageToken(page.nextPageToken());
+    return CompletableFuture.completedFuture(b.build());
+  }
+
+  public CompletableFuture<RespondWorkflowTaskCompletedResponse> completeWorkflowTask(
+      RespondWorkflowTaskCompletedRequest req) {
+    TaskToken t = TaskToken.decode(req.getTaskToken(), TaskToken.WORKFLOW);
+    return onRun(
+        t,
+        (txn, s) -> {
+          WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
+          CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
+          return RespondWorkflowTaskCompletedResponse.getDefaultInstance();
+        });
+  }
+
+  public CompletableFuture<Void> failWorkflowTask(RespondWorkflowTaskFailedRequest req) {
+    TaskToken t = TaskToken.decode(req.getTaskToken(), TaskToken.WORKFLOW);
+    return onRun(
+        t,
+        (txn, s) -> {
+          WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
+          WorkflowTasks.fail(
+              txn, s, req.getCause(), req.hasFailure() ? req.getFailure() : null, req.getIdentity());
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- activity tasks
+
+  public CompletableFuture<PollActivityTaskQueueResponse> pollActivityTask(
+      String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
+    TaskQueueKey key =
+        new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
+    String requestId = UUID.randomUUID().toString();
+    return poll(
+        key, req.getIdentity(), timeoutMillis, cancel,
+        PollActivityTaskQueueResponse.getDefaultInstance(),
+        task ->
+            engine
+                .shardFor(task.namespaceId(), task.workflowId())
+                .execute(
+                    txn -> {
+                      MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+                      if (s == null) throw new StaleTaskException();
+                      ActivityInfo a =
+                          Activities.recordStarted(txn, s, task, req.getIdentity(), requestId);
+                      return activityTaskResponse(s, a);
+                    }));
+  }
+
+  private PollActivityTaskQueueResponse activityTaskResponse(MutableState s, ActivityInfo a) {
+    var sch = a.scheduled;
+    TaskToken token =
+        new TaskToken(
+            TaskToken.ACTIVITY, s.namespaceId, s.workflowId, s.runId, a.scheduledEventId,
+            a.attempt, sch.getActivityId());
+    PollActivityTaskQueueResponse.Builder b =
+        PollActivityTaskQueueResponse.newBuilder()
+            .setTaskToken(token.encode())
+            .setWorkflowNamespace(engine.namespaces.byId(s.namespaceId).name())
+            .setWorkflowType(s.started.getWorkflowType())
+            .setWorkflowExecution(execution(s))
+            .setActivityType(sch.getActivityType())
+            .setActivityId(sch.getActivityId())
+            .setScheduledTime(MutableState.timestamp(a.firstScheduledTime))
+            .setCurrentAttemptScheduledTime(MutableState.timestamp(a.attemptScheduledTime))
+            .setStartedTime(MutableState.timestamp(a.startedTime))
+            .setAttempt(a.attempt)
+            .setScheduleToCloseTimeout(sch.getScheduleToCloseTimeout())
+            .setStartToCloseTimeout(sch.getStartToCloseTimeout())
+            .setHeartbeatTimeout(sch.getHeartbeatTimeout())
+            .setRetryPolicy(sch.getRetryPolicy());
+    if (sch.hasHeader()) b.setHeader(sch.getHeader());
+    if (sch.hasInput()) b.setInput(sch.getInput());
+    if (a.heartbeatDetails != null) b.setHeartbeatDetails(a.heartbeatDetails);
+    if (sch.hasPriority()) b.setPriority(sch.getPriority());
+    return b.build();
+  }
+
+  /** Identifies an activity either by task token or by workflow id + activity id. */
+  public record ActivityRef(TaskToken token, String namespaceId, String workflowId, String runId, String activityId) {
+    public static ActivityRef ofToken(com.google.protobuf.ByteString token) {
+      TaskToken t = TaskToken.decode(token, TaskToken.ACTIVITY);
+      return new ActivityRef(t, t.namespaceId(), t.workflowId(), t.runId(), t.activityId());
+    }
+  }
+
+  public CompletableFuture<Boolean> heartbeat(ActivityRef ref, Payloads details) {
+    return onActivity(ref, (txn, s, a) -> Activities.heartbeat(txn, s, a, details));
+  }
+
+  public CompletableFuture<Void> completeActivity(ActivityRef ref, Payloads result, String identity) {
+    return onActivity(ref, (txn, s, a) -> {
+      Activities.complete(txn, s, a, result, identity);
+      return null;
+    });
+  }
+
+  public CompletableFuture<Void> failActivity(
+      ActivityRef ref, Failure failure, Payloads lastHeartbeat, String identity) {
+    return onActivity(ref, (txn, s, a) -> {
+      Activities.fail(txn, s, a, failure, lastHeartbeat, identity);
+      return null;
+    });
+  }
+
+  public CompletableFuture<Void> cancelActivity(ActivityRef ref, Payloads details, String identity) {
+    return onActivity(ref, (txn, s, a) -> {
+      Activities.canceled(txn, s, a, details, identity);
+      return null;
+    });
+  }
+
+  interface ActivityOp<R> {
+    R apply(dev.sundial.engine.shard.ShardTxn txn, MutableState s, ActivityInfo a);
+  }
+
+  private <R> CompletableFuture<R> onActivity(ActivityRef ref, ActivityOp<R> op) {
+    engine.namespaces.byId(ref.namespaceId());
+    return engine
+        .shardFor(ref.namespaceId(), ref.workflowId())
+        .execute(
+            txn -> {
+              MutableState s = WorkflowOps.resolve(txn, ref.namespaceId(), ref.workflowId(), ref.runId());
+              ActivityInfo a =
+                  ref.token() != null
+                      ? Activities.findStarted(s, ref.token().scheduledEventId(), null, ref.token().attempt())
+                      : Activities.findStarted(s, 0, ref.activityId(), 0);
+              return op.apply(txn, s, a);
+            });
+  }
+
+  private <R> CompletableFuture<R> onRun(
+      TaskToken t, BiFunction<dev.sundial.engine.shard.ShardTxn, MutableState, R> op) {
+    engine.namespaces.byId(t.namespaceId());
+    return engine
+        .shardFor(t.namespaceId(), t.workflowId())
+        .execute(
+            txn -> {
+              MutableState s = txn.load(t.namespaceId(), t.workflowId(), t.runId());
+              if (s == null) {
+                throw EngineException.notFound("Workflow execution not found for task token.");
+              }
+              return op.apply(txn, s);
+            });
+  }
+
+  // ---------------------------------------------------------------- shared poll loop
+
+  interface Starter<R> {
+    CompletableFuture<R> start(QueueTask task);
+  }
+
+  /**
+   * Waits for a task, records it started, and answers; a stale task is dropped (and its backlog
+   * row deleted) and the poll continues with the time it has left.
+   */
+  private <R> CompletableFuture<R> poll(
+      TaskQueueKey key, String identity, long timeoutMillis, Cancellation cancel, R empty,
+      Starter<R> starter) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    pollOnce(key, identity, deadline, cancel, empty, starter, result);
+    return result;
+  }
+
+  private <R> void pollOnce(
+      TaskQueueKey key, String identity, long deadline, Cancellation cancel, R empty,
+      Starter<R> starter, CompletableFuture<R> result) {
+    long remaining = deadline - System.currentTimeMillis();
+    if (remaining <= 0 || cancel.isCancelled()) {
+      result.complete(empty);
+      return;
+    }
+    Matching.Poll p = engine.matching.poll(key, identity, remaining);
+    cancel.onCancel(p::cancel);
+    p.future()
+        .thenAccept(
+            task -> {
+              if (task == null) {
+                result.complete(empty);
+                return;
+              }
+              if (cancel.isCancelled()) {
+                engine.matching.add(task); // nobody to hand it to: give it back
+                result.complete(empty);
+                return;
+              }
+              starter
+                  .start(task)
+                  .whenComplete(
+                      (r, err) -> {
+                        if (err == null) {
+                          result.complete(r);
+                          return;
+                        }
+                        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+                        if (cause instanceof StaleTaskException) {
+                          dropStale(task);
+                        } else {
+                          log.warn("could not start task {}: {}", task.taskId(), cause.toString());
+                          engine.scheduler.schedule(
+                              () -> engine.matching.add(task), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        }
+                        pollOnce(key, identity, deadline, cancel, empty, starter, result);
+                      });
+            });
+  }
+
+  private void dropStale(QueueTask task) {
+    Shard shard = engine.shardFor(task.namespaceId(), task.workflowId());
+    shard.execute(
+        txn -> {
+          txn.deleteQueueTask(task.taskId());
+          return null;
+        });
+  }
+
+  static WorkflowExecution execution(MutableState s) {
+    return WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId).build();
+  }
+}

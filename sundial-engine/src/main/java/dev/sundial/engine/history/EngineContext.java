@@ -1,0 +1,25 @@
+package dev.sundial.engine.history;
+
+import dev.sundial.engine.namespace.NamespaceRegistry;
+
+/** What transitions need beyond the state and the request: limits and namespace names. */
+public final class EngineContext {
+  public final NamespaceRegistry namespaces;
+  public final Limits limits;
+
+  public EngineContext(NamespaceRegistry namespaces, Limits limits) {
+    this.namespaces = namespaces;
+    this.limits = limits;
+  }
+
+  /** Enforced limits (see README). */
+  public record Limits(
+      int maxPayloadBytes,
+      int maxPendingActivities,
+      int maxHistoryEvents,
+      long longPollMillis) {
+    public static Limits defaults() {
+      return new Limits(2 * 1024 * 1024, 2000, 51_200, 60_000);
+    }
+  }
+}

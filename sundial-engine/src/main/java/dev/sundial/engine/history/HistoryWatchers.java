@@ -1,0 +1,44 @@
+package dev.sundial.engine.history;
+
+import dev.sundial.engine.shard.RunKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** History long polls waiting for a run to change; woken after each commit that touches it. */
+public final class HistoryWatchers {
+  private final Map<RunKey, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+
+  /** A future completed at the next commit that changes the run. */
+  public CompletableFuture<Void> watch(RunKey run) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    waiting.compute(
+        run,
+        (k, list) -> {
+          List<CompletableFuture<Void>> l = list == null ? new ArrayList<>() : list;
+          l.add(f);
+          return l;
+        });
+    return f;
+  }
+
+  public void forget(RunKey run, CompletableFuture<Void> f) {
+    waiting.computeIfPresent(
+        run,
+        (k, list) -> {
+          list.remove(f);
+          return list.isEmpty() ? null : list;
+        });
+  }
+
+  public void changed(RunKey run) {
+    List<CompletableFuture<Void>> list = waiting.remove(run);
+    if (list != null) {
+      for (CompletableFuture<Void> f : list) {
+        f.complete(null);
+      }
+    }
+  }
+}

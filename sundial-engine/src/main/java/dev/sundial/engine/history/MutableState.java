@@ -1,0 +1,162 @@
+package dev.sundial.engine.history;
+
+import com.google.protobuf.Timestamp;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one workflow run derived from its history (plus the few attempt-level facts that
+ * Temporal deliberately keeps out of history: activity attempts, heartbeats, transient workflow
+ * task details). Operations mutate it through the add/apply methods of {@link HistoryBuilder};
+ * events produced by the current operation accumulate in {@link #newEvents} until the WriteSet is
+ * built.
+ */
+public final class MutableState {
+  // identity
+  public String namespaceId;
+  public String workflowId;
+  public String runId;
+  public String firstExecutionRunId;
+  public String startRequestId = "";
+
+  /** The started event's attributes: type, queue, input, timeouts, retry policy, memo, ... */
+  public WorkflowExecutionStartedEventAttributes started;
+
+  public WorkflowExecutionStatus status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  public long startTime;
+  /** When the first workflow task becomes due (start time + first task backoff). */
+  public long executionTime;
+  public long closeTime;
+  /** 0 when unbounded. */
+  public long runExpirationTime;
+  public long executionExpirationTime;
+
+  public long nextEventId = 1;
+  /** Started event id of the last completed workflow task (previous_started_event_id). */
+  public long lastCompletedStartedEventId;
+  public long completionEventId;
+  /** The run that continues this one (retry or continue-as-new), else "". */
+  public String newRunId = "";
+
+  public String stickyQueue = "";
+  public long stickyScheduleToStartMillis;
+
+  public final WorkflowTaskInfo workflowTask = new WorkflowTaskInfo();
+  public final Map<Long, ActivityInfo> activities = new LinkedHashMap<>();
+  public final Map<String, TimerInfo> timers = new LinkedHashMap<>();
+  /** Events that arrived while a workflow task was started; ids are assigned at flush. */
+  public final List<HistoryEvent> bufferedEvents = new ArrayList<>();
+
+  /** Optimistic-concurrency version of the stored row this state was read from. */
+  public long dbVersion;
+
+  /** Set when the operation in progress changed this state; only dirty states are written. */
+  public boolean dirty;
+
+  /** Events written by the operation in progress (not persisted as part of the state). */
+  public final List<HistoryEvent> newEvents = new ArrayList<>();
+
+  public boolean isRunning() {
+    return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  public String taskQueue() {
+    return started.getTaskQueue().getName();
+  }
+
+  public String workflowType() {
+    return started.getWorkflowType().getName();
+  }
+
+  public long workflowTaskTimeoutMillis() {
+    long ms = Durations.toMillis(started.getWorkflowTaskTimeout());
+    return ms <= 0 ? 10_000 : ms;
+  }
+
+  public ActivityInfo activityById(String activityId) {
+    for (ActivityInfo a : activities.values()) {
+      if (a.scheduled.getActivityId().equals(activityId)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** Appends an event, assigning its id and time; buffers it while a workflow task is started. */
+  public HistoryEvent append(HistoryEvent.Builder event, long now, boolean bufferable) {
+    dirty = true;
+    event.setEventTime(timestamp(now));
+    if (bufferable && workflowTask.isStarted()) {
+      HistoryEvent e = event.build();
+      bufferedEvents.add(e);
+      return e;
+    }
+    event.setEventId(nextEventId++);
+    HistoryEvent e = event.build();
+    newEvents.add(e);
+    return e;
+  }
+
+  /**
+   * Moves buffered events into history, assigning ids. A buffered ActivityTaskStarted gets its id
+   * here, so the close event that follows it is fixed up to point at it.
+   */
+  public boolean flushBufferedEvents() {
+    if (bufferedEvents.isEmpty()) {
+      return false;
+    }
+    Map<Long, Long> startedIds = new java.util.HashMap<>();
+    for (HistoryEvent e : bufferedEvents) {
+      HistoryEvent.Builder b = e.toBuilder().setEventId(nextEventId++);
+      switch (e.getEventType()) {
+        case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
+            startedIds.put(
+                e.getActivityTaskStartedEventAttributes().getScheduledEventId(), b.getEventId());
+        case EVENT_TYPE_ACTIVITY_TASK_COMPLETED -> {
+          Long s = startedIds.get(b.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+          if (s != null) b.getActivityTaskCompletedEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_FAILED -> {
+          Long s = startedIds.get(b.getActivityTaskFailedEventAttributes().getScheduledEventId());
+          if (s != null) b.getActivityTaskFailedEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT -> {
+          Long s = startedIds.get(b.getActivityTaskTimedOutEventAttributes().getScheduledEventId());
+          if (s != null) b.getActivityTaskTimedOutEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_CANCELED -> {
+          Long s = startedIds.get(b.getActivityTaskCanceledEventAttributes().getScheduledEventId());
+          if (s != null) b.getActivityTaskCanceledEventAttributesBuilder().setStartedEventId(s);
+        }
+        default -> {}
+      }
+      newEvents.add(b.build());
+    }
+    bufferedEvents.clear();
+    return true;
+  }
+
+  public boolean hasBufferedEventsOtherThan(EventType... ignored) {
+    outer:
+    for (HistoryEvent e : bufferedEvents) {
+      for (EventType t : ignored) {
+        if (e.getEventType() == t) continue outer;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  public static Timestamp timestamp(long millis) {
+    return Timestamp.newBuilder()
+        .setSeconds(Math.floorDiv(millis, 1000))
+        .setNanos((int) Math.floorMod(millis, 1000) * 1_000_000)
+        .build();
+  }
+}

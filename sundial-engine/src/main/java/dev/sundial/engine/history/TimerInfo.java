@@ -1,0 +1,9 @@
+package dev.sundial.engine.history;
+
+/** A pending user timer. */
+public final class TimerInfo {
+  public String timerId;
+  public long startedEventId;
+  public long fireTime;
+  public long timerTaskId;
+}

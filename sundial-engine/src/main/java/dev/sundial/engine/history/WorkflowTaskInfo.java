@@ -1,0 +1,41 @@
+package dev.sundial.engine.history;
+
+/** The single outstanding workflow task of a run, if any. */
+public final class WorkflowTaskInfo {
+  /** 0 when no workflow task is scheduled. */
+  public long scheduledEventId;
+  /** 0 while scheduled but not started. */
+  public long startedEventId;
+  public int attempt = 1;
+  /** The queue it was dispatched to (the sticky queue or the run's normal queue). */
+  public String taskQueue = "";
+  public boolean sticky;
+  public long scheduledTime;
+  public long startedTime;
+  public String requestId = "";
+  public String identity = "";
+  public long queueTaskId;
+  /** Timer task guarding schedule-to-start (sticky) or start-to-close, 0 when none. */
+  public long timeoutTaskId;
+
+  public boolean isScheduled() {
+    return scheduledEventId != 0;
+  }
+
+  public boolean isStarted() {
+    return startedEventId != 0;
+  }
+
+  public void clear() {
+    scheduledEventId = 0;
+    startedEventId = 0;
+    taskQueue = "";
+    sticky = false;
+    scheduledTime = 0;
+    startedTime = 0;
+    requestId = "";
+    identity = "";
+    queueTaskId = 0;
+    timeoutTaskId = 0;
+  }
+}

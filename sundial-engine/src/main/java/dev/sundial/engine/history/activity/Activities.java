@@ -1,0 +1,350 @@
+package dev.sundial.engine.history.activity;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.ActivityInfo;
+import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.workflowtask.StaleTaskException;
+import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.persistence.QueueTask;
+import dev.sundial.persistence.TimerTask;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.failure.v1.TimeoutFailureInfo;
+import io.temporal.api.history.v1.ActivityTaskCanceledEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskCompletedEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskFailedEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
+import io.temporal.api.history.v1.ActivityTaskTimedOutEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
+
+/** Activity transitions: schedule, dispatch, start, heartbeat, complete, fail, cancel, time out. */
+public final class Activities {
+  private Activities() {}
+
+  /** Adds ActivityTaskScheduled (attributes already normalized) and dispatches attempt 1. */
+  public static ActivityInfo schedule(
+      ShardTxn txn, MutableState s, ActivityTaskScheduledEventAttributes attrs) {
+    long now = txn.now();
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .setActivityTaskScheduledEventAttributes(attrs),
+            now,
+            false);
+    ActivityInfo a = new ActivityInfo();
+    a.scheduledEventId = e.getEventId();
+    a.scheduled = attrs;
+    a.firstScheduledTime = now;
+    long s2c = Durations.toMillis(attrs.getScheduleToCloseTimeout());
+    a.expirationTime = s2c > 0 ? now + s2c : 0;
+    s.activities.put(a.scheduledEventId, a);
+    if (a.expirationTime > 0) {
+      addTimer(txn, s, a, a.expirationTime, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, TimerKind.ACTIVITY_TIMEOUT);
+    }
+    dispatch(txn, s, a);
+    return a;
+  }
+
+  /** Puts the current attempt on its task queue, guarded by its schedule-to-start timeout. */
+  static void dispatch(ShardTxn txn, MutableState s, ActivityInfo a) {
+    long now = txn.now();
+    a.attemptScheduledTime = now;
+    a.retryAt = 0;
+    QueueTask qt =
+        new QueueTask(
+            txn.newTaskId(), s.namespaceId, a.scheduled.getTaskQueue().getName(),
+            QueueTask.KIND_ACTIVITY, s.workflowId, s.runId, a.scheduledEventId,
+            intBytes(a.attempt));
+    txn.addQueueTask(qt);
+    a.queueTaskId = qt.taskId();
+    long s2s = Durations.toMillis(a.scheduled.getScheduleToStartTimeout());
+    if (s2s > 0) {
+      addTimer(txn, s, a, now + s2s, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START, TimerKind.ACTIVITY_TIMEOUT);
+    }
+    s.dirty = true;
+  }
+
+  /** Records the attempt named by a matched backlog entry as started. */
+  public static ActivityInfo recordStarted(
+      ShardTxn txn, MutableState s, QueueTask task, String identity, String requestId) {
+    ActivityInfo a = s.isRunning() ? s.activities.get(task.scheduledEventId()) : null;
+    if (a == null || a.isStarted() || a.queueTaskId != task.taskId()) {
+      throw new StaleTaskException();
+    }
+    long now = txn.now();
+    txn.deleteQueueTask(a.queueTaskId);
+    a.queueTaskId = 0;
+    a.startedTime = now;
+    a.startedIdentity = identity;
+    a.startedRequestId = requestId;
+    a.lastHeartbeatTime = 0;
+    long stc = Durations.toMillis(a.scheduled.getStartToCloseTimeout());
+    if (stc > 0) {
+      addTimer(txn, s, a, now + stc, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE, TimerKind.ACTIVITY_TIMEOUT);
+    }
+    long hb = Durations.toMillis(a.scheduled.getHeartbeatTimeout());
+    if (hb > 0) {
+      addTimer(txn, s, a, now + hb, TimeoutType.TIMEOUT_TYPE_HEARTBEAT, TimerKind.ACTIVITY_TIMEOUT);
+    }
+    s.dirty = true;
+    return a;
+  }
+
+  /** Finds the started attempt a token or an activity id names; NOT_FOUND when it is gone. */
+  public static ActivityInfo findStarted(MutableState s, long scheduledEventId, String activityId, int attempt) {
+    if (!s.isRunning()) {
+      throw EngineException.notFound("Activity task not found: the workflow execution is closed.");
+    }
+    ActivityInfo a =
+        scheduledEventId > 0 ? s.activities.get(scheduledEventId) : s.activityById(activityId);
+    if (a == null || !a.isStarted() || (attempt > 0 && a.attempt != attempt)) {
+      throw EngineException.notFound("Activity task not found.");
+    }
+    return a;
+  }
+
+  public static boolean heartbeat(ShardTxn txn, MutableState s, ActivityInfo a, Payloads details) {
+    a.lastHeartbeatTime = txn.now();
+    if (details != null) {
+      a.heartbeatDetails = details;
+    }
+    s.dirty = true;
+    return a.cancelRequested;
+  }
+
+  public static void complete(ShardTxn txn, MutableState s, ActivityInfo a, Payloads result, String identity) {
+    HistoryEvent started = appendStarted(txn, s, a);
+    ActivityTaskCompletedEventAttributes.Builder c =
+        ActivityTaskCompletedEventAttributes.newBuilder()
+            .setScheduledEventId(a.scheduledEventId)
+            .setStartedEventId(started.getEventId())
+            .setIdentity(identity);
+    if (result != null) {
+      c.setResult(result);
+    }
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+            .setActivityTaskCompletedEventAttributes(c),
+        txn.now(),
+        true);
+    close(txn, s, a);
+  }
+
+  /** The worker reported failure: retry per policy, or record ActivityTaskFailed. */
+  public static void fail(
+      ShardTxn txn, MutableState s, ActivityInfo a, Failure failure, Payloads lastHeartbeat,
+      String identity) {
+    if (lastHeartbeat != null) {
+      a.heartbeatDetails = lastHeartbeat;
+    }
+    ActivityRetryPolicy.Decision d =
+        ActivityRetryPolicy.decide(
+            a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
+    if (d.retry()) {
+      retry(txn, s, a, failure, identity, d.backoffMillis());
+      return;
+    }
+    HistoryEvent started = appendStarted(txn, s, a);
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
+            .setActivityTaskFailedEventAttributes(
+                ActivityTaskFailedEventAttributes.newBuilder()
+                    .setFailure(failure)
+                    .setScheduledEventId(a.scheduledEventId)
+                    .setStartedEventId(started.getEventId())
+                    .setIdentity(identity)
+                    .setRetryState(d.state())),
+        txn.now(),
+        true);
+    close(txn, s, a);
+  }
+
+  public static void canceled(ShardTxn txn, MutableState s, ActivityInfo a, Payloads details, String identity) {
+    HistoryEvent started = appendStarted(txn, s, a);
+    ActivityTaskCanceledEventAttributes.Builder c =
+        ActivityTaskCanceledEventAttributes.newBuilder()
+            .setScheduledEventId(a.scheduledEventId)
+            .setStartedEventId(started.getEventId())
+            .setIdentity(identity);
+    if (details != null) {
+      c.setDetails(details);
+    }
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
+            .setActivityTaskCanceledEventAttributes(c),
+        txn.now(),
+        true);
+    close(txn, s, a);
+  }
+
+  /** A timer guarding an activity fired. */
+  public static void onTimer(ShardTxn txn, MutableState s, int kind, TimerRef ref) {
+    ActivityInfo a = s.isRunning() ? s.activities.get(ref.eventId()) : null;
+    if (a == null) {
+      return;
+    }
+    long now = txn.now();
+    if (kind == TimerKind.ACTIVITY_RETRY) {
+      if (a.attempt == ref.attempt() && !a.isStarted() && a.retryAt != 0) {
+        dispatch(txn, s, a);
+      }
+      return;
+    }
+    TimeoutType type = TimeoutType.forNumber(ref.subtype());
+    switch (type) {
+      case TIMEOUT_TYPE_SCHEDULE_TO_CLOSE -> {
+        if (a.expirationTime > 0 && now >= a.expirationTime) {
+          timeOut(txn, s, a, type, RetryState.RETRY_STATE_TIMEOUT);
+        }
+      }
+      case TIMEOUT_TYPE_SCHEDULE_TO_START -> {
+        if (a.attempt == ref.attempt() && !a.isStarted() && a.retryAt == 0) {
+          timeOut(txn, s, a, type, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+        }
+      }
+      case TIMEOUT_TYPE_START_TO_CLOSE -> {
+        if (a.attempt == ref.attempt() && a.isStarted()) {
+          timeOutRetryable(txn, s, a, type);
+        }
+      }
+      case TIMEOUT_TYPE_HEARTBEAT -> {
+        if (a.attempt == ref.attempt() && a.isStarted()) {
+          long hb = Durations.toMillis(a.scheduled.getHeartbeatTimeout());
+          long deadline = Math.max(a.startedTime, a.lastHeartbeatTime) + hb;
+          if (now < deadline) {
+            addTimer(txn, s, a, deadline, type, TimerKind.ACTIVITY_TIMEOUT);
+            s.dirty = true;
+          } else {
+            timeOutRetryable(txn, s, a, type);
+          }
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static void timeOutRetryable(ShardTxn txn, MutableState s, ActivityInfo a, TimeoutType type) {
+    Failure failure = timeoutFailure(a, type, null);
+    ActivityRetryPolicy.Decision d =
+        ActivityRetryPolicy.decide(
+            a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
+    if (d.retry()) {
+      retry(txn, s, a, failure, a.startedIdentity, d.backoffMillis());
+    } else {
+      timeOut(txn, s, a, type, d.state());
+    }
+  }
+
+  private static void timeOut(ShardTxn txn, MutableState s, ActivityInfo a, TimeoutType type, RetryState state) {
+    long startedId = 0;
+    if (a.isStarted()) {
+      startedId = appendStarted(txn, s, a).getEventId();
+    }
+    Failure cause = type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE ? a.lastFailure : null;
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
+            .setActivityTaskTimedOutEventAttributes(
+                ActivityTaskTimedOutEventAttributes.newBuilder()
+                    .setFailure(timeoutFailure(a, type, cause))
+                    .setScheduledEventId(a.scheduledEventId)
+                    .setStartedEventId(startedId)
+                    .setRetryState(state)),
+        txn.now(),
+        true);
+    close(txn, s, a);
+  }
+
+  static Failure timeoutFailure(ActivityInfo a, TimeoutType type, Failure cause) {
+    TimeoutFailureInfo.Builder info = TimeoutFailureInfo.newBuilder().setTimeoutType(type);
+    if (a.heartbeatDetails != null) {
+      info.setLastHeartbeatDetails(a.heartbeatDetails);
+    }
+    Failure.Builder f =
+        Failure.newBuilder()
+            .setMessage("activity " + timeoutName(type) + " timeout")
+            .setSource("Server")
+            .setTimeoutFailureInfo(info);
+    if (cause != null) {
+      f.setCause(cause);
+    }
+    return f.build();
+  }
+
+  private static String timeoutName(TimeoutType type) {
+    return switch (type) {
+      case TIMEOUT_TYPE_START_TO_CLOSE -> "StartToClose";
+      case TIMEOUT_TYPE_SCHEDULE_TO_START -> "ScheduleToStart";
+      case TIMEOUT_TYPE_SCHEDULE_TO_CLOSE -> "ScheduleToClose";
+      case TIMEOUT_TYPE_HEARTBEAT -> "Heartbeat";
+      default -> "Unspecified";
+    };
+  }
+
+  private static void retry(
+      ShardTxn txn, MutableState s, ActivityInfo a, Failure failure, String identity, long backoff) {
+    a.lastFailure = failure;
+    a.lastWorkerIdentity = identity;
+    a.attempt++;
+    a.startedTime = 0;
+    a.startedIdentity = "";
+    a.startedRequestId = "";
+    a.retryAt = txn.now() + backoff;
+    addTimer(txn, s, a, a.retryAt, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, TimerKind.ACTIVITY_RETRY);
+    s.dirty = true;
+  }
+
+  /**
+   * ActivityTaskStarted is written only when the activity closes (as Temporal does for activities
+   * with retries), carrying the final attempt and the last failure.
+   */
+  private static HistoryEvent appendStarted(ShardTxn txn, MutableState s, ActivityInfo a) {
+    ActivityTaskStartedEventAttributes.Builder b =
+        ActivityTaskStartedEventAttributes.newBuilder()
+            .setScheduledEventId(a.scheduledEventId)
+            .setIdentity(a.startedIdentity)
+            .setRequestId(a.startedRequestId)
+            .setAttempt(a.attempt);
+    if (a.lastFailure != null) {
+      b.setLastFailure(a.lastFailure);
+    }
+    return s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+            .setActivityTaskStartedEventAttributes(b),
+        a.startedTime == 0 ? txn.now() : a.startedTime,
+        true);
+  }
+
+  /** The activity is done: forget it and let the workflow react. */
+  private static void close(ShardTxn txn, MutableState s, ActivityInfo a) {
+    txn.deleteQueueTask(a.queueTaskId);
+    s.activities.remove(a.scheduledEventId);
+    s.dirty = true;
+    WorkflowTasks.scheduleIfNone(txn, s);
+  }
+
+  private static void addTimer(
+      ShardTxn txn, MutableState s, ActivityInfo a, long fireAt, TimeoutType type, int kind) {
+    txn.addTimer(
+        new TimerTask(
+            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind,
+            new TimerRef(a.scheduledEventId, a.attempt, type.getNumber(), "").encode()));
+  }
+
+  static byte[] intBytes(int v) {
+    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+  }
+}

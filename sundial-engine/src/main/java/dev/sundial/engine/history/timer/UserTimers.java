@@ -1,0 +1,82 @@
+package dev.sundial.engine.history.timer;
+
+import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.TimerInfo;
+import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.persistence.TimerTask;
+import io.temporal.api.command.v1.StartTimerCommandAttributes;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.TimerCanceledEventAttributes;
+import io.temporal.api.history.v1.TimerFiredEventAttributes;
+import io.temporal.api.history.v1.TimerStartedEventAttributes;
+
+/** Workflow timers (StartTimer / CancelTimer commands and their firing). */
+public final class UserTimers {
+  private UserTimers() {}
+
+  public static void start(
+      ShardTxn txn, MutableState s, StartTimerCommandAttributes c, long completedEventId) {
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_TIMER_STARTED)
+                .setTimerStartedEventAttributes(
+                    TimerStartedEventAttributes.newBuilder()
+                        .setTimerId(c.getTimerId())
+                        .setStartToFireTimeout(c.getStartToFireTimeout())
+                        .setWorkflowTaskCompletedEventId(completedEventId)),
+            txn.now(),
+            false);
+    TimerInfo t = new TimerInfo();
+    t.timerId = c.getTimerId();
+    t.startedEventId = e.getEventId();
+    t.fireTime = txn.now() + Durations.toMillis(c.getStartToFireTimeout());
+    TimerTask task =
+        new TimerTask(
+            txn.newTaskId(), txn.shardId(), t.fireTime, s.namespaceId, s.workflowId, s.runId,
+            TimerKind.USER_TIMER, new TimerRef(t.startedEventId, 0, 0, t.timerId).encode());
+    t.timerTaskId = task.taskId();
+    txn.addTimer(task);
+    s.timers.put(t.timerId, t);
+  }
+
+  public static void cancel(
+      ShardTxn txn, MutableState s, TimerInfo t, long completedEventId, String identity) {
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_TIMER_CANCELED)
+            .setTimerCanceledEventAttributes(
+                TimerCanceledEventAttributes.newBuilder()
+                    .setTimerId(t.timerId)
+                    .setStartedEventId(t.startedEventId)
+                    .setWorkflowTaskCompletedEventId(completedEventId)
+                    .setIdentity(identity)),
+        txn.now(),
+        false);
+    txn.deleteTimer(t.timerTaskId);
+    s.timers.remove(t.timerId);
+  }
+
+  public static void onFire(ShardTxn txn, MutableState s, TimerRef ref) {
+    TimerInfo t = s.isRunning() ? s.timers.get(ref.name()) : null;
+    if (t == null || t.startedEventId != ref.eventId()) {
+      return;
+    }
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_TIMER_FIRED)
+            .setTimerFiredEventAttributes(
+                TimerFiredEventAttributes.newBuilder()
+                    .setTimerId(t.timerId)
+                    .setStartedEventId(t.startedEventId)),
+        txn.now(),
+        true);
+    s.timers.remove(t.timerId);
+    WorkflowTasks.scheduleIfNone(txn, s);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.sundial.engine.history.workflow;
+
+import dev.sundial.engine.api.WorkflowAlreadyStartedException;
+import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.persistence.CurrentExecution;
+import io.temporal.api.enums.v1.ContinueAsNewInitiator;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.util.UUID;
+
+/**
+ * StartWorkflowExecution: request-id idempotency, id reuse and conflict policies, then a new run.
+ */
+public final class StartWorkflow {
+  private StartWorkflow() {}
+
+  /** The run the caller should see, and whether this request created it. */
+  public record Result(String runId, boolean started) {}
+
+  /** Defaults Temporal applies to start timeouts (the request is already validated). */
+  public static final long DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
+  public static final long MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
+
+  public static Result start(ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req) {
+    String workflowId = req.getWorkflowId();
+    CurrentExecution current = txn.current(namespaceId, workflowId);
+    WorkflowIdReusePolicy reuse = req.getWorkflowIdReusePolicy();
+    WorkflowIdConflictPolicy conflict = req.getWorkflowIdConflictPolicy();
+    if (reuse == WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING) {
+      conflict = WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING;
+    }
+    if (current != null) {
+      if (!req.getRequestId().isEmpty() && req.getRequestId().equals(current.startRequestId())) {
+        return new Result(current.runId(), false);
+      }
+      if (current.running()) {
+        switch (conflict) {
+          case WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING:
+            return new Result(current.runId(), false);
+          case WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING: {
+            MutableState running = txn.load(namespaceId, workflowId, current.runId());
+            WorkflowClose.terminate(
+                txn, running, "terminated by a new start (workflow id conflict policy)", null,
+                req.getIdentity());
+            current = new CurrentExecution(
+                namespaceId, workflowId, current.runId(), false, current.startRequestId());
+            break;
+          }
+          default:
+            throw new WorkflowAlreadyStartedException(
+                "Workflow execution is already running. WorkflowId: " + workflowId
+                    + ", RunId: " + current.runId() + ".",
+                current.startRequestId(), current.runId());
+        }
+      } else {
+        checkReuse(txn, namespaceId, workflowId, current, reuse);
+      }
+    }
+    String runId = UUID.randomUUID().toString();
+    WorkflowExecutionStartedEventAttributes.Builder attrs = startedAttributes(req);
+    long backoff = Durations.toMillis(req.getWorkflowStartDelay());
+    WorkflowRuns.create(
+        txn, namespaceId, workflowId, runId, runId, req.getRequestId(), attrs, backoff, -1,
+        current);
+    return new Result(runId, true);
+  }
+
+  private static void checkReuse(
+      ShardTxn txn, String namespaceId, String workflowId, CurrentExecution current,
+      WorkflowIdReusePolicy reuse) {
+    switch (reuse) {
+      case WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE ->
+          throw new WorkflowAlreadyStartedException(
+              "Workflow execution already finished. WorkflowId: " + workflowId + ", RunId: "
+                  + current.runId() + ". Workflow Id reuse policy: reject duplicate.",
+              current.startRequestId(), current.runId());
+      case WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY -> {
+        MutableState last = txn.load(namespaceId, workflowId, current.runId());
+        if (last != null
+            && last.status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+          throw new WorkflowAlreadyStartedException(
+              "Workflow execution already finished successfully. WorkflowId: " + workflowId
+                  + ", RunId: " + current.runId()
+                  + ". Workflow Id reuse policy: allow duplicate workflow Id if last run failed.",
+              current.startRequestId(), current.runId());
+        }
+      }
+      default -> {}
+    }
+  }
+
+  static WorkflowExecutionStartedEventAttributes.Builder startedAttributes(
+      StartWorkflowExecutionRequest req) {
+    long execTimeout = Durations.toMillis(req.getWorkflowExecutionTimeout());
+    long runTimeout = Durations.toMillis(req.getWorkflowRunTimeout());
+    if (runTimeout == 0 || (execTimeout > 0 && runTimeout > execTimeout)) {
+      runTimeout = execTimeout;
+    }
+    long taskTimeout = Durations.toMillis(req.getWorkflowTaskTimeout());
+    if (taskTimeout == 0) taskTimeout = DEFAULT_WORKFLOW_TASK_TIMEOUT_MS;
+    taskTimeout = Math.min(taskTimeout, MAX_WORKFLOW_TASK_TIMEOUT_MS);
+    if (runTimeout > 0) taskTimeout = Math.min(taskTimeout, runTimeout);
+
+    WorkflowExecutionStartedEventAttributes.Builder b =
+        WorkflowExecutionStartedEventAttributes.newBuilder()
+            .setWorkflowType(req.getWorkflowType())
+            .setTaskQueue(req.getTaskQueue())
+            .setWorkflowExecutionTimeout(Durations.ofMillis(execTimeout))
+            .setWorkflowRunTimeout(Durations.ofMillis(runTimeout))
+            .setWorkflowTaskTimeout(Durations.ofMillis(taskTimeout))
+            .setIdentity(req.getIdentity())
+            .setAttempt(1)
+            .setInitiator(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_UNSPECIFIED);
+    if (req.hasInput()) b.setInput(req.getInput());
+    if (req.hasRetryPolicy()) b.setRetryPolicy(ActivityRetryPolicy.withDefaults(req.getRetryPolicy()));
+    if (req.hasMemo()) b.setMemo(req.getMemo());
+    if (req.hasSearchAttributes()) b.setSearchAttributes(req.getSearchAttributes());
+    if (req.hasHeader()) b.setHeader(req.getHeader());
+    if (!req.getCronSchedule().isEmpty()) b.setCronSchedule(req.getCronSchedule());
+    if (req.hasPriority()) b.setPriority(req.getPriority());
+    return b;
+  }
+}

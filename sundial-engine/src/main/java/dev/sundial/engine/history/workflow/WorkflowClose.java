@@ -1,0 +1,176 @@
+package dev.sundial.engine.history.workflow;
+
+import dev.sundial.engine.history.ActivityInfo;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.persistence.CurrentExecution;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.ContinueAsNewInitiator;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionCanceledEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import java.util.UUID;
+
+/** Closing a run: completed, failed (with workflow retry), canceled, timed out, terminated. */
+public final class WorkflowClose {
+  private WorkflowClose() {}
+
+  public static void complete(ShardTxn txn, MutableState s, Payloads result, long wtCompletedId) {
+    WorkflowExecutionCompletedEventAttributes.Builder a =
+        WorkflowExecutionCompletedEventAttributes.newBuilder()
+            .setWorkflowTaskCompletedEventId(wtCompletedId);
+    if (result != null) {
+      a.setResult(result);
+    }
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
+                .setWorkflowExecutionCompletedEventAttributes(a),
+            txn.now(),
+            false);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, e, true);
+  }
+
+  /** Fails the run; when its retry policy allows, the next attempt starts as a new run. */
+  public static void fail(ShardTxn txn, MutableState s, Failure failure, long wtCompletedId) {
+    RetryState state = RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET;
+    long backoff = 0;
+    if (s.started.hasRetryPolicy()) {
+      ActivityRetryPolicy.Decision d =
+          ActivityRetryPolicy.decide(
+              ActivityRetryPolicy.withDefaults(s.started.getRetryPolicy()),
+              s.started.getAttempt(), failure, txn.now(), s.executionExpirationTime);
+      state = d.state();
+      backoff = d.backoffMillis();
+    }
+    String newRunId = state == RetryState.RETRY_STATE_IN_PROGRESS ? UUID.randomUUID().toString() : "";
+    WorkflowExecutionFailedEventAttributes.Builder a =
+        WorkflowExecutionFailedEventAttributes.newBuilder()
+            .setFailure(failure)
+            .setRetryState(state)
+            .setWorkflowTaskCompletedEventId(wtCompletedId)
+            .setNewExecutionRunId(newRunId);
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)
+                .setWorkflowExecutionFailedEventAttributes(a),
+            txn.now(),
+            false);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, e, newRunId.isEmpty());
+    if (!newRunId.isEmpty()) {
+      s.newRunId = newRunId;
+      WorkflowExecutionStartedEventAttributes.Builder next =
+          s.started.toBuilder()
+              .clearFirstWorkflowTaskBackoff()
+              .clearWorkflowExecutionExpirationTime()
+              .setAttempt(s.started.getAttempt() + 1)
+              .setContinuedExecutionRunId(s.runId)
+              .setInitiator(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY)
+              .setContinuedFailure(failure);
+      WorkflowRuns.create(
+          txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
+          next, backoff, s.executionExpirationTime, currentOf(s));
+    }
+  }
+
+  public static void cancel(ShardTxn txn, MutableState s, Payloads details, long wtCompletedId) {
+    WorkflowExecutionCanceledEventAttributes.Builder a =
+        WorkflowExecutionCanceledEventAttributes.newBuilder()
+            .setWorkflowTaskCompletedEventId(wtCompletedId);
+    if (details != null) {
+      a.setDetails(details);
+    }
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED)
+                .setWorkflowExecutionCanceledEventAttributes(a),
+            txn.now(),
+            false);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, e, true);
+  }
+
+  /** The run or execution timeout elapsed. */
+  public static void timeOut(ShardTxn txn, MutableState s) {
+    long now = txn.now();
+    long deadline = WorkflowRuns.earliest(s.runExpirationTime, s.executionExpirationTime);
+    if (!s.isRunning() || deadline <= 0 || now < deadline) {
+      return;
+    }
+    closePendingWorkflowTask(txn, s);
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT)
+                .setWorkflowExecutionTimedOutEventAttributes(
+                    WorkflowExecutionTimedOutEventAttributes.newBuilder()
+                        .setRetryState(RetryState.RETRY_STATE_TIMEOUT)),
+            now,
+            false);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, e, true);
+  }
+
+  public static void terminate(
+      ShardTxn txn, MutableState s, String reason, Payloads details, String identity) {
+    closePendingWorkflowTask(txn, s);
+    WorkflowExecutionTerminatedEventAttributes.Builder a =
+        WorkflowExecutionTerminatedEventAttributes.newBuilder()
+            .setReason(reason == null ? "" : reason)
+            .setIdentity(identity == null ? "" : identity);
+    if (details != null) {
+      a.setDetails(details);
+    }
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED)
+                .setWorkflowExecutionTerminatedEventAttributes(a),
+            txn.now(),
+            false);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, e, true);
+  }
+
+  /** Buffered events are written before a close forced from outside (timeout, terminate). */
+  private static void closePendingWorkflowTask(ShardTxn txn, MutableState s) {
+    if (s.workflowTask.isStarted()) {
+      // The started task can no longer complete; its buffered events still belong in history.
+      s.workflowTask.startedEventId = 0;
+    }
+    s.flushBufferedEvents();
+    txn.deleteQueueTask(s.workflowTask.queueTaskId);
+    txn.deleteTimer(s.workflowTask.timeoutTaskId);
+    s.workflowTask.clear();
+  }
+
+  private static void finish(
+      ShardTxn txn, MutableState s, WorkflowExecutionStatus status, HistoryEvent closeEvent,
+      boolean updateCurrent) {
+    s.status = status;
+    s.closeTime = txn.now();
+    s.completionEventId = closeEvent.getEventId();
+    s.dirty = true;
+    for (ActivityInfo a : s.activities.values()) {
+      txn.deleteQueueTask(a.queueTaskId);
+    }
+    if (updateCurrent) {
+      txn.setCurrent(
+          new CurrentExecution(s.namespaceId, s.workflowId, s.runId, false, s.startRequestId),
+          currentOf(s));
+    }
+  }
+
+  static CurrentExecution currentOf(MutableState s) {
+    return new CurrentExecution(s.namespaceId, s.workflowId, s.runId, true, s.startRequestId);
+  }
+}

@@ -1,0 +1,160 @@
+package dev.sundial.engine.history.workflowtask;
+
+import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a workflow task's commands against the run before any of them is applied, so an invalid
+ * command fails the whole workflow task (with Temporal's cause) and changes nothing else.
+ */
+final class CommandValidator {
+  private CommandValidator() {}
+
+  /** Why the commands are rejected. */
+  record Rejection(WorkflowTaskFailedCause cause, String message) {}
+
+  static Rejection validate(EngineContext ctx, MutableState s, List<Command> commands) {
+    Set<String> activityIds = new HashSet<>();
+    s.activities.values().forEach(a -> activityIds.add(a.scheduled.getActivityId()));
+    Set<String> timerIds = new HashSet<>(s.timers.keySet());
+    Set<String> canceledTimers = new HashSet<>();
+    int pendingActivities = s.activities.size();
+    boolean closed = false;
+    for (Command c : commands) {
+      if (closed) {
+        return new Rejection(
+            WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+            "a command follows a command that closes the workflow");
+      }
+      switch (c.getCommandType()) {
+        case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK -> {
+          var a = c.getScheduleActivityTaskCommandAttributes();
+          String err = validateActivity(ctx, a);
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, err);
+          }
+          if (!activityIds.add(a.getActivityId())) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+                "Activity id " + a.getActivityId() + " is already in use by a pending activity.");
+          }
+          if (++pendingActivities > ctx.limits.maxPendingActivities()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED,
+                "the number of pending activities would exceed the limit of "
+                    + ctx.limits.maxPendingActivities());
+          }
+        }
+        case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK -> {
+          long id = c.getRequestCancelActivityTaskCommandAttributes().getScheduledEventId();
+          if (!s.activities.containsKey(id)) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES,
+                "no pending activity with ScheduledEventId " + id);
+          }
+        }
+        case COMMAND_TYPE_START_TIMER -> {
+          var t = c.getStartTimerCommandAttributes();
+          if (t.getTimerId().isEmpty()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES,
+                "TimerId is not set on StartTimerCommand.");
+          }
+          if (Durations.toMillis(t.getStartToFireTimeout()) <= 0) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES,
+                "A valid StartToFireTimeout is not set on StartTimerCommand.");
+          }
+          if (!timerIds.add(t.getTimerId())) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_START_TIMER_DUPLICATE_ID,
+                "Timer id " + t.getTimerId() + " is already in use.");
+          }
+        }
+        case COMMAND_TYPE_CANCEL_TIMER -> {
+          String id = c.getCancelTimerCommandAttributes().getTimerId();
+          if (!timerIds.contains(id) || !canceledTimers.add(id)) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES,
+                "no pending timer with TimerId " + id);
+          }
+          timerIds.remove(id);
+        }
+        case COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION -> {
+          closed = true;
+          String err = payloadCheck(ctx, c.getCompleteWorkflowExecutionCommandAttributes().getResult(), "Result");
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES, err);
+          }
+        }
+        case COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION -> {
+          closed = true;
+          if (!c.getFailWorkflowExecutionCommandAttributes().hasFailure()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES,
+                "Failure is not set on FailWorkflowExecutionCommand.");
+          }
+        }
+        case COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION -> closed = true;
+        case COMMAND_TYPE_RECORD_MARKER -> {
+          if (c.getRecordMarkerCommandAttributes().getMarkerName().isEmpty()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES,
+                "MarkerName is not set on RecordMarkerCommand.");
+          }
+        }
+        case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {}
+        default ->
+            {
+              return new Rejection(
+                  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+                  "command " + c.getCommandType() + " is not supported by this Sundial version");
+            }
+      }
+    }
+    return null;
+  }
+
+  private static String validateActivity(EngineContext ctx, ScheduleActivityTaskCommandAttributes a) {
+    if (a.getActivityId().isEmpty()) {
+      return "ActivityId is not set on ScheduleActivityTaskCommand.";
+    }
+    if (a.getActivityType().getName().isEmpty()) {
+      return "ActivityType is not set on ScheduleActivityTaskCommand.";
+    }
+    if (Durations.isNegative(a.getScheduleToCloseTimeout())
+        || Durations.isNegative(a.getScheduleToStartTimeout())
+        || Durations.isNegative(a.getStartToCloseTimeout())
+        || Durations.isNegative(a.getHeartbeatTimeout())) {
+      return "A valid timeout may not be negative on ScheduleActivityTaskCommand.";
+    }
+    if (Durations.toMillis(a.getScheduleToCloseTimeout()) == 0
+        && Durations.toMillis(a.getStartToCloseTimeout()) == 0) {
+      return "A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.";
+    }
+    if (a.hasRetryPolicy()) {
+      String err = ActivityRetryPolicy.validate(a.getRetryPolicy(), "ScheduleActivityTaskCommand");
+      if (err != null) return err;
+    }
+    return payloadCheck(ctx, a.getInput(), "Input");
+  }
+
+  private static String payloadCheck(EngineContext ctx, Payloads p, String field) {
+    if (p.getSerializedSize() > ctx.limits.maxPayloadBytes()) {
+      return field + " size " + p.getSerializedSize() + " exceeds the payload limit of "
+          + ctx.limits.maxPayloadBytes() + " bytes.";
+    }
+    return null;
+  }
+}

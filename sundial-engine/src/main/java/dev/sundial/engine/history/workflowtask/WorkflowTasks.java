@@ -1,0 +1,219 @@
+package dev.sundial.engine.history.workflowtask;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.WorkflowTaskInfo;
+import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.persistence.QueueTask;
+import dev.sundial.persistence.TimerTask;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskTimedOutEventAttributes;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+
+/** Workflow task transitions: schedule, start, fail, time out. Completion is in CompleteWorkflowTask. */
+public final class WorkflowTasks {
+  private WorkflowTasks() {}
+
+  /** Schedules a workflow task unless one is already outstanding or the run is closed. */
+  public static void scheduleIfNone(ShardTxn txn, MutableState s) {
+    if (s.isRunning() && !s.workflowTask.isScheduled()) {
+      schedule(txn, s, s.workflowTask.attempt);
+    }
+  }
+
+  /** Adds WorkflowTaskScheduled and dispatches it (to the sticky queue when the run has one). */
+  public static void schedule(ShardTxn txn, MutableState s, int attempt) {
+    long now = txn.now();
+    boolean sticky = !s.stickyQueue.isEmpty();
+    String queue = sticky ? s.stickyQueue : s.taskQueue();
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)
+                .setWorkflowTaskScheduledEventAttributes(
+                    WorkflowTaskScheduledEventAttributes.newBuilder()
+                        .setTaskQueue(
+                            TaskQueue.newBuilder()
+                                .setName(queue)
+                                .setKind(
+                                    sticky
+                                        ? TaskQueueKind.TASK_QUEUE_KIND_STICKY
+                                        : TaskQueueKind.TASK_QUEUE_KIND_NORMAL)
+                                .setNormalName(sticky ? s.taskQueue() : ""))
+                        .setStartToCloseTimeout(Durations.ofMillis(s.workflowTaskTimeoutMillis()))
+                        .setAttempt(attempt)),
+            now,
+            false);
+    WorkflowTaskInfo wt = s.workflowTask;
+    wt.clear();
+    wt.scheduledEventId = e.getEventId();
+    wt.attempt = attempt;
+    wt.taskQueue = queue;
+    wt.sticky = sticky;
+    wt.scheduledTime = now;
+    QueueTask qt =
+        new QueueTask(
+            txn.newTaskId(), s.namespaceId, queue, QueueTask.KIND_WORKFLOW, s.workflowId,
+            s.runId, e.getEventId(), new byte[] {(byte) Math.min(attempt, 127)});
+    txn.addQueueTask(qt);
+    wt.queueTaskId = qt.taskId();
+    if (sticky && s.stickyScheduleToStartMillis > 0) {
+      wt.timeoutTaskId =
+          addTimer(txn, s, now + s.stickyScheduleToStartMillis, e.getEventId(), attempt,
+              TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
+    }
+  }
+
+  /** What RecordWorkflowTaskStarted tells the poll handler to build its response from. */
+  public record Started(
+      long scheduledEventId,
+      long startedEventId,
+      long previousStartedEventId,
+      int attempt,
+      boolean sticky,
+      long scheduledTime,
+      long startedTime) {}
+
+  /** Records the workflow task named by a matched backlog entry as started by a poller. */
+  public static Started recordStarted(
+      ShardTxn txn, MutableState s, QueueTask task, String identity, String requestId) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    if (!s.isRunning()
+        || wt.scheduledEventId != task.scheduledEventId()
+        || wt.queueTaskId != task.taskId()
+        || wt.isStarted()) {
+      throw new StaleTaskException();
+    }
+    long now = txn.now();
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+                .setWorkflowTaskStartedEventAttributes(
+                    WorkflowTaskStartedEventAttributes.newBuilder()
+                        .setScheduledEventId(wt.scheduledEventId)
+                        .setIdentity(identity)
+                        .setRequestId(requestId)
+                        .setHistorySizeBytes(0)),
+            now,
+            false);
+    txn.deleteQueueTask(wt.queueTaskId);
+    txn.deleteTimer(wt.timeoutTaskId);
+    wt.queueTaskId = 0;
+    wt.startedEventId = e.getEventId();
+    wt.startedTime = now;
+    wt.identity = identity;
+    wt.requestId = requestId;
+    wt.timeoutTaskId =
+        addTimer(txn, s, now + s.workflowTaskTimeoutMillis(), wt.scheduledEventId, wt.attempt,
+            TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+    return new Started(
+        wt.scheduledEventId, wt.startedEventId, s.lastCompletedStartedEventId, wt.attempt,
+        wt.sticky, wt.scheduledTime, now);
+  }
+
+  /** Checks that a token names the workflow task currently started. */
+  public static void checkToken(MutableState s, long scheduledEventId, int attempt) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    if (!s.isRunning()) {
+      throw EngineException.notFound("Workflow task not found: the workflow execution is closed.");
+    }
+    if (wt.scheduledEventId != scheduledEventId || !wt.isStarted() || wt.attempt != attempt) {
+      throw EngineException.notFound("Workflow task not found.");
+    }
+  }
+
+  /** The worker reported failure: record it and retry the task on the normal queue. */
+  public static void fail(
+      ShardTxn txn, MutableState s, WorkflowTaskFailedCause cause, Failure failure,
+      String identity) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    WorkflowTaskFailedEventAttributes.Builder a =
+        WorkflowTaskFailedEventAttributes.newBuilder()
+            .setScheduledEventId(wt.scheduledEventId)
+            .setStartedEventId(wt.startedEventId)
+            .setCause(cause)
+            .setIdentity(identity);
+    if (failure != null) {
+      a.setFailure(failure);
+    }
+    s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+            .setWorkflowTaskFailedEventAttributes(a),
+        txn.now(),
+        false);
+    retryAfterFailure(txn, s);
+  }
+
+  /** A timer guarding a workflow task fired. */
+  public static void onTimeout(ShardTxn txn, MutableState s, TimerRef ref) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    if (!s.isRunning() || wt.scheduledEventId != ref.eventId() || wt.attempt != ref.attempt()) {
+      return;
+    }
+    TimeoutType type = TimeoutType.forNumber(ref.subtype());
+    if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted()) {
+      s.append(
+          HistoryEvent.newBuilder()
+              .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+              .setWorkflowTaskTimedOutEventAttributes(
+                  WorkflowTaskTimedOutEventAttributes.newBuilder()
+                      .setScheduledEventId(wt.scheduledEventId)
+                      .setStartedEventId(wt.startedEventId)
+                      .setTimeoutType(type)),
+          txn.now(),
+          false);
+      retryAfterFailure(txn, s);
+    } else if (type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START && !wt.isStarted()) {
+      // The sticky worker did not pick it up in time: move it to the normal queue.
+      s.append(
+          HistoryEvent.newBuilder()
+              .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+              .setWorkflowTaskTimedOutEventAttributes(
+                  WorkflowTaskTimedOutEventAttributes.newBuilder()
+                      .setScheduledEventId(wt.scheduledEventId)
+                      .setTimeoutType(type)),
+          txn.now(),
+          false);
+      txn.deleteQueueTask(wt.queueTaskId);
+      int attempt = wt.attempt;
+      wt.clear();
+      s.stickyQueue = "";
+      s.flushBufferedEvents();
+      schedule(txn, s, attempt);
+    }
+  }
+
+  private static void retryAfterFailure(ShardTxn txn, MutableState s) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    txn.deleteTimer(wt.timeoutTaskId);
+    int attempt = wt.attempt + 1;
+    wt.clear();
+    s.stickyQueue = "";
+    s.flushBufferedEvents();
+    schedule(txn, s, attempt);
+  }
+
+  static long addTimer(
+      ShardTxn txn, MutableState s, long fireAt, long eventId, int attempt, TimeoutType type) {
+    TimerTask t =
+        new TimerTask(
+            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId,
+            TimerKind.WORKFLOW_TASK_TIMEOUT,
+            new TimerRef(eventId, attempt, type.getNumber(), "").encode());
+    txn.addTimer(t);
+    return t.taskId();
+  }
+}

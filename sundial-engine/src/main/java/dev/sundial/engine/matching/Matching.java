@@ -1,0 +1,127 @@
+package dev.sundial.engine.matching;
+
+import dev.sundial.persistence.QueueTask;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Task queues: hands a committed task straight to a waiting poller when there is one (sync
+ * match), otherwise keeps it in the in-memory view of the durable backlog. Polls are futures, so
+ * no thread waits for a task.
+ */
+public final class Matching {
+  private final Map<TaskQueueKey, Queue> queues = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler;
+
+  public Matching(ScheduledExecutorService scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** A registered long poll. Completes with a task, or null when it timed out or was cancelled. */
+  public static final class Poll {
+    final CompletableFuture<QueueTask> future = new CompletableFuture<>();
+    final String identity;
+
+    Poll(String identity) {
+      this.identity = identity;
+    }
+
+    public CompletableFuture<QueueTask> future() {
+      return future;
+    }
+
+    /** Ends the poll without a task (client went away). */
+    public void cancel() {
+      future.complete(null);
+    }
+  }
+
+  private static final class Queue {
+    final ArrayDeque<QueueTask> backlog = new ArrayDeque<>();
+    final ArrayDeque<Poll> pollers = new ArrayDeque<>();
+    volatile long lastPollTime;
+  }
+
+  /** Offers a committed task: to the oldest live poller, else to the backlog. */
+  public void add(QueueTask task) {
+    Queue q = queue(new TaskQueueKey(task.namespaceId(), task.taskQueue(), task.kind()));
+    while (true) {
+      Poll poll;
+      synchronized (q) {
+        poll = q.pollers.poll();
+        if (poll == null) {
+          q.backlog.add(task);
+          return;
+        }
+      }
+      if (poll.future.complete(task)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Waits up to {@code timeoutMillis} for a task. The returned poll's future completes with the
+   * task, or null on timeout or {@link Poll#cancel()}.
+   */
+  public Poll poll(TaskQueueKey key, String identity, long timeoutMillis) {
+    Queue q = queue(key);
+    q.lastPollTime = System.currentTimeMillis();
+    Poll poll = new Poll(identity);
+    synchronized (q) {
+      QueueTask task = q.backlog.poll();
+      if (task != null) {
+        poll.future.complete(task);
+        return poll;
+      }
+      q.pollers.add(poll);
+    }
+    var timeout =
+        scheduler.schedule(() -> poll.future.complete(null), timeoutMillis, TimeUnit.MILLISECONDS);
+    poll.future.whenComplete(
+        (t, e) -> {
+          timeout.cancel(false);
+          if (t == null) {
+            synchronized (q) {
+              q.pollers.remove(poll);
+            }
+          }
+        });
+    return poll;
+  }
+
+  /** Tasks currently waiting in the backlog of a queue (for describe). */
+  public int backlogSize(TaskQueueKey key) {
+    Queue q = queues.get(key);
+    if (q == null) return 0;
+    synchronized (q) {
+      return q.backlog.size();
+    }
+  }
+
+  /** Drops backlog entries of a run (e.g. after it closed) — a cheap cleanup, not required. */
+  public void removeIf(TaskQueueKey key, java.util.function.Predicate<QueueTask> p) {
+    Queue q = queues.get(key);
+    if (q == null) return;
+    synchronized (q) {
+      Iterator<QueueTask> it = q.backlog.iterator();
+      while (it.hasNext()) {
+        if (p.test(it.next())) it.remove();
+      }
+    }
+  }
+
+  public boolean hasRecentPoller(TaskQueueKey key, long sinceMillis) {
+    Queue q = queues.get(key);
+    return q != null && q.lastPollTime >= sinceMillis;
+  }
+
+  private Queue queue(TaskQueueKey key) {
+    return queues.computeIfAbsent(key, k -> new Queue());
+  }
+}

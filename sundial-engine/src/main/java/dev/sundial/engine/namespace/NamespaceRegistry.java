@@ -1,0 +1,123 @@
+package dev.sundial.engine.namespace;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.NamespaceNotFoundException;
+import dev.sundial.engine.history.Durations;
+import dev.sundial.persistence.ConflictException;
+import dev.sundial.persistence.NamespaceRecord;
+import dev.sundial.persistence.Store;
+import io.temporal.api.enums.v1.NamespaceState;
+import io.temporal.api.namespace.v1.NamespaceConfig;
+import io.temporal.api.namespace.v1.NamespaceInfo;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceResponse;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Namespaces, cached in memory and written through to the store. A namespace is stored as the
+ * DescribeNamespaceResponse it is described by, so every field Temporal exposes round-trips.
+ */
+public final class NamespaceRegistry {
+  public static final String DEFAULT = "default";
+  private static final long DEFAULT_RETENTION_MILLIS = 24L * 3600 * 1000;
+
+  private final Store store;
+  private final Map<String, Entry> byName = new ConcurrentHashMap<>();
+  private final Map<String, Entry> byId = new ConcurrentHashMap<>();
+
+  /** A namespace and its stored version. */
+  public record Entry(String id, String name, long version, DescribeNamespaceResponse description) {}
+
+  public NamespaceRegistry(Store store) {
+    this.store = store;
+    for (NamespaceRecord r : store.listNamespaces()) {
+      cache(r);
+    }
+  }
+
+  public synchronized void ensure(String name) {
+    if (!byName.containsKey(name)) {
+      register(
+          name,
+          NamespaceInfo.newBuilder().setName(name).build(),
+          NamespaceConfig.newBuilder()
+              .setWorkflowExecutionRetentionTtl(Durations.ofMillis(DEFAULT_RETENTION_MILLIS))
+              .build());
+    }
+  }
+
+  public Entry byName(String name) {
+    Entry e = byName.get(name);
+    if (e == null) {
+      throw new NamespaceNotFoundException(name);
+    }
+    return e;
+  }
+
+  public Entry byId(String id) {
+    Entry e = byId.get(id);
+    if (e == null) {
+      throw EngineException.notFound("Namespace id " + id + " is not found.");
+    }
+    return e;
+  }
+
+  public List<Entry> list() {
+    List<Entry> all = new ArrayList<>(byName.values());
+    all.sort(Comparator.comparing(Entry::name));
+    return all;
+  }
+
+  public synchronized Entry register(String name, NamespaceInfo info, NamespaceConfig config) {
+    if (byName.containsKey(name)) {
+      throw new EngineException(
+          EngineException.Code.ALREADY_EXISTS, "Namespace already exists: " + name);
+    }
+    String id = UUID.randomUUID().toString();
+    DescribeNamespaceResponse d =
+        DescribeNamespaceResponse.newBuilder()
+            .setNamespaceInfo(
+                info.toBuilder()
+                    .setName(name)
+                    .setId(id)
+                    .setState(NamespaceState.NAMESPACE_STATE_REGISTERED))
+            .setConfig(config)
+            .setFailoverVersion(0)
+            .setIsGlobalNamespace(false)
+            .build();
+    NamespaceRecord r = new NamespaceRecord(id, name, 1, d.toByteArray());
+    try {
+      store.createNamespace(r);
+    } catch (ConflictException e) {
+      throw new EngineException(
+          EngineException.Code.ALREADY_EXISTS, "Namespace already exists: " + name);
+    }
+    return cache(r);
+  }
+
+  public synchronized Entry update(String name, DescribeNamespaceResponse updated) {
+    Entry current = byName(name);
+    NamespaceRecord r =
+        new NamespaceRecord(current.id(), name, current.version() + 1, updated.toByteArray());
+    store.updateNamespace(r, current.version());
+    return cache(r);
+  }
+
+  private Entry cache(NamespaceRecord r) {
+    DescribeNamespaceResponse d;
+    try {
+      d = DescribeNamespaceResponse.parseFrom(r.info());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt namespace record " + r.name(), e);
+    }
+    Entry e = new Entry(r.id(), r.name(), r.version(), d);
+    byName.put(r.name(), e);
+    byId.put(r.id(), e);
+    return e;
+  }
+}

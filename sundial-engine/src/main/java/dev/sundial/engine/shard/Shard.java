@@ -1,0 +1,281 @@
+package dev.sundial.engine.shard;
+
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.MutableStateCodec;
+import dev.sundial.persistence.CurrentExecution;
+import dev.sundial.persistence.ExecutionRecord;
+import dev.sundial.persistence.ExecutionWrite;
+import dev.sundial.persistence.GroupCommitter;
+import dev.sundial.persistence.HistoryBatch;
+import dev.sundial.persistence.Store;
+import io.temporal.api.history.v1.History;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A shard: the single-threaded owner of the executions that hash to it. Operations run one at a
+ * time on its mailbox against cached mutable states; each produces a WriteSet that goes to the
+ * group committer. The mailbox does not wait for the commit (so many operations share one
+ * transaction); the cached state already reflects the pending write, and a failed commit evicts
+ * it so the next operation reloads what is really stored.
+ */
+public final class Shard {
+  final int id;
+  volatile long rangeId;
+  final AtomicLong taskIds;
+  private final Store store;
+  private final GroupCommitter committer;
+  private final Clock clock;
+  private final SerialExecutor mailbox;
+  private final Map<RunKey, MutableState> cache;
+  private final Map<WorkflowKey, CurrentExecution> currentCache;
+  private final CommitListener listener;
+
+  /** Told about every committed WriteSet, on the committer thread, before callers are answered. */
+  public interface CommitListener {
+    void committed(
+        Shard shard,
+        List<CommittedRun> runs,
+        List<dev.sundial.persistence.QueueTask> queueTasks,
+        List<dev.sundial.persistence.TimerTask> timers);
+  }
+
+  /** What a committed write did to one run (for history long polls and similar watchers). */
+  public record CommittedRun(
+      String namespaceId,
+      String workflowId,
+      String runId,
+      long nextEventId,
+      boolean running,
+      List<io.temporal.api.history.v1.HistoryEvent> events) {}
+
+  public Shard(
+      int id,
+      long rangeId,
+      Store store,
+      GroupCommitter committer,
+      Clock clock,
+      Executor pool,
+      AtomicLong taskIds,
+      int cacheSize,
+      CommitListener listener) {
+    this.id = id;
+    this.rangeId = rangeId;
+    this.store = store;
+    this.committer = committer;
+    this.clock = clock;
+    this.mailbox = new SerialExecutor(pool);
+    this.taskIds = taskIds;
+    this.listener = listener;
+    this.cache =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<RunKey, MutableState> e) {
+            return size() > cacheSize;
+          }
+        };
+    this.currentCache =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<WorkflowKey, CurrentExecution> e) {
+            return size() > cacheSize;
+          }
+        };
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public long rangeId() {
+    return rangeId;
+  }
+
+  /**
+   * Runs {@code op} on the shard's mailbox and completes with its result after its writes are
+   * committed. An exception from the op completes the future exceptionally and writes nothing.
+   */
+  public <R> CompletableFuture<R> execute(Function<ShardTxn, R> op) {
+    CompletableFuture<R> result = new CompletableFuture<>();
+    mailbox.execute(() -> run(op, result));
+    return result;
+  }
+
+  private <R> void run(Function<ShardTxn, R> op, CompletableFuture<R> result) {
+    ShardTxn txn = new ShardTxn(this, clock.millis());
+    R value;
+    try {
+      value = op.apply(txn);
+    } catch (Throwable t) {
+      evict(txn);
+      result.completeExceptionally(t);
+      return;
+    }
+    if (!txn.hasWrites()) {
+      result.complete(value);
+      return;
+    }
+    List<ExecutionWrite> writes;
+    List<MutableState> written = new ArrayList<>();
+    try {
+      writes = buildWrites(txn, written);
+    } catch (Throwable t) {
+      evict(txn);
+      result.completeExceptionally(t);
+      return;
+    }
+    // Optimistically advance the cached states: the next op on this mailbox sees them.
+    for (MutableState s : written) {
+      s.dbVersion++;
+      s.dirty = false;
+      cache.put(new RunKey(s.namespaceId, s.workflowId, s.runId), s);
+    }
+    txn.currentChanges.forEach((k, c) -> currentCache.put(k, c.current()));
+    List<CommittedRun> committedRuns = new ArrayList<>();
+    for (MutableState s : written) {
+      committedRuns.add(
+          new CommittedRun(
+              s.namespaceId, s.workflowId, s.runId, s.nextEventId, s.isRunning(),
+              List.copyOf(s.newEvents)));
+      s.newEvents.clear();
+    }
+    committer
+        .submitAll(writes)
+        .whenComplete(
+            (ok, err) -> {
+              if (err != null) {
+                mailbox.execute(
+                    () -> {
+                      for (MutableState s : written) {
+                        cache.remove(new RunKey(s.namespaceId, s.workflowId, s.runId));
+                      }
+                      txn.currentChanges.keySet().forEach(currentCache::remove);
+                    });
+                result.completeExceptionally(err);
+                return;
+              }
+              listener.committed(this, committedRuns, txn.queueTasksToAdd, txn.timersToAdd);
+              for (Runnable r : txn.afterCommit) {
+                try {
+                  r.run();
+                } catch (Throwable t) {
+                  org.slf4j.LoggerFactory.getLogger(Shard.class).error("after-commit action", t);
+                }
+              }
+              result.complete(value);
+            });
+  }
+
+  private List<ExecutionWrite> buildWrites(ShardTxn txn, List<MutableState> written) {
+    List<ExecutionWrite> writes = new ArrayList<>();
+    boolean outboxAttached = false;
+    Map<WorkflowKey, ShardTxn.CurrentChange> currents = new LinkedHashMap<>(txn.currentChanges);
+    for (MutableState s : txn.touched.values()) {
+      boolean isNew = txn.created.contains(s);
+      if (!s.dirty && !isNew) {
+        continue;
+      }
+      written.add(s);
+      List<HistoryBatch> history = List.of();
+      if (!s.newEvents.isEmpty()) {
+        History h = History.newBuilder().addAllEvents(s.newEvents).build();
+        history =
+            List.of(
+                new HistoryBatch(
+                    s.namespaceId,
+                    s.runId,
+                    s.newEvents.get(0).getEventId(),
+                    s.newEvents.get(s.newEvents.size() - 1).getEventId(),
+                    h.toByteArray()));
+      }
+      long expected = isNew ? 0 : s.dbVersion;
+      ExecutionRecord rec =
+          new ExecutionRecord(
+              s.namespaceId,
+              s.workflowId,
+              s.runId,
+              id,
+              expected + 1,
+              s.isRunning(),
+              s.nextEventId,
+              MutableStateCodec.encode(s));
+      ShardTxn.CurrentChange cc = currents.remove(new WorkflowKey(s.namespaceId, s.workflowId));
+      boolean attach = !outboxAttached;
+      outboxAttached = true;
+      writes.add(
+          new ExecutionWrite(
+              id,
+              rangeId,
+              rec,
+              expected,
+              cc == null ? null : cc.current(),
+              cc == null ? null : cc.expectedRunId(),
+              cc != null && cc.mustBeAbsent(),
+              history,
+              attach ? txn.timersToAdd : null,
+              attach ? txn.timersToDelete : null,
+              attach ? txn.queueTasksToAdd : null,
+              attach ? txn.queueTasksToDelete : null));
+    }
+    for (ShardTxn.CurrentChange cc : currents.values()) {
+      writes.add(
+          new ExecutionWrite(
+              id, rangeId, null, 0, cc.current(), cc.expectedRunId(), cc.mustBeAbsent(),
+              null, null, null, null, null));
+    }
+    if (!outboxAttached) {
+      writes.add(
+          new ExecutionWrite(
+              id, rangeId, null, 0, null, null, false, null,
+              txn.timersToAdd, txn.timersToDelete, txn.queueTasksToAdd, txn.queueTasksToDelete));
+    }
+    return writes;
+  }
+
+  /** Forgets states an operation may have half-changed; clean ones stay cached. */
+  private void evict(ShardTxn txn) {
+    txn.touched.forEach(
+        (k, s) -> {
+          if (s.dirty || !s.newEvents.isEmpty() || txn.created.contains(s)) {
+            cache.remove(k);
+          }
+        });
+    for (WorkflowKey k : txn.currentChanges.keySet()) {
+      currentCache.remove(k);
+    }
+  }
+
+  MutableState loadState(RunKey key) {
+    MutableState s = cache.get(key);
+    if (s != null) {
+      return s;
+    }
+    ExecutionRecord rec =
+        store.getExecution(key.namespaceId(), key.workflowId(), key.runId()).orElse(null);
+    if (rec == null) {
+      return null;
+    }
+    s = MutableStateCodec.decode(rec.state(), rec.dbVersion());
+    cache.put(key, s);
+    return s;
+  }
+
+  CurrentExecution loadCurrent(WorkflowKey key) {
+    CurrentExecution c = currentCache.get(key);
+    if (c != null) {
+      return c;
+    }
+    c = store.getCurrentExecution(key.namespaceId(), key.workflowId()).orElse(null);
+    if (c != null) {
+      currentCache.put(key, c);
+    }
+    return c;
+  }
+}

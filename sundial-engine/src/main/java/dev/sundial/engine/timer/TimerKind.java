@@ -1,0 +1,19 @@
+package dev.sundial.engine.timer;
+
+/** What a durable timer task means when it fires. Stored as an int; never renumber. */
+public final class TimerKind {
+  private TimerKind() {}
+
+  /** A workflow's StartTimer command. ref.name = timer id, ref.eventId = TimerStarted id. */
+  public static final int USER_TIMER = 1;
+  /** ref.eventId = activity scheduled id, ref.attempt, ref.subtype = TimeoutType number. */
+  public static final int ACTIVITY_TIMEOUT = 2;
+  /** Retry backoff elapsed: dispatch attempt ref.attempt of activity ref.eventId. */
+  public static final int ACTIVITY_RETRY = 3;
+  /** ref.eventId = workflow task scheduled id, ref.attempt, ref.subtype = TimeoutType number. */
+  public static final int WORKFLOW_TASK_TIMEOUT = 4;
+  /** The run's run timeout or the chain's execution timeout, whichever is earlier. */
+  public static final int WORKFLOW_TIMEOUT = 5;
+  /** First workflow task backoff (start delay, retry or cron backoff) elapsed. */
+  public static final int WORKFLOW_BACKOFF = 6;
+}

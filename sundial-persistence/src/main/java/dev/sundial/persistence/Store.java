@@ -1,0 +1,76 @@
+package dev.sundial.persistence;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The persistence SPI. Implementations are thread-safe. Reads may run concurrently with a commit
+ * and see only committed data. {@link #commit} is the group-commit entry point: all writes of the
+ * batch are committed in one database transaction (fsync'd before returning), each write either
+ * fully applied or, if one of its conditions fails, fully skipped and reported.
+ */
+public interface Store extends AutoCloseable {
+
+  /**
+   * Commits a batch of writes in one transaction. Returns one entry per write, in order: null when
+   * applied, or the {@link ConflictException} that made the store skip it. Throws
+   * {@link StoreException} if the transaction itself failed (then nothing was committed), and
+   * IllegalArgumentException, before touching the database, if a write is malformed (see
+   * {@link WriteValidator}). A unique-key violation inside a write (e.g. a task id or history
+   * batch that already exists) is reported as that write's conflict.
+   */
+  List<ConflictException> commit(List<ExecutionWrite> writes);
+
+  // ---- executions
+  Optional<ExecutionRecord> getExecution(String namespaceId, String workflowId, String runId);
+
+  Optional<CurrentExecution> getCurrentExecution(String namespaceId, String workflowId);
+
+  /**
+   * Runs of the shard that are still running, for recovery scans, ordered by runId: pass the last
+   * runId of the previous page (null for the first page). Run ids are assumed globally unique.
+   */
+  List<ExecutionRecord> listRunningExecutions(int shardId, int limit, String afterRunId);
+
+  // ---- history
+  /**
+   * Batches of the run whose events overlap [fromEventId, ...), in event order, until at least
+   * {@code maxEvents} events are covered (a batch is never split) or history ends. Events are
+   * counted from {@code fromEventId}; the first batch is the one containing it. maxEvents below 1
+   * counts as 1, so paging by (last batch's lastEventId + 1) always makes progress.
+   */
+  List<HistoryBatch> readHistory(
+      String namespaceId, String runId, long fromEventId, int maxEvents);
+
+  // ---- outbox
+  /** Timers with fireAt < beforeMillis, ordered by fire time then task id, at most limit. */
+  List<TimerTask> loadTimers(long beforeMillis, int limit);
+
+  /** All backlog entries, ordered by task id (used to rebuild in-memory queues after restart). */
+  List<QueueTask> loadQueueTasks(long afterTaskId, int limit);
+
+  /**
+   * The largest task id ever committed to any outbox table, so id allocation can resume after a
+   * restart. It never decreases, even when those tasks have been deleted (ids are never reused).
+   */
+  long maxTaskId();
+
+  // ---- namespaces
+  List<NamespaceRecord> listNamespaces();
+
+  /** Inserts a namespace; throws ConflictException if the name or id is taken. */
+  void createNamespace(NamespaceRecord namespace);
+
+  /** Replaces a namespace if its stored version equals expectedVersion; else ConflictException. */
+  void updateNamespace(NamespaceRecord namespace, long expectedVersion);
+
+  // ---- shards
+  /**
+   * Takes ownership of a shard: increments and returns its range id (creating it at 1). Writes
+   * carrying an older range id fail from then on.
+   */
+  long acquireShard(int shardId, String owner);
+
+  @Override
+  void close();
+}

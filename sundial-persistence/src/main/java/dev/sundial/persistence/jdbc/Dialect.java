@@ -1,0 +1,27 @@
+package dev.sundial.persistence.jdbc;
+
+import java.sql.SQLException;
+
+/**
+ * The few things that differ between databases. Everything else in {@link JdbcStore} is plain SQL
+ * that SQLite and PostgreSQL both accept (ON CONFLICT upserts, partial indexes, LIMIT, SAVEPOINT).
+ */
+public interface Dialect {
+
+  /** Resource folder holding this dialect's migrations, e.g. {@code db/sqlite}. */
+  String migrationsDir();
+
+  /** Starts a write transaction; it must take the write lock up front (no lock upgrades later). */
+  String beginWrite();
+
+  /** True when the exception is a unique/primary-key/check violation (a logical conflict). */
+  boolean isConstraintViolation(SQLException e);
+
+  /**
+   * Reads a shard's range id inside a write transaction. A database with concurrent writers must
+   * lock the row here (e.g. FOR SHARE) so a concurrent acquireShard cannot slip past the check.
+   */
+  default String shardRangeQuery() {
+    return "SELECT range_id FROM shards WHERE shard_id = ?";
+  }
+}

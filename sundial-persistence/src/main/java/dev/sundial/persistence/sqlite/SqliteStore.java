@@ -1,0 +1,96 @@
+package dev.sundial.persistence.sqlite;
+
+import dev.sundial.persistence.StoreException;
+import dev.sundial.persistence.jdbc.JdbcStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded/standalone store: one SQLite file in WAL mode with synchronous=FULL, so a commit
+ * returns only after fsync. One writer connection, {@value #READERS} read-only connections.
+ */
+public final class SqliteStore extends JdbcStore {
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+  static final int READERS = 4;
+  private static final int BUSY_TIMEOUT_MS = 10_000;
+
+  private SqliteStore(Connection writer, List<Connection> readers) {
+    super(new SqliteDialect(), writer, readers);
+  }
+
+  /** Opens (creating if needed, with parent directories) and migrates the database file. */
+  public static SqliteStore open(Path file) {
+    List<Connection> opened = new ArrayList<>();
+    try {
+      Path absolute = file.toAbsolutePath();
+      if (absolute.getParent() != null) {
+        Files.createDirectories(absolute.getParent());
+      }
+      String url = "jdbc:sqlite:" + absolute;
+      SQLiteConfig writerConfig = new SQLiteConfig();
+      writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      writerConfig.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+      writerConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
+      Connection writer = DriverManager.getConnection(url, writerConfig.toProperties());
+      opened.add(writer);
+      checkPragma(writer, "journal_mode", "wal");
+      checkPragma(writer, "synchronous", "2");
+      // Readers are opened after the writer has switched the file to WAL (it creates -wal/-shm).
+      List<Connection> readers = new ArrayList<>();
+      for (int i = 0; i < READERS; i++) {
+        SQLiteConfig readerConfig = new SQLiteConfig();
+        readerConfig.setReadOnly(true);
+        readerConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
+        Connection reader = DriverManager.getConnection(url, readerConfig.toProperties());
+        opened.add(reader);
+        readers.add(reader);
+      }
+      return new SqliteStore(writer, readers);
+    } catch (IOException | SQLException e) {
+      closeAll(opened);
+      throw new StoreException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A private in-memory database (tests, ephemeral dev servers); one connection for everything. */
+  public static SqliteStore openInMemory() {
+    try {
+      return new SqliteStore(DriverManager.getConnection("jdbc:sqlite::memory:"), List.of());
+    } catch (SQLException e) {
+      throw new StoreException("cannot open in-memory SQLite database", e);
+    }
+  }
+
+  private static void checkPragma(Connection c, String pragma, String expected)
+      throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
+      String actual = rs.next() ? rs.getString(1) : null;
+      if (!expected.equalsIgnoreCase(actual)) {
+        // e.g. WAL is unsupported on some network file systems; still correct, just slower.
+        log.warn("SQLite PRAGMA {} is {}, expected {}", pragma, actual, expected);
+      }
+    }
+  }
+
+  private static void closeAll(List<Connection> connections) {
+    for (Connection c : connections) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already failing
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.sundial.server;
+
+import io.grpc.ManagedChannel;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sundial embedded in a JVM: {@code Sundial.builder().dbFile(path).start()}. Clients use
+ * {@link #newWorkflowServiceStubs()} (an in-process channel, no sockets), or the gRPC port when one
+ * was requested.
+ */
+public final class Sundial implements AutoCloseable {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for an embedded or standalone Sundial. */
+  public static final class Builder {
+    Path dbFile;
+    boolean inMemory;
+    String grpcHost = "127.0.0.1";
+    int grpcPort = -1; // -1: no socket, in-process only; 0: ephemeral
+    final List<String> namespaces = new ArrayList<>();
+    Clock clock = Clock.systemUTC();
+    int shards = 16;
+
+    /** The SQLite file (created with its directory when missing). */
+    public Builder dbFile(Path dbFile) {
+      this.dbFile = dbFile;
+      this.inMemory = false;
+      return this;
+    }
+
+    /** A private in-memory SQLite database, gone when Sundial closes. For tests. */
+    public Builder inMemory() {
+      this.inMemory = true;
+      this.dbFile = null;
+      return this;
+    }
+
+    /** Also listen for gRPC on host:port (port 0 picks a free port). */
+    public Builder grpc(String host, int port) {
+      this.grpcHost = host;
+      this.grpcPort = port;
+      return this;
+    }
+
+    /** Namespaces created at start when missing ({@code default} always exists). */
+    public Builder namespace(String name) {
+      this.namespaces.add(name);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder shards(int shards) {
+      this.shards = shards;
+      return this;
+    }
+
+    public Sundial start() {
+      return SundialBootstrap.start(this);
+    }
+  }
+
+  private final SundialBootstrap.Running running;
+
+  Sundial(SundialBootstrap.Running running) {
+    this.running = running;
+  }
+
+  /** A new in-process channel to this server; the caller closes it. */
+  public ManagedChannel newInProcessChannel() {
+    return running.newInProcessChannel();
+  }
+
+  /** Service stubs over a new in-process channel; shutting the stubs down closes the channel. */
+  public WorkflowServiceStubs newWorkflowServiceStubs() {
+    return running.newWorkflowServiceStubs();
+  }
+
+  /** The bound gRPC port, or -1 when only in-process access was requested. */
+  public int grpcPort() {
+    return running.grpcPort();
+  }
+
+  /** host:port of the gRPC listener, or null when there is none. */
+  public String grpcTarget() {
+    return grpcPort() < 0 ? null : running.grpcHost() + ":" + grpcPort();
+  }
+
+  /** Where the data lives (the SQLite file path, or ":memory:"). */
+  public String dataLocation() {
+    return running.dataLocation();
+  }
+
+  /** Stops accepting calls, finishes in-flight commits and closes the store. */
+  @Override
+  public void close() {
+    running.close();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.sundial.server.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sundial server ...}: commands that run a server. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Run a Sundial server.",
+    subcommands = {ServerStartCommand.class})
+final class ServerCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), SundialCommand.MISSING_SUBCOMMAND);
+  }
+}
