@@ -81,7 +81,7 @@ public final class Sundial implements AutoCloseable {
     return running.newInProcessChannel();
   }
 
-  /** Service stubs over a new in-process channel; shutting the stubs down closes the channel. */
+  /** Service stubs over a new in-process channel (closed when Sundial closes). */
   public WorkflowServiceStubs newWorkflowServiceStubs() {
     return running.newWorkflowServiceStubs();
   }

@@ -1,0 +1,169 @@
+package dev.sundial.server;
+
+import dev.sundial.engine.Engine;
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.persistence.Store;
+import dev.sundial.persistence.sqlite.SqliteStore;
+import dev.sundial.server.frontend.WorkflowFrontend;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds and tears down a running Sundial: store, engine, in-process and socket gRPC servers. */
+final class SundialBootstrap {
+  private static final Logger log = LoggerFactory.getLogger(SundialBootstrap.class);
+  static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+  private SundialBootstrap() {}
+
+  static Sundial start(Sundial.Builder b) {
+    Store store = b.inMemory || b.dbFile == null ? SqliteStore.openInMemory() : SqliteStore.open(b.dbFile);
+    String location = b.inMemory || b.dbFile == null ? ":memory:" : b.dbFile.toAbsolutePath().toString();
+    Engine engine;
+    try {
+      engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults());
+      for (String ns : b.namespaces) {
+        engine.namespaces().ensure(ns);
+      }
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    WorkflowFrontend frontend = new WorkflowFrontend(engine);
+    HealthStatusManager health = new HealthStatusManager();
+    String inProcessName = "sundial-" + UUID.randomUUID();
+    Server inProcess;
+    Server socket = null;
+    try {
+      inProcess =
+          InProcessServerBuilder.forName(inProcessName)
+              .addService(frontend)
+              .addService(health.getHealthService())
+              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .build()
+              .start();
+      if (b.grpcPort >= 0) {
+        socket =
+            NettyServerBuilder.forAddress(new InetSocketAddress(b.grpcHost, b.grpcPort))
+                .addService(frontend)
+                .addService(health.getHealthService())
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .permitKeepAliveWithoutCalls(true)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .build()
+                .start();
+      }
+    } catch (IOException e) {
+      engine.close();
+      store.close();
+      throw new UncheckedIOException("cannot start gRPC on " + b.grpcHost + ":" + b.grpcPort, e);
+    }
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(
+        "temporal.api.workflowservice.v1.WorkflowService",
+        io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    Running running =
+        new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
+    log.info("Sundial started: data {}, gRPC {}", location,
+        socket == null ? "in-process only" : b.grpcHost + ":" + socket.getPort());
+    return new Sundial(running);
+  }
+
+  /** The live parts of a started Sundial. */
+  static final class Running {
+    private final Store store;
+    private final Engine engine;
+    private final Server inProcess;
+    private final Server socket;
+    private final String inProcessName;
+    private final String host;
+    private final String location;
+    private final HealthStatusManager health;
+    private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    Running(Store store, Engine engine, Server inProcess, Server socket, String inProcessName,
+        String host, String location, HealthStatusManager health) {
+      this.store = store;
+      this.engine = engine;
+      this.inProcess = inProcess;
+      this.socket = socket;
+      this.inProcessName = inProcessName;
+      this.host = host;
+      this.location = location;
+      this.health = health;
+    }
+
+    ManagedChannel newInProcessChannel() {
+      ManagedChannel c =
+          InProcessChannelBuilder.forName(inProcessName)
+              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .build();
+      channels.add(c);
+      return c;
+    }
+
+    WorkflowServiceStubs newWorkflowServiceStubs() {
+      return WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setChannel(newInProcessChannel()).build());
+    }
+
+    int grpcPort() {
+      return socket == null ? -1 : socket.getPort();
+    }
+
+    String grpcHost() {
+      return host;
+    }
+
+    String dataLocation() {
+      return location;
+    }
+
+    Engine engine() {
+      return engine;
+    }
+
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      health.enterTerminalState();
+      if (socket != null) {
+        socket.shutdown();
+      }
+      inProcess.shutdown();
+      for (ManagedChannel c : channels) {
+        c.shutdownNow();
+      }
+      try {
+        if (socket != null && !socket.awaitTermination(2, TimeUnit.SECONDS)) {
+          socket.shutdownNow();
+        }
+        if (!inProcess.awaitTermination(2, TimeUnit.SECONDS)) {
+          inProcess.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      engine.close();
+      store.close();
+      log.info("Sundial stopped");
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.sundial.server.frontend;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.namespace.NamespaceRegistry;
+import io.temporal.api.namespace.v1.NamespaceConfig;
+import io.temporal.api.namespace.v1.NamespaceInfo;
+import io.temporal.api.workflowservice.v1.*;
+
+/** Namespace RPCs over the registry. */
+final class NamespaceHandler {
+  private static final long MIN_RETENTION_MILLIS = 0;
+  private final NamespaceRegistry registry;
+
+  NamespaceHandler(NamespaceRegistry registry) {
+    this.registry = registry;
+  }
+
+  RegisterNamespaceResponse register(RegisterNamespaceRequest r) {
+    if (r.getNamespace().isEmpty()) {
+      throw RequestValidator.invalid("Namespace not set on request.");
+    }
+    if (r.getNamespace().length() > 255) {
+      throw RequestValidator.invalid("Namespace length exceeds limit of 255.");
+    }
+    RequestValidator.nonNegative(r.getWorkflowExecutionRetentionPeriod(), "WorkflowExecutionRetentionPeriod");
+    NamespaceConfig.Builder config = NamespaceConfig.newBuilder();
+    long retention = Durations.toMillis(r.getWorkflowExecutionRetentionPeriod());
+    config.setWorkflowExecutionRetentionTtl(
+        Durations.ofMillis(retention > MIN_RETENTION_MILLIS ? retention : 24L * 3600 * 1000));
+    config.setHistoryArchivalState(r.getHistoryArchivalState());
+    config.setVisibilityArchivalState(r.getVisibilityArchivalState());
+    registry.register(
+        r.getNamespace(),
+        NamespaceInfo.newBuilder()
+            .setDescription(r.getDescription())
+            .setOwnerEmail(r.getOwnerEmail())
+            .putAllData(r.getDataMap())
+            .build(),
+        config.build());
+    return RegisterNamespaceResponse.getDefaultInstance();
+  }
+
+  DescribeNamespaceResponse describe(DescribeNamespaceRequest r) {
+    if (!r.getId().isEmpty()) {
+      return registry.byId(r.getId()).description();
+    }
+    if (r.getNamespace().isEmpty()) {
+      throw RequestValidator.invalid("Namespace not set on request.");
+    }
+    return registry.byName(r.getNamespace()).description();
+  }
+
+  ListNamespacesResponse list(ListNamespacesRequest r) {
+    ListNamespacesResponse.Builder b = ListNamespacesResponse.newBuilder();
+    registry.list().forEach(e -> b.addNamespaces(e.description()));
+    return b.build();
+  }
+
+  UpdateNamespaceResponse update(UpdateNamespaceRequest r) {
+    if (r.getNamespace().isEmpty()) {
+      throw RequestValidator.invalid("Namespace not set on request.");
+    }
+    DescribeNamespaceResponse current = registry.byName(r.getNamespace()).description();
+    DescribeNamespaceResponse.Builder d = current.toBuilder();
+    if (r.hasUpdateInfo()) {
+      var u = r.getUpdateInfo();
+      var info = d.getNamespaceInfoBuilder();
+      if (!u.getDescription().isEmpty()) info.setDescription(u.getDescription());
+      if (!u.getOwnerEmail().isEmpty()) info.setOwnerEmail(u.getOwnerEmail());
+      info.putAllData(u.getDataMap());
+    }
+    if (r.hasConfig()) {
+      var c = r.getConfig();
+      var config = d.getConfigBuilder();
+      if (c.hasWorkflowExecutionRetentionTtl()) {
+        RequestValidator.nonNegative(c.getWorkflowExecutionRetentionTtl(), "WorkflowExecutionRetentionTtl");
+        config.setWorkflowExecutionRetentionTtl(c.getWorkflowExecutionRetentionTtl());
+      }
+    }
+    try {
+      var e = registry.update(r.getNamespace(), d.build());
+      return UpdateNamespaceResponse.newBuilder()
+          .setNamespaceInfo(e.description().getNamespaceInfo())
+          .setConfig(e.description().getConfig())
+          .setReplicationConfig(e.description().getReplicationConfig())
+          .build();
+    } catch (dev.sundial.persistence.ConflictException e) {
+      throw new EngineException(EngineException.Code.UNAVAILABLE, "namespace changed concurrently, please retry");
+    }
+  }
+}

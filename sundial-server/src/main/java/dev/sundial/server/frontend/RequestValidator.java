@@ -1,0 +1,94 @@
+package dev.sundial.server.frontend;
+
+import com.google.protobuf.Duration;
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+
+/** Request checks done before anything reaches the engine; messages name the field. */
+final class RequestValidator {
+  static final int MAX_ID_LENGTH = 1000;
+
+  private final EngineContext.Limits limits;
+
+  RequestValidator(EngineContext.Limits limits) {
+    this.limits = limits;
+  }
+
+  static EngineException invalid(String message) {
+    return EngineException.invalidArgument(message);
+  }
+
+  void namespace(String namespace) {
+    if (namespace == null || namespace.isEmpty()) {
+      throw invalid("Namespace not set on request.");
+    }
+  }
+
+  static void workflowId(String workflowId) {
+    if (workflowId == null || workflowId.isEmpty()) {
+      throw invalid("WorkflowId is not set on request.");
+    }
+    if (workflowId.length() > MAX_ID_LENGTH) {
+      throw invalid("WorkflowId length exceeds limit of " + MAX_ID_LENGTH + ".");
+    }
+  }
+
+  static void taskQueue(TaskQueue q, String what) {
+    if (q == null || q.getName().isEmpty()) {
+      throw invalid("TaskQueue is not set on " + what + ".");
+    }
+    if (q.getName().length() > MAX_ID_LENGTH) {
+      throw invalid("TaskQueue length exceeds limit of " + MAX_ID_LENGTH + ".");
+    }
+  }
+
+  static void nonNegative(Duration d, String field) {
+    if (d.getSeconds() < 0 || d.getNanos() < 0) {
+      throw invalid("Invalid " + field + ": it must not be negative.");
+    }
+  }
+
+  void payload(Payloads p, String field) {
+    if (p != null && p.getSerializedSize() > limits.maxPayloadBytes()) {
+      throw invalid(
+          field + " size " + p.getSerializedSize() + " bytes exceeds the limit of "
+              + limits.maxPayloadBytes() + " bytes.");
+    }
+  }
+
+  void start(StartWorkflowExecutionRequest r) {
+    workflowId(r.getWorkflowId());
+    if (r.getWorkflowType().getName().isEmpty()) {
+      throw invalid("WorkflowType is not set on request.");
+    }
+    if (r.getWorkflowType().getName().length() > MAX_ID_LENGTH) {
+      throw invalid("WorkflowType length exceeds limit of " + MAX_ID_LENGTH + ".");
+    }
+    taskQueue(r.getTaskQueue(), "request");
+    if (r.getRequestId().length() > MAX_ID_LENGTH) {
+      throw invalid("RequestId length exceeds limit of " + MAX_ID_LENGTH + ".");
+    }
+    nonNegative(r.getWorkflowExecutionTimeout(), "WorkflowExecutionTimeout");
+    nonNegative(r.getWorkflowRunTimeout(), "WorkflowRunTimeout");
+    nonNegative(r.getWorkflowTaskTimeout(), "WorkflowTaskTimeout");
+    nonNegative(r.getWorkflowStartDelay(), "WorkflowStartDelay");
+    if (r.hasRetryPolicy()) {
+      String err = ActivityRetryPolicy.validate(r.getRetryPolicy(), "StartWorkflowExecution");
+      if (err != null) throw invalid(err);
+    }
+    if (!r.getCronSchedule().isEmpty()) {
+      throw invalid("CronSchedule is not supported by this Sundial version yet.");
+    }
+    payload(r.getInput(), "Input");
+    if (r.getMemo().getSerializedSize() > limits.maxPayloadBytes()) {
+      throw invalid("Memo size exceeds the limit of " + limits.maxPayloadBytes() + " bytes.");
+    }
+    if (r.getHeader().getSerializedSize() > limits.maxPayloadBytes()) {
+      throw invalid("Header size exceeds the limit of " + limits.maxPayloadBytes() + " bytes.");
+    }
+  }
+}

@@ -1,0 +1,380 @@
+package dev.sundial.server.frontend;
+
+import dev.sundial.engine.Describer;
+import dev.sundial.engine.Engine;
+import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.namespace.NamespaceRegistry;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.temporal.api.workflowservice.v1.*;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The Temporal WorkflowService over the engine: validates requests, resolves namespaces, maps
+ * errors to gRPC statuses. The only layer that knows gRPC.
+ */
+public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBase {
+  private final Engine engine;
+  private final NamespaceRegistry namespaces;
+  private final RequestValidator validate;
+  private final EngineContext.Limits limits;
+  private final NamespaceHandler namespaceHandler;
+
+  public WorkflowFrontend(Engine engine) {
+    this.engine = engine;
+    this.namespaces = engine.namespaces();
+    this.limits = engine.context().limits;
+    this.validate = new RequestValidator(limits);
+    this.namespaceHandler = new NamespaceHandler(namespaces);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private <T> void reply(StreamObserver<T> out, Supplier<CompletableFuture<T>> call) {
+    CompletableFuture<T> f;
+    try {
+      f = call.get();
+    } catch (Throwable t) {
+      out.onError(GrpcErrors.toStatus(t));
+      return;
+    }
+    f.whenComplete(
+        (r, e) -> {
+          try {
+            if (e != null) {
+              out.onError(GrpcErrors.toStatus(e));
+            } else {
+              out.onNext(r);
+              out.onCompleted();
+            }
+          } catch (RuntimeException ignored) {
+            // the call was cancelled meanwhile; nothing to tell
+          }
+        });
+  }
+
+  private <T> void replyNow(StreamObserver<T> out, Supplier<T> call) {
+    reply(out, () -> CompletableFuture.completedFuture(call.get()));
+  }
+
+  private String namespaceId(String namespace) {
+    validate.namespace(namespace);
+    return namespaces.byName(namespace).id();
+  }
+
+  /** The long-poll budget: our limit, shortened to end before the caller's deadline. */
+  private long longPollMillis() {
+    long budget = limits.longPollMillis();
+    Deadline d = Context.current().getDeadline();
+    if (d != null) {
+      budget = Math.min(budget, d.timeRemaining(TimeUnit.MILLISECONDS) - 1000);
+    }
+    return Math.max(budget, 0);
+  }
+
+  private static TaskOps.Cancellation cancellation(StreamObserver<?> out) {
+    ServerCallStreamObserver<?> call = (ServerCallStreamObserver<?>) out;
+    return new TaskOps.Cancellation() {
+      private final java.util.List<Runnable> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      private volatile boolean cancelled;
+
+      {
+        call.setOnCancelHandler(
+            () -> {
+              cancelled = true;
+              handlers.forEach(Runnable::run);
+            });
+      }
+
+      @Override
+      public void onCancel(Runnable r) {
+        handlers.add(r);
+        if (cancelled) r.run();
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return cancelled;
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ system & namespaces
+
+  @Override
+  public void getSystemInfo(GetSystemInfoRequest req, StreamObserver<GetSystemInfoResponse> out) {
+    replyNow(out, SystemInfo::response);
+  }
+
+  @Override
+  public void registerNamespace(RegisterNamespaceRequest req, StreamObserver<RegisterNamespaceResponse> out) {
+    replyNow(out, () -> namespaceHandler.register(req));
+  }
+
+  @Override
+  public void describeNamespace(DescribeNamespaceRequest req, StreamObserver<DescribeNamespaceResponse> out) {
+    replyNow(out, () -> namespaceHandler.describe(req));
+  }
+
+  @Override
+  public void listNamespaces(ListNamespacesRequest req, StreamObserver<ListNamespacesResponse> out) {
+    replyNow(out, () -> namespaceHandler.list(req));
+  }
+
+  @Override
+  public void updateNamespace(UpdateNamespaceRequest req, StreamObserver<UpdateNamespaceResponse> out) {
+    replyNow(out, () -> namespaceHandler.update(req));
+  }
+
+  // ------------------------------------------------------------------ workflows
+
+  @Override
+  public void startWorkflowExecution(
+      StartWorkflowExecutionRequest req, StreamObserver<StartWorkflowExecutionResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          validate.start(req);
+          StartWorkflowExecutionRequest r =
+              req.getRequestId().isEmpty()
+                  ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
+                  : req;
+          return engine.workflows.start(ns, r);
+        });
+  }
+
+  @Override
+  public void terminateWorkflowExecution(
+      TerminateWorkflowExecutionRequest req, StreamObserver<TerminateWorkflowExecutionResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
+          return engine.workflows
+              .terminate(
+                  ns, req.getWorkflowExecution().getWorkflowId(),
+                  req.getWorkflowExecution().getRunId(), req.getReason(),
+                  req.hasDetails() ? req.getDetails() : null, req.getIdentity())
+              .thenApply(v -> TerminateWorkflowExecutionResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void getWorkflowExecutionHistory(
+      GetWorkflowExecutionHistoryRequest req,
+      StreamObserver<GetWorkflowExecutionHistoryResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getExecution().getWorkflowId());
+          return engine.history.getHistory(ns, req, longPollMillis());
+        });
+  }
+
+  @Override
+  public void describeWorkflowExecution(
+      DescribeWorkflowExecutionRequest req, StreamObserver<DescribeWorkflowExecutionResponse> out) {
+    replyNow(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getExecution().getWorkflowId());
+          return Describer.describe(
+              engine.history.readState(
+                  ns, req.getExecution().getWorkflowId(), req.getExecution().getRunId()));
+        });
+  }
+
+  // ------------------------------------------------------------------ workflow tasks
+
+  @Override
+  public void pollWorkflowTaskQueue(
+      PollWorkflowTaskQueueRequest req, StreamObserver<PollWorkflowTaskQueueResponse> out) {
+    TaskOps.Cancellation cancel = cancellation(out);
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.taskQueue(req.getTaskQueue(), "PollWorkflowTaskQueueRequest");
+          return engine.tasks.pollWorkflowTask(ns, req, longPollMillis(), cancel);
+        });
+  }
+
+  @Override
+  public void respondWorkflowTaskCompleted(
+      RespondWorkflowTaskCompletedRequest req,
+      StreamObserver<RespondWorkflowTaskCompletedResponse> out) {
+    reply(out, () -> engine.tasks.completeWorkflowTask(req));
+  }
+
+  @Override
+  public void respondWorkflowTaskFailed(
+      RespondWorkflowTaskFailedRequest req, StreamObserver<RespondWorkflowTaskFailedResponse> out) {
+    reply(
+        out,
+        () ->
+            engine.tasks
+                .failWorkflowTask(req)
+                .thenApply(v -> RespondWorkflowTaskFailedResponse.getDefaultInstance()));
+  }
+
+  // ------------------------------------------------------------------ activity tasks
+
+  @Override
+  public void pollActivityTaskQueue(
+      PollActivityTaskQueueRequest req, StreamObserver<PollActivityTaskQueueResponse> out) {
+    TaskOps.Cancellation cancel = cancellation(out);
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.taskQueue(req.getTaskQueue(), "PollActivityTaskQueueRequest");
+          return engine.tasks.pollActivityTask(ns, req, longPollMillis(), cancel);
+        });
+  }
+
+  @Override
+  public void recordActivityTaskHeartbeat(
+      RecordActivityTaskHeartbeatRequest req,
+      StreamObserver<RecordActivityTaskHeartbeatResponse> out) {
+    reply(
+        out,
+        () -> {
+          validate.payload(req.getDetails(), "Details");
+          return engine.tasks
+              .heartbeat(TaskOps.ActivityRef.ofToken(req.getTaskToken()), req.hasDetails() ? req.getDetails() : null)
+              .thenApply(c -> RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(c).build());
+        });
+  }
+
+  @Override
+  public void recordActivityTaskHeartbeatById(
+      RecordActivityTaskHeartbeatByIdRequest req,
+      StreamObserver<RecordActivityTaskHeartbeatByIdResponse> out) {
+    reply(
+        out,
+        () -> {
+          validate.payload(req.getDetails(), "Details");
+          return engine.tasks
+              .heartbeat(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+                  req.hasDetails() ? req.getDetails() : null)
+              .thenApply(c -> RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(c).build());
+        });
+  }
+
+  @Override
+  public void respondActivityTaskCompleted(
+      RespondActivityTaskCompletedRequest req,
+      StreamObserver<RespondActivityTaskCompletedResponse> out) {
+    reply(
+        out,
+        () -> {
+          validate.payload(req.getResult(), "Result");
+          return engine.tasks
+              .completeActivity(TaskOps.ActivityRef.ofToken(req.getTaskToken()),
+                  req.hasResult() ? req.getResult() : null, req.getIdentity())
+              .thenApply(v -> RespondActivityTaskCompletedResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void respondActivityTaskCompletedById(
+      RespondActivityTaskCompletedByIdRequest req,
+      StreamObserver<RespondActivityTaskCompletedByIdResponse> out) {
+    reply(
+        out,
+        () -> {
+          validate.payload(req.getResult(), "Result");
+          return engine.tasks
+              .completeActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+                  req.hasResult() ? req.getResult() : null, req.getIdentity())
+              .thenApply(v -> RespondActivityTaskCompletedByIdResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void respondActivityTaskFailed(
+      RespondActivityTaskFailedRequest req, StreamObserver<RespondActivityTaskFailedResponse> out) {
+    reply(
+        out,
+        () -> {
+          if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
+          return engine.tasks
+              .failActivity(TaskOps.ActivityRef.ofToken(req.getTaskToken()), req.getFailure(),
+                  req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null, req.getIdentity())
+              .thenApply(v -> RespondActivityTaskFailedResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void respondActivityTaskFailedById(
+      RespondActivityTaskFailedByIdRequest req,
+      StreamObserver<RespondActivityTaskFailedByIdResponse> out) {
+    reply(
+        out,
+        () -> {
+          if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
+          return engine.tasks
+              .failActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+                  req.getFailure(), req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null,
+                  req.getIdentity())
+              .thenApply(v -> RespondActivityTaskFailedByIdResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void respondActivityTaskCanceled(
+      RespondActivityTaskCanceledRequest req,
+      StreamObserver<RespondActivityTaskCanceledResponse> out) {
+    reply(
+        out,
+        () ->
+            engine.tasks
+                .cancelActivity(TaskOps.ActivityRef.ofToken(req.getTaskToken()),
+                    req.hasDetails() ? req.getDetails() : null, req.getIdentity())
+                .thenApply(v -> RespondActivityTaskCanceledResponse.getDefaultInstance()));
+  }
+
+  @Override
+  public void respondActivityTaskCanceledById(
+      RespondActivityTaskCanceledByIdRequest req,
+      StreamObserver<RespondActivityTaskCanceledByIdResponse> out) {
+    reply(
+        out,
+        () ->
+            engine.tasks
+                .cancelActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+                    req.hasDetails() ? req.getDetails() : null, req.getIdentity())
+                .thenApply(v -> RespondActivityTaskCanceledByIdResponse.getDefaultInstance()));
+  }
+
+  private TaskOps.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
+    String ns = namespaceId(namespace);
+    RequestValidator.workflowId(workflowId);
+    if (activityId == null || activityId.isEmpty()) {
+      throw RequestValidator.invalid("ActivityId is not set on request.");
+    }
+    return new TaskOps.ActivityRef(null, ns, workflowId, runId, activityId);
+  }
+
+  // ------------------------------------------------------------------ worker lifecycle no-ops
+
+  @Override
+  public void shutdownWorker(ShutdownWorkerRequest req, StreamObserver<ShutdownWorkerResponse> out) {
+    replyNow(out, ShutdownWorkerResponse::getDefaultInstance);
+  }
+
+  static EngineException unsupported(String what) {
+    return new EngineException(EngineException.Code.INVALID_ARGUMENT, what + " is not supported yet");
+  }
+}
