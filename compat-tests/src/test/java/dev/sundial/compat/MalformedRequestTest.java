@@ -55,7 +55,7 @@ class MalformedRequestTest {
                             .setNamespace(CompatServer.NAMESPACE)
                             .setExecution(CompatServer.execution(workflowId, null))
                             .build()));
-    assertThat(e.getStatus().getCode()).as("Describe of %s", workflowId).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(e.getStatus().getCode()).as("Describe of %s: %s", workflowId, e.getStatus()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
   @Test
@@ -69,7 +69,7 @@ class MalformedRequestTest {
   void missingNamespace() {
     String id = sundial.newWorkflowId("malformed-no-namespace");
     StatusRuntimeException e = start(validStart(id).clearNamespace().build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("namespace");
     assertNoExecution(id);
   }
@@ -77,7 +77,7 @@ class MalformedRequestTest {
   @Test
   void emptyWorkflowId() {
     StatusRuntimeException e = start(validStart("").build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowId");
   }
 
@@ -85,7 +85,7 @@ class MalformedRequestTest {
   void missingWorkflowType() {
     String id = sundial.newWorkflowId("malformed-no-type");
     StatusRuntimeException e = start(validStart(id).clearWorkflowType().build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowType");
     assertNoExecution(id);
   }
@@ -94,7 +94,7 @@ class MalformedRequestTest {
   void missingTaskQueue() {
     String id = sundial.newWorkflowId("malformed-no-queue");
     StatusRuntimeException e = start(validStart(id).clearTaskQueue().build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("TaskQueue");
     assertNoExecution(id);
   }
@@ -104,7 +104,7 @@ class MalformedRequestTest {
     String id = sundial.newWorkflowId("malformed-unknown-namespace");
     String namespace = "no-such-namespace-" + UUID.randomUUID().toString().substring(0, 8);
     StatusRuntimeException e = start(validStart(id).setNamespace(namespace).build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(e.getStatus().getDescription()).contains(namespace);
     NamespaceNotFoundFailure details = StatusUtils.getFailure(e, NamespaceNotFoundFailure.class);
     assertThat(details).as("NamespaceNotFoundFailure in the status details").isNotNull();
@@ -118,15 +118,15 @@ class MalformedRequestTest {
     com.google.protobuf.Duration negative = com.google.protobuf.Duration.newBuilder().setSeconds(-1).build();
 
     StatusRuntimeException e = start(validStart(id).setWorkflowExecutionTimeout(negative).build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowExecutionTimeout");
 
     e = start(validStart(id).setWorkflowRunTimeout(negative).build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowRunTimeout");
 
     e = start(validStart(id).setWorkflowTaskTimeout(negative).build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowTaskTimeout");
 
     assertNoExecution(id);
@@ -143,7 +143,7 @@ class MalformedRequestTest {
             .build();
     StatusRuntimeException e =
         start(validStart(id).setInput(Payloads.newBuilder().addPayloads(payload)).build());
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("size");
     assertNoExecution(id);
   }
@@ -161,7 +161,7 @@ class MalformedRequestTest {
                             .setTaskToken(ByteString.copyFrom("not-a-task-token", StandardCharsets.UTF_8))
                             .setIdentity("compat-test")
                             .build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("token");
 
     StatusRuntimeException empty =
@@ -174,7 +174,7 @@ class MalformedRequestTest {
                             .setNamespace(CompatServer.NAMESPACE)
                             .setIdentity("compat-test")
                             .build()));
-    assertThat(empty.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(empty.getStatus().getCode()).as("%s", empty.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(empty.getStatus().getDescription()).containsIgnoringCase("token");
   }
 
@@ -191,7 +191,7 @@ class MalformedRequestTest {
                             .setTaskToken(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5}))
                             .setIdentity("compat-test")
                             .build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("token");
   }
 

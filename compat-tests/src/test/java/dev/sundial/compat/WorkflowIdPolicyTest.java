@@ -250,7 +250,7 @@ class WorkflowIdPolicyTest {
                     .blockingStub()
                     .startWorkflowExecution(
                         request.toBuilder().setRequestId(UUID.randomUUID().toString()).build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.ALREADY_EXISTS);
     WorkflowExecutionAlreadyStartedFailure details =
         StatusUtils.getFailure(e, WorkflowExecutionAlreadyStartedFailure.class);
     assertThat(details).as("WorkflowExecutionAlreadyStartedFailure in the status details").isNotNull();

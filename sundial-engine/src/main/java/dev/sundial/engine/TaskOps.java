@@ -64,7 +64,8 @@ public final class TaskOps {
                       MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
                       if (s == null) throw new StaleTaskException();
                       WorkflowTasks.Started st =
-                          WorkflowTasks.recordStarted(txn, s, task, req.getIdentity(), requestId);
+                          WorkflowTasks.recordStarted(
+                              txn, s, task, req.getIdentity(), requestId, engine.ctx.limits);
                       return workflowTaskResponse(s, st);
                     })
                 .thenComposeAsync(
@@ -117,8 +118,35 @@ public final class TaskOps {
         (txn, s) -> {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
           CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
-          return RespondWorkflowTaskCompletedResponse.getDefaultInstance();
-        });
+          var wt = s.workflowTask;
+          if (req.getReturnNewWorkflowTask() && wt.isScheduled() && !wt.isStarted()) {
+            // Hand the next task straight back instead of through the queue.
+            QueueTask next = txn.takeBackQueueTask(wt.queueTaskId);
+            if (next != null) {
+              WorkflowTasks.Started st =
+                  WorkflowTasks.recordStarted(
+                      txn, s, next, req.getIdentity(), UUID.randomUUID().toString(),
+                      engine.ctx.limits);
+              PollWorkflowTaskQueueResponse.Builder b = workflowTaskResponse(s, st);
+              b.getHistoryBuilder().getEventsBuilder(0)
+                  .setEventId(Math.max(1, st.previousStartedEventId() + 1));
+              return b;
+            }
+          }
+          return null;
+        })
+        .thenComposeAsync(
+            b ->
+                b == null
+                    ? CompletableFuture.completedFuture(
+                        RespondWorkflowTaskCompletedResponse.getDefaultInstance())
+                    : withHistory(t.namespaceId(), b)
+                        .thenApply(
+                            task ->
+                                RespondWorkflowTaskCompletedResponse.newBuilder()
+                                    .setWorkflowTask(task)
+                                    .build()),
+            engine.ioPool);
   }
 
   public CompletableFuture<Void> failWorkflowTask(RespondWorkflowTaskFailedRequest req) {

@@ -49,6 +49,22 @@ public final class WorkflowOps {
             });
   }
 
+  public CompletableFuture<Void> signal(
+      String namespaceId, io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest req) {
+    var ex = req.getWorkflowExecution();
+    return engine
+        .shardFor(namespaceId, ex.getWorkflowId())
+        .execute(
+            txn -> {
+              MutableState s = resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
+              dev.sundial.engine.history.workflow.Signals.signal(
+                  txn, s, req.getSignalName(), req.hasInput() ? req.getInput() : null,
+                  req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(),
+                  engine.ctx.limits.maxPendingActivities());
+              return null;
+            });
+  }
+
   /** The named run, or the current run when runId is empty; NOT_FOUND otherwise. */
   static MutableState resolve(
       dev.sundial.engine.shard.ShardTxn txn, String namespaceId, String workflowId, String runId) {

@@ -17,9 +17,13 @@ public final class EngineContext {
       int maxPayloadBytes,
       int maxPendingActivities,
       int maxHistoryEvents,
+      long maxHistoryBytes,
+      int warnHistoryEvents,
+      long warnHistoryBytes,
       long longPollMillis) {
     public static Limits defaults() {
-      return new Limits(2 * 1024 * 1024, 2000, 51_200, 60_000);
+      return new Limits(
+          2 * 1024 * 1024, 2000, 51_200, 50L * 1024 * 1024, 10_240, 10L * 1024 * 1024, 60_000);
     }
   }
 }

@@ -38,6 +38,8 @@ public final class MutableState {
   public long executionExpirationTime;
 
   public long nextEventId = 1;
+  /** Serialized size of all events written so far (history size limit, continue-as-new hint). */
+  public long historySizeBytes;
   /** Started event id of the last completed workflow task (previous_started_event_id). */
   public long lastCompletedStartedEventId;
   public long completionEventId;
@@ -50,6 +52,8 @@ public final class MutableState {
   public final WorkflowTaskInfo workflowTask = new WorkflowTaskInfo();
   public final Map<Long, ActivityInfo> activities = new LinkedHashMap<>();
   public final Map<String, TimerInfo> timers = new LinkedHashMap<>();
+  /** Request ids of signals already applied, so a retried SignalWorkflowExecution is a no-op. */
+  public final java.util.Set<String> signalRequestIds = new java.util.LinkedHashSet<>();
   /** Events that arrived while a workflow task was started; ids are assigned at flush. */
   public final List<HistoryEvent> bufferedEvents = new ArrayList<>();
 
@@ -100,6 +104,7 @@ public final class MutableState {
     event.setEventId(nextEventId++);
     HistoryEvent e = event.build();
     newEvents.add(e);
+    historySizeBytes += e.getSerializedSize();
     return e;
   }
 
@@ -136,7 +141,9 @@ public final class MutableState {
         }
         default -> {}
       }
-      newEvents.add(b.build());
+      HistoryEvent flushed = b.build();
+      historySizeBytes += flushed.getSerializedSize();
+      newEvents.add(flushed);
     }
     bufferedEvents.clear();
     return true;

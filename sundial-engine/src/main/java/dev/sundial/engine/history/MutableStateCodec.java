@@ -43,6 +43,7 @@ public final class MutableStateCodec {
       out.writeLong(s.runExpirationTime);
       out.writeLong(s.executionExpirationTime);
       out.writeLong(s.nextEventId);
+      out.writeLong(s.historySizeBytes);
       out.writeLong(s.lastCompletedStartedEventId);
       out.writeLong(s.completionEventId);
       out.writeUTF(s.newRunId);
@@ -88,6 +89,10 @@ public final class MutableStateCodec {
         out.writeLong(t.fireTime);
         out.writeLong(t.timerTaskId);
       }
+      out.writeInt(s.signalRequestIds.size());
+      for (String id : s.signalRequestIds) {
+        out.writeUTF(id);
+      }
       out.writeInt(s.bufferedEvents.size());
       for (HistoryEvent e : s.bufferedEvents) {
         writeMsg(out, e);
@@ -121,6 +126,7 @@ public final class MutableStateCodec {
       s.runExpirationTime = in.readLong();
       s.executionExpirationTime = in.readLong();
       s.nextEventId = in.readLong();
+      s.historySizeBytes = in.readLong();
       s.lastCompletedStartedEventId = in.readLong();
       s.completionEventId = in.readLong();
       s.newRunId = in.readUTF();
@@ -169,6 +175,10 @@ public final class MutableStateCodec {
         t.fireTime = in.readLong();
         t.timerTaskId = in.readLong();
         s.timers.put(t.timerId, t);
+      }
+      n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        s.signalRequestIds.add(in.readUTF());
       }
       n = in.readInt();
       for (int i = 0; i < n; i++) {

@@ -102,6 +102,16 @@ public final class ShardTxn {
     queueTasksToAdd.add(t);
   }
 
+  /** Takes back a backlog entry added by this operation (it is started right away instead). */
+  public QueueTask takeBackQueueTask(long taskId) {
+    for (int i = 0; i < queueTasksToAdd.size(); i++) {
+      if (queueTasksToAdd.get(i).taskId() == taskId) {
+        return queueTasksToAdd.remove(i);
+      }
+    }
+    return null;
+  }
+
   public void deleteQueueTask(long taskId) {
     if (taskId != 0) queueTasksToDelete.add(taskId);
   }

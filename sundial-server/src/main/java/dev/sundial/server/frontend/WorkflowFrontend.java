@@ -169,6 +169,24 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   }
 
   @Override
+  public void signalWorkflowExecution(
+      SignalWorkflowExecutionRequest req, StreamObserver<SignalWorkflowExecutionResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
+          if (req.getSignalName().isEmpty()) {
+            throw RequestValidator.invalid("SignalName is not set on request.");
+          }
+          validate.payload(req.getInput(), "Input");
+          return engine.workflows
+              .signal(ns, req)
+              .thenApply(v -> SignalWorkflowExecutionResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
   public void getWorkflowExecutionHistory(
       GetWorkflowExecutionHistoryRequest req,
       StreamObserver<GetWorkflowExecutionHistoryResponse> out) {

@@ -95,10 +95,20 @@ public final class CompleteWorkflowTask {
     }
     s.dirty = true;
     boolean news = s.flushBufferedEvents();
+    if (s.isRunning() && overHistoryLimit(ctx, s)) {
+      WorkflowClose.terminate(
+          txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
+      return true;
+    }
     if (s.isRunning() && (news || newTaskNeeded || req.getForceCreateNewWorkflowTask())) {
       WorkflowTasks.schedule(txn, s, 1);
     }
     return true;
+  }
+
+  static boolean overHistoryLimit(EngineContext ctx, MutableState s) {
+    return s.nextEventId - 1 >= ctx.limits.maxHistoryEvents()
+        || s.historySizeBytes >= ctx.limits.maxHistoryBytes();
   }
 
   private static boolean closesWorkflow(RespondWorkflowTaskCompletedRequest req) {

@@ -2,6 +2,7 @@ package dev.sundial.engine.history.workflowtask;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.WorkflowTaskInfo;
 import dev.sundial.engine.shard.ShardTxn;
@@ -86,8 +87,10 @@ public final class WorkflowTasks {
       long startedTime) {}
 
   /** Records the workflow task named by a matched backlog entry as started by a poller. */
+  /** Records the task started; past the warning limits the worker is told to continue-as-new. */
   public static Started recordStarted(
-      ShardTxn txn, MutableState s, QueueTask task, String identity, String requestId) {
+      ShardTxn txn, MutableState s, QueueTask task, String identity, String requestId,
+      EngineContext.Limits limits) {
     WorkflowTaskInfo wt = s.workflowTask;
     if (!s.isRunning()
         || wt.scheduledEventId != task.scheduledEventId()
@@ -105,7 +108,10 @@ public final class WorkflowTasks {
                         .setScheduledEventId(wt.scheduledEventId)
                         .setIdentity(identity)
                         .setRequestId(requestId)
-                        .setHistorySizeBytes(0)),
+                        .setHistorySizeBytes(s.historySizeBytes)
+                        .setSuggestContinueAsNew(
+                            s.nextEventId >= limits.warnHistoryEvents()
+                                || s.historySizeBytes >= limits.warnHistoryBytes())),
             now,
             false);
     txn.deleteQueueTask(wt.queueTaskId);
