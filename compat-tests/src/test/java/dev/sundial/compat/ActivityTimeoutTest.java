@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
@@ -103,7 +104,7 @@ class ActivityTimeoutTest {
   }
 
   /** Runs the workflow and returns the TimeoutFailure under the ActivityFailure it failed with. */
-  private TimeoutFailure runExpectingTimeout(String kind, long minimumMillis) {
+  private TimeoutFailure runExpectingTimeout(String kind, long minimumMillis, RetryState retryState) {
     sundial.worker().registerWorkflowImplementationTypes(TimeoutWorkflowImpl.class);
     sundial.worker().registerActivitiesImplementations(new BlockingImpl());
     sundial.startWorkers();
@@ -119,6 +120,9 @@ class ActivityTimeoutTest {
     assertThat(e.getCause()).isInstanceOf(ActivityFailure.class);
     ActivityFailure af = (ActivityFailure) e.getCause();
     assertThat(af.getActivityType()).isEqualTo("Block");
+    // START_TO_CLOSE and HEARTBEAT timeouts are retryable (here: no attempts left); the
+    // SCHEDULE_TO_* timeouts never are.
+    assertThat(af.getRetryState()).as("retry state").isEqualTo(retryState);
     assertThat(af.getCause()).isInstanceOf(TimeoutFailure.class);
     TimeoutFailure tf = (TimeoutFailure) af.getCause();
     assertThat(tf.getTimeoutType()).isEqualTo(TimeoutType.valueOf("TIMEOUT_TYPE_" + kind));
@@ -140,22 +144,22 @@ class ActivityTimeoutTest {
 
   @Test
   void startToCloseTimeout() {
-    runExpectingTimeout("START_TO_CLOSE", 1000);
+    runExpectingTimeout("START_TO_CLOSE", 1000, RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
   }
 
   @Test
   void scheduleToCloseTimeout() {
-    runExpectingTimeout("SCHEDULE_TO_CLOSE", 1000);
+    runExpectingTimeout("SCHEDULE_TO_CLOSE", 1000, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
   }
 
   @Test
   void scheduleToStartTimeout() {
-    runExpectingTimeout("SCHEDULE_TO_START", 1000);
+    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
   }
 
   @Test
   void heartbeatTimeout() {
-    TimeoutFailure tf = runExpectingTimeout("HEARTBEAT", 1000);
+    TimeoutFailure tf = runExpectingTimeout("HEARTBEAT", 1000, RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
     // The last recorded heartbeat details travel with the timeout.
     assertThat(tf.getLastHeartbeatDetails().get(String.class)).isEqualTo("beat-1");
   }

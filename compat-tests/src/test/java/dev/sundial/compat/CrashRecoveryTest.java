@@ -3,11 +3,13 @@ package dev.sundial.compat;
 import static dev.sundial.compat.CompatServer.eventsOfType;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -86,6 +88,7 @@ class CrashRecoveryTest {
   public static class StepsImpl implements Steps {
     @Override
     public int step(String workflowId, int i) {
+      simulateWork(workflowId, i);
       EXECUTIONS.computeIfAbsent(workflowId + "/" + i, k -> new AtomicInteger()).incrementAndGet();
       ACTIVITY_RUNS.incrementAndGet();
       LAST_PROGRESS_NANOS.set(System.nanoTime());
@@ -94,10 +97,21 @@ class CrashRecoveryTest {
 
     @Override
     public void finish(String workflowId, int total) {
+      simulateWork(workflowId, STEPS);
       EXECUTIONS.computeIfAbsent(workflowId + "/finish", k -> new AtomicInteger()).incrementAndGet();
       FINISHED_WITH.put(workflowId, total);
       ACTIVITY_RUNS.incrementAndGet();
       LAST_PROGRESS_NANOS.set(System.nanoTime());
+    }
+  }
+
+  /** 20-80 ms of "work", so that kills also land while activities are executing. */
+  static void simulateWork(String workflowId, int step) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(20 + Math.floorMod((workflowId + step).hashCode(), 61));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
@@ -244,6 +258,8 @@ class CrashRecoveryTest {
         millisSince(resultsFrom), millisSince(t0));
 
     int duplicates = 0;
+    int workflowTaskTimeouts = 0;
+    int activityRetries = 0;
     for (Map.Entry<String, String> e : runIds.entrySet()) {
       String id = e.getKey();
       String runId = e.getValue();
@@ -277,6 +293,11 @@ class CrashRecoveryTest {
       assertThat(eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_COMPLETED)).as("activities of %s", id).hasSize(STEPS + 1);
       assertThat(eventsOfType(history, EVENT_TYPE_TIMER_STARTED)).as("timers of %s", id).hasSize(STEPS);
       assertThat(eventsOfType(history, EVENT_TYPE_TIMER_FIRED)).as("timers of %s", id).hasSize(STEPS);
+      workflowTaskTimeouts += eventsOfType(history, EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).size();
+      activityRetries +=
+          eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_STARTED).stream()
+              .mapToInt(ev -> ev.getActivityTaskStartedEventAttributes().getAttempt() - 1)
+              .sum();
       // A failed workflow task would mean the SDK saw a history it could not replay.
       assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_TASK_FAILED)).as("failed workflow tasks of %s", id).isEmpty();
 
@@ -293,6 +314,9 @@ class CrashRecoveryTest {
         "[crash] %d kills; %d activity executions for %d activities (%d re-executions, allowed by"
             + " at-least-once)%n",
         KILL_AT.length, ACTIVITY_RUNS.get(), EXPECTED_ACTIVITY_RUNS, duplicates);
+    System.out.printf(
+        "[crash] across all histories: %d workflow task timeouts, %d activity retries by the server%n",
+        workflowTaskTimeouts, activityRetries);
     report.forEach(l -> System.out.println("[crash] " + l));
   }
 

@@ -8,10 +8,13 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_T
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
@@ -129,11 +132,33 @@ class WorkflowFailureTest {
                             .setMaximumAttempts(5)
                             .build())
                     .build());
+    long start = System.nanoTime();
     String firstRunId = WorkflowClient.start(wf::run, 3).getRunId();
     String result = WorkflowStub.fromTyped(wf).getResult(60, TimeUnit.SECONDS, String.class);
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(result).isEqualTo("succeeded on attempt 3");
     assertThat(ATTEMPTS).containsExactlyInAnyOrder(1, 2, 3);
+    // Two 1 s back-offs; the client learns the outcome as soon as the last run completes.
+    assertThat(elapsedMillis).as("time until getResult returned").isBetween(2000L, 20_000L);
+
+    // The SDK waits for the outcome with a long poll on the first run id and follows only
+    // continue-as-new itself, so the server follows the retry chain: a close-event long poll on
+    // the first run answers with the close event of the run that ended the chain.
+    GetWorkflowExecutionHistoryResponse closePoll =
+        sundial
+            .blockingStub()
+            .getWorkflowExecutionHistory(
+                GetWorkflowExecutionHistoryRequest.newBuilder()
+                    .setNamespace(CompatServer.NAMESPACE)
+                    .setExecution(CompatServer.execution(id, firstRunId))
+                    .setWaitNewEvent(true)
+                    .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+                    .build());
+    assertThat(closePoll.getHistory().getEventsList()).hasSize(1);
+    assertThat(closePoll.getHistory().getEvents(0).getEventType())
+        .as("close event of the retry chain, long-polled on the first run")
+        .isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
     // The first run closed as failed and points at its retry.
     List<HistoryEvent> firstRun = sundial.history(id, firstRunId);
@@ -176,6 +201,8 @@ class WorkflowFailureTest {
     assertThat(((TimeoutFailure) e.getCause()).getTimeoutType())
         .isEqualTo(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
     assertThat(elapsedMillis).isBetween(1000L, 30_000L);
+    // The execution deadline has passed, so there is nothing left to retry.
+    assertThat(e.getRetryState()).isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
 
     assertThat(sundial.describe(id, null).getWorkflowExecutionInfo().getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);

@@ -94,6 +94,11 @@ public final class HistoryReads {
     try {
       String workflowId = req.getExecution().getWorkflowId();
       MutableState s = readState(namespaceId, workflowId, runId);
+      if (req.getWaitNewEvent()
+          && req.getHistoryEventFilterType()
+              == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT) {
+        s = followRetries(s);
+      }
       RunKey key = new RunKey(namespaceId, workflowId, s.runId);
       boolean closeOnly =
           req.getHistoryEventFilterType() == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
@@ -136,9 +141,18 @@ public final class HistoryReads {
   }
 
   /**
-   * The close event, or null while the run is open. A run closed by a workflow retry is followed
-   * to its successor, because the SDK waits on the first run id for the final outcome.
+   * A run closed by a workflow retry is followed to its successor, because the SDK waits on the
+   * first run id for the final outcome.
    */
+  private MutableState followRetries(MutableState s) {
+    while (!s.isRunning() && !s.newRunId.isEmpty()
+        && s.status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
+      s = readState(s.namespaceId, s.workflowId, s.newRunId);
+    }
+    return s;
+  }
+
+  /** The close event, or null while the run is open. */
   private GetWorkflowExecutionHistoryResponse closeEvent(
       MutableState s, GetWorkflowExecutionHistoryRequest req) {
     if (s.isRunning()) {
@@ -148,16 +162,8 @@ public final class HistoryReads {
     if (p.events().isEmpty()) {
       throw new EngineException(EngineException.Code.INTERNAL, "close event missing from history");
     }
-    HistoryEvent close = p.events().get(0);
-    if (req.getWaitNewEvent() && close.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED
-        && !close.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId().isEmpty()) {
-      MutableState next =
-          readState(s.namespaceId, s.workflowId,
-              close.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId());
-      return closeEvent(next, req);
-    }
     return GetWorkflowExecutionHistoryResponse.newBuilder()
-        .setHistory(History.newBuilder().addEvents(close))
+        .setHistory(History.newBuilder().addEvents(p.events().get(0)))
         .build();
   }
 

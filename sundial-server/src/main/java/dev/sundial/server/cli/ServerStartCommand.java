@@ -57,7 +57,8 @@ final class ServerStartCommand implements Callable<Integer> {
       defaultValue = "./sundial-data/sundial.db",
       paramLabel = "<file>",
       description =
-          "SQLite database file, created with its directory when missing. Default: ${DEFAULT-VALUE}.")
+          "SQLite database file, created with its directory when missing."
+              + " Default: ${DEFAULT-VALUE}.")
   Path dbFile;
 
   @Option(
@@ -113,7 +114,9 @@ final class ServerStartCommand implements Callable<Integer> {
     out.println("Sundial " + VersionProvider.sundialVersion() + " started");
     out.println("  gRPC:       " + sundial.grpcTarget());
     out.println(
-        "  Web UI:     " + uiPortText(resolvedUiPort) + " reserved for the web UI (not yet served)");
+        "  Web UI:     "
+            + uiPortText(resolvedUiPort)
+            + " reserved for the web UI (not yet served)");
     out.println("  Data:       " + sundial.dataLocation());
     out.println("  Namespaces: " + String.join(", ", allNamespaces));
     out.println("  Log level:  " + logLevel);
