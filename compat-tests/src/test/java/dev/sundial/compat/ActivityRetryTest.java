@@ -128,7 +128,8 @@ class ActivityRetryTest {
 
   public static class RetryWorkflowImpl implements RetryWorkflow {
     @Override
-    public String run(String method, String scenario, int maximumAttempts, List<String> doNotRetry) {
+    public String run(
+        String method, String scenario, int maximumAttempts, List<String> doNotRetry) {
       RetryOptions.Builder retry =
           RetryOptions.newBuilder()
               .setInitialInterval(RETRY_INTERVAL)

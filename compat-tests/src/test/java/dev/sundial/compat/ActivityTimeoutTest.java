@@ -93,7 +93,9 @@ class ActivityTimeoutTest {
               .setStartToCloseTimeout(Duration.ofSeconds(10));
           break;
         case "HEARTBEAT":
-          options.setStartToCloseTimeout(Duration.ofSeconds(20)).setHeartbeatTimeout(Duration.ofSeconds(1));
+          options
+              .setStartToCloseTimeout(Duration.ofSeconds(20))
+              .setHeartbeatTimeout(Duration.ofSeconds(1));
           heartbeat = true;
           break;
         default:
@@ -104,7 +106,8 @@ class ActivityTimeoutTest {
   }
 
   /** Runs the workflow and returns the TimeoutFailure under the ActivityFailure it failed with. */
-  private TimeoutFailure runExpectingTimeout(String kind, long minimumMillis, RetryState retryState) {
+  private TimeoutFailure runExpectingTimeout(
+      String kind, long minimumMillis, RetryState retryState) {
     sundial.worker().registerWorkflowImplementationTypes(TimeoutWorkflowImpl.class);
     sundial.worker().registerActivitiesImplementations(new BlockingImpl());
     sundial.startWorkers();
@@ -121,12 +124,15 @@ class ActivityTimeoutTest {
     ActivityFailure af = (ActivityFailure) e.getCause();
     assertThat(af.getActivityType()).isEqualTo("Block");
     // START_TO_CLOSE and HEARTBEAT timeouts are retryable (here: no attempts left); the
-    // SCHEDULE_TO_* timeouts never are.
+    // SCHEDULE_TO_* timeouts are deadlines and report RETRY_STATE_TIMEOUT (as Temporal server
+    // 1.31+ does; older servers said NON_RETRYABLE_FAILURE).
     assertThat(af.getRetryState()).as("retry state").isEqualTo(retryState);
     assertThat(af.getCause()).isInstanceOf(TimeoutFailure.class);
     TimeoutFailure tf = (TimeoutFailure) af.getCause();
     assertThat(tf.getTimeoutType()).isEqualTo(TimeoutType.valueOf("TIMEOUT_TYPE_" + kind));
-    assertThat(elapsedMillis).as("time until the timeout surfaced").isGreaterThanOrEqualTo(minimumMillis);
+    assertThat(elapsedMillis)
+        .as("time until the timeout surfaced")
+        .isGreaterThanOrEqualTo(minimumMillis);
 
     List<HistoryEvent> timedOut =
         eventsOfType(sundial.history(id, null), EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT);
@@ -149,17 +155,18 @@ class ActivityTimeoutTest {
 
   @Test
   void scheduleToCloseTimeout() {
-    runExpectingTimeout("SCHEDULE_TO_CLOSE", 1000, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+    runExpectingTimeout("SCHEDULE_TO_CLOSE", 1000, RetryState.RETRY_STATE_TIMEOUT);
   }
 
   @Test
   void scheduleToStartTimeout() {
-    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_TIMEOUT);
   }
 
   @Test
   void heartbeatTimeout() {
-    TimeoutFailure tf = runExpectingTimeout("HEARTBEAT", 1000, RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
+    TimeoutFailure tf =
+        runExpectingTimeout("HEARTBEAT", 1000, RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
     // The last recorded heartbeat details travel with the timeout.
     assertThat(tf.getLastHeartbeatDetails().get(String.class)).isEqualTo("beat-1");
   }

@@ -52,23 +52,29 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The standalone server in a child JVM is killed with SIGKILL several times while 60 workflows
- * run (activities and timers), and restarted on the same SQLite file and port each time. Every
- * workflow must complete exactly once with the right result; activities run at least once.
+ * The standalone server in a child JVM is killed with SIGKILL several times while 60 workflows run
+ * (activities and timers), and restarted on the same SQLite file and port each time. Every workflow
+ * must complete exactly once with the right result; activities run at least once.
  */
 class CrashRecoveryTest {
 
   static final int WORKFLOWS = 60;
   static final int STEPS = 3;
-  /** Activity executions when everything ran exactly once: STEPS steps plus finish, per workflow. */
+
+  /**
+   * Activity executions when everything ran exactly once: STEPS steps plus finish, per workflow.
+   */
   static final int EXPECTED_ACTIVITY_RUNS = WORKFLOWS * (STEPS + 1);
+
   /** Kill the server when this many activity executions have happened (progress-triggered). */
   static final int[] KILL_AT = {30, 90, 150};
 
   /** Executions per (workflow id/step), counting retries after a crash. */
   static final Map<String, AtomicInteger> EXECUTIONS = new ConcurrentHashMap<>();
+
   /** The total that finish() saw, per workflow id. */
   static final Map<String, Integer> FINISHED_WITH = new ConcurrentHashMap<>();
+
   static final AtomicInteger ACTIVITY_RUNS = new AtomicInteger();
   static final AtomicLong LAST_PROGRESS_NANOS = new AtomicLong();
 
@@ -98,7 +104,9 @@ class CrashRecoveryTest {
     @Override
     public void finish(String workflowId, int total) {
       simulateWork(workflowId, STEPS);
-      EXECUTIONS.computeIfAbsent(workflowId + "/finish", k -> new AtomicInteger()).incrementAndGet();
+      EXECUTIONS
+          .computeIfAbsent(workflowId + "/finish", k -> new AtomicInteger())
+          .incrementAndGet();
       FINISHED_WITH.put(workflowId, total);
       ACTIVITY_RUNS.incrementAndGet();
       LAST_PROGRESS_NANOS.set(System.nanoTime());
@@ -180,12 +188,14 @@ class CrashRecoveryTest {
     ACTIVITY_RUNS.set(0);
 
     Path db = dir.resolve("sundial.db");
-    Path log = Paths.get("target", "crash-recovery", "server-" + System.currentTimeMillis() + ".log");
+    Path log =
+        Paths.get("target", "crash-recovery", "server-" + System.currentTimeMillis() + ".log");
     server = new SundialProcess(SundialProcess.freePort(), db, log);
     long t0 = System.nanoTime();
     server.start();
     server.awaitServing(Duration.ofSeconds(60));
-    System.out.printf("[crash] server serving on %s after %d ms (log %s)%n",
+    System.out.printf(
+        "[crash] server serving on %s after %d ms (log %s)%n",
         server.target(), millisSince(t0), log.toAbsolutePath());
 
     stubs =
@@ -254,7 +264,8 @@ class CrashRecoveryTest {
     for (String id : runIds.keySet()) {
       results.put(id, awaitResult(client, id, Duration.ofSeconds(120)));
     }
-    System.out.printf("[crash] all results %d ms after the last restart phase; total %d ms%n",
+    System.out.printf(
+        "[crash] all results %d ms after the last restart phase; total %d ms%n",
         millisSince(resultsFrom), millisSince(t0));
 
     int duplicates = 0;
@@ -284,25 +295,40 @@ class CrashRecoveryTest {
       for (int i = 0; i < history.size(); i++) {
         assertThat(history.get(i).getEventId()).as("event id #%d of %s", i, id).isEqualTo(i + 1);
       }
-      assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)).as("starts of %s", id).hasSize(1);
+      assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_EXECUTION_STARTED))
+          .as("starts of %s", id)
+          .hasSize(1);
       assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED))
           .as("completions of %s", id)
           .hasSize(1);
-      assertThat(history.get(history.size() - 1).getEventType()).isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-      assertThat(eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).as("activities of %s", id).hasSize(STEPS + 1);
-      assertThat(eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_COMPLETED)).as("activities of %s", id).hasSize(STEPS + 1);
-      assertThat(eventsOfType(history, EVENT_TYPE_TIMER_STARTED)).as("timers of %s", id).hasSize(STEPS);
-      assertThat(eventsOfType(history, EVENT_TYPE_TIMER_FIRED)).as("timers of %s", id).hasSize(STEPS);
+      assertThat(history.get(history.size() - 1).getEventType())
+          .isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+      assertThat(eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
+          .as("activities of %s", id)
+          .hasSize(STEPS + 1);
+      assertThat(eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_COMPLETED))
+          .as("activities of %s", id)
+          .hasSize(STEPS + 1);
+      assertThat(eventsOfType(history, EVENT_TYPE_TIMER_STARTED))
+          .as("timers of %s", id)
+          .hasSize(STEPS);
+      assertThat(eventsOfType(history, EVENT_TYPE_TIMER_FIRED))
+          .as("timers of %s", id)
+          .hasSize(STEPS);
       workflowTaskTimeouts += eventsOfType(history, EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).size();
       activityRetries +=
           eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_STARTED).stream()
               .mapToInt(ev -> ev.getActivityTaskStartedEventAttributes().getAttempt() - 1)
               .sum();
       // A failed workflow task would mean the SDK saw a history it could not replay.
-      assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_TASK_FAILED)).as("failed workflow tasks of %s", id).isEmpty();
+      assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_TASK_FAILED))
+          .as("failed workflow tasks of %s", id)
+          .isEmpty();
 
       // The body ran to its final activity with the right total; each step ran at least once.
-      assertThat(FINISHED_WITH.get(id)).as("total seen by finish() of %s", id).isEqualTo(expected(seeds.get(id)));
+      assertThat(FINISHED_WITH.get(id))
+          .as("total seen by finish() of %s", id)
+          .isEqualTo(expected(seeds.get(id)));
       for (int i = 0; i < STEPS; i++) {
         AtomicInteger n = EXECUTIONS.get(id + "/" + i);
         assertThat(n).as("step %d of %s ran", i, id).isNotNull();
@@ -315,7 +341,8 @@ class CrashRecoveryTest {
             + " at-least-once)%n",
         KILL_AT.length, ACTIVITY_RUNS.get(), EXPECTED_ACTIVITY_RUNS, duplicates);
     System.out.printf(
-        "[crash] across all histories: %d workflow task timeouts, %d activity retries by the server%n",
+        "[crash] across all histories: %d workflow task timeouts, %d activity retries by the"
+            + " server%n",
         workflowTaskTimeouts, activityRetries);
     report.forEach(l -> System.out.println("[crash] " + l));
   }
@@ -335,10 +362,16 @@ class CrashRecoveryTest {
 
   private void awaitProgress(int runs, Duration timeout, String when) {
     try {
-      CompatServer.await(timeout, runs + " activity executions " + when, () -> ACTIVITY_RUNS.get() >= runs);
+      CompatServer.await(
+          timeout, runs + " activity executions " + when, () -> ACTIVITY_RUNS.get() >= runs);
     } catch (AssertionError e) {
       throw new AssertionError(
-          e.getMessage() + " (now " + ACTIVITY_RUNS.get() + ", server alive: " + server.isAlive() + ")\n"
+          e.getMessage()
+              + " (now "
+              + ACTIVITY_RUNS.get()
+              + ", server alive: "
+              + server.isAlive()
+              + ")\n"
               + server.logTail(60),
           e);
     }
@@ -352,7 +385,10 @@ class CrashRecoveryTest {
       try {
         return client
             .newUntypedWorkflowStub(id)
-            .getResult(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS, Integer.class);
+            .getResult(
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)),
+                TimeUnit.MILLISECONDS,
+                Integer.class);
       } catch (WorkflowFailedException e) {
         throw new AssertionError("workflow " + id + " failed", e);
       } catch (WorkflowServiceException | StatusRuntimeException e) {
@@ -361,9 +397,11 @@ class CrashRecoveryTest {
         }
         pause(200);
       } catch (WorkflowException e) {
-        throw new AssertionError("workflow " + id + " did not complete: " + e + "\n" + server.logTail(60), e);
+        throw new AssertionError(
+            "workflow " + id + " did not complete: " + e + "\n" + server.logTail(60), e);
       } catch (java.util.concurrent.TimeoutException e) {
-        throw new AssertionError("no result for " + id + " within " + timeout + "\n" + server.logTail(60), e);
+        throw new AssertionError(
+            "no result for " + id + " within " + timeout + "\n" + server.logTail(60), e);
       }
     }
   }

@@ -92,14 +92,16 @@ class DescribeWorkflowTest {
 
     DescribeWorkflowExecutionResponse running = sundial.describe(id, null);
     var info = running.getWorkflowExecutionInfo();
-    assertThat(info.getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(info.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     assertThat(info.getExecution().getWorkflowId()).isEqualTo(id);
     assertThat(info.getExecution().getRunId()).isEqualTo(runId);
     assertThat(info.getType().getName()).isEqualTo("HoldingWorkflow");
     assertThat(info.getTaskQueue()).isEqualTo(sundial.taskQueue());
     assertThat(info.hasStartTime()).isTrue();
     assertThat(info.hasCloseTime()).isFalse();
-    assertThat(running.getExecutionConfig().getTaskQueue().getName()).isEqualTo(sundial.taskQueue());
+    assertThat(running.getExecutionConfig().getTaskQueue().getName())
+        .isEqualTo(sundial.taskQueue());
     assertThat(running.getPendingActivitiesList()).hasSize(1);
     PendingActivityInfo pending = running.getPendingActivities(0);
     assertThat(pending.getActivityType().getName()).isEqualTo("Hold");
@@ -118,7 +120,8 @@ class DescribeWorkflowTest {
 
     DescribeWorkflowExecutionResponse done = sundial.describe(id, runId);
     var doneInfo = done.getWorkflowExecutionInfo();
-    assertThat(doneInfo.getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(doneInfo.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
     assertThat(doneInfo.hasCloseTime()).isTrue();
     assertThat(done.getPendingActivitiesList()).isEmpty();
     // The single-activity history: 11 events.

@@ -94,7 +94,9 @@ class HistoryPagingTest {
     // scheduled/started/completed; then the final WFT and the completion.
     int expectedEvents = 1 + 6 * ACTIVITIES + 4;
     assertThat(paged).hasSize(expectedEvents);
-    assertThat(pages).as("pages of at most 10 requested over %d events", expectedEvents).isGreaterThanOrEqualTo(3);
+    assertThat(pages)
+        .as("pages of at most 10 requested over %d events", expectedEvents)
+        .isGreaterThanOrEqualTo(3);
     for (int i = 0; i < paged.size(); i++) {
       assertThat(paged.get(i).getEventId()).as("event id at position %d", i).isEqualTo(i + 1);
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Bad input gets INVALID_ARGUMENT (or NOT_FOUND for an unknown namespace) with a message that
- * names the problem, and leaves nothing behind.
+ * Bad input gets INVALID_ARGUMENT (or NOT_FOUND for an unknown namespace) with a message that names
+ * the problem, and leaves nothing behind.
  */
 class MalformedRequestTest {
 
@@ -55,21 +55,27 @@ class MalformedRequestTest {
                             .setNamespace(CompatServer.NAMESPACE)
                             .setExecution(CompatServer.execution(workflowId, null))
                             .build()));
-    assertThat(e.getStatus().getCode()).as("Describe of %s: %s", workflowId, e.getStatus()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(e.getStatus().getCode())
+        .as("Describe of %s: %s", workflowId, e.getStatus())
+        .isEqualTo(Status.Code.NOT_FOUND);
   }
 
   @Test
   void controlValidRequestIsAccepted() {
-    // The same request builder without a defect succeeds, so the failures below are about the defect.
+    // The same request builder without a defect succeeds, so the failures below are about the
+    // defect.
     String id = sundial.newWorkflowId("malformed-control");
-    assertThat(sundial.blockingStub().startWorkflowExecution(validStart(id).build()).getRunId()).isNotEmpty();
+    assertThat(sundial.blockingStub().startWorkflowExecution(validStart(id).build()).getRunId())
+        .isNotEmpty();
   }
 
   @Test
   void missingNamespace() {
     String id = sundial.newWorkflowId("malformed-no-namespace");
     StatusRuntimeException e = start(validStart(id).clearNamespace().build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("namespace");
     assertNoExecution(id);
   }
@@ -77,7 +83,9 @@ class MalformedRequestTest {
   @Test
   void emptyWorkflowId() {
     StatusRuntimeException e = start(validStart("").build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowId");
   }
 
@@ -85,7 +93,9 @@ class MalformedRequestTest {
   void missingWorkflowType() {
     String id = sundial.newWorkflowId("malformed-no-type");
     StatusRuntimeException e = start(validStart(id).clearWorkflowType().build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowType");
     assertNoExecution(id);
   }
@@ -94,7 +104,9 @@ class MalformedRequestTest {
   void missingTaskQueue() {
     String id = sundial.newWorkflowId("malformed-no-queue");
     StatusRuntimeException e = start(validStart(id).clearTaskQueue().build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("TaskQueue");
     assertNoExecution(id);
   }
@@ -115,18 +127,25 @@ class MalformedRequestTest {
   @Test
   void negativeTimeouts() {
     String id = sundial.newWorkflowId("malformed-negative-timeout");
-    com.google.protobuf.Duration negative = com.google.protobuf.Duration.newBuilder().setSeconds(-1).build();
+    com.google.protobuf.Duration negative =
+        com.google.protobuf.Duration.newBuilder().setSeconds(-1).build();
 
     StatusRuntimeException e = start(validStart(id).setWorkflowExecutionTimeout(negative).build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowExecutionTimeout");
 
     e = start(validStart(id).setWorkflowRunTimeout(negative).build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowRunTimeout");
 
     e = start(validStart(id).setWorkflowTaskTimeout(negative).build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("WorkflowTaskTimeout");
 
     assertNoExecution(id);
@@ -143,7 +162,9 @@ class MalformedRequestTest {
             .build();
     StatusRuntimeException e =
         start(validStart(id).setInput(Payloads.newBuilder().addPayloads(payload)).build());
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("size");
     assertNoExecution(id);
   }
@@ -158,10 +179,13 @@ class MalformedRequestTest {
                     .respondActivityTaskCompleted(
                         RespondActivityTaskCompletedRequest.newBuilder()
                             .setNamespace(CompatServer.NAMESPACE)
-                            .setTaskToken(ByteString.copyFrom("not-a-task-token", StandardCharsets.UTF_8))
+                            .setTaskToken(
+                                ByteString.copyFrom("not-a-task-token", StandardCharsets.UTF_8))
                             .setIdentity("compat-test")
                             .build()));
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("token");
 
     StatusRuntimeException empty =
@@ -174,7 +198,9 @@ class MalformedRequestTest {
                             .setNamespace(CompatServer.NAMESPACE)
                             .setIdentity("compat-test")
                             .build()));
-    assertThat(empty.getStatus().getCode()).as("%s", empty.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(empty.getStatus().getCode())
+        .as("%s", empty.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(empty.getStatus().getDescription()).containsIgnoringCase("token");
   }
 
@@ -191,7 +217,9 @@ class MalformedRequestTest {
                             .setTaskToken(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5}))
                             .setIdentity("compat-test")
                             .build()));
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).containsIgnoringCase("token");
   }
 

@@ -97,7 +97,8 @@ class ScaleTest {
     assertThat(sum).isEqualTo((long) n * (n + 1) / 2);
     assertThat(EXECUTIONS.get()).isGreaterThanOrEqualTo(n);
     var info = sundial.describe(id, null).getWorkflowExecutionInfo();
-    assertThat(info.getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(info.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
     // 1 start + 6 events per activity + final workflow task (3) + completion.
     assertThat(info.getHistoryLength()).isEqualTo(1 + 6L * n + 4);
   }

@@ -90,7 +90,9 @@ final class SundialProcess implements AutoCloseable {
       Files.createDirectories(logFile.getParent());
       Files.writeString(
           logFile,
-          String.format("%n==== start #%d: %s%n", ++starts, String.join(" ", command.subList(5, command.size()))),
+          String.format(
+              "%n==== start #%d: %s%n",
+              ++starts, String.join(" ", command.subList(5, command.size()))),
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
@@ -109,8 +111,8 @@ final class SundialProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until GetSystemInfo answers on the port; fails (with the log tail) when the process
-   * exits or the deadline passes.
+   * Waits until GetSystemInfo answers on the port; fails (with the log tail) when the process exits
+   * or the deadline passes.
    */
   void awaitServing(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -118,7 +120,10 @@ final class SundialProcess implements AutoCloseable {
     while (System.nanoTime() - deadline < 0) {
       if (!isAlive()) {
         throw new AssertionError(
-            "the server process exited with code " + process.exitValue() + " before serving\n" + logTail(60));
+            "the server process exited with code "
+                + process.exitValue()
+                + " before serving\n"
+                + logTail(60));
       }
       ManagedChannel channel = ManagedChannelBuilder.forTarget(target()).usePlaintext().build();
       try {
@@ -139,11 +144,19 @@ final class SundialProcess implements AutoCloseable {
       }
     }
     throw new AssertionError(
-        "the server did not answer GetSystemInfo on " + target() + " within " + timeout
-            + " (last error: " + last + ")\n" + logTail(60));
+        "the server did not answer GetSystemInfo on "
+            + target()
+            + " within "
+            + timeout
+            + " (last error: "
+            + last
+            + ")\n"
+            + logTail(60));
   }
 
-  /** SIGKILL (Process.destroyForcibly is SIGKILL on Linux), then waits for the process to be gone. */
+  /**
+   * SIGKILL (Process.destroyForcibly is SIGKILL on Linux), then waits for the process to be gone.
+   */
   void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -173,7 +186,9 @@ final class SundialProcess implements AutoCloseable {
     try {
       List<String> all =
           List.of(new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).split("\\R"));
-      return "---- last lines of " + logFile + " ----\n"
+      return "---- last lines of "
+          + logFile
+          + " ----\n"
           + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no server log: " + e + ")";

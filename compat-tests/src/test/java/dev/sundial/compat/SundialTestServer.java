@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  *
  * Each test gets its own task queue and its own {@link io.temporal.worker.WorkerFactory}; see
- * {@link CompatServer} for the helpers. When a test of the class failed, the database directory
- * is kept and its path printed, for a post-mortem.
+ * {@link CompatServer} for the helpers. When a test of the class failed, the database directory is
+ * kept and its path printed, for a post-mortem.
  */
 public final class SundialTestServer extends CompatServer {
 
@@ -25,7 +25,9 @@ public final class SundialTestServer extends CompatServer {
 
   @Override
   protected WorkflowServiceStubs startServer(ExtensionContext context) throws Exception {
-    dir = Files.createTempDirectory("sundial-compat-" + context.getRequiredTestClass().getSimpleName());
+    dir =
+        Files.createTempDirectory(
+            "sundial-compat-" + context.getRequiredTestClass().getSimpleName());
     sundial = Sundial.builder().dbFile(dir.resolve("sundial.db")).start();
     return sundial.newWorkflowServiceStubs();
   }

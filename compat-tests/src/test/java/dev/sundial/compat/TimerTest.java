@@ -79,7 +79,9 @@ class TimerTest {
     long wallElapsed = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(wallElapsed).as("wall-clock time of the workflow").isGreaterThanOrEqualTo(1000);
-    assertThat(workflowElapsed).as("workflow-clock time across the sleep").isGreaterThanOrEqualTo(1000);
+    assertThat(workflowElapsed)
+        .as("workflow-clock time across the sleep")
+        .isGreaterThanOrEqualTo(1000);
     assertThat(wallElapsed).as("the timer fires promptly").isLessThan(30_000);
 
     List<HistoryEvent> history = sundial.history(id, null);
@@ -114,7 +116,9 @@ class TimerTest {
     assertThat(started).hasSize(2);
     HistoryEvent longStarted =
         started.stream()
-            .filter(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds() == 3600)
+            .filter(
+                e ->
+                    e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds() == 3600)
             .findFirst()
             .orElseThrow();
     List<HistoryEvent> fired = eventsOfType(history, EVENT_TYPE_TIMER_FIRED);

@@ -92,7 +92,8 @@ class WorkflowFailureTest {
 
     String id = sundial.newWorkflowId("fail");
     FailingWorkflow wf = sundial.newWorkflowStub(FailingWorkflow.class, id);
-    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> wf.run("on purpose"));
+    WorkflowFailedException e =
+        assertThrows(WorkflowFailedException.class, () -> wf.run("on purpose"));
 
     assertThat(e.getCause()).isInstanceOf(ApplicationFailure.class);
     ApplicationFailure cause = (ApplicationFailure) e.getCause();
@@ -153,7 +154,8 @@ class WorkflowFailureTest {
                     .setNamespace(CompatServer.NAMESPACE)
                     .setExecution(CompatServer.execution(id, firstRunId))
                     .setWaitNewEvent(true)
-                    .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+                    .setHistoryEventFilterType(
+                        HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
                     .build());
     assertThat(closePoll.getHistory().getEventsList()).hasSize(1);
     assertThat(closePoll.getHistory().getEvents(0).getEventType())
@@ -164,12 +166,14 @@ class WorkflowFailureTest {
     List<HistoryEvent> firstRun = sundial.history(id, firstRunId);
     HistoryEvent firstClose = firstRun.get(firstRun.size() - 1);
     assertThat(firstClose.getEventType()).isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
-    String secondRunId = firstClose.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId();
+    String secondRunId =
+        firstClose.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId();
     assertThat(secondRunId).isNotEmpty().isNotEqualTo(firstRunId);
 
     // The current run is the third attempt of the same chain, and it completed.
     var current = sundial.describe(id, null).getWorkflowExecutionInfo();
-    assertThat(current.getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(current.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
     String lastRunId = current.getExecution().getRunId();
     assertThat(lastRunId).isNotEqualTo(firstRunId).isNotEqualTo(secondRunId);
     List<HistoryEvent> lastRun = sundial.history(id, lastRunId);
@@ -192,7 +196,10 @@ class WorkflowFailureTest {
             .client()
             .newWorkflowStub(
                 SleepyWorkflow.class,
-                sundial.workflowOptions(id).setWorkflowExecutionTimeout(Duration.ofSeconds(1)).build());
+                sundial
+                    .workflowOptions(id)
+                    .setWorkflowExecutionTimeout(Duration.ofSeconds(1))
+                    .build());
     long start = System.nanoTime();
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class, wf::run);
     long elapsedMillis = (System.nanoTime() - start) / 1_000_000;

@@ -78,7 +78,8 @@ class WorkflowIdPolicyTest {
     sundial.startWorkers();
   }
 
-  private PolicyWorkflow stub(String id, WorkflowIdReusePolicy reuse, WorkflowIdConflictPolicy conflict) {
+  private PolicyWorkflow stub(
+      String id, WorkflowIdReusePolicy reuse, WorkflowIdConflictPolicy conflict) {
     WorkflowOptions.Builder options = sundial.workflowOptions(id);
     if (reuse != null) {
       options.setWorkflowIdReusePolicy(reuse);
@@ -101,11 +102,13 @@ class WorkflowIdPolicyTest {
   void allowDuplicate() {
     startWorker();
     String id = sundial.newWorkflowId("reuse-allow");
-    PolicyWorkflow first = stub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, null);
+    PolicyWorkflow first =
+        stub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, null);
     String run1 = WorkflowClient.start(first::run, "one").getRunId();
     assertThat(result(first)).isEqualTo("done:one");
 
-    PolicyWorkflow second = stub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, null);
+    PolicyWorkflow second =
+        stub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, null);
     String run2 = WorkflowClient.start(second::run, "two").getRunId();
     assertThat(run2).isNotEqualTo(run1);
     assertThat(result(second)).isEqualTo("done:two");
@@ -119,7 +122,8 @@ class WorkflowIdPolicyTest {
   @Test
   void allowDuplicateFailedOnly() {
     startWorker();
-    WorkflowIdReusePolicy policy = WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY;
+    WorkflowIdReusePolicy policy =
+        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY;
 
     // After a successful run the id cannot be reused.
     String okId = sundial.newWorkflowId("reuse-failed-only-ok");
@@ -128,7 +132,8 @@ class WorkflowIdPolicyTest {
     assertThat(result(ok)).isEqualTo("done:x");
     PolicyWorkflow again = stub(okId, policy, null);
     WorkflowExecutionAlreadyStarted e =
-        assertThrows(WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(again::run, "y"));
+        assertThrows(
+            WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(again::run, "y"));
     assertThat(e.getExecution().getWorkflowId()).isEqualTo(okId);
     assertThat(e.getExecution().getRunId()).isEqualTo(okRun);
 
@@ -155,7 +160,9 @@ class WorkflowIdPolicyTest {
     // Rejected even though the previous run failed.
     PolicyWorkflow second = stub(id, policy, null);
     WorkflowExecutionAlreadyStarted e =
-        assertThrows(WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(second::run, "again"));
+        assertThrows(
+            WorkflowExecutionAlreadyStarted.class,
+            () -> WorkflowClient.start(second::run, "again"));
     assertThat(e.getExecution().getRunId()).isEqualTo(run1);
     assertThat(sundial.describe(id, null).getWorkflowExecutionInfo().getExecution().getRunId())
         .isEqualTo(run1);
@@ -169,7 +176,8 @@ class WorkflowIdPolicyTest {
     PolicyWorkflow first = stub(id, null, null);
     String run1 = WorkflowClient.start(first::run, "wait").getRunId();
 
-    PolicyWorkflow second = stub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, null);
+    PolicyWorkflow second =
+        stub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, null);
     String run2 = WorkflowClient.start(second::run, "after").getRunId();
     assertThat(run2).isNotEqualTo(run1);
     assertThat(result(second)).isEqualTo("done:after");
@@ -188,14 +196,16 @@ class WorkflowIdPolicyTest {
     PolicyWorkflow first = stub(id, null, null);
     String run1 = WorkflowClient.start(first::run, "wait").getRunId();
 
-    PolicyWorkflow second = stub(id, null, WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING);
+    PolicyWorkflow second =
+        stub(id, null, WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING);
     WorkflowExecution existing = WorkflowClient.start(second::run, "wait");
     assertThat(existing.getRunId()).isEqualTo(run1);
 
     first.release();
     assertThat(result(first)).isEqualTo("released");
     // Only one run was ever started for this id.
-    assertThat(eventsOfType(sundial.history(id, run1), EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)).hasSize(1);
+    assertThat(eventsOfType(sundial.history(id, run1), EVENT_TYPE_WORKFLOW_EXECUTION_STARTED))
+        .hasSize(1);
     assertThat(sundial.describe(id, null).getWorkflowExecutionInfo().getExecution().getRunId())
         .isEqualTo(run1);
   }
@@ -207,15 +217,18 @@ class WorkflowIdPolicyTest {
     PolicyWorkflow first = stub(id, null, null);
     String run1 = WorkflowClient.start(first::run, "wait").getRunId();
 
-    PolicyWorkflow second = stub(id, null, WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
+    PolicyWorkflow second =
+        stub(id, null, WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
     WorkflowExecutionAlreadyStarted e =
-        assertThrows(WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(second::run, "x"));
+        assertThrows(
+            WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(second::run, "x"));
     assertThat(e.getExecution().getRunId()).isEqualTo(run1);
 
     // The default (unspecified) policy behaves the same while a run is open.
     PolicyWorkflow third = stub(id, null, null);
     WorkflowExecutionAlreadyStarted e2 =
-        assertThrows(WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(third::run, "y"));
+        assertThrows(
+            WorkflowExecutionAlreadyStarted.class, () -> WorkflowClient.start(third::run, "y"));
     assertThat(e2.getExecution().getRunId()).isEqualTo(run1);
 
     first.release();
@@ -250,16 +263,21 @@ class WorkflowIdPolicyTest {
                     .blockingStub()
                     .startWorkflowExecution(
                         request.toBuilder().setRequestId(UUID.randomUUID().toString()).build()));
-    assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(e.getStatus().getCode())
+        .as("%s", e.getStatus())
+        .isEqualTo(Status.Code.ALREADY_EXISTS);
     WorkflowExecutionAlreadyStartedFailure details =
         StatusUtils.getFailure(e, WorkflowExecutionAlreadyStartedFailure.class);
-    assertThat(details).as("WorkflowExecutionAlreadyStartedFailure in the status details").isNotNull();
+    assertThat(details)
+        .as("WorkflowExecutionAlreadyStartedFailure in the status details")
+        .isNotNull();
     assertThat(details.getRunId()).isEqualTo(first.getRunId());
     assertThat(details.getStartRequestId()).isEqualTo(requestId);
 
     // Exactly one run exists and it has exactly one start event.
     assertThat(sundial.describe(id, null).getWorkflowExecutionInfo().getExecution().getRunId())
         .isEqualTo(first.getRunId());
-    assertThat(eventsOfType(sundial.history(id, null), EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)).hasSize(1);
+    assertThat(eventsOfType(sundial.history(id, null), EVENT_TYPE_WORKFLOW_EXECUTION_STARTED))
+        .hasSize(1);
   }
 }

@@ -170,6 +170,13 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    long batches = Math.max(1, committer.batchesCommitted());
+    log.info(
+        "group commit: {} batches, {} writes ({} per batch), {} ms per commit, {} ms callbacks per batch",
+        committer.batchesCommitted(), committer.writesCommitted(),
+        String.format("%.1f", committer.writesCommitted() / (double) batches),
+        String.format("%.2f", committer.commitNanos() / 1e6 / batches),
+        String.format("%.2f", committer.callbackNanos() / 1e6 / batches));
     timers.close();
     scheduler.shutdownNow();
     shardPool.shutdown();
