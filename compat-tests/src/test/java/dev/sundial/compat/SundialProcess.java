@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SundialProcess implements AutoCloseable {
 
-  static final String MAIN_CLASS = "dev.sundial.server.cli.SundialCommand";
+  static final String MAIN_CLASS = "dev.sundial.cli.SundialCommand";
 
   private final int port;
   private final Path dbFile;

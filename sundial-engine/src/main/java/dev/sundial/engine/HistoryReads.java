@@ -146,7 +146,8 @@ public final class HistoryReads {
    */
   private MutableState followRetries(MutableState s) {
     while (!s.isRunning() && !s.newRunId.isEmpty()
-        && s.status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED) {
+        && (s.status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
+            || s.status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT)) {
       s = readState(s.namespaceId, s.workflowId, s.newRunId);
     }
     return s;

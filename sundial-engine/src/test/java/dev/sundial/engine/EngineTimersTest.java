@@ -51,7 +51,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Transitions triggered by durable timers (user timers, retry backoff, activity and workflow task
  * timeouts). The clock only moves when a test advances it; the engine's timer thread then fires
- * what is due, and the test waits for the resulting history.
+ * what is due, and the test waits for the resulting history. The timer thread checks the clock
+ * about once a second, so each advance costs up to a second of real time.
  */
 class EngineTimersTest {
   private EngineHarness h;
@@ -405,7 +406,7 @@ class EngineTimersTest {
     h.signal("wf-sticky-timeout", "s"); // 5 signaled, 6 scheduled on the sticky queue
     h.advance(Duration.ofSeconds(5));
     List<HistoryEvent> events =
-        h.awaitLastEvent("wf-sticky-timeout", runId, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+        h.awaitHistory("wf-sticky-timeout", runId, "task moved off the sticky queue", ev -> ev.size() >= 8);
     assertThat(Events.types(events).subList(4, 8))
         .containsExactly(
             EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
@@ -426,4 +427,84 @@ class EngineTimersTest {
     assertThat(h.pollWorkflowTask("sticky-gone", 100).getTaskToken()).isEmpty();
   }
 
+  // ------------------------------------------------------------------ workflow-level timers
+
+  @Test
+  void runTimeoutClosesTheRunAndDropsItsWorkflowTask() {
+    String runId =
+        h.start(EngineHarness.startRequest("wf-run-timeout").setWorkflowRunTimeout(seconds(30)).build())
+            .getRunId();
+    List<HistoryEvent> first = h.history("wf-run-timeout", runId);
+    // The workflow task timeout never exceeds the run timeout.
+    assertThat(Durations.toMillis(event(first, 1).getWorkflowExecutionStartedEventAttributes().getWorkflowTaskTimeout()))
+        .isEqualTo(10_000);
+
+    h.advance(Duration.ofSeconds(30));
+    List<HistoryEvent> events =
+        h.awaitLastEvent("wf-run-timeout", runId, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
+    assertHistory(
+        events,
+        EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT);
+    assertThat(event(events, 3).getWorkflowExecutionTimedOutEventAttributes().getRetryState())
+        .isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
+    assertThat(h.state("wf-run-timeout", runId).status)
+        .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+    assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
+  }
+
+  @Test
+  void failedWorkflowWithRetryPolicyContinuesInANewRunAfterBackoff() {
+    String run1 =
+        h.start(
+                EngineHarness.startRequest("wf-wf-retry")
+                    .setRetryPolicy(
+                        RetryPolicy.newBuilder().setInitialInterval(seconds(1)).setMaximumAttempts(2))
+                    .build())
+            .getRunId();
+    Failure boom = appFailure("workflow failed");
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), failWorkflow(boom));
+
+    List<HistoryEvent> events1 = h.history("wf-wf-retry", run1);
+    assertThat(Events.types(events1)).endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    var failed1 = event(events1, 5).getWorkflowExecutionFailedEventAttributes();
+    assertThat(failed1.getRetryState()).isEqualTo(RetryState.RETRY_STATE_IN_PROGRESS);
+    assertThat(failed1.getWorkflowTaskCompletedEventId()).isEqualTo(4);
+    assertThat(failed1.getFailure()).isEqualTo(boom);
+    String run2 = failed1.getNewExecutionRunId();
+    assertThat(run2).isNotEmpty().isNotEqualTo(run1);
+    assertThat(h.state("wf-wf-retry", "").runId).isEqualTo(run2);
+
+    List<HistoryEvent> events2 = h.history("wf-wf-retry", run2);
+    assertHistory(events2, EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+    var started2 = event(events2, 1).getWorkflowExecutionStartedEventAttributes();
+    assertThat(started2.getAttempt()).isEqualTo(2);
+    assertThat(started2.getContinuedExecutionRunId()).isEqualTo(run1);
+    assertThat(started2.getFirstExecutionRunId()).isEqualTo(run1);
+    assertThat(started2.getOriginalExecutionRunId()).isEqualTo(run2);
+    assertThat(started2.getInitiator())
+        .isEqualTo(io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY);
+    assertThat(started2.getContinuedFailure()).isEqualTo(boom);
+    assertThat(Durations.toMillis(started2.getFirstWorkflowTaskBackoff())).isEqualTo(1000);
+    assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 100).getTaskToken()).isEmpty();
+
+    h.advance(Duration.ofSeconds(1));
+    PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
+    assertThat(wt.getWorkflowExecution().getRunId()).isEqualTo(run2);
+    h.completeWorkflowTask(wt.getTaskToken(), failWorkflow(boom));
+    var failed2 =
+        event(h.history("wf-wf-retry", run2), 5).getWorkflowExecutionFailedEventAttributes();
+    assertThat(failed2.getRetryState()).isEqualTo(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
+    assertThat(failed2.getNewExecutionRunId()).isEmpty();
+    assertThat(h.state("wf-wf-retry", "").isRunning()).isFalse();
+  }
+
+  private static io.temporal.api.command.v1.Command failWorkflow(Failure f) {
+    return io.temporal.api.command.v1.Command.newBuilder()
+        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION)
+        .setFailWorkflowExecutionCommandAttributes(
+            io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes.newBuilder().setFailure(f))
+        .build();
+  }
 }

@@ -869,4 +869,132 @@ class EngineWorkflowTest {
     assertThat(e.code()).isEqualTo(EngineException.Code.NOT_FOUND);
   }
 
+  @Test
+  void signalWithTheSameRequestIdIsAppliedOnce() {
+    String runId = h.start("wf-sig");
+    var req =
+        io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest.newBuilder()
+            .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId("wf-sig"))
+            .setSignalName("go")
+            .setInput(payloads("1"))
+            .setRequestId("sig-req-1")
+            .build();
+    EngineHarness.join(h.engine.workflows.signal(h.nsId, req));
+    EngineHarness.join(h.engine.workflows.signal(h.nsId, req));
+    List<HistoryEvent> events = h.history("wf-sig", runId);
+    assertHistory(
+        events,
+        EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    var sig = event(events, 3).getWorkflowExecutionSignaledEventAttributes();
+    assertThat(sig.getSignalName()).isEqualTo("go");
+    assertThat(sig.getInput()).isEqualTo(payloads("1"));
+    // A signal to a closed run is NOT_FOUND.
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), completeWorkflow(null));
+    EngineException closed =
+        engineError(
+            () -> h.engine.workflows.signal(h.nsId, req.toBuilder().setRequestId("sig-req-2").build()));
+    assertThat(closed.code()).isEqualTo(EngineException.Code.NOT_FOUND);
+  }
+
+  // ------------------------------------------------------------------ activity cancellation
+
+  private static Command requestCancelActivity(long scheduledEventId) {
+    return Command.newBuilder()
+        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK)
+        .setRequestCancelActivityTaskCommandAttributes(
+            io.temporal.api.command.v1.RequestCancelActivityTaskCommandAttributes.newBuilder()
+                .setScheduledEventId(scheduledEventId))
+        .build();
+  }
+
+  @Test
+  void cancelOfAnActivityThatHasNotStartedCancelsItAtOnce() {
+    String runId = h.start("wf-cancel-act");
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1")); // 4, 5
+    h.signal("wf-cancel-act", "s"); // 6, 7
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), requestCancelActivity(5)); // 8..12
+    List<HistoryEvent> events = h.history("wf-cancel-act", runId);
+    assertThat(Events.types(events).subList(8, 12))
+        .containsExactly(
+            EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+            EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    var requested = event(events, 10).getActivityTaskCancelRequestedEventAttributes();
+    assertThat(requested.getScheduledEventId()).isEqualTo(5);
+    assertThat(requested.getWorkflowTaskCompletedEventId()).isEqualTo(9);
+    var canceled = event(events, 11).getActivityTaskCanceledEventAttributes();
+    assertThat(canceled.getScheduledEventId()).isEqualTo(5);
+    assertThat(canceled.getStartedEventId()).isZero();
+    assertThat(canceled.getLatestCancelRequestedEventId()).isEqualTo(10);
+    assertThat(h.state("wf-cancel-act", runId).activities).isEmpty();
+    assertThat(h.pollActivityTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
+  }
+
+  @Test
+  void cancelOfAStartedActivityIsDeliveredOnHeartbeatAndConfirmedByTheWorker() {
+    String runId = h.start("wf-cancel-started");
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1"));
+    PollActivityTaskQueueResponse at = h.pollActivityTask();
+    TaskOps.ActivityRef ref = TaskOps.ActivityRef.ofToken(at.getTaskToken());
+    assertThat(EngineHarness.join(h.engine.tasks.heartbeat(ref, null))).isFalse();
+    h.signal("wf-cancel-started", "s"); // 6, 7
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), requestCancelActivity(5)); // 8, 9, 10
+    assertThat(Events.types(h.history("wf-cancel-started", runId)))
+        .hasSize(10)
+        .endsWith(EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+
+    assertThat(EngineHarness.join(h.engine.tasks.heartbeat(ref, payloads("hb")))).isTrue();
+    EngineHarness.join(h.engine.tasks.cancelActivity(ref, payloads("bye"), EngineHarness.IDENTITY));
+    List<HistoryEvent> events = h.history("wf-cancel-started", runId);
+    assertThat(Events.types(events).subList(10, 13))
+        .containsExactly(
+            EVENT_TYPE_ACTIVITY_TASK_STARTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+            EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    var canceled = event(events, 12).getActivityTaskCanceledEventAttributes();
+    assertThat(canceled.getScheduledEventId()).isEqualTo(5);
+    assertThat(canceled.getStartedEventId()).isEqualTo(11);
+    assertThat(canceled.getDetails()).isEqualTo(payloads("bye"));
+  }
+
+  @Test
+  @Disabled(
+      "BUG: ActivityTaskCanceled written when a worker confirms the cancellation of a started"
+          + " activity (RespondActivityTaskCanceled) has latest_cancel_requested_event_id = 0;"
+          + " Temporal sets it to the ActivityTaskCancelRequested event id (ai.CancelRequestId)."
+          + " ActivityInfo does not remember that id.")
+  void workerConfirmedCancellationPointsAtTheCancelRequest() {
+    String runId = h.start("wf-cancel-id");
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1"));
+    PollActivityTaskQueueResponse at = h.pollActivityTask();
+    h.signal("wf-cancel-id", "s");
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), requestCancelActivity(5)); // 10
+    EngineHarness.join(
+        h.engine.tasks.cancelActivity(TaskOps.ActivityRef.ofToken(at.getTaskToken()), null, "w"));
+    var canceled =
+        event(h.history("wf-cancel-id", runId), 12).getActivityTaskCanceledEventAttributes();
+    assertThat(canceled.getLatestCancelRequestedEventId()).isEqualTo(10);
+  }
+
+  @Test
+  @Disabled(
+      "BUG: RespondActivityTaskCanceled for an activity whose cancellation was never requested"
+          + " is accepted and records ActivityTaskStarted + ActivityTaskCanceled. Temporal rejects"
+          + " it with INVALID_ARGUMENT \"unable to mark activity as canceled without activity being"
+          + " request canceled first\" and writes nothing.")
+  void cancelWithoutCancelRequestIsRejected() {
+    String runId = h.start("wf-cancel-unrequested");
+    h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1"));
+    PollActivityTaskQueueResponse at = h.pollActivityTask();
+    EngineException e =
+        engineError(
+            () ->
+                h.engine.tasks.cancelActivity(
+                    TaskOps.ActivityRef.ofToken(at.getTaskToken()), null, "w"));
+    assertThat(e.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
+    assertThat(h.history("wf-cancel-unrequested", runId)).hasSize(5);
+  }
 }

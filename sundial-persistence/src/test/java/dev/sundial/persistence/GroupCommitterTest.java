@@ -91,16 +91,23 @@ class GroupCommitterTest {
   }
 
   @Test
-  void completesFuturesOnTheCommitterThread() throws Exception {
+  void completesFuturesInCommitOrderOffTheCommitterThread() throws Exception {
     FakeStore store = new FakeStore();
-    try (GroupCommitter committer = new GroupCommitter(store, 10)) {
-      List<CompletableFuture<Void>> futures = submitWhileBusy(store, committer, 1);
+    try (GroupCommitter committer = new GroupCommitter(store, 1)) {
+      List<CompletableFuture<Void>> futures = submitWhileBusy(store, committer, 5);
+      List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
       AtomicReference<String> thread = new AtomicReference<>();
-      CompletableFuture<Void> observed =
-          futures.get(1).whenComplete((v, e) -> thread.set(Thread.currentThread().getName()));
+      for (int i = 0; i < futures.size(); i++) {
+        int n = i;
+        futures.get(i).whenComplete((v, e) -> {
+          order.add(n);
+          thread.set(Thread.currentThread().getName());
+        });
+      }
       store.releaseFirstCommit.countDown();
-      observed.get();
-      assertThat(thread.get()).isEqualTo("sundial-group-commit");
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+      assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
+      assertThat(thread.get()).isEqualTo("sundial-commit-callbacks");
     }
   }
 

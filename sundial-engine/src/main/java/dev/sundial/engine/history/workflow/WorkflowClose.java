@@ -69,18 +69,7 @@ public final class WorkflowClose {
             false);
     finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, e, newRunId.isEmpty());
     if (!newRunId.isEmpty()) {
-      s.newRunId = newRunId;
-      WorkflowExecutionStartedEventAttributes.Builder next =
-          s.started.toBuilder()
-              .clearFirstWorkflowTaskBackoff()
-              .clearWorkflowExecutionExpirationTime()
-              .setAttempt(s.started.getAttempt() + 1)
-              .setContinuedExecutionRunId(s.runId)
-              .setInitiator(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY)
-              .setContinuedFailure(failure);
-      WorkflowRuns.create(
-          txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
-          next, backoff, s.executionExpirationTime, currentOf(s));
+      startRetry(txn, s, newRunId, backoff, failure);
     }
   }
 
@@ -101,7 +90,10 @@ public final class WorkflowClose {
     finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, e, true);
   }
 
-  /** The run or execution timeout elapsed. */
+  /**
+   * The run or execution timeout elapsed. A run timeout (with the chain's deadline still ahead)
+   * is retried like a failure when the workflow has a retry policy.
+   */
   public static void timeOut(ShardTxn txn, MutableState s) {
     long now = txn.now();
     long deadline = WorkflowRuns.earliest(s.runExpirationTime, s.executionExpirationTime);
@@ -109,16 +101,61 @@ public final class WorkflowClose {
       return;
     }
     closePendingWorkflowTask(txn, s);
+    RetryState state = RetryState.RETRY_STATE_TIMEOUT;
+    long backoff = 0;
+    boolean chainExpired = s.executionExpirationTime > 0 && now >= s.executionExpirationTime;
+    if (!chainExpired && s.started.hasRetryPolicy()) {
+      Failure timeout =
+          Failure.newBuilder()
+              .setMessage("workflow run timeout")
+              .setTimeoutFailureInfo(
+                  io.temporal.api.failure.v1.TimeoutFailureInfo.newBuilder()
+                      .setTimeoutType(io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE))
+              .build();
+      ActivityRetryPolicy.Decision d =
+          ActivityRetryPolicy.decide(
+              ActivityRetryPolicy.withDefaults(s.started.getRetryPolicy()),
+              s.started.getAttempt(), timeout, now, s.executionExpirationTime);
+      if (d.retry()) {
+        state = d.state();
+        backoff = d.backoffMillis();
+      }
+    }
+    String newRunId = state == RetryState.RETRY_STATE_IN_PROGRESS ? UUID.randomUUID().toString() : "";
     HistoryEvent e =
         s.append(
             HistoryEvent.newBuilder()
                 .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT)
                 .setWorkflowExecutionTimedOutEventAttributes(
                     WorkflowExecutionTimedOutEventAttributes.newBuilder()
-                        .setRetryState(RetryState.RETRY_STATE_TIMEOUT)),
+                        .setRetryState(state)
+                        .setNewExecutionRunId(newRunId)),
             now,
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, e, true);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, e, newRunId.isEmpty());
+    if (!newRunId.isEmpty()) {
+      startRetry(txn, s, newRunId, backoff, null);
+    }
+  }
+
+  /** Starts the next attempt of the chain as a new run that becomes current. */
+  private static void startRetry(
+      ShardTxn txn, MutableState s, String newRunId, long backoff, Failure failure) {
+    s.newRunId = newRunId;
+    WorkflowExecutionStartedEventAttributes.Builder next =
+        s.started.toBuilder()
+            .clearFirstWorkflowTaskBackoff()
+            .clearWorkflowExecutionExpirationTime()
+            .clearContinuedFailure()
+            .setAttempt(s.started.getAttempt() + 1)
+            .setContinuedExecutionRunId(s.runId)
+            .setInitiator(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY);
+    if (failure != null) {
+      next.setContinuedFailure(failure);
+    }
+    WorkflowRuns.create(
+        txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
+        next, backoff, s.executionExpirationTime, currentOf(s));
   }
 
   public static void terminate(

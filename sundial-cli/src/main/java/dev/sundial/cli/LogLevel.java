@@ -1,4 +1,4 @@
-package dev.sundial.server.cli;
+package dev.sundial.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,4 +1,4 @@
-package dev.sundial.server.cli;
+package dev.sundial.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package dev.sundial.server.cli;
+package dev.sundial.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.sundial.server.cli;
+package dev.sundial.cli;
 
 import dev.sundial.server.Sundial;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package dev.sundial.server.cli;
+package dev.sundial.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
