@@ -123,9 +123,8 @@ class ActivityTimeoutTest {
     assertThat(e.getCause()).isInstanceOf(ActivityFailure.class);
     ActivityFailure af = (ActivityFailure) e.getCause();
     assertThat(af.getActivityType()).isEqualTo("Block");
-    // START_TO_CLOSE and HEARTBEAT timeouts are retryable (here: no attempts left); the
-    // SCHEDULE_TO_* timeouts are deadlines and report RETRY_STATE_TIMEOUT (as Temporal server
-    // 1.31+ does; older servers said NON_RETRYABLE_FAILURE).
+    // START_TO_CLOSE and HEARTBEAT timeouts are retryable (here: no attempts left); a
+    // SCHEDULE_TO_START timeout is not retryable; SCHEDULE_TO_CLOSE is the overall deadline.
     assertThat(af.getRetryState()).as("retry state").isEqualTo(retryState);
     assertThat(af.getCause()).isInstanceOf(TimeoutFailure.class);
     TimeoutFailure tf = (TimeoutFailure) af.getCause();
@@ -160,7 +159,7 @@ class ActivityTimeoutTest {
 
   @Test
   void scheduleToStartTimeout() {
-    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_TIMEOUT);
+    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
   }
 
   @Test

@@ -203,4 +203,24 @@ class EngineDurabilityTest {
     assertThat(List.of(a.getWorkflowExecution().getRunId(), b.getWorkflowExecution().getRunId()))
         .containsExactlyInAnyOrder(runId, other);
   }
+
+  @Test
+  void bufferedEventsOfAStartedWorkflowTaskSurviveRestart() {
+    String runId = h.start("wf-d-buf");
+    PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
+    h.signal("wf-d-buf", "while-running");
+    restart();
+    assertThat(h.state("wf-d-buf", runId).bufferedEvents).hasSize(1);
+    h.completeWorkflowTask(wt.getTaskToken());
+    List<HistoryEvent> events = h.history("wf-d-buf", runId);
+    assertHistory(
+        events,
+        EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+        io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    assertThat(h.pollWorkflowTask().getStartedEventId()).isEqualTo(7);
+  }
 }

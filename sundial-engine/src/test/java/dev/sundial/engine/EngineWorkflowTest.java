@@ -997,4 +997,40 @@ class EngineWorkflowTest {
     assertThat(e.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
     assertThat(h.history("wf-cancel-unrequested", runId)).hasSize(5);
   }
+
+  @Test
+  void returnNewWorkflowTaskHandsTheNextTaskBackInTheResponse() {
+    String runId = h.start("wf-eager");
+    PollWorkflowTaskQueueResponse wt1 = h.pollWorkflowTask();
+    var resp =
+        h.completeWorkflowTask(
+            RespondWorkflowTaskCompletedRequest.newBuilder()
+                .setTaskToken(wt1.getTaskToken())
+                .setIdentity(EngineHarness.IDENTITY)
+                .setForceCreateNewWorkflowTask(true)
+                .setReturnNewWorkflowTask(true)
+                .build());
+    assertThat(resp.hasWorkflowTask()).isTrue();
+    PollWorkflowTaskQueueResponse wt2 = resp.getWorkflowTask();
+    assertThat(wt2.getTaskToken()).isNotEmpty();
+    assertThat(wt2.getPreviousStartedEventId()).isEqualTo(3);
+    assertThat(wt2.getStartedEventId()).isEqualTo(6);
+    assertThat(wt2.getHistory().getEventsList())
+        .extracting(HistoryEvent::getEventType)
+        .containsExactly(
+            EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    assertThat(wt2.getHistory().getEvents(0).getEventId()).isEqualTo(4);
+    assertHistory(
+        h.history("wf-eager", runId),
+        EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+        EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    // It is not also dispatched through the queue.
+    assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
+    h.completeWorkflowTask(wt2.getTaskToken(), completeWorkflow(null));
+    assertThat(h.state("wf-eager", runId).isRunning()).isFalse();
+  }
 }

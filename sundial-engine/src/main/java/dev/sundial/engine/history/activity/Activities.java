@@ -242,6 +242,9 @@ public final class Activities {
             a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
     if (d.retry()) {
       retry(txn, s, a, failure, a.startedIdentity, d.backoffMillis());
+    } else if (d.state() == RetryState.RETRY_STATE_TIMEOUT) {
+      // No time left for another attempt: Temporal reports the schedule-to-close deadline.
+      timeOut(txn, s, a, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, d.state());
     } else {
       timeOut(txn, s, a, type, d.state());
     }
