@@ -123,8 +123,9 @@ class ActivityTimeoutTest {
     assertThat(e.getCause()).isInstanceOf(ActivityFailure.class);
     ActivityFailure af = (ActivityFailure) e.getCause();
     assertThat(af.getActivityType()).isEqualTo("Block");
-    // START_TO_CLOSE and HEARTBEAT timeouts are retryable (here: no attempts left); a
-    // SCHEDULE_TO_START timeout is not retryable; SCHEDULE_TO_CLOSE is the overall deadline.
+    // START_TO_CLOSE and HEARTBEAT timeouts are retryable (here: no attempts left); the
+    // SCHEDULE_TO_* timeouts are server deadlines and report RETRY_STATE_TIMEOUT (as current
+    // Temporal servers do; older ones said NON_RETRYABLE_FAILURE).
     assertThat(af.getRetryState()).as("retry state").isEqualTo(retryState);
     assertThat(af.getCause()).isInstanceOf(TimeoutFailure.class);
     TimeoutFailure tf = (TimeoutFailure) af.getCause();
@@ -159,7 +160,7 @@ class ActivityTimeoutTest {
 
   @Test
   void scheduleToStartTimeout() {
-    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+    runExpectingTimeout("SCHEDULE_TO_START", 1000, RetryState.RETRY_STATE_TIMEOUT);
   }
 
   @Test

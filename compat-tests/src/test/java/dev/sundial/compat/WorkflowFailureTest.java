@@ -143,9 +143,9 @@ class WorkflowFailureTest {
     // Two 1 s back-offs; the client learns the outcome as soon as the last run completes.
     assertThat(elapsedMillis).as("time until getResult returned").isBetween(2000L, 20_000L);
 
-    // The SDK waits for the outcome with a long poll on the first run id and follows only
-    // continue-as-new itself, so the server follows the retry chain: a close-event long poll on
-    // the first run answers with the close event of the run that ended the chain.
+    // The SDK waits for the outcome with a long poll bound to the workflow id alone (no run id),
+    // so it sees whichever run is current. Asked for the first run explicitly, the server answers
+    // with that run's own close event, which points at its retry.
     GetWorkflowExecutionHistoryResponse closePoll =
         sundial
             .blockingStub()
@@ -154,13 +154,16 @@ class WorkflowFailureTest {
                     .setNamespace(CompatServer.NAMESPACE)
                     .setExecution(CompatServer.execution(id, firstRunId))
                     .setWaitNewEvent(true)
-                    .setHistoryEventFilterType(
-                        HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
+                    .setHistoryEventFilterType(HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT)
                     .build());
     assertThat(closePoll.getHistory().getEventsList()).hasSize(1);
-    assertThat(closePoll.getHistory().getEvents(0).getEventType())
-        .as("close event of the retry chain, long-polled on the first run")
-        .isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    HistoryEvent polledClose = closePoll.getHistory().getEvents(0);
+    assertThat(polledClose.getEventType())
+        .as("close event of the first run, long-polled")
+        .isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_FAILED);
+    assertThat(polledClose.getWorkflowExecutionFailedEventAttributes().getNewExecutionRunId())
+        .isNotEmpty()
+        .isNotEqualTo(firstRunId);
 
     // The first run closed as failed and points at its retry.
     List<HistoryEvent> firstRun = sundial.history(id, firstRunId);

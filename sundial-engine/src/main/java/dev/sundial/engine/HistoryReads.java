@@ -94,11 +94,6 @@ public final class HistoryReads {
     try {
       String workflowId = req.getExecution().getWorkflowId();
       MutableState s = readState(namespaceId, workflowId, runId);
-      if (req.getWaitNewEvent()
-          && req.getHistoryEventFilterType()
-              == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT) {
-        s = followRetries(s);
-      }
       RunKey key = new RunKey(namespaceId, workflowId, s.runId);
       boolean closeOnly =
           req.getHistoryEventFilterType() == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
@@ -112,7 +107,7 @@ public final class HistoryReads {
       MutableState again = readState(namespaceId, workflowId, s.runId);
       if (again.nextEventId != s.nextEventId || again.isRunning() != s.isRunning()) {
         engine.watchers.forget(key, changed);
-        attempt(namespaceId, req, s.runId, deadline, result);
+        attempt(namespaceId, req, runId, deadline, result);
         return;
       }
       long remaining = deadline - System.currentTimeMillis();
@@ -123,7 +118,6 @@ public final class HistoryReads {
       }
       var timeout =
           engine.scheduler.schedule(() -> changed.complete(null), remaining, TimeUnit.MILLISECONDS);
-      String run = s.runId;
       changed.thenRunAsync(
           () -> {
             timeout.cancel(false);
@@ -131,26 +125,15 @@ public final class HistoryReads {
             if (System.currentTimeMillis() >= deadline) {
               result.complete(emptyResponse(req));
             } else {
-              attempt(namespaceId, req, run, deadline, result);
+              // Resolve the run again: with no run id asked for, a retry or continue-as-new has
+              // made another run current, and that is the one the caller waits for.
+              attempt(namespaceId, req, runId, deadline, result);
             }
           },
           engine.ioPool);
     } catch (Throwable t) {
       result.completeExceptionally(t);
     }
-  }
-
-  /**
-   * A run closed by a workflow retry is followed to its successor, because the SDK waits on the
-   * first run id for the final outcome.
-   */
-  private MutableState followRetries(MutableState s) {
-    while (!s.isRunning() && !s.newRunId.isEmpty()
-        && (s.status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
-            || s.status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT)) {
-      s = readState(s.namespaceId, s.workflowId, s.newRunId);
-    }
-    return s;
   }
 
   /** The close event, or null while the run is open. */

@@ -110,6 +110,9 @@ public final class TaskOps {
     return CompletableFuture.completedFuture(b.build());
   }
 
+  /** What completing a workflow task produced: the next task to hand back, or a rejection. */
+  private record Completion(PollWorkflowTaskQueueResponse.Builder next, String rejection) {}
+
   public CompletableFuture<RespondWorkflowTaskCompletedResponse> completeWorkflowTask(
       RespondWorkflowTaskCompletedRequest req) {
     TaskToken t = TaskToken.decode(req.getTaskToken(), TaskToken.WORKFLOW);
@@ -117,7 +120,10 @@ public final class TaskOps {
         t,
         (txn, s) -> {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
-          CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
+          String rejected = CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
+          if (rejected != null) {
+            return new Completion(null, rejected);
+          }
           var wt = s.workflowTask;
           if (req.getReturnNewWorkflowTask() && wt.isScheduled() && !wt.isStarted()) {
             // Hand the next task straight back instead of through the queue.
@@ -130,17 +136,20 @@ public final class TaskOps {
               PollWorkflowTaskQueueResponse.Builder b = workflowTaskResponse(s, st);
               b.getHistoryBuilder().getEventsBuilder(0)
                   .setEventId(Math.max(1, st.previousStartedEventId() + 1));
-              return b;
+              return new Completion(b, null);
             }
           }
-          return null;
+          return new Completion(null, null);
         })
         .thenComposeAsync(
-            b ->
-                b == null
+            c ->
+                c.rejection() != null
+                    // The failed task is recorded; now tell the worker why.
+                    ? CompletableFuture.failedFuture(EngineException.invalidArgument(c.rejection()))
+                    : c.next() == null
                     ? CompletableFuture.completedFuture(
                         RespondWorkflowTaskCompletedResponse.getDefaultInstance())
-                    : withHistory(t.namespaceId(), b)
+                    : withHistory(t.namespaceId(), c.next())
                         .thenApply(
                             task ->
                                 RespondWorkflowTaskCompletedResponse.newBuilder()

@@ -306,7 +306,7 @@ class EngineTimersTest {
         EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
     var timedOut = event(events, 6).getActivityTaskTimedOutEventAttributes();
     assertThat(timedOut.getStartedEventId()).isZero();
-    assertThat(timedOut.getRetryState()).isEqualTo(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+    assertThat(timedOut.getRetryState()).isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
     assertThat(timedOut.getFailure().getTimeoutFailureInfo().getTimeoutType())
         .isEqualTo(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
     // The backlog entry went with it.

@@ -23,6 +23,7 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
@@ -382,7 +383,12 @@ class EngineWorkflowTest {
       String name, List<Command> commands, WorkflowTaskFailedCause cause, String message) {
     String runId = h.start("wf-invalid");
     PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
-    h.completeWorkflowTask(wt.getTaskToken(), commands.toArray(Command[]::new));
+    // The worker is told why (INVALID_ARGUMENT) after the failed task is recorded.
+    assertThatThrownBy(() -> h.completeWorkflowTask(wt.getTaskToken(), commands.toArray(Command[]::new)))
+        .isInstanceOfSatisfying(
+            EngineException.class,
+            e -> assertThat(e.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT))
+        .hasMessageContaining(message);
 
     List<HistoryEvent> events = h.history("wf-invalid", runId);
     assertHistory(
@@ -410,14 +416,6 @@ class EngineWorkflowTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: RespondWorkflowTaskCompleted with invalid commands (e.g. StartTimer with zero"
-          + " StartToFireTimeout) records WorkflowTaskFailed but the call itself succeeds."
-          + " Temporal fails the task and then answers the worker with INVALID_ARGUMENT carrying"
-          + " the rejection message (workflowTaskHandlerCallbacks: `return nil,"
-          + " serviceerror.NewInvalidArgument(wtFailedCause.Message())`). Also, with"
-          + " return_new_workflow_task=true Sundial hands the retried task straight back in the"
-          + " response; Temporal never bypasses task generation after a failure.")
   void invalidCommandsAreReportedToTheWorkerAsInvalidArgument() {
     String runId = h.start("wf-invalid-err");
     PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
@@ -468,12 +466,6 @@ class EngineWorkflowTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: after WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND (or any workflow task failure"
-          + " while new events were buffered) the next workflow task is scheduled with attempt 2."
-          + " Temporal resets the attempt to 1 when buffered events are flushed into the new task"
-          + " (workflowTaskStateMachine.AddWorkflowTaskScheduledEventAsHeartbeat: HasBufferedEvents"
-          + " -> WorkflowTaskAttempt = 1), so the SDK sees a normal first attempt.")
   void workflowTaskAfterUnhandledCommandIsAttemptOne() {
     String runId = h.start("wf-unhandled-attempt");
     PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
@@ -542,10 +534,6 @@ class EngineWorkflowTest {
   }
 
   @Test
-  @Disabled(
-      "BUG (minor): a retried StartWorkflowExecution with the same request id answers"
-          + " started=false. Temporal's respondToRetriedRequest answers started=true (\"as that"
-          + " provides a consistent response to the client\").")
   void retriedStartReportsStarted() {
     StartWorkflowExecutionRequest req = startRequest("wf-idem2").setRequestId("req-1").build();
     h.start(req);
@@ -721,13 +709,6 @@ class EngineWorkflowTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: terminating a run whose workflow task is started writes no WorkflowTaskFailed:"
-          + " history is ..., WorkflowTaskStarted(3), WorkflowExecutionSignaled(4),"
-          + " WorkflowExecutionTerminated(5). Temporal's TerminateWorkflow (and TimeoutWorkflow)"
-          + " first fails the started task with WorkflowTaskFailed(cause"
-          + " WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND), then flushes buffered events, then"
-          + " writes the close event, so a WorkflowTaskStarted is always followed by its close.")
   void terminateWithStartedWorkflowTaskFailsItWithForceCloseCommand() {
     String runId = h.start("wf-term-started");
     h.pollWorkflowTask();
@@ -961,11 +942,6 @@ class EngineWorkflowTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: ActivityTaskCanceled written when a worker confirms the cancellation of a started"
-          + " activity (RespondActivityTaskCanceled) has latest_cancel_requested_event_id = 0;"
-          + " Temporal sets it to the ActivityTaskCancelRequested event id (ai.CancelRequestId)."
-          + " ActivityInfo does not remember that id.")
   void workerConfirmedCancellationPointsAtTheCancelRequest() {
     String runId = h.start("wf-cancel-id");
     h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1"));
@@ -980,11 +956,6 @@ class EngineWorkflowTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: RespondActivityTaskCanceled for an activity whose cancellation was never requested"
-          + " is accepted and records ActivityTaskStarted + ActivityTaskCanceled. Temporal rejects"
-          + " it with INVALID_ARGUMENT \"unable to mark activity as canceled without activity being"
-          + " request canceled first\" and writes nothing.")
   void cancelWithoutCancelRequestIsRejected() {
     String runId = h.start("wf-cancel-unrequested");
     h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1"));

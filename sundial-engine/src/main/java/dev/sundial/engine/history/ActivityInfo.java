@@ -24,6 +24,8 @@ public final class ActivityInfo {
   public Failure lastFailure;
   public String lastWorkerIdentity = "";
   public boolean cancelRequested;
+  /** The ActivityTaskCancelRequested event, once the workflow asked to cancel. */
+  public long cancelRequestedEventId;
   /** Absolute schedule-to-close deadline in millis, 0 when unbounded. */
   public long expirationTime;
   /** Delay before the current attempt is dispatched (retry backoff), 0 when dispatched. */

@@ -79,6 +79,7 @@ public final class MutableStateCodec {
         writeMsg(out, a.lastFailure);
         out.writeUTF(a.lastWorkerIdentity);
         out.writeBoolean(a.cancelRequested);
+        out.writeLong(a.cancelRequestedEventId);
         out.writeLong(a.expirationTime);
         out.writeLong(a.retryAt);
       }
@@ -163,6 +164,7 @@ public final class MutableStateCodec {
         a.lastFailure = readMsg(in, Failure.parser());
         a.lastWorkerIdentity = in.readUTF();
         a.cancelRequested = in.readBoolean();
+        a.cancelRequestedEventId = in.readLong();
         a.expirationTime = in.readLong();
         a.retryAt = in.readLong();
         s.activities.put(a.scheduledEventId, a);

@@ -56,6 +56,7 @@ class MutableStateCodecTest {
     a.lastHeartbeatTime = 5_000 + scheduledEventId;
     a.lastWorkerIdentity = "last-" + id;
     a.cancelRequested = true;
+    a.cancelRequestedEventId = 9;
     a.expirationTime = 6_000 + scheduledEventId;
     a.retryAt = 7_000 + scheduledEventId;
     if (withOptionals) {

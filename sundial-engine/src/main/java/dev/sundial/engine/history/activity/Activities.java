@@ -147,9 +147,7 @@ public final class Activities {
     if (lastHeartbeat != null) {
       a.heartbeatDetails = lastHeartbeat;
     }
-    ActivityRetryPolicy.Decision d =
-        ActivityRetryPolicy.decide(
-            a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
+    ActivityRetryPolicy.Decision d = decide(txn, a, failure);
     if (d.retry()) {
       retry(txn, s, a, failure, identity, d.backoffMillis());
       return;
@@ -171,11 +169,16 @@ public final class Activities {
   }
 
   public static void canceled(ShardTxn txn, MutableState s, ActivityInfo a, Payloads details, String identity) {
+    if (!a.cancelRequested) {
+      throw EngineException.invalidArgument(
+          "unable to mark activity as canceled without activity being request canceled first");
+    }
     HistoryEvent started = appendStarted(txn, s, a);
     ActivityTaskCanceledEventAttributes.Builder c =
         ActivityTaskCanceledEventAttributes.newBuilder()
             .setScheduledEventId(a.scheduledEventId)
             .setStartedEventId(started.getEventId())
+            .setLatestCancelRequestedEventId(a.cancelRequestedEventId)
             .setIdentity(identity);
     if (details != null) {
       c.setDetails(details);
@@ -211,7 +214,7 @@ public final class Activities {
       }
       case TIMEOUT_TYPE_SCHEDULE_TO_START -> {
         if (a.attempt == ref.attempt() && !a.isStarted() && a.retryAt == 0) {
-          timeOut(txn, s, a, type, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+          timeOut(txn, s, a, type, RetryState.RETRY_STATE_TIMEOUT);
         }
       }
       case TIMEOUT_TYPE_START_TO_CLOSE -> {
@@ -237,9 +240,7 @@ public final class Activities {
 
   private static void timeOutRetryable(ShardTxn txn, MutableState s, ActivityInfo a, TimeoutType type) {
     Failure failure = timeoutFailure(a, type, null);
-    ActivityRetryPolicy.Decision d =
-        ActivityRetryPolicy.decide(
-            a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
+    ActivityRetryPolicy.Decision d = decide(txn, a, failure);
     if (d.retry()) {
       retry(txn, s, a, failure, a.startedIdentity, d.backoffMillis());
     } else if (d.state() == RetryState.RETRY_STATE_TIMEOUT) {
@@ -255,7 +256,12 @@ public final class Activities {
     if (a.isStarted()) {
       startedId = appendStarted(txn, s, a).getEventId();
     }
-    Failure cause = type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE ? a.lastFailure : null;
+    // For the schedule deadlines the real trouble is the last attempt's failure: keep it as cause.
+    Failure cause =
+        type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE
+                || type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+            ? a.lastFailure
+            : null;
     s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
@@ -268,6 +274,15 @@ public final class Activities {
         txn.now(),
         true);
     close(txn, s, a);
+  }
+
+  /** An activity the workflow asked to cancel is not retried. */
+  private static ActivityRetryPolicy.Decision decide(ShardTxn txn, ActivityInfo a, Failure failure) {
+    if (a.cancelRequested) {
+      return new ActivityRetryPolicy.Decision(RetryState.RETRY_STATE_CANCEL_REQUESTED, 0);
+    }
+    return ActivityRetryPolicy.decide(
+        a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
   }
 
   static Failure timeoutFailure(ActivityInfo a, TimeoutType type, Failure cause) {

@@ -61,6 +61,14 @@ public final class ActivityRetryPolicy {
    */
   public static Decision decide(
       RetryPolicy policy, int attempt, Failure failure, long now, long expirationTime) {
+    if (failure != null && failure.hasTimeoutFailureInfo()) {
+      var t = failure.getTimeoutFailureInfo().getTimeoutType();
+      if (t == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+          || t == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE) {
+        // Server-enforced deadlines, not failures of an attempt: reported as TIMEOUT.
+        return new Decision(RetryState.RETRY_STATE_TIMEOUT, 0);
+      }
+    }
     if (failure != null && isNonRetryable(policy, failure)) {
       return new Decision(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, 0);
     }
@@ -68,7 +76,7 @@ public final class ActivityRetryPolicy {
       return new Decision(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED, 0);
     }
     long backoff = backoff(policy, attempt, failure);
-    if (expirationTime > 0 && now + backoff >= expirationTime) {
+    if (expirationTime > 0 && now + backoff > expirationTime) {
       return new Decision(RetryState.RETRY_STATE_TIMEOUT, 0);
     }
     return new Decision(RetryState.RETRY_STATE_IN_PROGRESS, backoff);

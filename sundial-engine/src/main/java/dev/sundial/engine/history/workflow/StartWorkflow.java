@@ -37,7 +37,8 @@ public final class StartWorkflow {
     }
     if (current != null) {
       if (!req.getRequestId().isEmpty() && req.getRequestId().equals(current.startRequestId())) {
-        return new Result(current.runId(), false);
+        // A retried request: answer as the original start did.
+        return new Result(current.runId(), true);
       }
       if (current.running()) {
         switch (conflict) {

@@ -181,7 +181,20 @@ public final class WorkflowClose {
   /** Buffered events are written before a close forced from outside (timeout, terminate). */
   private static void closePendingWorkflowTask(ShardTxn txn, MutableState s) {
     if (s.workflowTask.isStarted()) {
-      // The started task can no longer complete; its buffered events still belong in history.
+      // The started task can no longer complete: record it as failed by the forced close, then
+      // the events buffered behind it.
+      s.append(
+          HistoryEvent.newBuilder()
+              .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+              .setWorkflowTaskFailedEventAttributes(
+                  io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes.newBuilder()
+                      .setScheduledEventId(s.workflowTask.scheduledEventId)
+                      .setStartedEventId(s.workflowTask.startedEventId)
+                      .setCause(
+                          io.temporal.api.enums.v1.WorkflowTaskFailedCause
+                              .WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND)),
+          txn.now(),
+          false);
       s.workflowTask.startedEventId = 0;
     }
     s.flushBufferedEvents();

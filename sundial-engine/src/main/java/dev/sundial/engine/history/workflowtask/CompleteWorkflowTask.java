@@ -33,8 +33,11 @@ import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 public final class CompleteWorkflowTask {
   private CompleteWorkflowTask() {}
 
-  /** Returns false when the commands were rejected (the task was recorded as failed). */
-  public static boolean apply(
+  /**
+   * Returns null when applied, or why the commands were rejected (the task was then recorded as
+   * failed, and the caller is told with INVALID_ARGUMENT once that is committed).
+   */
+  public static String apply(
       EngineContext ctx, ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
     String identity = req.getIdentity();
     CommandValidator.Rejection rejection = CommandValidator.validate(ctx, s, req.getCommandsList());
@@ -49,7 +52,12 @@ public final class CompleteWorkflowTask {
           txn, s, rejection.cause(),
           Failure.newBuilder().setMessage(rejection.message()).setSource("Server").build(),
           identity);
-      return false;
+      // Unhandled new events are routine (the next task carries them); bad commands are a
+      // worker bug the caller hears about.
+      return rejection.cause()
+              == io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
+          ? null
+          : rejection.message();
     }
 
     var wt = s.workflowTask;
@@ -98,12 +106,12 @@ public final class CompleteWorkflowTask {
     if (s.isRunning() && overHistoryLimit(ctx, s)) {
       WorkflowClose.terminate(
           txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
-      return true;
+      return null;
     }
     if (s.isRunning() && (news || newTaskNeeded || req.getForceCreateNewWorkflowTask())) {
       WorkflowTasks.schedule(txn, s, 1);
     }
-    return true;
+    return null;
   }
 
   static boolean overHistoryLimit(EngineContext ctx, MutableState s) {
@@ -218,6 +226,7 @@ public final class CompleteWorkflowTask {
             false);
     if (a.isStarted()) {
       a.cancelRequested = true;
+      a.cancelRequestedEventId = requested.getEventId();
       s.dirty = true;
       return false;
     }

@@ -160,7 +160,12 @@ public final class WorkflowTasks {
             .setWorkflowTaskFailedEventAttributes(a),
         txn.now(),
         false);
-    retryAfterFailure(txn, s);
+    // A task that failed only because new events arrived is not a failing workflow: the next
+    // task, which carries those events, starts again at attempt 1.
+    boolean fresh =
+        cause == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
+            || !s.bufferedEvents.isEmpty();
+    retryAfterFailure(txn, s, fresh);
   }
 
   /** A timer guarding a workflow task fired. */
@@ -181,7 +186,7 @@ public final class WorkflowTasks {
                       .setTimeoutType(type)),
           txn.now(),
           false);
-      retryAfterFailure(txn, s);
+      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
     } else if (type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START && !wt.isStarted()) {
       // The sticky worker did not pick it up in time: move it to the normal queue.
       s.append(
@@ -202,10 +207,10 @@ public final class WorkflowTasks {
     }
   }
 
-  private static void retryAfterFailure(ShardTxn txn, MutableState s) {
+  private static void retryAfterFailure(ShardTxn txn, MutableState s, boolean fresh) {
     WorkflowTaskInfo wt = s.workflowTask;
     txn.deleteTimer(wt.timeoutTaskId);
-    int attempt = wt.attempt + 1;
+    int attempt = fresh ? 1 : wt.attempt + 1;
     wt.clear();
     s.stickyQueue = "";
     s.flushBufferedEvents();

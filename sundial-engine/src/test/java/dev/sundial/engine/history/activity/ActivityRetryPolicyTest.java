@@ -278,23 +278,19 @@ class ActivityRetryPolicyTest {
     }
 
     @Test
-    @Disabled(
-        "BUG (latent; engine currently never passes these to decide): ActivityRetryPolicy.decide"
-            + " treats a TimeoutFailure of type SCHEDULE_TO_START or SCHEDULE_TO_CLOSE as retryable"
-            + " (IN_PROGRESS); Temporal's isRetryable only retries START_TO_CLOSE and HEARTBEAT"
-            + " timeouts and returns RETRY_STATE_NON_RETRYABLE_FAILURE for the other timeout types.")
-    void scheduleToStartAndScheduleToCloseTimeoutsAreNotRetryable() {
+    void scheduleToStartAndScheduleToCloseTimeoutsAreDeadlinesNotRetried() {
+      // Current Temporal servers report these server deadlines as RETRY_STATE_TIMEOUT.
       RetryPolicy p = policy().build();
       assertThat(
               ActivityRetryPolicy.decide(
                       p, 1, timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), NOW, 0)
                   .state())
-          .isEqualTo(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+          .isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
       assertThat(
               ActivityRetryPolicy.decide(
                       p, 1, timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE), NOW, 0)
                   .state())
-          .isEqualTo(RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+          .isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
     }
 
     @Test
@@ -336,11 +332,6 @@ class ActivityRetryPolicyTest {
     }
 
     @Test
-    @Disabled(
-        "BUG (minor, boundary): decide() returns RETRY_STATE_TIMEOUT when now + backoff =="
-            + " expirationTime; Temporal gives up only when now + backoff is strictly after the"
-            + " expiration time (now.Add(interval).After(expiration)), so the retry is still"
-            + " IN_PROGRESS at exact equality.")
     void expirationExactlyAtTheNextAttemptStillRetries() {
       RetryPolicy p = policy().build();
       assertThat(ActivityRetryPolicy.decide(p, 1, appFailure("E"), NOW, NOW + 1000))
