@@ -88,24 +88,42 @@ public final class TaskOps {
         .setWorkflowExecutionTaskQueue(s.started.getTaskQueue())
         .setScheduledTime(MutableState.timestamp(st.scheduledTime()))
         .setStartedTime(MutableState.timestamp(st.startedTime()))
-        // Sticky polls get only what the worker's cache has not seen.
-        .setHistory(
-            History.newBuilder()
-                .addEvents(
-                    io.temporal.api.history.v1.HistoryEvent.newBuilder()
-                        .setEventId(st.sticky() && st.previousStartedEventId() > 0
-                            ? st.previousStartedEventId() + 1 : 1)));
+        // Sticky polls get only what the worker's cache has not seen. The first event is only a
+        // marker of where to start reading; a transient task's own events follow it.
+        .setHistory(transientEvents(s, st).addEvents(0,
+            io.temporal.api.history.v1.HistoryEvent.newBuilder()
+                .setEventId(st.sticky() && st.previousStartedEventId() > 0
+                    ? st.previousStartedEventId() + 1 : 1).build()));
+  }
+
+  /** The not-yet-written Scheduled/Started events of a transient task, for its worker. */
+  private static History.Builder transientEvents(MutableState s, WorkflowTasks.Started st) {
+    History.Builder h = History.newBuilder();
+    if (st.transientTask()) {
+      h.addEvents(
+          dev.sundial.engine.history.WorkflowTaskEvents.scheduled(s)
+              .setEventId(st.scheduledEventId())
+              .setEventTime(MutableState.timestamp(st.scheduledTime())));
+      h.addEvents(
+          dev.sundial.engine.history.WorkflowTaskEvents.started(s)
+              .setEventId(st.startedEventId())
+              .setEventTime(MutableState.timestamp(st.startedTime())));
+    }
+    return h;
   }
 
   /** Fills the history of a workflow task response (read after the start was committed). */
   private CompletableFuture<PollWorkflowTaskQueueResponse> withHistory(
       String namespaceId, PollWorkflowTaskQueueResponse.Builder b) {
     long from = b.getHistory().getEvents(0).getEventId();
+    var extra = b.getHistory().getEventsList().subList(1, b.getHistory().getEventsCount());
+    long to = extra.isEmpty() ? b.getStartedEventId() : extra.get(0).getEventId() - 1;
+    // A transient task's events exist only here, so its history is not split into pages.
     HistoryReads.Page page =
         engine.history.readPage(
-            namespaceId, b.getWorkflowExecution().getRunId(), from, b.getStartedEventId(),
-            HistoryReads.WORKFLOW_TASK_PAGE_EVENTS);
-    b.setHistory(History.newBuilder().addAllEvents(page.events()));
+            namespaceId, b.getWorkflowExecution().getRunId(), from, to,
+            extra.isEmpty() ? HistoryReads.WORKFLOW_TASK_PAGE_EVENTS : engine.ctx.limits.maxHistoryEvents());
+    b.setHistory(History.newBuilder().addAllEvents(page.events()).addAllEvents(extra));
     b.setNextPageToken(page.nextPageToken());
     return CompletableFuture.completedFuture(b.build());
   }

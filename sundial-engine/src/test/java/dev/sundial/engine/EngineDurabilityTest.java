@@ -177,14 +177,13 @@ class EngineDurabilityTest {
     restart();
     h.advance(Duration.ofSeconds(10));
     List<HistoryEvent> events =
-        h.awaitLastEvent("wf-d-wtt", runId, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+        h.awaitLastEvent("wf-d-wtt", runId, EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
     assertHistory(
         events,
         EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
         EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
         EVENT_TYPE_WORKFLOW_TASK_STARTED,
-        EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+        EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
     PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
     assertThat(wt.getAttempt()).isEqualTo(2);
     assertThat(wt.getStartedEventId()).isEqualTo(6);

@@ -363,19 +363,18 @@ class EngineTimersTest {
     String runId = h.start("wf-wtt");
     PollWorkflowTaskQueueResponse wt1 = h.pollWorkflowTask();
     h.advance(Duration.ofSeconds(10));
-    List<HistoryEvent> events = h.awaitLastEvent("wf-wtt", runId, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    List<HistoryEvent> events = h.awaitLastEvent("wf-wtt", runId, EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
+    // The retry is a transient task: its Scheduled/Started events are not written yet.
     assertHistory(
         events,
         EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
         EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
         EVENT_TYPE_WORKFLOW_TASK_STARTED,
-        EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-        EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+        EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
     var timedOut = event(events, 4).getWorkflowTaskTimedOutEventAttributes();
     assertThat(timedOut.getScheduledEventId()).isEqualTo(2);
     assertThat(timedOut.getStartedEventId()).isEqualTo(3);
     assertThat(timedOut.getTimeoutType()).isEqualTo(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
-    assertThat(event(events, 5).getWorkflowTaskScheduledEventAttributes().getAttempt()).isEqualTo(2);
 
     EngineException stale =
         engineError(
@@ -387,7 +386,16 @@ class EngineTimersTest {
     assertThat(stale.code()).isEqualTo(EngineException.Code.NOT_FOUND);
     PollWorkflowTaskQueueResponse wt2 = h.pollWorkflowTask();
     assertThat(wt2.getAttempt()).isEqualTo(2);
+    // The worker sees the transient task's events at the end of its history.
+    assertThat(Events.types(wt2.getHistory().getEventsList()))
+        .endsWith(EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    assertThat(wt2.getStartedEventId()).isEqualTo(6);
     h.completeWorkflowTask(wt2.getTaskToken());
+    // Completing it writes them, then the completion.
+    assertThat(Events.types(h.history("wf-wtt", runId)))
+        .endsWith(EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EVENT_TYPE_WORKFLOW_TASK_STARTED, EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
   }
 
   @Test

@@ -101,11 +101,35 @@ public final class MutableState {
       bufferedEvents.add(e);
       return e;
     }
+    if (workflowTask.transientTask && !workflowTask.isStarted()) {
+      // History moves on under a pending transient task: it becomes an ordinary one.
+      materializeTransientTask(now);
+    }
     event.setEventId(nextEventId++);
     HistoryEvent e = event.build();
     newEvents.add(e);
     historySizeBytes += e.getSerializedSize();
     return e;
+  }
+
+  /**
+   * Writes the Scheduled (and, if started, Started) events of a transient workflow task, at the
+   * ids it was given; called when it completes or when other events must follow it.
+   */
+  public void materializeTransientTask(long now) {
+    WorkflowTaskInfo wt = workflowTask;
+    if (!wt.transientTask) {
+      return;
+    }
+    wt.transientTask = false;
+    HistoryEvent scheduled =
+        append(WorkflowTaskEvents.scheduled(this), wt.scheduledTime, false);
+    if (scheduled.getEventId() != wt.scheduledEventId) {
+      throw new IllegalStateException("transient workflow task id drifted");
+    }
+    if (wt.isStarted()) {
+      append(WorkflowTaskEvents.started(this), wt.startedTime, false);
+    }
   }
 
   /**

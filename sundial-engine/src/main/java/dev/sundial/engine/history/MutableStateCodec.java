@@ -56,11 +56,13 @@ public final class MutableStateCodec {
       out.writeInt(wt.attempt);
       out.writeUTF(wt.taskQueue);
       out.writeBoolean(wt.sticky);
+      out.writeBoolean(wt.transientTask);
       out.writeLong(wt.scheduledTime);
       out.writeLong(wt.startedTime);
       out.writeUTF(wt.requestId);
       out.writeUTF(wt.identity);
       out.writeLong(wt.queueTaskId);
+      out.writeBoolean(wt.suggestContinueAsNew);
       out.writeLong(wt.timeoutTaskId);
 
       out.writeInt(s.activities.size());
@@ -140,11 +142,13 @@ public final class MutableStateCodec {
       wt.attempt = in.readInt();
       wt.taskQueue = in.readUTF();
       wt.sticky = in.readBoolean();
+      wt.transientTask = in.readBoolean();
       wt.scheduledTime = in.readLong();
       wt.startedTime = in.readLong();
       wt.requestId = in.readUTF();
       wt.identity = in.readUTF();
       wt.queueTaskId = in.readLong();
+      wt.suggestContinueAsNew = in.readBoolean();
       wt.timeoutTaskId = in.readLong();
 
       int n = in.readInt();

@@ -10,11 +10,19 @@ public final class WorkflowTaskInfo {
   /** The queue it was dispatched to (the sticky queue or the run's normal queue). */
   public String taskQueue = "";
   public boolean sticky;
+  /**
+   * A retry of a failing task: its Scheduled/Started events are not in history (the ids above are
+   * the ones they will get) and are written only if it completes, so a workflow whose tasks keep
+   * failing does not grow its history.
+   */
+  public boolean transientTask;
   public long scheduledTime;
   public long startedTime;
   public String requestId = "";
   public String identity = "";
   public long queueTaskId;
+  /** Told to the worker in WorkflowTaskStarted when history grows past the warning limits. */
+  public boolean suggestContinueAsNew;
   /** Timer task guarding schedule-to-start (sticky) or start-to-close, 0 when none. */
   public long timeoutTaskId;
 
@@ -31,11 +39,13 @@ public final class WorkflowTaskInfo {
     startedEventId = 0;
     taskQueue = "";
     sticky = false;
+    transientTask = false;
     scheduledTime = 0;
     startedTime = 0;
     requestId = "";
     identity = "";
     queueTaskId = 0;
+    suggestContinueAsNew = false;
     timeoutTaskId = 0;
   }
 }

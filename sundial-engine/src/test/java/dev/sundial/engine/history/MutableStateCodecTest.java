@@ -105,11 +105,13 @@ class MutableStateCodecTest {
     wt.attempt = 3;
     wt.taskQueue = "sticky-q";
     wt.sticky = true;
+    wt.transientTask = true;
     wt.scheduledTime = 21;
     wt.startedTime = 22;
     wt.requestId = "wt-req";
     wt.identity = "wt-worker";
     wt.queueTaskId = 23;
+    wt.suggestContinueAsNew = true;
     wt.timeoutTaskId = 24;
 
     s.activities.put(5L, activity(5, "a5", true));

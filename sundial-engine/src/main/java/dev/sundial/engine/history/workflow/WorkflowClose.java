@@ -180,6 +180,14 @@ public final class WorkflowClose {
 
   /** Buffered events are written before a close forced from outside (timeout, terminate). */
   private static void closePendingWorkflowTask(ShardTxn txn, MutableState s) {
+    if (s.workflowTask.transientTask) {
+      // A transient retry left no trace in history; dropping it is enough.
+      txn.deleteQueueTask(s.workflowTask.queueTaskId);
+      txn.deleteTimer(s.workflowTask.timeoutTaskId);
+      s.workflowTask.clear();
+      s.flushBufferedEvents();
+      return;
+    }
     if (s.workflowTask.isStarted()) {
       // The started task can no longer complete: record it as failed by the forced close, then
       // the events buffered behind it.

@@ -61,6 +61,7 @@ public final class CompleteWorkflowTask {
     }
 
     var wt = s.workflowTask;
+    s.materializeTransientTask(txn.now());
     WorkflowTaskCompletedEventAttributes.Builder done =
         WorkflowTaskCompletedEventAttributes.newBuilder()
             .setScheduledEventId(wt.scheduledEventId)

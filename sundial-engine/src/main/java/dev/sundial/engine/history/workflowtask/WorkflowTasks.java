@@ -4,6 +4,7 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.WorkflowTaskInfo;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.timer.TimerKind;
@@ -11,16 +12,12 @@ import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.TimerTask;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes;
-import io.temporal.api.history.v1.WorkflowTaskScheduledEventAttributes;
-import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskTimedOutEventAttributes;
-import io.temporal.api.taskqueue.v1.TaskQueue;
 
 /** Workflow task transitions: schedule, start, fail, time out. Completion is in CompleteWorkflowTask. */
 public final class WorkflowTasks {
@@ -35,43 +32,38 @@ public final class WorkflowTasks {
 
   /** Adds WorkflowTaskScheduled and dispatches it (to the sticky queue when the run has one). */
   public static void schedule(ShardTxn txn, MutableState s, int attempt) {
+    schedule(txn, s, attempt, false);
+  }
+
+  /**
+   * Schedules a workflow task. A transient one (the retry of a failing task) gets its event id
+   * but writes no event until it completes.
+   */
+  static void schedule(ShardTxn txn, MutableState s, int attempt, boolean transientTask) {
     long now = txn.now();
     boolean sticky = !s.stickyQueue.isEmpty();
-    String queue = sticky ? s.stickyQueue : s.taskQueue();
-    HistoryEvent e =
-        s.append(
-            HistoryEvent.newBuilder()
-                .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)
-                .setWorkflowTaskScheduledEventAttributes(
-                    WorkflowTaskScheduledEventAttributes.newBuilder()
-                        .setTaskQueue(
-                            TaskQueue.newBuilder()
-                                .setName(queue)
-                                .setKind(
-                                    sticky
-                                        ? TaskQueueKind.TASK_QUEUE_KIND_STICKY
-                                        : TaskQueueKind.TASK_QUEUE_KIND_NORMAL)
-                                .setNormalName(sticky ? s.taskQueue() : ""))
-                        .setStartToCloseTimeout(Durations.ofMillis(s.workflowTaskTimeoutMillis()))
-                        .setAttempt(attempt)),
-            now,
-            false);
     WorkflowTaskInfo wt = s.workflowTask;
     wt.clear();
-    wt.scheduledEventId = e.getEventId();
     wt.attempt = attempt;
-    wt.taskQueue = queue;
+    wt.taskQueue = sticky ? s.stickyQueue : s.taskQueue();
     wt.sticky = sticky;
     wt.scheduledTime = now;
+    if (transientTask) {
+      wt.transientTask = true;
+      wt.scheduledEventId = s.nextEventId;
+      s.dirty = true;
+    } else {
+      wt.scheduledEventId = s.append(WorkflowTaskEvents.scheduled(s), now, false).getEventId();
+    }
     QueueTask qt =
         new QueueTask(
-            txn.newTaskId(), s.namespaceId, queue, QueueTask.KIND_WORKFLOW, s.workflowId,
-            s.runId, e.getEventId(), new byte[] {(byte) Math.min(attempt, 127)});
+            txn.newTaskId(), s.namespaceId, wt.taskQueue, QueueTask.KIND_WORKFLOW, s.workflowId,
+            s.runId, wt.scheduledEventId, new byte[] {(byte) Math.min(attempt, 127)});
     txn.addQueueTask(qt);
     wt.queueTaskId = qt.taskId();
     if (sticky && s.stickyScheduleToStartMillis > 0) {
       wt.timeoutTaskId =
-          addTimer(txn, s, now + s.stickyScheduleToStartMillis, e.getEventId(), attempt,
+          addTimer(txn, s, now + s.stickyScheduleToStartMillis, wt.scheduledEventId, attempt,
               TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START);
     }
   }
@@ -84,7 +76,8 @@ public final class WorkflowTasks {
       int attempt,
       boolean sticky,
       long scheduledTime,
-      long startedTime) {}
+      long startedTime,
+      boolean transientTask) {}
 
   /** Records the workflow task named by a matched backlog entry as started by a poller. */
   /** Records the task started; past the warning limits the worker is told to continue-as-new. */
@@ -99,34 +92,26 @@ public final class WorkflowTasks {
       throw new StaleTaskException();
     }
     long now = txn.now();
-    HistoryEvent e =
-        s.append(
-            HistoryEvent.newBuilder()
-                .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
-                .setWorkflowTaskStartedEventAttributes(
-                    WorkflowTaskStartedEventAttributes.newBuilder()
-                        .setScheduledEventId(wt.scheduledEventId)
-                        .setIdentity(identity)
-                        .setRequestId(requestId)
-                        .setHistorySizeBytes(s.historySizeBytes)
-                        .setSuggestContinueAsNew(
-                            s.nextEventId >= limits.warnHistoryEvents()
-                                || s.historySizeBytes >= limits.warnHistoryBytes())),
-            now,
-            false);
     txn.deleteQueueTask(wt.queueTaskId);
     txn.deleteTimer(wt.timeoutTaskId);
     wt.queueTaskId = 0;
-    wt.startedEventId = e.getEventId();
     wt.startedTime = now;
     wt.identity = identity;
     wt.requestId = requestId;
+    wt.suggestContinueAsNew =
+        s.nextEventId >= limits.warnHistoryEvents() || s.historySizeBytes >= limits.warnHistoryBytes();
+    if (wt.transientTask) {
+      wt.startedEventId = wt.scheduledEventId + 1;
+      s.dirty = true;
+    } else {
+      wt.startedEventId = s.append(WorkflowTaskEvents.started(s), now, false).getEventId();
+    }
     wt.timeoutTaskId =
         addTimer(txn, s, now + s.workflowTaskTimeoutMillis(), wt.scheduledEventId, wt.attempt,
             TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
     return new Started(
         wt.scheduledEventId, wt.startedEventId, s.lastCompletedStartedEventId, wt.attempt,
-        wt.sticky, wt.scheduledTime, now);
+        wt.sticky, wt.scheduledTime, now, wt.transientTask);
   }
 
   /** Checks that a token names the workflow task currently started. */
@@ -145,6 +130,10 @@ public final class WorkflowTasks {
       ShardTxn txn, MutableState s, WorkflowTaskFailedCause cause, Failure failure,
       String identity) {
     WorkflowTaskInfo wt = s.workflowTask;
+    if (wt.transientTask) {
+      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
+      return;
+    }
     WorkflowTaskFailedEventAttributes.Builder a =
         WorkflowTaskFailedEventAttributes.newBuilder()
             .setScheduledEventId(wt.scheduledEventId)
@@ -175,7 +164,9 @@ public final class WorkflowTasks {
       return;
     }
     TimeoutType type = TimeoutType.forNumber(ref.subtype());
-    if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted()) {
+    if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted() && wt.transientTask) {
+      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
+    } else if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted()) {
       s.append(
           HistoryEvent.newBuilder()
               .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
@@ -207,14 +198,19 @@ public final class WorkflowTasks {
     }
   }
 
+  /**
+   * Schedules the next attempt on the normal queue. With news for the workflow (buffered events)
+   * it is an ordinary task at attempt 1; otherwise a transient retry.
+   */
   private static void retryAfterFailure(ShardTxn txn, MutableState s, boolean fresh) {
     WorkflowTaskInfo wt = s.workflowTask;
     txn.deleteTimer(wt.timeoutTaskId);
     int attempt = fresh ? 1 : wt.attempt + 1;
     wt.clear();
     s.stickyQueue = "";
+    s.dirty = true;
     s.flushBufferedEvents();
-    schedule(txn, s, attempt);
+    schedule(txn, s, attempt, !fresh);
   }
 
   static long addTimer(
