@@ -32,6 +32,13 @@ public final class Describer {
     if (s.closeTime > 0) {
       info.setCloseTime(MutableState.timestamp(s.closeTime));
     }
+    if (started.hasParentWorkflowExecution()) {
+      info.setParentExecution(started.getParentWorkflowExecution())
+          .setParentNamespaceId(started.getParentWorkflowNamespaceId());
+    }
+    if (started.hasRootWorkflowExecution()) {
+      info.setRootExecution(started.getRootWorkflowExecution());
+    }
     if (started.hasMemo()) info.setMemo(started.getMemo());
     if (started.hasSearchAttributes()) info.setSearchAttributes(started.getSearchAttributes());
     DescribeWorkflowExecutionResponse.Builder b =

@@ -21,6 +21,7 @@ import dev.sundial.persistence.Store;
 import dev.sundial.persistence.TimerTask;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +55,9 @@ public final class Engine implements AutoCloseable {
   public final WorkflowOps workflows;
   public final TaskOps tasks;
   public final HistoryReads history;
+  final TransferProcessor transfers;
+  public final QueryOps queries;
+  public final UpdateOps updates;
 
   public Engine(Store store, Clock clock, int shardCount, EngineContext.Limits limits) {
     this.store = store;
@@ -80,6 +84,9 @@ public final class Engine implements AutoCloseable {
     this.workflows = new WorkflowOps(this);
     this.tasks = new TaskOps(this);
     this.history = new HistoryReads(this);
+    this.transfers = new TransferProcessor(this);
+    this.queries = new QueryOps(this);
+    this.updates = new UpdateOps(this);
     namespaces.ensure(NamespaceRegistry.DEFAULT);
     recover();
     timers.start();
@@ -134,11 +141,26 @@ public final class Engine implements AutoCloseable {
     }
     for (Shard.CommittedRun r : runs) {
       watchers.changed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
+      if (!r.running()) {
+        ctx.updateRegistry.runClosed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
+      }
     }
   }
 
   /** A durable timer is due: apply its transition (idempotent) and delete it. */
   private void fire(TimerTask task) {
+    if (TimerKind.isTransfer(task.kind())) {
+      CompletableFuture.supplyAsync(() -> transfers.process(task), ioPool)
+          .thenCompose(f -> f)
+          .whenComplete(
+              (ok, err) -> {
+                if (err != null) {
+                  log.warn("transfer task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
+                  scheduler.schedule(() -> timers.add(task), 1, TimeUnit.SECONDS);
+                }
+              });
+      return;
+    }
     shardFor(task.namespaceId(), task.workflowId())
         .execute(
             txn -> {
@@ -152,7 +174,12 @@ public final class Engine implements AutoCloseable {
                 case TimerKind.USER_TIMER -> UserTimers.onFire(txn, s, ref);
                 case TimerKind.ACTIVITY_TIMEOUT, TimerKind.ACTIVITY_RETRY ->
                     Activities.onTimer(txn, s, task.kind(), ref);
-                case TimerKind.WORKFLOW_TASK_TIMEOUT -> WorkflowTasks.onTimeout(txn, s, ref);
+                case TimerKind.WORKFLOW_TASK_TIMEOUT -> {
+                  // Speculative tasks reuse event ids and attempts: only their own timer counts.
+                  if (!s.workflowTask.isSpeculative() || s.workflowTask.timeoutTaskId == task.taskId()) {
+                    WorkflowTasks.onTimeout(txn, s, ref);
+                  }
+                }
                 case TimerKind.WORKFLOW_TIMEOUT -> WorkflowClose.timeOut(txn, s);
                 case TimerKind.WORKFLOW_BACKOFF -> WorkflowRuns.onBackoffFired(txn, s);
                 default -> log.warn("unknown timer kind {}", task.kind());

@@ -5,6 +5,7 @@ import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.update.UpdateCompletion;
 import dev.sundial.engine.history.workflowtask.CompleteWorkflowTask;
 import dev.sundial.engine.history.workflowtask.StaleTaskException;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
@@ -57,19 +58,30 @@ public final class TaskOps {
         key, req.getIdentity(), timeoutMillis, cancel,
         PollWorkflowTaskQueueResponse.getDefaultInstance(),
         task ->
-            engine
+            dev.sundial.engine.query.QueryRegistry.isQueryTask(task)
+                ? engine.queries.startQueryTask(task, cancel)
+                : engine
                 .shardFor(task.namespaceId(), task.workflowId())
                 .execute(
                     txn -> {
                       MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
                       if (s == null) throw new StaleTaskException();
+                      if (UpdateCompletion.dropIdleSpeculative(
+                          engine.ctx, txn, s, task.scheduledEventId(), task.taskId())) {
+                        return null; // a speculative task left with no update to deliver
+                      }
                       WorkflowTasks.Started st =
                           WorkflowTasks.recordStarted(
                               txn, s, task, req.getIdentity(), requestId, engine.ctx.limits);
                       return workflowTaskResponse(s, st);
                     })
                 .thenComposeAsync(
-                    b -> withHistory(namespaceId, b), engine.ioPool));
+                    b ->
+                        b == null
+                            ? CompletableFuture.<PollWorkflowTaskQueueResponse>failedFuture(
+                                new StaleTaskException())
+                            : withHistory(namespaceId, b),
+                    engine.ioPool));
   }
 
   private PollWorkflowTaskQueueResponse.Builder workflowTaskResponse(
@@ -77,7 +89,7 @@ public final class TaskOps {
     TaskToken token =
         new TaskToken(
             TaskToken.WORKFLOW, s.namespaceId, s.workflowId, s.runId, st.scheduledEventId(),
-            st.attempt(), "");
+            st.attempt(), UpdateCompletion.tokenTag(s));
     return PollWorkflowTaskQueueResponse.newBuilder()
         .setTaskToken(token.encode())
         .setWorkflowExecution(execution(s))
@@ -88,6 +100,8 @@ public final class TaskOps {
         .setWorkflowExecutionTaskQueue(s.started.getTaskQueue())
         .setScheduledTime(MutableState.timestamp(st.scheduledTime()))
         .setStartedTime(MutableState.timestamp(st.startedTime()))
+        // Workflow updates waiting for this task (they follow all of its events).
+        .addAllMessages(engine.ctx.updateRegistry.send(s, st.startedEventId()))
         // Sticky polls get only what the worker's cache has not seen. The first event is only a
         // marker of where to start reading; a transient task's own events follow it.
         .setHistory(transientEvents(s, st).addEvents(0,
@@ -129,7 +143,8 @@ public final class TaskOps {
   }
 
   /** What completing a workflow task produced: the next task to hand back, or a rejection. */
-  private record Completion(PollWorkflowTaskQueueResponse.Builder next, String rejection) {}
+  private record Completion(
+      PollWorkflowTaskQueueResponse.Builder next, String rejection, long resetHistoryEventId) {}
 
   public CompletableFuture<RespondWorkflowTaskCompletedResponse> completeWorkflowTask(
       RespondWorkflowTaskCompletedRequest req) {
@@ -138,9 +153,12 @@ public final class TaskOps {
         t,
         (txn, s) -> {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
-          String rejected = CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
+          UpdateCompletion.checkToken(s, t.activityId());
+          // A speculative task that only rejected updates leaves no trace (worker rolls back).
+          long reset = UpdateCompletion.discardSpeculative(engine.ctx, txn, s, req);
+          String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
           if (rejected != null) {
-            return new Completion(null, rejected);
+            return new Completion(null, rejected, 0);
           }
           var wt = s.workflowTask;
           if (req.getReturnNewWorkflowTask() && wt.isScheduled() && !wt.isStarted()) {
@@ -154,10 +172,10 @@ public final class TaskOps {
               PollWorkflowTaskQueueResponse.Builder b = workflowTaskResponse(s, st);
               b.getHistoryBuilder().getEventsBuilder(0)
                   .setEventId(Math.max(1, st.previousStartedEventId() + 1));
-              return new Completion(b, null);
+              return new Completion(b, null, reset);
             }
           }
-          return new Completion(null, null);
+          return new Completion(null, null, reset);
         })
         .thenComposeAsync(
             c ->
@@ -166,12 +184,15 @@ public final class TaskOps {
                     ? CompletableFuture.failedFuture(EngineException.invalidArgument(c.rejection()))
                     : c.next() == null
                     ? CompletableFuture.completedFuture(
-                        RespondWorkflowTaskCompletedResponse.getDefaultInstance())
+                        RespondWorkflowTaskCompletedResponse.newBuilder()
+                            .setResetHistoryEventId(c.resetHistoryEventId())
+                            .build())
                     : withHistory(t.namespaceId(), c.next())
                         .thenApply(
                             task ->
                                 RespondWorkflowTaskCompletedResponse.newBuilder()
                                     .setWorkflowTask(task)
+                                    .setResetHistoryEventId(c.resetHistoryEventId())
                                     .build()),
             engine.ioPool);
   }
@@ -182,6 +203,7 @@ public final class TaskOps {
         t,
         (txn, s) -> {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
+          UpdateCompletion.checkToken(s, t.activityId());
           WorkflowTasks.fail(
               txn, s, req.getCause(), req.hasFailure() ? req.getFailure() : null, req.getIdentity());
           return null;
@@ -371,6 +393,9 @@ public final class TaskOps {
   }
 
   private void dropStale(QueueTask task) {
+    if (dev.sundial.engine.query.QueryRegistry.isQueryTask(task)) {
+      return; // an in-memory query task has no backlog row
+    }
     Shard shard = engine.shardFor(task.namespaceId(), task.workflowId());
     shard.execute(
         txn -> {

@@ -65,6 +65,114 @@ public final class WorkflowOps {
             });
   }
 
+  public CompletableFuture<Void> requestCancel(
+      String namespaceId, io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest req) {
+    var ex = req.getWorkflowExecution();
+    return engine
+        .shardFor(namespaceId, ex.getWorkflowId())
+        .execute(
+            txn -> {
+              MutableState s = resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
+              if (!req.getFirstExecutionRunId().isEmpty()
+                  && !req.getFirstExecutionRunId().equals(s.firstExecutionRunId)) {
+                throw new dev.sundial.engine.api.ExecutionNotFoundException(
+                    ex.getWorkflowId(), ex.getRunId());
+              }
+              dev.sundial.engine.history.workflow.CancelRequests.request(
+                  txn, s, req.getRequestId(), req.getIdentity(), req.getReason(), null, 0);
+              return null;
+            });
+  }
+
+  /**
+   * SignalWithStart: signals the running workflow, or starts one (per the id policies) whose
+   * history opens with the signal.
+   */
+  public CompletableFuture<io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse>
+      signalWithStart(
+          String namespaceId, io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest req) {
+    return engine
+        .shardFor(namespaceId, req.getWorkflowId())
+        .execute(
+            txn -> {
+              CurrentExecution c = txn.current(namespaceId, req.getWorkflowId());
+              var conflict = req.getWorkflowIdConflictPolicy();
+              boolean terminate =
+                  conflict == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
+                      || req.getWorkflowIdReusePolicy()
+                          == io.temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
+              if (c != null && c.running() && !terminate) {
+                if (conflict == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
+                  throw new dev.sundial.engine.api.WorkflowAlreadyStartedException(
+                      "Workflow execution is already running. WorkflowId: " + req.getWorkflowId()
+                          + ", RunId: " + c.runId() + ".",
+                      c.startRequestId(), c.runId());
+                }
+                MutableState s = txn.load(namespaceId, req.getWorkflowId(), c.runId());
+                dev.sundial.engine.history.workflow.Signals.signal(
+                    txn, s, req.getSignalName(), req.hasSignalInput() ? req.getSignalInput() : null,
+                    req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), 0);
+                if (!s.workflowTask.isScheduled() && s.lastCompletedStartedEventId == 0) {
+                  // Another signal-with-start ends a start delay early (a plain signal does not).
+                  dev.sundial.engine.history.workflowtask.WorkflowTasks.schedule(txn, s, 1);
+                }
+                return io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse.newBuilder()
+                    .setRunId(c.runId()).setStarted(false).build();
+              }
+              var start =
+                  io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(req.getNamespace())
+                      .setWorkflowId(req.getWorkflowId())
+                      .setWorkflowType(req.getWorkflowType())
+                      .setTaskQueue(req.getTaskQueue())
+                      .setWorkflowExecutionTimeout(req.getWorkflowExecutionTimeout())
+                      .setWorkflowRunTimeout(req.getWorkflowRunTimeout())
+                      .setWorkflowTaskTimeout(req.getWorkflowTaskTimeout())
+                      .setIdentity(req.getIdentity())
+                      .setRequestId(req.getRequestId())
+                      .setWorkflowIdReusePolicy(req.getWorkflowIdReusePolicy())
+                      .setWorkflowIdConflictPolicy(
+                          terminate
+                              ? io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
+                              : io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                      .setCronSchedule(req.getCronSchedule())
+                      .setWorkflowStartDelay(req.getWorkflowStartDelay());
+              if (req.hasInput()) start.setInput(req.getInput());
+              if (req.hasRetryPolicy()) start.setRetryPolicy(req.getRetryPolicy());
+              if (req.hasMemo()) start.setMemo(req.getMemo());
+              if (req.hasSearchAttributes()) start.setSearchAttributes(req.getSearchAttributes());
+              if (req.hasHeader()) start.setHeader(req.getHeader());
+              var r = StartWorkflow.start(txn, namespaceId, start.build(), null,
+                  s -> dev.sundial.engine.history.workflow.Signals.signal(
+                      txn, s, req.getSignalName(), req.hasSignalInput() ? req.getSignalInput() : null,
+                      req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), 0));
+              return io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse.newBuilder()
+                  .setRunId(r.runId()).setStarted(r.started()).build();
+            });
+  }
+
+  /** DeleteWorkflowExecution: terminates a running run, then removes it everywhere. */
+  public CompletableFuture<Void> delete(String namespaceId, String workflowId, String runId) {
+    var shard = engine.shardFor(namespaceId, workflowId);
+    return shard
+        .execute(
+            txn -> {
+              MutableState s = resolve(txn, namespaceId, workflowId, runId);
+              if (s.isRunning()) {
+                WorkflowClose.terminate(txn, s, "Delete workflow execution", null, "");
+              }
+              return s.runId;
+            })
+        .thenCompose(
+            id ->
+                shard.execute(
+                    txn -> {
+                      engine.store.deleteExecution(namespaceId, workflowId, id);
+                      txn.forget(namespaceId, workflowId, id);
+                      return null;
+                    }));
+  }
+
   /** The named run, or the current run when runId is empty; NOT_FOUND otherwise. */
   static MutableState resolve(
       dev.sundial.engine.shard.ShardTxn txn, String namespaceId, String workflowId, String runId) {

@@ -32,6 +32,12 @@ public interface Store extends AutoCloseable {
    */
   List<ExecutionRecord> listRunningExecutions(int shardId, int limit, String afterRunId);
 
+  /**
+   * Deletes one run everywhere: its state, history, outbox rows, and the current-run pointer when
+   * it points at this run. Idempotent.
+   */
+  void deleteExecution(String namespaceId, String workflowId, String runId);
+
   // ---- history
   /**
    * Batches of the run whose events overlap [fromEventId, ...), in event order, until at least

@@ -52,6 +52,7 @@ class GroupCommitterTest {
     @Override public void createNamespace(NamespaceRecord n) { throw new UnsupportedOperationException(); }
     @Override public void updateNamespace(NamespaceRecord n, long v) { throw new UnsupportedOperationException(); }
     @Override public long acquireShard(int s, String o) { throw new UnsupportedOperationException(); }
+    @Override public void deleteExecution(String n, String w, String r) { throw new UnsupportedOperationException(); }
     @Override public void close() {}
   }
 

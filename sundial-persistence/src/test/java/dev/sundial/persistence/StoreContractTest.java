@@ -101,6 +101,20 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void deleteExecutionRemovesStateHistoryAndCurrentPointer() {
+    ok(start("wf", "r1"));
+    ok(start("wf2", "r2"));
+    store.deleteExecution(NS, "wf", "r1");
+    assertThat(store.getExecution(NS, "wf", "r1")).isEmpty();
+    assertThat(store.getCurrentExecution(NS, "wf")).isEmpty();
+    assertThat(store.readHistory(NS, "r1", 1, 100)).isEmpty();
+    // Other runs are untouched, and deleting again is harmless.
+    assertThat(store.getExecution(NS, "wf2", "r2")).isPresent();
+    assertThat(store.readHistory(NS, "r2", 1, 100)).isNotEmpty();
+    store.deleteExecution(NS, "wf", "r1");
+  }
+
+  @Test
   void emptyBatchCommitsNothing() {
     assertThat(store.commit(List.of())).isEmpty();
   }

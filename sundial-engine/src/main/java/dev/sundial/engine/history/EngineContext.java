@@ -6,6 +6,9 @@ import dev.sundial.engine.namespace.NamespaceRegistry;
 public final class EngineContext {
   public final NamespaceRegistry namespaces;
   public final Limits limits;
+  /** In-flight workflow updates of all runs (see history.update). */
+  public final dev.sundial.engine.history.update.UpdateRegistry updateRegistry =
+      new dev.sundial.engine.history.update.UpdateRegistry();
 
   public EngineContext(NamespaceRegistry namespaces, Limits limits) {
     this.namespaces = namespaces;

@@ -52,10 +52,19 @@ public final class MutableState {
   public final WorkflowTaskInfo workflowTask = new WorkflowTaskInfo();
   public final Map<Long, ActivityInfo> activities = new LinkedHashMap<>();
   public final Map<String, TimerInfo> timers = new LinkedHashMap<>();
+  public final Map<Long, ChildInfo> children = new LinkedHashMap<>();
+  public final Map<Long, ExternalRequest> externalRequests = new LinkedHashMap<>();
+  /** Set once WorkflowExecutionCancelRequested is written; its request id dedups retries. */
+  public boolean cancelRequested;
+  public String cancelRequestId = "";
+
   /** Request ids of signals already applied, so a retried SignalWorkflowExecution is a no-op. */
   public final java.util.Set<String> signalRequestIds = new java.util.LinkedHashSet<>();
   /** Events that arrived while a workflow task was started; ids are assigned at flush. */
   public final List<HistoryEvent> bufferedEvents = new ArrayList<>();
+  /** Workflow updates accepted or completed by this run, by update id (see history.update). */
+  public final Map<String, dev.sundial.engine.history.update.UpdateRecord> updates =
+      new LinkedHashMap<>();
 
   /** Optimistic-concurrency version of the stored row this state was read from. */
   public long dbVersion;
@@ -133,8 +142,9 @@ public final class MutableState {
   }
 
   /**
-   * Moves buffered events into history, assigning ids. A buffered ActivityTaskStarted gets its id
-   * here, so the close event that follows it is fixed up to point at it.
+   * Moves buffered events into history, assigning ids. A buffered ActivityTaskStarted or
+   * ChildWorkflowExecutionStarted gets its id here, so the close event that follows it is fixed up
+   * to point at it (activities keyed by scheduled id, children by minus the initiated id).
    */
   public boolean flushBufferedEvents() {
     if (bufferedEvents.isEmpty()) {
@@ -158,6 +168,32 @@ public final class MutableState {
         case EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT -> {
           Long s = startedIds.get(b.getActivityTaskTimedOutEventAttributes().getScheduledEventId());
           if (s != null) b.getActivityTaskTimedOutEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED -> {
+          long initiated = e.getChildWorkflowExecutionStartedEventAttributes().getInitiatedEventId();
+          startedIds.put(-initiated, b.getEventId());
+          ChildInfo c = children.get(initiated);
+          if (c != null) c.startedEventId = b.getEventId();
+        }
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED -> {
+          Long s = startedIds.get(-b.getChildWorkflowExecutionCompletedEventAttributes().getInitiatedEventId());
+          if (s != null) b.getChildWorkflowExecutionCompletedEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED -> {
+          Long s = startedIds.get(-b.getChildWorkflowExecutionFailedEventAttributes().getInitiatedEventId());
+          if (s != null) b.getChildWorkflowExecutionFailedEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED -> {
+          Long s = startedIds.get(-b.getChildWorkflowExecutionCanceledEventAttributes().getInitiatedEventId());
+          if (s != null) b.getChildWorkflowExecutionCanceledEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT -> {
+          Long s = startedIds.get(-b.getChildWorkflowExecutionTimedOutEventAttributes().getInitiatedEventId());
+          if (s != null) b.getChildWorkflowExecutionTimedOutEventAttributesBuilder().setStartedEventId(s);
+        }
+        case EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED -> {
+          Long s = startedIds.get(-b.getChildWorkflowExecutionTerminatedEventAttributes().getInitiatedEventId());
+          if (s != null) b.getChildWorkflowExecutionTerminatedEventAttributesBuilder().setStartedEventId(s);
         }
         case EVENT_TYPE_ACTIVITY_TASK_CANCELED -> {
           Long s = startedIds.get(b.getActivityTaskCanceledEventAttributes().getScheduledEventId());

@@ -92,6 +92,21 @@ public final class MutableStateCodec {
         out.writeLong(t.fireTime);
         out.writeLong(t.timerTaskId);
       }
+      out.writeInt(s.children.size());
+      for (ChildInfo c : s.children.values()) {
+        out.writeLong(c.initiatedEventId);
+        writeMsg(out, c.initiated);
+        out.writeLong(c.startedEventId);
+        out.writeUTF(c.runId);
+      }
+      out.writeInt(s.externalRequests.size());
+      for (ExternalRequest r : s.externalRequests.values()) {
+        out.writeLong(r.initiatedEventId);
+        writeMsg(out, r.signal);
+        writeMsg(out, r.cancel);
+      }
+      out.writeBoolean(s.cancelRequested);
+      out.writeUTF(s.cancelRequestId);
       out.writeInt(s.signalRequestIds.size());
       for (String id : s.signalRequestIds) {
         out.writeUTF(id);
@@ -100,6 +115,7 @@ public final class MutableStateCodec {
       for (HistoryEvent e : s.bufferedEvents) {
         writeMsg(out, e);
       }
+      dev.sundial.engine.history.update.UpdateRecord.write(out, s);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -184,12 +200,35 @@ public final class MutableStateCodec {
       }
       n = in.readInt();
       for (int i = 0; i < n; i++) {
+        ChildInfo c = new ChildInfo();
+        c.initiatedEventId = in.readLong();
+        c.initiated =
+            readMsg(in, io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes.parser());
+        c.startedEventId = in.readLong();
+        c.runId = in.readUTF();
+        s.children.put(c.initiatedEventId, c);
+      }
+      n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        ExternalRequest r = new ExternalRequest();
+        r.initiatedEventId = in.readLong();
+        r.signal =
+            readMsg(in, io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes.parser());
+        r.cancel =
+            readMsg(in, io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser());
+        s.externalRequests.put(r.initiatedEventId, r);
+      }
+      s.cancelRequested = in.readBoolean();
+      s.cancelRequestId = in.readUTF();
+      n = in.readInt();
+      for (int i = 0; i < n; i++) {
         s.signalRequestIds.add(in.readUTF());
       }
       n = in.readInt();
       for (int i = 0; i < n; i++) {
         s.bufferedEvents.add(readMsg(in, HistoryEvent.parser()));
       }
+      dev.sundial.engine.history.update.UpdateRecord.read(in, s);
       return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

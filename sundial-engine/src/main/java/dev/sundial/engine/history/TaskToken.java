@@ -23,6 +23,8 @@ public record TaskToken(
 
   public static final int WORKFLOW = 1;
   public static final int ACTIVITY = 2;
+  /** An in-memory query task; scheduledEventId carries the query's id. */
+  public static final int QUERY = 3;
   private static final int MAGIC = 0x53440001; // "SD", version 1
 
   public ByteString encode() {
@@ -61,14 +63,22 @@ public record TaskToken(
       if (kind != expectedKind) {
         throw EngineException.invalidArgument(
             "Error deserializing task token: a "
-                + (kind == WORKFLOW ? "workflow" : "activity")
+                + kindName(kind)
                 + " task token was given where a "
-                + (expectedKind == WORKFLOW ? "workflow" : "activity")
+                + kindName(expectedKind)
                 + " task token is expected.");
       }
       return t;
     } catch (IOException e) {
       throw EngineException.invalidArgument("Error deserializing task token: truncated token.");
     }
+  }
+
+  private static String kindName(int kind) {
+    return switch (kind) {
+      case WORKFLOW -> "workflow";
+      case QUERY -> "query";
+      default -> "activity";
+    };
   }
 }

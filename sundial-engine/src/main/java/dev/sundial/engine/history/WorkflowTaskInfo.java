@@ -16,6 +16,12 @@ public final class WorkflowTaskInfo {
    * failing does not grow its history.
    */
   public boolean transientTask;
+  /**
+   * A task scheduled only to deliver workflow updates: transient from its first attempt, and
+   * dropped without a trace when it completes having only rejected them. Meaningful while
+   * {@link #transientTask} (once its events are written it is an ordinary task).
+   */
+  public boolean speculative;
   public long scheduledTime;
   public long startedTime;
   public String requestId = "";
@@ -34,12 +40,17 @@ public final class WorkflowTaskInfo {
     return startedEventId != 0;
   }
 
+  public boolean isSpeculative() {
+    return speculative && transientTask;
+  }
+
   public void clear() {
     scheduledEventId = 0;
     startedEventId = 0;
     taskQueue = "";
     sticky = false;
     transientTask = false;
+    speculative = false;
     scheduledTime = 0;
     startedTime = 0;
     requestId = "";

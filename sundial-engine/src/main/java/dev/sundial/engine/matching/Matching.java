@@ -116,9 +116,20 @@ public final class Matching {
     }
   }
 
+  /** A poller is waiting on the queue now, or one started polling at or after sinceMillis. */
   public boolean hasRecentPoller(TaskQueueKey key, long sinceMillis) {
     Queue q = queues.get(key);
-    return q != null && q.lastPollTime >= sinceMillis;
+    if (q == null) return false;
+    if (q.lastPollTime >= sinceMillis) return true;
+    synchronized (q) {
+      return !q.pollers.isEmpty();
+    }
+  }
+
+  /** Forgets when the queue was last polled (its worker shut down): it has no recent poller. */
+  public void forgetPollers(TaskQueueKey key) {
+    Queue q = queues.get(key);
+    if (q != null) q.lastPollTime = 0;
   }
 
   private Queue queue(TaskQueueKey key) {

@@ -115,10 +115,12 @@ public final class Shard {
       value = op.apply(txn);
     } catch (Throwable t) {
       evict(txn);
+      runActions(txn.onRollback, "rollback");
       result.completeExceptionally(t);
       return;
     }
     if (!txn.hasWrites()) {
+      runActions(txn.afterCommit, "after-commit");
       result.complete(value);
       return;
     }
@@ -128,6 +130,7 @@ public final class Shard {
       writes = buildWrites(txn, written);
     } catch (Throwable t) {
       evict(txn);
+      runActions(txn.onRollback, "rollback");
       result.completeExceptionally(t);
       return;
     }
@@ -158,6 +161,7 @@ public final class Shard {
                       }
                       txn.currentChanges.keySet().forEach(currentCache::remove);
                     });
+                runActions(txn.onRollback, "rollback");
                 result.completeExceptionally(err);
                 return;
               }
@@ -171,6 +175,16 @@ public final class Shard {
               }
               result.complete(value);
             });
+  }
+
+  private static void runActions(List<Runnable> actions, String what) {
+    for (Runnable r : actions) {
+      try {
+        r.run();
+      } catch (Throwable t) {
+        org.slf4j.LoggerFactory.getLogger(Shard.class).error(what + " action", t);
+      }
+    }
   }
 
   private List<ExecutionWrite> buildWrites(ShardTxn txn, List<MutableState> written) {
@@ -249,6 +263,14 @@ public final class Shard {
         });
     for (WorkflowKey k : txn.currentChanges.keySet()) {
       currentCache.remove(k);
+    }
+  }
+
+  void forget(RunKey run, WorkflowKey workflow) {
+    cache.remove(run);
+    CurrentExecution c = currentCache.get(workflow);
+    if (c != null && c.runId().equals(run.runId())) {
+      currentCache.remove(workflow);
     }
   }
 

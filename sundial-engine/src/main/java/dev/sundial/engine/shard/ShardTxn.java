@@ -25,6 +25,7 @@ public final class ShardTxn {
   final List<QueueTask> queueTasksToAdd = new ArrayList<>();
   final List<Long> queueTasksToDelete = new ArrayList<>();
   final List<Runnable> afterCommit = new ArrayList<>();
+  final List<Runnable> onRollback = new ArrayList<>();
 
   record CurrentChange(
       CurrentExecution current, String expectedRunId, boolean mustBeAbsent) {}
@@ -116,8 +117,20 @@ public final class ShardTxn {
     if (taskId != 0) queueTasksToDelete.add(taskId);
   }
 
+  /** Drops a run from this shard's cache (after it was deleted from the store). */
+  public void forget(String namespaceId, String workflowId, String runId) {
+    touched.remove(new RunKey(namespaceId, workflowId, runId));
+    shard.forget(new RunKey(namespaceId, workflowId, runId), new WorkflowKey(namespaceId, workflowId));
+  }
+
+  /** Runs after the operation's writes are committed (at once when it wrote nothing). */
   public void afterCommit(Runnable r) {
     afterCommit.add(r);
+  }
+
+  /** Runs when the operation failed or its writes could not be committed. */
+  public void onRollback(Runnable r) {
+    onRollback.add(r);
   }
 
   boolean hasWrites() {

@@ -16,4 +16,21 @@ public final class TimerKind {
   public static final int WORKFLOW_TIMEOUT = 5;
   /** First workflow task backoff (start delay, retry or cron backoff) elapsed. */
   public static final int WORKFLOW_BACKOFF = 6;
+
+  // Transfer tasks: due at once, processed across shards; the last step deletes the row, so a
+  // crash in between re-runs them (each step is idempotent).
+  /** Start the child initiated at ref.eventId. */
+  public static final int START_CHILD = 10;
+  /** This run (a child) closed: tell its parent. */
+  public static final int CHILD_CLOSED = 11;
+  /** Deliver the signal initiated at ref.eventId to its target. */
+  public static final int SIGNAL_EXTERNAL = 12;
+  /** Deliver the cancel request initiated at ref.eventId to its target. */
+  public static final int CANCEL_EXTERNAL = 13;
+  /** Apply the parent close policy to the child initiated at ref.eventId. */
+  public static final int PARENT_CLOSE_POLICY = 14;
+
+  public static boolean isTransfer(int kind) {
+    return kind >= START_CHILD;
+  }
 }

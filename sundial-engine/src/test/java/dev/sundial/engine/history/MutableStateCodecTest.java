@@ -106,6 +106,7 @@ class MutableStateCodecTest {
     wt.taskQueue = "sticky-q";
     wt.sticky = true;
     wt.transientTask = true;
+    wt.speculative = true;
     wt.scheduledTime = 21;
     wt.startedTime = 22;
     wt.requestId = "wt-req";
@@ -130,9 +131,36 @@ class MutableStateCodecTest {
     s.timers.put(t1.timerId, t1);
     s.timers.put(t2.timerId, t2);
 
+    s.cancelRequested = true;
+    s.cancelRequestId = "cancel-req";
+    ChildInfo child = new ChildInfo();
+    child.initiatedEventId = 41;
+    child.initiated =
+        io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes.newBuilder()
+            .setWorkflowId("child-1")
+            .build();
+    child.startedEventId = 42;
+    child.runId = "child-run";
+    s.children.put(41L, child);
+    ExternalRequest ext = new ExternalRequest();
+    ext.initiatedEventId = 43;
+    ext.signal =
+        io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes.newBuilder()
+            .setSignalName("sig")
+            .build();
+    s.externalRequests.put(43L, ext);
+    ExternalRequest ext2 = new ExternalRequest();
+    ext2.initiatedEventId = 44;
+    ext2.cancel =
+        io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.newBuilder()
+            .setReason("why")
+            .build();
+    s.externalRequests.put(44L, ext2);
     s.signalRequestIds.add("sig-b");
     s.signalRequestIds.add("sig-a");
     s.signalRequestIds.add("sig-c");
+    s.updates.put("upd-b", new dev.sundial.engine.history.update.UpdateRecord(45, 47));
+    s.updates.put("upd-a", new dev.sundial.engine.history.update.UpdateRecord(46, 0));
 
     s.bufferedEvents.add(
         HistoryEvent.newBuilder()

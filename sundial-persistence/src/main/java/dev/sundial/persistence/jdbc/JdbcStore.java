@@ -266,6 +266,37 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public void deleteExecution(String namespaceId, String workflowId, String runId) {
+    write("deleteExecution", c -> {
+      c.exec(dialect.beginWrite());
+      try {
+        String[] sql = {
+          "DELETE FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
+          "DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
+          "DELETE FROM timer_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
+          "DELETE FROM queue_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
+        };
+        for (String q : sql) {
+          PreparedStatement ps = c.ps(q);
+          ps.setString(1, namespaceId);
+          ps.setString(2, workflowId);
+          ps.setString(3, runId);
+          ps.executeUpdate();
+        }
+        PreparedStatement h = c.ps("DELETE FROM history WHERE namespace_id = ? AND run_id = ?");
+        h.setString(1, namespaceId);
+        h.setString(2, runId);
+        h.executeUpdate();
+        c.exec("COMMIT");
+        return null;
+      } catch (SQLException | RuntimeException e) {
+        c.tryExec("ROLLBACK");
+        throw e;
+      }
+    });
+  }
+
+  @Override
   public long acquireShard(int shardId, String owner) {
     return write("acquireShard", c -> {
       c.exec(dialect.beginWrite());

@@ -47,6 +47,19 @@ final class GrpcErrors {
           Code.NOT_FOUND, e.getMessage(),
           NamespaceNotFoundFailure.newBuilder().setNamespace(e.namespace()).build());
     }
+    if (t instanceof dev.sundial.engine.api.QueryFailedException e) {
+      var detail = io.temporal.api.errordetails.v1.QueryFailedFailure.newBuilder();
+      if (e.failure() != null) detail.setFailure(e.failure());
+      return withDetails(Code.INVALID_ARGUMENT, e.getMessage(), detail.build());
+    }
+    if (t instanceof dev.sundial.engine.api.WorkflowNotReadyException e) {
+      return withDetails(
+          Code.FAILED_PRECONDITION, e.getMessage(),
+          io.temporal.api.errordetails.v1.WorkflowNotReadyFailure.getDefaultInstance());
+    }
+    if (t instanceof dev.sundial.engine.api.DeadlineExceededException e) {
+      return Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException();
+    }
     if (t instanceof ExecutionNotFoundException e) {
       return withDetails(Code.NOT_FOUND, e.getMessage(), NotFoundFailure.getDefaultInstance());
     }

@@ -81,7 +81,11 @@ final class RequestValidator {
       if (err != null) throw invalid(err);
     }
     if (!r.getCronSchedule().isEmpty()) {
-      throw invalid("CronSchedule is not supported by this Sundial version yet.");
+      try {
+        dev.sundial.engine.history.workflow.CronSchedule.parse(r.getCronSchedule());
+      } catch (IllegalArgumentException e) {
+        throw invalid("Invalid CronSchedule: " + e.getMessage());
+      }
     }
     payload(r.getInput(), "Input");
     if (r.getMemo().getSerializedSize() > limits.maxPayloadBytes()) {

@@ -26,12 +26,14 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   private final RequestValidator validate;
   private final EngineContext.Limits limits;
   private final NamespaceHandler namespaceHandler;
+  private final UpdateHandler updates;
 
   public WorkflowFrontend(Engine engine) {
     this.engine = engine;
     this.namespaces = engine.namespaces();
     this.limits = engine.context().limits;
     this.validate = new RequestValidator(limits);
+    this.updates = new UpdateHandler(engine, validate);
     this.namespaceHandler = new NamespaceHandler(namespaces);
   }
 
@@ -183,6 +185,78 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
           return engine.workflows
               .signal(ns, req)
               .thenApply(v -> SignalWorkflowExecutionResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void requestCancelWorkflowExecution(
+      RequestCancelWorkflowExecutionRequest req,
+      StreamObserver<RequestCancelWorkflowExecutionResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
+          return engine.workflows
+              .requestCancel(ns, req)
+              .thenApply(v -> RequestCancelWorkflowExecutionResponse.getDefaultInstance());
+        });
+  }
+
+  @Override
+  public void signalWithStartWorkflowExecution(
+      SignalWithStartWorkflowExecutionRequest req,
+      StreamObserver<SignalWithStartWorkflowExecutionResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          if (req.getSignalName().isEmpty()) {
+            throw RequestValidator.invalid("SignalName is not set on request.");
+          }
+          if (req.getWorkflowIdConflictPolicy()
+              == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
+            throw RequestValidator.invalid(
+                "WorkflowIdConflictPolicy FAIL is not supported for SignalWithStartWorkflowExecution.");
+          }
+          validate.payload(req.getSignalInput(), "SignalInput");
+          // The start half is validated exactly like StartWorkflowExecution.
+          validate.start(
+              StartWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(req.getNamespace())
+                  .setWorkflowId(req.getWorkflowId())
+                  .setWorkflowType(req.getWorkflowType())
+                  .setTaskQueue(req.getTaskQueue())
+                  .setInput(req.getInput())
+                  .setWorkflowExecutionTimeout(req.getWorkflowExecutionTimeout())
+                  .setWorkflowRunTimeout(req.getWorkflowRunTimeout())
+                  .setWorkflowTaskTimeout(req.getWorkflowTaskTimeout())
+                  .setWorkflowStartDelay(req.getWorkflowStartDelay())
+                  .setRequestId(req.getRequestId())
+                  .setRetryPolicy(req.getRetryPolicy())
+                  .setCronSchedule(req.getCronSchedule())
+                  .setMemo(req.getMemo())
+                  .setHeader(req.getHeader())
+                  .build());
+          SignalWithStartWorkflowExecutionRequest r =
+              req.getRequestId().isEmpty()
+                  ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
+                  : req;
+          return engine.workflows.signalWithStart(ns, r);
+        });
+  }
+
+  @Override
+  public void deleteWorkflowExecution(
+      DeleteWorkflowExecutionRequest req, StreamObserver<DeleteWorkflowExecutionResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
+          return engine.workflows
+              .delete(ns, req.getWorkflowExecution().getWorkflowId(), req.getWorkflowExecution().getRunId())
+              .thenApply(v -> DeleteWorkflowExecutionResponse.getDefaultInstance());
         });
   }
 
@@ -385,11 +459,96 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
     return new TaskOps.ActivityRef(null, ns, workflowId, runId, activityId);
   }
 
-  // ------------------------------------------------------------------ worker lifecycle no-ops
+  // ------------------------------------------------------------------ queries & stickiness
+
+  @Override
+  public void queryWorkflow(QueryWorkflowRequest req, StreamObserver<QueryWorkflowResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getExecution().getWorkflowId());
+          if (!req.hasQuery()) {
+            throw RequestValidator.invalid("WorkflowQuery is not set on request.");
+          }
+          if (req.getQuery().getQueryType().isEmpty()) {
+            throw RequestValidator.invalid("QueryType is not set on request.");
+          }
+          validate.payload(req.getQuery().getQueryArgs(), "QueryArgs");
+          return engine.queries.query(ns, req, queryBudgetMillis());
+        });
+  }
+
+  /** A query waits for its worker until shortly before the caller's deadline (at most the long-poll limit). */
+  private long queryBudgetMillis() {
+    long budget = limits.longPollMillis();
+    Deadline d = Context.current().getDeadline();
+    if (d != null) {
+      long remaining = d.timeRemaining(TimeUnit.MILLISECONDS);
+      budget = Math.min(budget, Math.max(remaining - 500, remaining / 2));
+    }
+    return Math.max(budget, 0);
+  }
+
+  @Override
+  public void respondQueryTaskCompleted(
+      RespondQueryTaskCompletedRequest req, StreamObserver<RespondQueryTaskCompletedResponse> out) {
+    reply(
+        out,
+        () ->
+            engine.queries
+                .respondQueryTaskCompleted(req)
+                .thenApply(v -> RespondQueryTaskCompletedResponse.getDefaultInstance()));
+  }
+
+  @Override
+  public void resetStickyTaskQueue(
+      ResetStickyTaskQueueRequest req, StreamObserver<ResetStickyTaskQueueResponse> out) {
+    reply(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getExecution().getWorkflowId());
+          return engine.queries
+              .resetStickyTaskQueue(
+                  ns, req.getExecution().getWorkflowId(), req.getExecution().getRunId())
+              .thenApply(v -> ResetStickyTaskQueueResponse.getDefaultInstance());
+        });
+  }
+
+  // ------------------------------------------------------------------ workflow updates
+
+  @Override
+  public void updateWorkflowExecution(
+      UpdateWorkflowExecutionRequest req, StreamObserver<UpdateWorkflowExecutionResponse> out) {
+    reply(out, () -> updates.update(namespaceId(req.getNamespace()), req, longPollMillis()));
+  }
+
+  @Override
+  public void pollWorkflowExecutionUpdate(
+      PollWorkflowExecutionUpdateRequest req,
+      StreamObserver<PollWorkflowExecutionUpdateResponse> out) {
+    reply(out, () -> updates.poll(namespaceId(req.getNamespace()), req, longPollMillis()));
+  }
+
+  @Override
+  public void executeMultiOperation(
+      ExecuteMultiOperationRequest req, StreamObserver<ExecuteMultiOperationResponse> out) {
+    reply(
+        out, () -> updates.multiOperation(namespaceId(req.getNamespace()), req, longPollMillis()));
+  }
+
+  // ------------------------------------------------------------------ worker lifecycle
 
   @Override
   public void shutdownWorker(ShutdownWorkerRequest req, StreamObserver<ShutdownWorkerResponse> out) {
-    replyNow(out, ShutdownWorkerResponse::getDefaultInstance);
+    replyNow(
+        out,
+        () -> {
+          // Like unloading the sticky queue: queries stop waiting for the departed worker.
+          engine.queries.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
+          return ShutdownWorkerResponse.getDefaultInstance();
+        });
   }
 
   static EngineException unsupported(String what) {

@@ -20,6 +20,13 @@ public final class Signals {
   public static void signal(
       ShardTxn txn, MutableState s, String name, Payloads input, Header header, String identity,
       String requestId, int maxSignals) {
+    signal(txn, s, name, input, header, identity, requestId, null);
+  }
+
+  /** @param sender the workflow that sent the signal (SignalExternalWorkflowExecution), or null */
+  public static void signal(
+      ShardTxn txn, MutableState s, String name, Payloads input, Header header, String identity,
+      String requestId, io.temporal.api.common.v1.WorkflowExecution sender) {
     if (!s.isRunning()) {
       throw EngineException.notFound("workflow execution already completed");
     }
@@ -40,6 +47,7 @@ public final class Signals {
             .setIdentity(identity == null ? "" : identity);
     if (input != null) a.setInput(input);
     if (header != null) a.setHeader(header);
+    if (sender != null) a.setExternalWorkflowExecution(sender);
     s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)

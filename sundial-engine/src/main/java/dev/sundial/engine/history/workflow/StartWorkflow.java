@@ -27,7 +27,24 @@ public final class StartWorkflow {
   public static final long DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
   public static final long MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
 
+  /** The parent of a child workflow run, recorded in its started event. */
+  public record Parent(
+      String namespace, String namespaceId, String workflowId, String runId, long initiatedEventId,
+      io.temporal.api.common.v1.WorkflowExecution root) {}
+
   public static Result start(ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req) {
+    return start(txn, namespaceId, req, null);
+  }
+
+  public static Result start(
+      ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, Parent parent) {
+    return start(txn, namespaceId, req, parent, null);
+  }
+
+  /** @param afterStarted applied right after WorkflowExecutionStarted (signal-with-start) */
+  public static Result start(
+      ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, Parent parent,
+      java.util.function.Consumer<MutableState> afterStarted) {
     String workflowId = req.getWorkflowId();
     CurrentExecution current = txn.current(namespaceId, workflowId);
     WorkflowIdReusePolicy reuse = req.getWorkflowIdReusePolicy();
@@ -65,10 +82,30 @@ public final class StartWorkflow {
     }
     String runId = UUID.randomUUID().toString();
     WorkflowExecutionStartedEventAttributes.Builder attrs = startedAttributes(req);
+    if (parent != null) {
+      attrs
+          .setParentWorkflowNamespace(parent.namespace())
+          .setParentWorkflowNamespaceId(parent.namespaceId())
+          .setParentWorkflowExecution(
+              io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                  .setWorkflowId(parent.workflowId())
+                  .setRunId(parent.runId()))
+          .setParentInitiatedEventId(parent.initiatedEventId())
+          .setRootWorkflowExecution(parent.root());
+    } else {
+      attrs.setRootWorkflowExecution(
+          io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+              .setWorkflowId(workflowId)
+              .setRunId(runId));
+    }
     long backoff = Durations.toMillis(req.getWorkflowStartDelay());
+    if (!req.getCronSchedule().isEmpty() && backoff == 0) {
+      // A cron workflow's first run waits for the first schedule time.
+      backoff = CronSchedule.parse(req.getCronSchedule()).backoffMillis(txn.now(), txn.now());
+    }
     WorkflowRuns.create(
         txn, namespaceId, workflowId, runId, runId, req.getRequestId(), attrs, backoff, -1,
-        current);
+        current, afterStarted);
     return new Result(runId, true);
   }
 

@@ -25,9 +25,12 @@ public final class WorkflowClose {
   private WorkflowClose() {}
 
   public static void complete(ShardTxn txn, MutableState s, Payloads result, long wtCompletedId) {
+    long cronBackoff = cronBackoff(txn, s);
+    String newRunId = cronBackoff >= 0 ? UUID.randomUUID().toString() : "";
     WorkflowExecutionCompletedEventAttributes.Builder a =
         WorkflowExecutionCompletedEventAttributes.newBuilder()
-            .setWorkflowTaskCompletedEventId(wtCompletedId);
+            .setWorkflowTaskCompletedEventId(wtCompletedId)
+            .setNewExecutionRunId(newRunId);
     if (result != null) {
       a.setResult(result);
     }
@@ -38,7 +41,20 @@ public final class WorkflowClose {
                 .setWorkflowExecutionCompletedEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, e, true);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, e, newRunId);
+    if (!newRunId.isEmpty()) {
+      startNext(txn, s, newRunId, cronBackoff,
+          ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE, null, result);
+    }
+  }
+
+  /** Backoff to the next cron run, or -1 when the workflow has no cron schedule. */
+  static long cronBackoff(ShardTxn txn, MutableState s) {
+    String cron = s.started.getCronSchedule();
+    if (cron.isEmpty()) {
+      return -1;
+    }
+    return CronSchedule.parse(cron).backoffMillis(s.executionTime, txn.now());
   }
 
   /** Fails the run; when its retry policy allows, the next attempt starts as a new run. */
@@ -53,7 +69,11 @@ public final class WorkflowClose {
       state = d.state();
       backoff = d.backoffMillis();
     }
-    String newRunId = state == RetryState.RETRY_STATE_IN_PROGRESS ? UUID.randomUUID().toString() : "";
+    long cronBackoff = state == RetryState.RETRY_STATE_IN_PROGRESS ? -1 : cronBackoff(txn, s);
+    String newRunId =
+        state == RetryState.RETRY_STATE_IN_PROGRESS || cronBackoff >= 0
+            ? UUID.randomUUID().toString()
+            : "";
     WorkflowExecutionFailedEventAttributes.Builder a =
         WorkflowExecutionFailedEventAttributes.newBuilder()
             .setFailure(failure)
@@ -67,8 +87,11 @@ public final class WorkflowClose {
                 .setWorkflowExecutionFailedEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, e, newRunId.isEmpty());
-    if (!newRunId.isEmpty()) {
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, e, newRunId);
+    if (cronBackoff >= 0) {
+      startNext(txn, s, newRunId, cronBackoff,
+          ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE, failure, null);
+    } else if (!newRunId.isEmpty()) {
       startRetry(txn, s, newRunId, backoff, failure);
     }
   }
@@ -87,7 +110,7 @@ public final class WorkflowClose {
                 .setWorkflowExecutionCanceledEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, e, true);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, e, "");
   }
 
   /**
@@ -121,7 +144,12 @@ public final class WorkflowClose {
         backoff = d.backoffMillis();
       }
     }
-    String newRunId = state == RetryState.RETRY_STATE_IN_PROGRESS ? UUID.randomUUID().toString() : "";
+    long cronBackoff =
+        state == RetryState.RETRY_STATE_IN_PROGRESS || chainExpired ? -1 : cronBackoff(txn, s);
+    String newRunId =
+        state == RetryState.RETRY_STATE_IN_PROGRESS || cronBackoff >= 0
+            ? UUID.randomUUID().toString()
+            : "";
     HistoryEvent e =
         s.append(
             HistoryEvent.newBuilder()
@@ -132,8 +160,11 @@ public final class WorkflowClose {
                         .setNewExecutionRunId(newRunId)),
             now,
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, e, newRunId.isEmpty());
-    if (!newRunId.isEmpty()) {
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, e, newRunId);
+    if (cronBackoff >= 0) {
+      startNext(txn, s, newRunId, cronBackoff,
+          ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE, null, null);
+    } else if (!newRunId.isEmpty()) {
       startRetry(txn, s, newRunId, backoff, null);
     }
   }
@@ -141,21 +172,36 @@ public final class WorkflowClose {
   /** Starts the next attempt of the chain as a new run that becomes current. */
   private static void startRetry(
       ShardTxn txn, MutableState s, String newRunId, long backoff, Failure failure) {
+    startNext(txn, s, newRunId, backoff, ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY,
+        failure, null);
+  }
+
+  /**
+   * Starts the run that continues this chain (retry or cron): same type, input and options, the
+   * attempt counting up for retries and starting over for cron.
+   */
+  static void startNext(
+      ShardTxn txn, MutableState s, String newRunId, long backoff, ContinueAsNewInitiator initiator,
+      Failure failure, Payloads lastCompletionResult) {
     s.newRunId = newRunId;
+    boolean retry = initiator == ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY;
     WorkflowExecutionStartedEventAttributes.Builder next =
         s.started.toBuilder()
             .clearFirstWorkflowTaskBackoff()
             .clearWorkflowExecutionExpirationTime()
             .clearContinuedFailure()
-            .setAttempt(s.started.getAttempt() + 1)
+            .setAttempt(retry ? s.started.getAttempt() + 1 : 1)
             .setContinuedExecutionRunId(s.runId)
-            .setInitiator(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY);
+            .setInitiator(initiator);
     if (failure != null) {
       next.setContinuedFailure(failure);
     }
+    if (lastCompletionResult != null) {
+      next.setLastCompletionResult(lastCompletionResult);
+    }
     WorkflowRuns.create(
         txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
-        next, backoff, s.executionExpirationTime, currentOf(s));
+        next, backoff, retry ? s.executionExpirationTime : -1, currentOf(s));
   }
 
   public static void terminate(
@@ -175,7 +221,7 @@ public final class WorkflowClose {
                 .setWorkflowExecutionTerminatedEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, e, true);
+    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, e, "");
   }
 
   /** Buffered events are written before a close forced from outside (timeout, terminate). */
@@ -211,9 +257,13 @@ public final class WorkflowClose {
     s.workflowTask.clear();
   }
 
-  private static void finish(
+  /**
+   * Marks the run closed. Without a successor ({@code newRunId} empty) the chain ends: the current
+   * pointer says closed and a parent is told. Either way children get their parent close policy.
+   */
+  static void finish(
       ShardTxn txn, MutableState s, WorkflowExecutionStatus status, HistoryEvent closeEvent,
-      boolean updateCurrent) {
+      String newRunId) {
     s.status = status;
     s.closeTime = txn.now();
     s.completionEventId = closeEvent.getEventId();
@@ -221,10 +271,14 @@ public final class WorkflowClose {
     for (ActivityInfo a : s.activities.values()) {
       txn.deleteQueueTask(a.queueTaskId);
     }
-    if (updateCurrent) {
+    Children.applyParentClosePolicy(txn, s);
+    if (newRunId.isEmpty()) {
       txn.setCurrent(
           new CurrentExecution(s.namespaceId, s.workflowId, s.runId, false, s.startRequestId),
           currentOf(s));
+      if (s.started.hasParentWorkflowExecution()) {
+        Transfers.add(txn, s, dev.sundial.engine.timer.TimerKind.CHILD_CLOSED, s.completionEventId);
+      }
     }
   }
 

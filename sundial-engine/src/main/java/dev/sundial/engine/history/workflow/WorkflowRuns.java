@@ -35,6 +35,23 @@ public final class WorkflowRuns {
       long backoffMillis,
       long executionExpiration,
       CurrentExecution expectedCurrent) {
+    return create(txn, namespaceId, workflowId, runId, firstRunId, requestId, attrs, backoffMillis,
+        executionExpiration, expectedCurrent, null);
+  }
+
+  /** As above; {@code afterStarted} adds events right after WorkflowExecutionStarted. */
+  public static MutableState create(
+      ShardTxn txn,
+      String namespaceId,
+      String workflowId,
+      String runId,
+      String firstRunId,
+      String requestId,
+      WorkflowExecutionStartedEventAttributes.Builder attrs,
+      long backoffMillis,
+      long executionExpiration,
+      CurrentExecution expectedCurrent,
+      java.util.function.Consumer<MutableState> afterStarted) {
     long now = txn.now();
     MutableState s = new MutableState();
     s.namespaceId = namespaceId;
@@ -71,11 +88,14 @@ public final class WorkflowRuns {
         now,
         false);
     txn.create(s);
+    if (afterStarted != null) {
+      afterStarted.accept(s);
+    }
 
     if (backoffMillis > 0) {
       addTimer(txn, s, s.executionTime, TimerKind.WORKFLOW_BACKOFF);
     } else {
-      WorkflowTasks.schedule(txn, s, 1);
+      WorkflowTasks.scheduleIfNone(txn, s);
     }
     long deadline = earliest(s.runExpirationTime, s.executionExpirationTime);
     if (deadline > 0) {
@@ -89,7 +109,7 @@ public final class WorkflowRuns {
 
   /** The first-workflow-task backoff elapsed. */
   public static void onBackoffFired(ShardTxn txn, MutableState s) {
-    if (s.isRunning() && !s.workflowTask.isScheduled() && s.nextEventId == 2) {
+    if (s.isRunning() && !s.workflowTask.isScheduled() && s.lastCompletedStartedEventId == 0) {
       WorkflowTasks.schedule(txn, s, 1);
     }
   }

@@ -28,6 +28,7 @@ final class CommandValidator {
     Set<String> timerIds = new HashSet<>(s.timers.keySet());
     Set<String> canceledTimers = new HashSet<>();
     int pendingActivities = s.activities.size();
+    int pendingChildren = s.children.size();
     boolean closed = false;
     for (Command c : commands) {
       if (closed) {
@@ -115,6 +116,63 @@ final class CommandValidator {
           }
         }
         case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {}
+        case COMMAND_TYPE_PROTOCOL_MESSAGE -> {
+          // Positions a workflow update message among the commands (see history.update).
+          if (!c.hasProtocolMessageCommandAttributes()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE,
+                "ProtocolMessageCommandAttributes is not set on ProtocolMessageCommand.");
+          }
+          if (c.getProtocolMessageCommandAttributes().getMessageId().isEmpty()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE,
+                "MessageID is not set on ProtocolMessageCommand.");
+          }
+        }
+        case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
+          String err = WorkflowCommandChecks.child(ctx, c.getStartChildWorkflowExecutionCommandAttributes());
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, err);
+          }
+          if (++pendingChildren > ctx.limits.maxPendingActivities()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED,
+                "the number of pending child workflows would exceed the limit of "
+                    + ctx.limits.maxPendingActivities());
+          }
+        }
+        case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> {
+          var a = c.getSignalExternalWorkflowExecutionCommandAttributes();
+          String err = WorkflowCommandChecks.external(ctx, a.getNamespace(), a.getExecution().getWorkflowId());
+          if (err == null && a.getSignalName().isEmpty()) {
+            err = "SignalName is not set on SignalExternalWorkflowExecutionCommand.";
+          }
+          if (err == null && a.getInput().getSerializedSize() > ctx.limits.maxPayloadBytes()) {
+            err = "Input exceeds the payload limit of " + ctx.limits.maxPayloadBytes() + " bytes.";
+          }
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES, err);
+          }
+        }
+        case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> {
+          var a = c.getRequestCancelExternalWorkflowExecutionCommandAttributes();
+          String err = WorkflowCommandChecks.external(ctx, a.getNamespace(), a.getWorkflowId());
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
+                err);
+          }
+        }
+        case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> {
+          closed = true;
+          String err = WorkflowCommandChecks.continueAsNew(ctx, c.getContinueAsNewWorkflowExecutionCommandAttributes());
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, err);
+          }
+        }
         default ->
             {
               return new Rejection(

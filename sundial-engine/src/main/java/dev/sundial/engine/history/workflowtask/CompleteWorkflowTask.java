@@ -5,6 +5,7 @@ import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.update.UpdateCompletion;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.timer.UserTimers;
 import dev.sundial.engine.history.workflow.WorkflowClose;
@@ -47,7 +48,17 @@ public final class CompleteWorkflowTask {
               io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
               "new events arrived while the workflow task was running; the workflow must handle them before closing");
     }
+    if (rejection == null) {
+      String bad = UpdateCompletion.validate(ctx, s, req);
+      if (bad != null) {
+        rejection =
+            new CommandValidator.Rejection(
+                io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE,
+                bad);
+      }
+    }
     if (rejection != null) {
+      ctx.updateRegistry.onWorkflowTaskFailed(txn, s);
       WorkflowTasks.fail(
           txn, s, rejection.cause(),
           Failure.newBuilder().setMessage(rejection.message()).setSource("Server").build(),
@@ -83,12 +94,17 @@ public final class CompleteWorkflowTask {
     txn.deleteTimer(wt.timeoutTaskId);
 
     boolean newTaskNeeded = false;
+    UpdateCompletion updates = UpdateCompletion.begin(ctx, txn, s, req);
     for (Command c : req.getCommandsList()) {
-      newTaskNeeded |= applyCommand(txn, s, c, completedId, identity);
+      if (updates.onCommand(c)) {
+        continue; // a workflow update message, handled at its command's place
+      }
+      newTaskNeeded |= applyCommand(ctx, txn, s, c, completedId, identity);
       if (!s.isRunning()) {
         break;
       }
     }
+    updates.finish(req.getForceCreateNewWorkflowTask());
 
     // The task is done: later events go straight to history again.
     s.lastCompletedStartedEventId = startedEventId;
@@ -111,6 +127,8 @@ public final class CompleteWorkflowTask {
     }
     if (s.isRunning() && (news || newTaskNeeded || req.getForceCreateNewWorkflowTask())) {
       WorkflowTasks.schedule(txn, s, 1);
+    } else if (s.isRunning() && ctx.updateRegistry.hasPending(s, false)) {
+      WorkflowTasks.scheduleSpeculative(txn, s); // updates that arrived while the task ran
     }
     return null;
   }
@@ -137,8 +155,33 @@ public final class CompleteWorkflowTask {
 
   /** Applies one validated command; true when the workflow needs another task to see the result. */
   private static boolean applyCommand(
-      ShardTxn txn, MutableState s, Command c, long completedId, String identity) {
+      EngineContext ctx, ShardTxn txn, MutableState s, Command c, long completedId,
+      String identity) {
     switch (c.getCommandType()) {
+      case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
+        var a = c.getStartChildWorkflowExecutionCommandAttributes();
+        var ns = a.getNamespace().isEmpty()
+            ? ctx.namespaces.byId(s.namespaceId)
+            : ctx.namespaces.byName(a.getNamespace());
+        dev.sundial.engine.history.workflow.Children.initiate(txn, s, a, ns.name(), ns.id(), completedId);
+      }
+      case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> {
+        var a = c.getSignalExternalWorkflowExecutionCommandAttributes();
+        var ns = a.getNamespace().isEmpty()
+            ? ctx.namespaces.byId(s.namespaceId)
+            : ctx.namespaces.byName(a.getNamespace());
+        dev.sundial.engine.history.workflow.ExternalRequests.signal(txn, s, a, ns.name(), ns.id(), completedId);
+      }
+      case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> {
+        var a = c.getRequestCancelExternalWorkflowExecutionCommandAttributes();
+        var ns = a.getNamespace().isEmpty()
+            ? ctx.namespaces.byId(s.namespaceId)
+            : ctx.namespaces.byName(a.getNamespace());
+        dev.sundial.engine.history.workflow.ExternalRequests.cancel(txn, s, a, ns.name(), ns.id(), completedId);
+      }
+      case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
+          dev.sundial.engine.history.workflow.ContinueAsNew.apply(
+              txn, s, c.getContinueAsNewWorkflowExecutionCommandAttributes(), completedId);
       case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK ->
           Activities.schedule(
               txn, s, normalize(s, c.getScheduleActivityTaskCommandAttributes(), completedId));

@@ -25,7 +25,8 @@ public final class WorkflowTasks {
 
   /** Schedules a workflow task unless one is already outstanding or the run is closed. */
   public static void scheduleIfNone(ShardTxn txn, MutableState s) {
-    if (s.isRunning() && !s.workflowTask.isScheduled()) {
+    // During the first-task backoff (start delay, retry, cron) news waits for the backoff timer.
+    if (s.isRunning() && !s.workflowTask.isScheduled() && txn.now() >= s.executionTime) {
       schedule(txn, s, s.workflowTask.attempt);
     }
   }
@@ -33,6 +34,15 @@ public final class WorkflowTasks {
   /** Adds WorkflowTaskScheduled and dispatches it (to the sticky queue when the run has one). */
   public static void schedule(ShardTxn txn, MutableState s, int attempt) {
     schedule(txn, s, attempt, false);
+  }
+
+  /**
+   * Schedules a speculative task to deliver workflow updates: transient from its first attempt,
+   * so it writes no event unless it completes with something to record (see history.update).
+   */
+  public static void scheduleSpeculative(ShardTxn txn, MutableState s) {
+    schedule(txn, s, 1, true);
+    s.workflowTask.speculative = true;
   }
 
   /**
@@ -130,6 +140,10 @@ public final class WorkflowTasks {
       ShardTxn txn, MutableState s, WorkflowTaskFailedCause cause, Failure failure,
       String identity) {
     WorkflowTaskInfo wt = s.workflowTask;
+    if (wt.isSpeculative()) {
+      // A failing speculative task is recorded like an ordinary one, then retried transiently.
+      s.materializeTransientTask(txn.now());
+    }
     if (wt.transientTask) {
       retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
       return;
@@ -164,6 +178,9 @@ public final class WorkflowTasks {
       return;
     }
     TimeoutType type = TimeoutType.forNumber(ref.subtype());
+    if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted() && wt.isSpeculative()) {
+      s.materializeTransientTask(txn.now()); // its time-out is recorded like an ordinary task's
+    }
     if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted() && wt.transientTask) {
       retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
     } else if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted()) {

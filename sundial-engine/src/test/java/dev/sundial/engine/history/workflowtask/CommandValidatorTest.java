@@ -286,9 +286,21 @@ class CommandValidatorTest {
   void unsupportedCommandType() {
     Command c =
         Command.newBuilder()
-            .setCommandType(CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION)
+            .setCommandType(CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION)
             .build();
     assertRejected(
         validate(c), WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, "not supported");
+  }
+
+  @Test
+  void childWithoutWorkflowIdIsRejected() {
+    Command c =
+        Command.newBuilder()
+            .setCommandType(CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION)
+            .build();
+    assertRejected(
+        validate(c),
+        WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES,
+        "WorkflowId is not set");
   }
 }

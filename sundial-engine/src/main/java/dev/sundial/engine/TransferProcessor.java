@@ -1,0 +1,323 @@
+package dev.sundial.engine;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.WorkflowAlreadyStartedException;
+import dev.sundial.engine.history.ChildInfo;
+import dev.sundial.engine.history.ExternalRequest;
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.workflow.CancelRequests;
+import dev.sundial.engine.history.workflow.Children;
+import dev.sundial.engine.history.workflow.ExternalRequests;
+import dev.sundial.engine.history.workflow.Signals;
+import dev.sundial.engine.history.workflow.StartWorkflow;
+import dev.sundial.engine.history.workflow.WorkflowClose;
+import dev.sundial.engine.shard.Shard;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.persistence.CurrentExecution;
+import dev.sundial.persistence.TimerTask;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.history.v1.ChildWorkflowExecutionCanceledEventAttributes;
+import io.temporal.api.history.v1.ChildWorkflowExecutionCompletedEventAttributes;
+import io.temporal.api.history.v1.ChildWorkflowExecutionFailedEventAttributes;
+import io.temporal.api.history.v1.ChildWorkflowExecutionTerminatedEventAttributes;
+import io.temporal.api.history.v1.ChildWorkflowExecutionTimedOutEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Processes transfer tasks: steps that reach another workflow (possibly on another shard). Each
+ * task runs as: read the source, act on the target (idempotent by request id), record the outcome
+ * on the source and delete the task row in the same write. A crash between steps re-runs the
+ * task from the start.
+ */
+final class TransferProcessor {
+  private final Engine engine;
+
+  TransferProcessor(Engine engine) {
+    this.engine = engine;
+  }
+
+  CompletableFuture<?> process(TimerTask task) {
+    TimerRef ref = TimerRef.decode(task.payload());
+    return switch (task.kind()) {
+      case TimerKind.START_CHILD -> startChild(task, ref.eventId());
+      case TimerKind.CHILD_CLOSED -> childClosed(task, ref.eventId());
+      case TimerKind.SIGNAL_EXTERNAL, TimerKind.CANCEL_EXTERNAL -> external(task, ref.eventId());
+      case TimerKind.PARENT_CLOSE_POLICY -> parentClosePolicy(task, ref.eventId());
+      default -> CompletableFuture.failedFuture(
+          new IllegalStateException("unknown transfer kind " + task.kind()));
+    };
+  }
+
+  private Shard source(TimerTask task) {
+    return engine.shardFor(task.namespaceId(), task.workflowId());
+  }
+
+  /** Deletes the task row; used when there is nothing (left) to do. */
+  private CompletableFuture<Void> done(TimerTask task) {
+    return source(task).execute(txn -> {
+      txn.deleteTimer(task.taskId());
+      return null;
+    });
+  }
+
+  // ------------------------------------------------------------------ children
+
+  private record ChildStart(StartWorkflowExecutionRequest request, StartWorkflow.Parent parent,
+      String childNamespaceId) {}
+
+  private CompletableFuture<?> startChild(TimerTask task, long initiatedId) {
+    return source(task)
+        .execute(txn -> {
+          MutableState p = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+          ChildInfo ci = p == null ? null : p.children.get(initiatedId);
+          if (p == null || !p.isRunning() || ci == null || ci.startedEventId != 0) {
+            txn.deleteTimer(task.taskId());
+            return null;
+          }
+          var i = ci.initiated;
+          StartWorkflowExecutionRequest.Builder r =
+              StartWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(i.getNamespace())
+                  .setWorkflowId(i.getWorkflowId())
+                  .setWorkflowType(i.getWorkflowType())
+                  .setTaskQueue(i.getTaskQueue())
+                  .setWorkflowExecutionTimeout(i.getWorkflowExecutionTimeout())
+                  .setWorkflowRunTimeout(i.getWorkflowRunTimeout())
+                  .setWorkflowTaskTimeout(i.getWorkflowTaskTimeout())
+                  .setRequestId(p.runId + "/child/" + initiatedId)
+                  .setWorkflowIdReusePolicy(i.getWorkflowIdReusePolicy())
+                  .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                  .setCronSchedule(i.getCronSchedule());
+          if (i.hasInput()) r.setInput(i.getInput());
+          if (i.hasRetryPolicy()) r.setRetryPolicy(i.getRetryPolicy());
+          if (i.hasHeader()) r.setHeader(i.getHeader());
+          if (i.hasMemo()) r.setMemo(i.getMemo());
+          if (i.hasSearchAttributes()) r.setSearchAttributes(i.getSearchAttributes());
+          if (i.hasPriority()) r.setPriority(i.getPriority());
+          WorkflowExecution root =
+              p.started.hasRootWorkflowExecution()
+                  ? p.started.getRootWorkflowExecution()
+                  : WorkflowExecution.newBuilder().setWorkflowId(p.workflowId).setRunId(p.runId).build();
+          StartWorkflow.Parent parent =
+              new StartWorkflow.Parent(
+                  engine.namespaces.byId(p.namespaceId).name(), p.namespaceId, p.workflowId,
+                  p.runId, initiatedId, root);
+          return new ChildStart(r.build(), parent, i.getNamespaceId());
+        })
+        .thenCompose(cs -> {
+          if (cs == null) return CompletableFuture.completedFuture(null);
+          String childNs = cs.childNamespaceId().isEmpty() ? task.namespaceId() : cs.childNamespaceId();
+          return engine
+              .shardFor(childNs, cs.request().getWorkflowId())
+              .execute(txn -> StartWorkflow.start(txn, childNs, cs.request(), cs.parent()).runId())
+              .handle((runId, err) -> {
+                Throwable cause = unwrap(err);
+                if (cause != null && !(cause instanceof WorkflowAlreadyStartedException)) {
+                  throw new CompletionException(cause);
+                }
+                return runId; // null: the id is taken
+              })
+              .thenCompose(runId -> source(task).execute(txn -> {
+                txn.deleteTimer(task.taskId());
+                MutableState p = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+                ChildInfo ci = p == null ? null : p.children.get(initiatedId);
+                if (ci != null) {
+                  if (runId != null) {
+                    Children.started(txn, p, ci, runId);
+                  } else {
+                    Children.startFailed(txn, p, ci);
+                  }
+                }
+                return null;
+              }));
+        });
+  }
+
+  /** A child chain closed (task on the child run): record the outcome in the parent. */
+  private CompletableFuture<?> childClosed(TimerTask task, long closeEventId) {
+    MutableState child = engine.history.readState(task.namespaceId(), task.workflowId(), task.runId());
+    var st = child.started;
+    HistoryReads.Page page =
+        engine.history.readPage(child.namespaceId, child.runId, closeEventId, closeEventId, 1);
+    if (page.events().isEmpty() || !st.hasParentWorkflowExecution()) {
+      return done(task);
+    }
+    HistoryEvent.Builder event = parentEvent(child, page.events().get(0));
+    String parentNs = st.getParentWorkflowNamespaceId();
+    var pe = st.getParentWorkflowExecution();
+    return engine
+        .shardFor(parentNs, pe.getWorkflowId())
+        .execute(txn -> {
+          MutableState p = txn.load(parentNs, pe.getWorkflowId(), pe.getRunId());
+          ChildInfo ci = p == null ? null : p.children.get(st.getParentInitiatedEventId());
+          if (ci != null && event != null) {
+            Children.closed(txn, p, ci, event);
+          }
+          return null;
+        })
+        .thenCompose(v -> done(task));
+  }
+
+  /** The parent's view of a child's close event. */
+  private HistoryEvent.Builder parentEvent(MutableState child, HistoryEvent close) {
+    String ns = engine.namespaces.byId(child.namespaceId).name();
+    WorkflowExecution ex =
+        WorkflowExecution.newBuilder().setWorkflowId(child.workflowId).setRunId(child.runId).build();
+    var type = child.started.getWorkflowType();
+    HistoryEvent.Builder b = HistoryEvent.newBuilder();
+    switch (close.getEventType()) {
+      case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> {
+        var a = ChildWorkflowExecutionCompletedEventAttributes.newBuilder()
+            .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex).setWorkflowType(type);
+        var c = close.getWorkflowExecutionCompletedEventAttributes();
+        if (c.hasResult()) a.setResult(c.getResult());
+        b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)
+            .setChildWorkflowExecutionCompletedEventAttributes(a);
+      }
+      case EVENT_TYPE_WORKFLOW_EXECUTION_FAILED -> {
+        var c = close.getWorkflowExecutionFailedEventAttributes();
+        b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED)
+            .setChildWorkflowExecutionFailedEventAttributes(
+                ChildWorkflowExecutionFailedEventAttributes.newBuilder()
+                    .setFailure(c.getFailure()).setNamespace(ns).setNamespaceId(child.namespaceId)
+                    .setWorkflowExecution(ex).setWorkflowType(type).setRetryState(c.getRetryState()));
+      }
+      case EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED -> {
+        var c = close.getWorkflowExecutionCanceledEventAttributes();
+        var a = ChildWorkflowExecutionCanceledEventAttributes.newBuilder()
+            .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex).setWorkflowType(type);
+        if (c.hasDetails()) a.setDetails(c.getDetails());
+        b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED)
+            .setChildWorkflowExecutionCanceledEventAttributes(a);
+      }
+      case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ->
+          b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT)
+              .setChildWorkflowExecutionTimedOutEventAttributes(
+                  ChildWorkflowExecutionTimedOutEventAttributes.newBuilder()
+                      .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex)
+                      .setWorkflowType(type)
+                      .setRetryState(close.getWorkflowExecutionTimedOutEventAttributes().getRetryState()));
+      case EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED ->
+          b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED)
+              .setChildWorkflowExecutionTerminatedEventAttributes(
+                  ChildWorkflowExecutionTerminatedEventAttributes.newBuilder()
+                      .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex)
+                      .setWorkflowType(type));
+      default -> {
+        return null; // continued as new / retried: the chain goes on and reports later
+      }
+    }
+    return b;
+  }
+
+  // ------------------------------------------------------------------ external signal / cancel
+
+  private record Target(ExternalRequest request, String namespaceId, String workflowId, String runId) {}
+
+  private CompletableFuture<?> external(TimerTask task, long initiatedId) {
+    return source(task)
+        .execute(txn -> {
+          MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+          ExternalRequest r = s == null ? null : s.externalRequests.get(initiatedId);
+          if (s == null || !s.isRunning() || r == null) {
+            txn.deleteTimer(task.taskId());
+            return null;
+          }
+          String ns = r.signal != null ? r.signal.getNamespaceId() : r.cancel.getNamespaceId();
+          WorkflowExecution ex =
+              r.signal != null ? r.signal.getWorkflowExecution() : r.cancel.getWorkflowExecution();
+          return new Target(r, ns.isEmpty() ? task.namespaceId() : ns, ex.getWorkflowId(), ex.getRunId());
+        })
+        .thenCompose(t -> {
+          if (t == null) return CompletableFuture.completedFuture(null);
+          String requestId = task.runId() + "/external/" + initiatedId;
+          return engine
+              .shardFor(t.namespaceId(), t.workflowId())
+              .execute(txn -> {
+                MutableState target;
+                try {
+                  target = WorkflowOps.resolve(txn, t.namespaceId(), t.workflowId(), t.runId());
+                } catch (EngineException e) {
+                  return false;
+                }
+                if (!target.isRunning()) {
+                  return false;
+                }
+                if (t.request().signal != null) {
+                  var i = t.request().signal;
+                  Signals.signal(txn, target, i.getSignalName(), i.hasInput() ? i.getInput() : null,
+                      i.hasHeader() ? i.getHeader() : null, "", requestId,
+                      WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build());
+                } else {
+                  CancelRequests.request(txn, target, requestId, "", t.request().cancel.getReason(),
+                      WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build(),
+                      initiatedId);
+                }
+                return true;
+              })
+              .thenCompose(delivered -> source(task).execute(txn -> {
+                txn.deleteTimer(task.taskId());
+                MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+                ExternalRequest r = s == null ? null : s.externalRequests.get(initiatedId);
+                if (r != null) {
+                  ExternalRequests.resolved(txn, s, r, delivered);
+                }
+                return null;
+              }));
+        });
+  }
+
+  // ------------------------------------------------------------------ parent close policy
+
+  private record PolicyTarget(ParentClosePolicy policy, String namespaceId, String workflowId, String runId) {}
+
+  private CompletableFuture<?> parentClosePolicy(TimerTask task, long initiatedId) {
+    return source(task)
+        .execute(txn -> {
+          MutableState p = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+          ChildInfo ci = p == null ? null : p.children.get(initiatedId);
+          if (ci == null) {
+            txn.deleteTimer(task.taskId());
+            return null;
+          }
+          String ns = ci.initiated.getNamespaceId().isEmpty() ? task.namespaceId() : ci.initiated.getNamespaceId();
+          return new PolicyTarget(ci.initiated.getParentClosePolicy(), ns, ci.initiated.getWorkflowId(), ci.runId);
+        })
+        .thenCompose(t -> {
+          if (t == null) return CompletableFuture.completedFuture(null);
+          return engine
+              .shardFor(t.namespaceId(), t.workflowId())
+              .execute(txn -> {
+                CurrentExecution c = txn.current(t.namespaceId(), t.workflowId());
+                if (c == null || !c.running()) return null;
+                MutableState child = txn.load(t.namespaceId(), t.workflowId(), c.runId());
+                // Only the chain this parent started (its first run is the child run we saw).
+                if (child == null || !child.isRunning()
+                    || !(child.firstExecutionRunId.equals(t.runId()) || child.runId.equals(t.runId()))) {
+                  return null;
+                }
+                if (t.policy() == ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL) {
+                  CancelRequests.request(txn, child, task.runId() + "/close/" + initiatedId, "",
+                      "by parent close policy", null, 0);
+                } else {
+                  WorkflowClose.terminate(txn, child, "by parent close policy", null, "");
+                }
+                return null;
+              })
+              .thenCompose(v -> done(task));
+        });
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

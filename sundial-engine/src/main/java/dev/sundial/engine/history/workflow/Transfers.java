@@ -1,0 +1,18 @@
+package dev.sundial.engine.history.workflow;
+
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.persistence.TimerTask;
+
+/** Adds transfer tasks: outbox rows due at once, processed after commit. */
+public final class Transfers {
+  private Transfers() {}
+
+  public static void add(ShardTxn txn, MutableState s, int kind, long eventId) {
+    txn.addTimer(
+        new TimerTask(
+            txn.newTaskId(), txn.shardId(), txn.now(), s.namespaceId, s.workflowId, s.runId, kind,
+            new TimerRef(eventId, 0, 0, "").encode()));
+  }
+}
