@@ -33,7 +33,7 @@ let workflowBundle;
 before(async () => {
   // Bundling (webpack) does not need the server, so it runs while the JVM starts.
   const bundling = bundleWorkflowCode({
-    workflowsPath: require.resolve('./workflows'),
+    workflowsPath: require.resolve('../lib/workflows'),
     logger: new DefaultLogger('WARN'),
   });
   server = await startSundial();
@@ -77,8 +77,10 @@ function within(ms, what, promise) {
 function explain(err) {
   const parts = [];
   for (let e = err, depth = 0; e && depth < 6; e = e.cause, depth++) {
-    const code = e.code !== undefined ? ` [code ${e.code}]` : '';
-    parts.push(`${e.name || 'Error'}${code}: ${e.message}`);
+    const label = [e.name && e.name !== 'Error' ? e.name : '', e.code !== undefined ? `[gRPC code ${e.code}]` : '']
+      .filter(Boolean)
+      .join(' ');
+    parts.push(label ? `${label}: ${e.message}` : e.message);
   }
   return parts.join('\n  caused by: ');
 }
@@ -112,12 +114,11 @@ async function withWorker(taskQueue, fn) {
   const err = outcome.error;
   if (err instanceof assert.AssertionError) throw err;
   // One readable message with the server's status text instead of nested SDK stack traces.
-  const plain = new Error(explain(err));
-  plain.stack = `Error: ${plain.message}`;
-  throw plain;
+  throw new Error(explain(err));
 }
 
-test('activity: workflow calls an activity and returns its result', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('activity: workflow calls an activity and returns its result', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  t.diagnostic(`Sundial at ${server.address}, started from ${server.jar}`);
   const taskQueue = taskQueueFor('activity');
   const result = await withWorker(taskQueue, () =>
     client.workflow.execute(wf.activityWorkflow, { taskQueue, workflowId: `activity-${randomUUID()}`, args: ['Sundial'] })

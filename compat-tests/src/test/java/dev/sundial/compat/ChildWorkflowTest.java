@@ -265,6 +265,9 @@ class ChildWorkflowTest {
         return "cancel requested";
       } catch (SignalExternalWorkflowException e) {
         return "SignalExternalWorkflowException";
+      } catch (ApplicationFailure e) {
+        // SDK 1.32 reports a failed external signal as an ApplicationFailure typed by the cause.
+        return "ApplicationFailure " + e.getType();
       } catch (CancelExternalWorkflowException e) {
         return "CancelExternalWorkflowException";
       }
@@ -568,7 +571,9 @@ class ChildWorkflowTest {
     Messenger messenger = sundial.newWorkflowStub(Messenger.class, m1);
     WorkflowClient.start(messenger::run, missingId, "signal");
     assertThat(result(WorkflowStub.fromTyped(messenger), String.class))
-        .isEqualTo("SignalExternalWorkflowException");
+        .isEqualTo(
+            "ApplicationFailure"
+                + " SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND");
     var failed =
         single(sundial.history(m1, null), EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
             .getSignalExternalWorkflowExecutionFailedEventAttributes();
@@ -590,7 +595,9 @@ class ChildWorkflowTest {
     Messenger messenger2 = sundial.newWorkflowStub(Messenger.class, m2);
     WorkflowClient.start(messenger2::run, closedId, "signal");
     assertThat(result(WorkflowStub.fromTyped(messenger2), String.class))
-        .isEqualTo("SignalExternalWorkflowException");
+        .isEqualTo(
+            "ApplicationFailure"
+                + " SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND");
     single(sundial.history(m2, null), EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED);
   }
 

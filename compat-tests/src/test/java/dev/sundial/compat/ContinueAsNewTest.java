@@ -224,7 +224,20 @@ class ContinueAsNewTest {
     Carrier wf = sundial.newWorkflowStub(Carrier.class, id);
     String firstRun = WorkflowClient.start(wf::run, List.of(), 5).getRunId();
     WorkflowStub byId = sundial.client().newUntypedWorkflowStub(id);
-    for (int i = 0; i < 5; i++) {
+    // The first signal makes the first run continue as new ...
+    byId.signal("add", "s0");
+    CompatServer.await(
+        Duration.ofSeconds(30),
+        "the first run to continue as new",
+        () ->
+            !sundial
+                .describe(id, null)
+                .getWorkflowExecutionInfo()
+                .getExecution()
+                .getRunId()
+                .equals(firstRun));
+    // ... and the others, sent by workflow id, reach whichever run is current.
+    for (int i = 1; i < 5; i++) {
       byId.signal("add", "s" + i);
     }
     @SuppressWarnings("unchecked")

@@ -135,6 +135,9 @@ class CronTest {
       if (i == 0) {
         assertThat(backoff).as("the first run waits for its schedule").isGreaterThanOrEqualTo(1000L);
       }
+      if (i == 3) {
+        break; // the fourth run may still be waiting for its first task
+      }
       HistoryEvent firstTask =
           h.stream()
               .filter(e -> e.getEventType() == EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)
@@ -145,7 +148,7 @@ class CronTest {
       assertThat(delay).as("first task of run #%d after its start", i).isGreaterThanOrEqualTo(backoff - 10);
       firstTaskTimes.add(millis(firstTask.getEventTime()));
     }
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < 3; i++) {
       assertThat(firstTaskTimes.get(i) - firstTaskTimes.get(i - 1))
           .as("time between the first tasks of runs #%d and #%d", i - 1, i)
           .isGreaterThanOrEqualTo(900L);

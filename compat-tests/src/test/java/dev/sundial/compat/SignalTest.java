@@ -248,6 +248,7 @@ class SignalTest {
 
   private static List<String> signalValues(List<HistoryEvent> history) {
     return eventsOfType(history, EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).stream()
+        .filter(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("add"))
         .map(
             e ->
                 DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(

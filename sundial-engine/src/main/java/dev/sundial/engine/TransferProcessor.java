@@ -141,7 +141,12 @@ final class TransferProcessor {
 
   /** A child chain closed (task on the child run): record the outcome in the parent. */
   private CompletableFuture<?> childClosed(TimerTask task, long closeEventId) {
-    MutableState child = engine.history.readState(task.namespaceId(), task.workflowId(), task.runId());
+    MutableState child;
+    try {
+      child = engine.history.readState(task.namespaceId(), task.workflowId(), task.runId());
+    } catch (EngineException e) {
+      return done(task); // deleted meanwhile: nobody left to tell
+    }
     var st = child.started;
     HistoryReads.Page page =
         engine.history.readPage(child.namespaceId, child.runId, closeEventId, closeEventId, 1);

@@ -165,9 +165,7 @@ public final class WorkflowTasks {
         false);
     // A task that failed only because new events arrived is not a failing workflow: the next
     // task, which carries those events, starts again at attempt 1.
-    boolean fresh =
-        cause == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
-            || !s.bufferedEvents.isEmpty();
+    boolean fresh = !s.bufferedEvents.isEmpty();
     retryAfterFailure(txn, s, fresh);
   }
 
