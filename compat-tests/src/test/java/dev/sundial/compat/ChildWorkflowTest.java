@@ -91,6 +91,13 @@ class ChildWorkflowTest {
     @Override
     public String run(String mode) {
       try {
+        if (mode.startsWith("can:")) {
+          int left = Integer.parseInt(mode.substring(4));
+          if (left > 0) {
+            Workflow.continueAsNew("can:" + (left - 1));
+          }
+          return "chain done";
+        }
         if (mode.startsWith("echo:")) {
           return "child of "
               + Workflow.getInfo().getParentWorkflowId().orElse("nobody")
@@ -152,6 +159,12 @@ class ChildWorkflowTest {
           scope.cancel();
           return "returned " + result[0].get();
         }
+        if (mode.equals("signal-child")) {
+          Promise<String> result = Async.function(child::run, "wait");
+          Workflow.getWorkflowExecution(child).get();
+          child.finish();
+          return "returned " + result.get();
+        }
         return "returned " + child.run(mode);
       } catch (ChildWorkflowFailure e) {
         StringBuilder s = new StringBuilder("ChildWorkflowFailure");
@@ -200,6 +213,50 @@ class ChildWorkflowTest {
       }
       Promise.allOf(started).get();
       return started.size();
+    }
+  }
+
+  /**
+   * Starts three waiting children, one per parent close policy ({prefix}-terminate, -cancel,
+   * -abandon), waits until they run, then waits forever ("wait") or continues as new ("can"); the
+   * run started with "done" returns at once.
+   */
+  @WorkflowInterface
+  public interface HoldingParent {
+    @WorkflowMethod
+    String run(String prefix, String then);
+  }
+
+  public static class HoldingParentImpl implements HoldingParent {
+    @Override
+    public String run(String prefix, String then) {
+      if (then.equals("done")) {
+        return "done";
+      }
+      String[] suffixes = {"terminate", "cancel", "abandon"};
+      ParentClosePolicy[] policies = {
+        ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+        ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
+        ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON
+      };
+      List<Promise<io.temporal.api.common.v1.WorkflowExecution>> started = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Child child =
+            Workflow.newChildWorkflowStub(
+                Child.class,
+                ChildWorkflowOptions.newBuilder()
+                    .setWorkflowId(prefix + "-" + suffixes[i])
+                    .setParentClosePolicy(policies[i])
+                    .build());
+        Async.function(child::run, "wait");
+        started.add(Workflow.getWorkflowExecution(child));
+      }
+      Promise.allOf(started).get();
+      if (then.equals("can")) {
+        Workflow.continueAsNew(prefix, "done");
+      }
+      Workflow.await(() -> false);
+      return "unreachable";
     }
   }
 
@@ -282,6 +339,7 @@ class ChildWorkflowTest {
         .registerWorkflowImplementationTypes(
             ChildImpl.class,
             ParentImpl.class,
+            HoldingParentImpl.class,
             ManyChildrenParentImpl.class,
             TargetImpl.class,
             MessengerImpl.class);
@@ -456,7 +514,109 @@ class ChildWorkflowTest {
     assertThat(result(WorkflowStub.fromTyped(other), String.class)).isEqualTo("finished");
   }
 
+  @Test
+  void childThatContinuesAsNewReportsTheResultOfItsLastRun() {
+    startWorker();
+    String parentId = sundial.newWorkflowId("parent-child-can");
+    String childId = parentId + "-child";
+    assertThat(runParent(parentId, childId, "can:3", 0)).isEqualTo("returned chain done");
+
+    List<HistoryEvent> parentHistory = sundial.history(parentId, null);
+    var started =
+        single(parentHistory, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+            .getChildWorkflowExecutionStartedEventAttributes();
+    var completed =
+        single(parentHistory, EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)
+            .getChildWorkflowExecutionCompletedEventAttributes();
+    var lastRun = sundial.describe(childId, null).getWorkflowExecutionInfo();
+    assertThat(lastRun.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(lastRun.getFirstRunId()).isEqualTo(started.getWorkflowExecution().getRunId());
+    assertThat(lastRun.getExecution().getRunId())
+        .isNotEqualTo(started.getWorkflowExecution().getRunId());
+    // The completion comes from the last run of the child's chain.
+    assertThat(completed.getWorkflowExecution().getRunId())
+        .isEqualTo(lastRun.getExecution().getRunId());
+    // Every run of the chain knows the parent.
+    var lastStart =
+        sundial
+            .history(childId, lastRun.getExecution().getRunId())
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes();
+    assertThat(lastStart.getParentWorkflowExecution().getWorkflowId()).isEqualTo(parentId);
+  }
+
+  @Test
+  void parentSignalsItsChild() {
+    startWorker();
+    String parentId = sundial.newWorkflowId("parent-signal-child");
+    String childId = parentId + "-child";
+    assertThat(runParent(parentId, childId, "signal-child", 0)).isEqualTo("returned finished");
+    List<HistoryEvent> parentHistory = sundial.history(parentId, null);
+    var initiated =
+        single(parentHistory, EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
+            .getSignalExternalWorkflowExecutionInitiatedEventAttributes();
+    // (The Java SDK does not set child_workflow_only on signals, only on cancellations.)
+    assertThat(initiated.getSignalName()).isEqualTo("finish");
+    assertThat(initiated.getWorkflowExecution().getWorkflowId()).isEqualTo(childId);
+    single(parentHistory, EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED);
+    List<HistoryEvent> childHistory = sundial.history(childId, null);
+    var signaled =
+        single(childHistory, EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+            .getWorkflowExecutionSignaledEventAttributes();
+    assertThat(signaled.getExternalWorkflowExecution().getWorkflowId()).isEqualTo(parentId);
+  }
+
   // ---------------------------------------------------------------- parent close policies
+
+  private void assertPoliciesApplied(String prefix) {
+    CompatServer.await(
+        Duration.ofSeconds(30),
+        prefix + "-terminate to be terminated",
+        () ->
+            status(prefix + "-terminate")
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    CompatServer.await(
+        Duration.ofSeconds(30),
+        prefix + "-cancel to be cancelled",
+        () ->
+            status(prefix + "-cancel") == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    assertThat(SAW_CANCEL).contains(prefix + "-cancel");
+    assertThat(status(prefix + "-abandon"))
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    sundial.client().newUntypedWorkflowStub(prefix + "-abandon").signal("finish");
+    assertThat(result(sundial.client().newUntypedWorkflowStub(prefix + "-abandon"), String.class))
+        .isEqualTo("finished");
+  }
+
+  @Test
+  void parentClosePoliciesApplyWhenTheParentIsTerminated() {
+    startWorker();
+    String parentId = sundial.newWorkflowId("holding-terminated");
+    HoldingParent parent = sundial.newWorkflowStub(HoldingParent.class, parentId);
+    String runId = WorkflowClient.start(parent::run, parentId, "wait").getRunId();
+    CompatServer.await(
+        Duration.ofSeconds(30),
+        "three children to start",
+        () ->
+            eventsOfType(sundial.history(parentId, runId), EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+                    .size()
+                == 3);
+    WorkflowStub.fromTyped(parent).terminate("stop the parent");
+    assertPoliciesApplied(parentId);
+  }
+
+  @Test
+  void parentClosePoliciesApplyWhenTheParentContinuesAsNew() {
+    startWorker();
+    String parentId = sundial.newWorkflowId("holding-can");
+    HoldingParent parent = sundial.newWorkflowStub(HoldingParent.class, parentId);
+    String firstRun = WorkflowClient.start(parent::run, parentId, "can").getRunId();
+    assertThat(result(WorkflowStub.fromTyped(parent), String.class)).isEqualTo("done");
+    assertThat(last(sundial.history(parentId, firstRun)).getEventType())
+        .isEqualTo(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+    assertPoliciesApplied(parentId);
+  }
 
   private String runManyChildren(ParentClosePolicy policy) {
     String parentId = sundial.newWorkflowId("many-" + policy.name().toLowerCase());

@@ -677,6 +677,24 @@ class SignalTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation")
+  void signalWithStartTerminateIfRunningReplacesTheRunningWorkflow() {
+    startSwsWorker();
+    String id = sundial.newWorkflowId("sws-terminate-if-running");
+    SwsWorkflow first = swsStub(id, null, null);
+    String run1 = WorkflowClient.start(first::run, "long").getRunId();
+
+    SwsWorkflow second =
+        swsStub(id, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING, null);
+    String run2 = signalWithStart(second, "quick", "fresh").getRunId();
+    assertThat(run2).isNotEqualTo(run1);
+    assertThat(result(WorkflowStub.fromTyped(second), String.class, 30)).isEqualTo("quick:fresh");
+    assertThat(sundial.describe(id, run1).getWorkflowExecutionInfo().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    assertThat(signalValues(sundial.history(id, run1))).isEmpty();
+  }
+
+  @Test
   void signalWithStartRejectsConflictPolicyFail() {
     String id = sundial.newWorkflowId("sws-conflict-fail");
     StatusRuntimeException e =

@@ -34,6 +34,9 @@ public final class UpdateRegistry {
 
   public static final int MAX_TOTAL = 2000;
 
+  /** Past 90% of {@link #MAX_TOTAL} the worker is told to continue-as-new (as Temporal). */
+  public static final int SUGGEST_CONTINUE_AS_NEW = MAX_TOTAL * 9 / 10;
+
   /** The server's rejection of an update the worker left unanswered on its workflow task. */
   static final Failure UNPROCESSED =
       serverFailure(

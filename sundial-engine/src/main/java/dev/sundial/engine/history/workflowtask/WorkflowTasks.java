@@ -109,7 +109,8 @@ public final class WorkflowTasks {
     wt.identity = identity;
     wt.requestId = requestId;
     wt.suggestContinueAsNew =
-        s.nextEventId >= limits.warnHistoryEvents() || s.historySizeBytes >= limits.warnHistoryBytes();
+        s.nextEventId >= limits.warnHistoryEvents() || s.historySizeBytes >= limits.warnHistoryBytes()
+            || s.updates.size() >= dev.sundial.engine.history.update.UpdateRegistry.SUGGEST_CONTINUE_AS_NEW;
     if (wt.transientTask) {
       wt.startedEventId = wt.scheduledEventId + 1;
       s.dirty = true;
