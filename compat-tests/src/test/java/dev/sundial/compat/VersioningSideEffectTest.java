@@ -27,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -251,9 +250,6 @@ class VersioningSideEffectTest {
   }
 
   @Test
-  @Disabled(
-      "pending: ShutdownWorker does not release the sticky queue; the next workflow task waits"
-          + " out the 5 s sticky schedule-to-start timeout (WORKFLOW_TASK_TIMED_OUT in history)")
   void gracefulWorkerShutdownReleasesItsStickyQueue() {
     // A graceful shutdown sends ShutdownWorker with the worker's sticky queue; Temporal unloads
     // that queue, so the next workflow task goes straight to the normal queue (matching answers

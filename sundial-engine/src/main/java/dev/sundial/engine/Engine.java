@@ -137,7 +137,11 @@ public final class Engine implements AutoCloseable {
       timers.add(t);
     }
     for (QueueTask t : queueTasks) {
-      matching.add(t);
+      if (matching.isUnloaded(new dev.sundial.engine.matching.TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
+        moveOffStickyQueue(t);
+      } else {
+        matching.add(t);
+      }
     }
     for (Shard.CommittedRun r : runs) {
       watchers.changed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
@@ -145,6 +149,27 @@ public final class Engine implements AutoCloseable {
         ctx.updateRegistry.runClosed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
       }
     }
+  }
+
+  /** ShutdownWorker: the worker's sticky queue is gone; its waiting tasks go to normal queues. */
+  public void stickyQueueShutDown(String namespaceId, String stickyQueue) {
+    if (stickyQueue == null || stickyQueue.isEmpty()) {
+      return;
+    }
+    var key = new dev.sundial.engine.matching.TaskQueueKey(namespaceId, stickyQueue, QueueTask.KIND_WORKFLOW);
+    matching.unload(key).forEach(this::moveOffStickyQueue);
+  }
+
+  private void moveOffStickyQueue(QueueTask t) {
+    shardFor(t.namespaceId(), t.workflowId())
+        .execute(
+            txn -> {
+              MutableState s = txn.load(t.namespaceId(), t.workflowId(), t.runId());
+              if (s != null) {
+                WorkflowTasks.moveOffStickyQueue(txn, s, t);
+              }
+              return null;
+            });
   }
 
   /** A durable timer is due: apply its transition (idempotent) and delete it. */

@@ -47,6 +47,35 @@ public final class Matching {
     volatile long lastPollTime;
   }
 
+  /** Sticky queues whose worker shut down; tasks for them are moved to the normal queue. */
+  private final java.util.Set<TaskQueueKey> unloaded = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A worker announced its shutdown: forget its sticky queue and return the tasks waiting there
+   * (the engine moves them to the normal queue). Its pending polls end empty.
+   */
+  public java.util.List<QueueTask> unload(TaskQueueKey key) {
+    unloaded.add(key);
+    Queue q = queues.remove(key);
+    if (q == null) {
+      return java.util.List.of();
+    }
+    java.util.List<QueueTask> tasks;
+    java.util.List<Poll> polls;
+    synchronized (q) {
+      tasks = new java.util.ArrayList<>(q.backlog);
+      q.backlog.clear();
+      polls = new java.util.ArrayList<>(q.pollers);
+      q.pollers.clear();
+    }
+    polls.forEach(Poll::cancel);
+    return tasks;
+  }
+
+  public boolean isUnloaded(TaskQueueKey key) {
+    return !unloaded.isEmpty() && unloaded.contains(key);
+  }
+
   /** Offers a committed task: to the oldest live poller, else to the backlog. */
   public void add(QueueTask task) {
     Queue q = queue(new TaskQueueKey(task.namespaceId(), task.taskQueue(), task.kind()));
@@ -70,6 +99,9 @@ public final class Matching {
    * task, or null on timeout or {@link Poll#cancel()}.
    */
   public Poll poll(TaskQueueKey key, String identity, long timeoutMillis) {
+    if (!unloaded.isEmpty()) {
+      unloaded.remove(key); // a worker polls it again
+    }
     Queue q = queue(key);
     q.lastPollTime = System.currentTimeMillis();
     Poll poll = new Poll(identity);

@@ -547,6 +547,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         () -> {
           // Like unloading the sticky queue: queries stop waiting for the departed worker.
           engine.queries.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
+          engine.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
           return ShutdownWorkerResponse.getDefaultInstance();
         });
   }

@@ -125,6 +125,30 @@ public final class WorkflowTasks {
         wt.sticky, wt.scheduledTime, now, wt.transientTask);
   }
 
+  /**
+   * The worker behind the run's sticky queue shut down: move the waiting task to the normal queue
+   * at once (no timeout event, as Temporal does when the sticky worker is gone).
+   */
+  public static void moveOffStickyQueue(ShardTxn txn, MutableState s, QueueTask task) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    if (!s.isRunning() || !wt.sticky || wt.isStarted() || wt.queueTaskId != task.taskId()) {
+      return;
+    }
+    txn.deleteQueueTask(wt.queueTaskId);
+    txn.deleteTimer(wt.timeoutTaskId);
+    s.stickyQueue = "";
+    wt.sticky = false;
+    wt.taskQueue = s.taskQueue();
+    wt.timeoutTaskId = 0;
+    QueueTask qt =
+        new QueueTask(
+            txn.newTaskId(), s.namespaceId, wt.taskQueue, QueueTask.KIND_WORKFLOW, s.workflowId,
+            s.runId, wt.scheduledEventId, task.payload());
+    txn.addQueueTask(qt);
+    wt.queueTaskId = qt.taskId();
+    s.dirty = true;
+  }
+
   /** Checks that a token names the workflow task currently started. */
   public static void checkToken(MutableState s, long scheduledEventId, int attempt) {
     WorkflowTaskInfo wt = s.workflowTask;
