@@ -193,6 +193,7 @@ public final class QueryOps {
                 ? s.stickyScheduleToStartMillis
                 : DEFAULT_STICKY_TIMEOUT_MILLIS;
         PendingQuery p = offer(sticky);
+        p.onQueueGone(() -> engine.ioPool.execute(() -> stickyTimedOut(p)));
         schedule(() -> stickyTimedOut(p), stickyTimeout);
         return;
       }
@@ -458,11 +459,15 @@ public final class QueryOps {
             });
   }
 
-  /** A worker shut down: its sticky queue has no poller any more (queries skip it at once). */
+  /**
+   * A worker shut down: its sticky queue has no poller any more. New queries skip it, and queries
+   * waiting on it move to the normal queue now instead of after the sticky timeout.
+   */
   public void stickyQueueShutDown(String namespaceId, String stickyQueue) {
     if (stickyQueue != null && !stickyQueue.isEmpty()) {
-      engine.matching.forgetPollers(
-          new TaskQueueKey(namespaceId, stickyQueue, QueueTask.KIND_WORKFLOW));
+      TaskQueueKey key = new TaskQueueKey(namespaceId, stickyQueue, QueueTask.KIND_WORKFLOW);
+      engine.matching.forgetPollers(key);
+      registry.onQueue(key).forEach(PendingQuery::queueGone);
     }
   }
 }

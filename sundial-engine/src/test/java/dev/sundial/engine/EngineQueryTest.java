@@ -155,6 +155,21 @@ class EngineQueryTest {
   }
 
   @Test
+  void stickyQueryMovesAtOnceWhenTheStickyWorkerShutsDown() throws Exception {
+    startAndCompleteFirstTask("wf-sticky-shutdown", "sticky-s");
+    h.pollWorkflowTask("sticky-s", 1);
+    CompletableFuture<QueryWorkflowResponse> q = query("wf-sticky-shutdown");
+    EngineHarness.await("the query is offered", h.engine.queries::pendingQueries, n -> n == 1);
+    long t0 = System.nanoTime();
+    h.engine.queries.stickyQueueShutDown(h.nsId, "sticky-s");
+    PollWorkflowTaskQueueResponse task = h.pollWorkflowTask();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
+    assertThat(task.hasQuery()).isTrue();
+    answer(task.getTaskToken(), "moved");
+    assertThat(q.get(5, TimeUnit.SECONDS).getQueryResult()).isEqualTo(payloads("moved"));
+  }
+
+  @Test
   void queryWaitsForTheFirstWorkflowTask() throws Exception {
     h.start("wf-first");
     CompletableFuture<QueryWorkflowResponse> q = query("wf-first");

@@ -22,6 +22,8 @@ public final class PendingQuery {
   private final AtomicInteger state = new AtomicInteger(QUEUED);
   private final CompletableFuture<RespondQueryTaskCompletedRequest> answer =
       new CompletableFuture<>();
+  /** What to do when the queue loses its worker before anyone took the query (may be null). */
+  private volatile Runnable onQueueGone;
 
   PendingQuery(
       long id, String namespaceId, String taskQueue, String workflowId, String runId,
@@ -78,6 +80,18 @@ public final class PendingQuery {
 
   public boolean isTaken() {
     return state.get() == TAKEN;
+  }
+
+  public void onQueueGone(Runnable r) {
+    this.onQueueGone = r;
+  }
+
+  /** The queue's worker shut down: runs the hook (the query is offered elsewhere). */
+  public void queueGone() {
+    Runnable r = onQueueGone;
+    if (r != null && state.get() == QUEUED) {
+      r.run();
+    }
   }
 
   /** Completed with the worker's RespondQueryTaskCompleted. */

@@ -1,7 +1,10 @@
 package dev.sundial.engine.query;
 
+import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.query.v1.WorkflowQuery;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +38,15 @@ public final class QueryRegistry {
   /** Forgets the query; returns it, or null when it was already gone. */
   public PendingQuery remove(long id) {
     return pending.remove(id);
+  }
+
+  /** The pending queries offered on a queue. */
+  public List<PendingQuery> onQueue(TaskQueueKey queue) {
+    List<PendingQuery> found = new ArrayList<>();
+    for (PendingQuery q : pending.values()) {
+      if (q.queue().equals(queue)) found.add(q);
+    }
+    return found;
   }
 
   public int size() {
