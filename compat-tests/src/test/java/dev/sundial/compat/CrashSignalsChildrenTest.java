@@ -72,6 +72,8 @@ class CrashSignalsChildrenTest {
   static final int PARENTS = 20;
   static final int CHILDREN = 3;
   static final int SIGNALS = 5;
+  /** Updates per parent, sent alongside the signals (retried with their update id). */
+  static final int UPDATES = 3;
 
   /**
    * Kill when this many signals (of PARENTS * SIGNALS) have been acknowledged: the first kill lands
@@ -141,10 +143,20 @@ class CrashSignalsChildrenTest {
 
     @SignalMethod
     void add(String value);
+
+    @io.temporal.workflow.UpdateMethod
+    int bump(String tag);
   }
 
   public static class CrashParentImpl implements CrashParent {
     private final List<String> received = new ArrayList<>();
+    private final List<String> bumps = new ArrayList<>();
+
+    @Override
+    public int bump(String tag) {
+      bumps.add(tag);
+      return bumps.size();
+    }
 
     @Override
     public String run() {
@@ -162,12 +174,13 @@ class CrashSignalsChildrenTest {
         // Spread the child starts out, so that a kill lands among them.
         Workflow.sleep(Duration.ofMillis(300));
       }
-      Workflow.await(() -> received.size() >= SIGNALS);
+      Workflow.await(() -> received.size() >= SIGNALS && bumps.size() >= UPDATES);
       int sum = 0;
       for (Promise<Integer> r : results) {
         sum += r.get();
       }
-      return "signals=" + String.join(",", received) + ";children=" + sum;
+      return "signals=" + String.join(",", received) + ";children=" + sum
+          + ";updates=" + bumps.size();
     }
 
     @Override
@@ -185,7 +198,7 @@ class CrashSignalsChildrenTest {
     for (int i = 0; i < CHILDREN; i++) {
       sum += (i + 1) * 100;
     }
-    return "signals=" + String.join(",", s) + ";children=" + sum;
+    return "signals=" + String.join(",", s) + ";children=" + sum + ";updates=" + UPDATES;
   }
 
   @AfterEach
@@ -268,6 +281,22 @@ class CrashSignalsChildrenTest {
             });
     signaller.shutdown();
 
+    // Updates go out alongside: each with a fixed update id, retried until its outcome is known.
+    AtomicInteger updateRetries = new AtomicInteger();
+    ExecutorService updater = Executors.newSingleThreadExecutor();
+    Future<?> updating =
+        updater.submit(
+            () -> {
+              for (int u = 0; u < UPDATES; u++) {
+                for (String id : parentIds) {
+                  updateUntilDone(client, id, id + "/update/" + u, "u" + u, updateRetries);
+                  pause(60);
+                }
+              }
+              return null;
+            });
+    updater.shutdown();
+
     List<String> report = new ArrayList<>();
     for (int threshold : KILL_AT_SIGNALS) {
       killAndRestartWhen(
@@ -279,8 +308,9 @@ class CrashSignalsChildrenTest {
 
     try {
       signalling.get(180, TimeUnit.SECONDS);
+      updating.get(180, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new AssertionError("sending signals failed\n" + server.logTail(60), e.getCause());
+      throw new AssertionError("sending signals/updates failed\n" + server.logTail(60), e.getCause());
     }
 
     String expected = expectedResult();
@@ -317,6 +347,19 @@ class CrashSignalsChildrenTest {
                           String.class))
               .collect(Collectors.toList());
       assertThat(signals).as("signals recorded for %s", id).containsExactly("s0", "s1", "s2", "s3", "s4");
+      // Each update was accepted and completed exactly once, whatever the retries.
+      List<HistoryEvent> accepted =
+          eventsOfType(history, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+      assertThat(accepted).as("updates accepted for %s", id).hasSize(UPDATES);
+      assertThat(accepted.stream()
+              .map(e -> e.getWorkflowExecutionUpdateAcceptedEventAttributes().getProtocolInstanceId())
+              .distinct()
+              .count())
+          .as("distinct update ids of %s", id)
+          .isEqualTo(UPDATES);
+      assertThat(eventsOfType(history, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED))
+          .as("updates completed for %s", id)
+          .hasSize(UPDATES);
       assertThat(eventsOfType(history, EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED))
           .as("child starts initiated by %s", id)
           .hasSize(CHILDREN);
@@ -349,8 +392,9 @@ class CrashSignalsChildrenTest {
       }
     }
     System.out.printf(
-        "[crash-children] %d signal retries; %d workflow tasks failed by the worker on RPC errors%n",
-        retries.get(), rpcFailedTasks);
+        "[crash-children] %d signal retries, %d update retries; %d workflow tasks failed by the"
+            + " worker on RPC errors%n",
+        retries.get(), updateRetries.get(), rpcFailedTasks);
     report.forEach(l -> System.out.println("[crash-children] " + l));
   }
 
@@ -384,6 +428,32 @@ class CrashSignalsChildrenTest {
         String.format(
             "kill when %s: at %d signals and %d child steps, serving again after %d ms",
             what, signalsAtKill, stepsAtKill, (System.nanoTime() - t) / 1_000_000));
+  }
+
+  /** Sends one update (fixed update id) until its outcome comes back; returns the handler's value. */
+  private static int updateUntilDone(
+      WorkflowClient client, String workflowId, String updateId, String tag, AtomicInteger retries) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      try {
+        return client
+            .newUntypedWorkflowStub(workflowId)
+            .startUpdate(
+                io.temporal.client.UpdateOptions.newBuilder(Integer.class)
+                    .setUpdateName("bump")
+                    .setUpdateId(updateId)
+                    .setWaitForStage(io.temporal.client.WorkflowUpdateStage.COMPLETED)
+                    .build(),
+                tag)
+            .getResult(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new AssertionError("update " + updateId + " never completed", e);
+        }
+        retries.incrementAndGet();
+        pause(200);
+      }
+    }
   }
 
   private void sendUntilAcknowledged(
