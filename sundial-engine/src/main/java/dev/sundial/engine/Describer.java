@@ -17,30 +17,7 @@ public final class Describer {
 
   public static DescribeWorkflowExecutionResponse describe(MutableState s) {
     var started = s.started;
-    WorkflowExecutionInfo.Builder info =
-        WorkflowExecutionInfo.newBuilder()
-            .setExecution(
-                WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId))
-            .setType(started.getWorkflowType())
-            .setStartTime(MutableState.timestamp(s.startTime))
-            .setExecutionTime(MutableState.timestamp(s.executionTime))
-            .setStatus(s.status)
-            .setHistoryLength(s.nextEventId - 1)
-            .setTaskQueue(started.getTaskQueue().getName())
-            .setFirstRunId(s.firstExecutionRunId)
-            .setStateTransitionCount(s.dbVersion);
-    if (s.closeTime > 0) {
-      info.setCloseTime(MutableState.timestamp(s.closeTime));
-    }
-    if (started.hasParentWorkflowExecution()) {
-      info.setParentExecution(started.getParentWorkflowExecution())
-          .setParentNamespaceId(started.getParentWorkflowNamespaceId());
-    }
-    if (started.hasRootWorkflowExecution()) {
-      info.setRootExecution(started.getRootWorkflowExecution());
-    }
-    if (started.hasMemo()) info.setMemo(started.getMemo());
-    if (started.hasSearchAttributes()) info.setSearchAttributes(started.getSearchAttributes());
+    WorkflowExecutionInfo.Builder info = executionInfo(s, s.dbVersion);
     DescribeWorkflowExecutionResponse.Builder b =
         DescribeWorkflowExecutionResponse.newBuilder()
             .setExecutionConfig(
@@ -69,7 +46,49 @@ public final class Describer {
         b.setPendingWorkflowTask(p);
       }
     }
+    DescribeExtras.response(s, b);
     return b.build();
+  }
+
+  /**
+   * The execution info of a run as describe and the visibility APIs report it (current memo and
+   * search attributes included).
+   */
+  public static WorkflowExecutionInfo.Builder executionInfo(MutableState s, long stateTransitionCount) {
+    var started = s.started;
+    WorkflowExecutionInfo.Builder info =
+        WorkflowExecutionInfo.newBuilder()
+            .setExecution(
+                WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId))
+            .setType(started.getWorkflowType())
+            .setStartTime(MutableState.timestamp(s.startTime))
+            .setExecutionTime(MutableState.timestamp(s.executionTime))
+            .setStatus(s.status)
+            .setHistoryLength(s.nextEventId - 1)
+            .setHistorySizeBytes(s.historySizeBytes)
+            .setTaskQueue(started.getTaskQueue().getName())
+            .setFirstRunId(s.firstExecutionRunId)
+            .setStateTransitionCount(stateTransitionCount);
+    if (s.closeTime > 0) {
+      info.setCloseTime(MutableState.timestamp(s.closeTime));
+      if (!s.isRunning()) {
+        info.setExecutionDuration(
+            dev.sundial.engine.history.Durations.ofMillis(Math.max(0, s.closeTime - s.executionTime)));
+      }
+    }
+    if (started.hasParentWorkflowExecution()) {
+      info.setParentExecution(started.getParentWorkflowExecution())
+          .setParentNamespaceId(started.getParentWorkflowNamespaceId());
+    }
+    if (started.hasRootWorkflowExecution()) {
+      info.setRootExecution(started.getRootWorkflowExecution());
+    }
+    var memo = dev.sundial.engine.visibility.SearchAttributeState.memo(s);
+    if (memo.getFieldsCount() > 0) info.setMemo(memo);
+    var sa = dev.sundial.engine.visibility.SearchAttributeState.searchAttributes(s);
+    if (sa.getIndexedFieldsCount() > 0) info.setSearchAttributes(sa);
+    DescribeExtras.info(s, info);
+    return info;
   }
 
   static PendingActivityInfo pending(ActivityInfo a) {

@@ -56,15 +56,23 @@ public final class Engine implements AutoCloseable {
   public final TaskOps tasks;
   public final HistoryReads history;
   final TransferProcessor transfers;
+  final RetentionDeleter retention;
   public final QueryOps queries;
   public final UpdateOps updates;
+  public final dev.sundial.engine.visibility.Visibility visibility;
+  public final dev.sundial.engine.schedule.ScheduleService schedules;
+  public final dev.sundial.engine.batch.BatchService batches;
 
   public Engine(Store store, Clock clock, int shardCount, EngineContext.Limits limits) {
     this.store = store;
     this.clock = clock;
     this.committer = new GroupCommitter(store, 256);
     this.namespaces = new NamespaceRegistry(store);
-    this.ctx = new EngineContext(namespaces, limits);
+    this.ctx =
+        new EngineContext(
+            namespaces, limits,
+            new dev.sundial.engine.visibility.SearchAttributeRegistry(store.visibility()));
+    this.visibility = new dev.sundial.engine.visibility.Visibility(store, ctx.searchAttributes);
     this.scheduler =
         Executors.newScheduledThreadPool(1, daemon("sundial-scheduler", new AtomicInteger()));
     this.shardPool =
@@ -80,16 +88,23 @@ public final class Engine implements AutoCloseable {
     for (int i = 0; i < shardCount; i++) {
       long rangeId = store.acquireShard(i, owner);
       shards[i] = new Shard(i, rangeId, store, committer, clock, shardPool, taskIds, 4096, this::committed);
+      shards[i].setRetentionLookup(namespaces::retentionMillis);
     }
     this.workflows = new WorkflowOps(this);
     this.tasks = new TaskOps(this);
     this.history = new HistoryReads(this);
     this.transfers = new TransferProcessor(this);
+    this.retention = new RetentionDeleter(this);
     this.queries = new QueryOps(this);
     this.updates = new UpdateOps(this);
+    this.schedules =
+        new dev.sundial.engine.schedule.ScheduleService(this, store, watchers, this::shardFor);
     namespaces.ensure(NamespaceRegistry.DEFAULT);
     recover();
     timers.start();
+    schedules.start();
+    this.batches = new dev.sundial.engine.batch.BatchService(this, store);
+    batches.start();
   }
 
   public NamespaceRegistry namespaces() {
@@ -174,6 +189,15 @@ public final class Engine implements AutoCloseable {
 
   /** A durable timer is due: apply its transition (idempotent) and delete it. */
   private void fire(TimerTask task) {
+    if (task.kind() == TimerKind.RETENTION_DELETE) {
+      retention.process(task).whenComplete((ok, err) -> {
+        if (err != null) {
+          log.warn("retention task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
+          scheduler.schedule(() -> timers.add(task), 1, TimeUnit.SECONDS);
+        }
+      });
+      return;
+    }
     if (TimerKind.isTransfer(task.kind())) {
       CompletableFuture.supplyAsync(() -> transfers.process(task), ioPool)
           .thenCompose(f -> f)
@@ -229,6 +253,8 @@ public final class Engine implements AutoCloseable {
         String.format("%.1f", committer.writesCommitted() / (double) batches),
         String.format("%.2f", committer.commitNanos() / 1e6 / batches),
         String.format("%.2f", committer.callbackNanos() / 1e6 / batches));
+    this.batches.close();
+    schedules.close();
     timers.close();
     scheduler.shutdownNow();
     shardPool.shutdown();

@@ -53,6 +53,7 @@ public final class TaskOps {
       String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
+    engine.matching.recordPoller(key, dev.sundial.engine.matching.TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
@@ -216,6 +217,7 @@ public final class TaskOps {
       String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
+    engine.matching.recordPoller(key, dev.sundial.engine.matching.TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,

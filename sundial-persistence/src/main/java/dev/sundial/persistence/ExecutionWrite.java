@@ -22,6 +22,8 @@ import java.util.List;
  *
  * Any element may be null/empty; a write with only task deletions is valid. {@code linked}
  * writes are applied after this one inside the same savepoint: all of them or none.
+ * {@code visibility}, when set, replaces the run's visibility row in the same savepoint (never
+ * with an older state: see {@link dev.sundial.persistence.visibility.VisibilityRecord}).
  */
 public record ExecutionWrite(
     int shardId,
@@ -36,7 +38,8 @@ public record ExecutionWrite(
     List<Long> timersToDelete,
     List<QueueTask> queueTasksToAdd,
     List<Long> queueTasksToDelete,
-    List<ExecutionWrite> linked) {
+    List<ExecutionWrite> linked,
+    dev.sundial.persistence.visibility.VisibilityRecord visibility) {
 
   /** A write without linked writes. */
   public ExecutionWrite(
@@ -57,6 +60,33 @@ public record ExecutionWrite(
         queueTasksToDelete, List.of());
   }
 
+  /** A write without a visibility row. */
+  public ExecutionWrite(
+      int shardId,
+      long rangeId,
+      ExecutionRecord execution,
+      long expectedDbVersion,
+      CurrentExecution current,
+      String expectedCurrentRunId,
+      boolean currentMustBeAbsent,
+      List<HistoryBatch> history,
+      List<TimerTask> timersToAdd,
+      List<Long> timersToDelete,
+      List<QueueTask> queueTasksToAdd,
+      List<Long> queueTasksToDelete,
+      List<ExecutionWrite> linked) {
+    this(shardId, rangeId, execution, expectedDbVersion, current, expectedCurrentRunId,
+        currentMustBeAbsent, history, timersToAdd, timersToDelete, queueTasksToAdd,
+        queueTasksToDelete, linked, null);
+  }
+
+  /** The same write, also replacing the run's visibility row. */
+  public ExecutionWrite withVisibility(dev.sundial.persistence.visibility.VisibilityRecord v) {
+    return new ExecutionWrite(shardId, rangeId, execution, expectedDbVersion, current,
+        expectedCurrentRunId, currentMustBeAbsent, history, timersToAdd, timersToDelete,
+        queueTasksToAdd, queueTasksToDelete, linked, v);
+  }
+
   /**
    * The same write with {@code others} applied atomically with it: if any of them conflicts,
    * none is applied (e.g. closing a run and creating the run that retries it).
@@ -64,7 +94,7 @@ public record ExecutionWrite(
   public ExecutionWrite withLinked(List<ExecutionWrite> others) {
     return new ExecutionWrite(shardId, rangeId, execution, expectedDbVersion, current,
         expectedCurrentRunId, currentMustBeAbsent, history, timersToAdd, timersToDelete,
-        queueTasksToAdd, queueTasksToDelete, List.copyOf(others));
+        queueTasksToAdd, queueTasksToDelete, List.copyOf(others), visibility);
   }
 
   public ExecutionWrite {

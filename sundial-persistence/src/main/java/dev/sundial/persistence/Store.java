@@ -33,8 +33,8 @@ public interface Store extends AutoCloseable {
   List<ExecutionRecord> listRunningExecutions(int shardId, int limit, String afterRunId);
 
   /**
-   * Deletes one run everywhere: its state, history, outbox rows, and the current-run pointer when
-   * it points at this run. Idempotent.
+   * Deletes one run everywhere: its state, history, outbox rows, visibility row, and the
+   * current-run pointer when it points at this run. Idempotent.
    */
   void deleteExecution(String namespaceId, String workflowId, String runId);
 
@@ -76,6 +76,28 @@ public interface Store extends AutoCloseable {
    * carrying an older range id fail from then on.
    */
   long acquireShard(int shardId, String owner);
+
+  // ---- visibility
+  /**
+   * Visibility queries and the search attribute registry. Visibility rows themselves are written
+   * by {@link #commit} (see {@link ExecutionWrite#visibility()}) and deleted by
+   * {@link #deleteExecution}.
+   */
+  default dev.sundial.persistence.visibility.VisibilityStore visibility() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no visibility");
+  }
+
+  // ---- schedules
+  /** The schedules table (see ScheduleStore); a store without one throws UnsupportedOperationException. */
+  default dev.sundial.persistence.schedule.ScheduleStore schedules() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no schedules");
+  }
+
+  // ---- batch operations
+  /** The batch jobs table (see BatchStore); a store without one throws UnsupportedOperationException. */
+  default dev.sundial.persistence.batch.BatchStore batches() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no batches");
+  }
 
   @Override
   void close();

@@ -27,6 +27,7 @@ public final class Sundial implements AutoCloseable {
     final List<String> namespaces = new ArrayList<>();
     Clock clock = Clock.systemUTC();
     int shards = 16;
+    java.time.Duration minRetention; // null: Temporal's minimum (or -Dsundial.minRetention)
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {
@@ -57,6 +58,16 @@ public final class Sundial implements AutoCloseable {
 
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /**
+     * The smallest namespace retention RegisterNamespace / UpdateNamespace accept. Temporal's
+     * minimum (one hour for a local namespace) by default, or the {@code sundial.minRetention}
+     * system property; tests lower it (e.g. to 1 s) to watch closed executions being deleted.
+     */
+    public Builder minRetention(java.time.Duration minRetention) {
+      this.minRetention = minRetention;
       return this;
     }
 

@@ -36,6 +36,9 @@ final class SundialBootstrap {
     Engine engine;
     try {
       engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults());
+      if (b.minRetention != null) {
+        engine.namespaces().setMinRetention(b.minRetention);
+      }
       for (String ns : b.namespaces) {
         engine.namespaces().ensure(ns);
       }
@@ -44,6 +47,8 @@ final class SundialBootstrap {
       throw e;
     }
     WorkflowFrontend frontend = new WorkflowFrontend(engine);
+    dev.sundial.server.frontend.OperatorFrontend operator =
+        new dev.sundial.server.frontend.OperatorFrontend(engine);
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess;
@@ -52,6 +57,7 @@ final class SundialBootstrap {
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
               .addService(frontend)
+              .addService(operator)
               .addService(health.getHealthService())
               .maxInboundMessageSize(MAX_MESSAGE_BYTES)
               .build()
@@ -60,6 +66,7 @@ final class SundialBootstrap {
         socket =
             NettyServerBuilder.forAddress(new InetSocketAddress(b.grpcHost, b.grpcPort))
                 .addService(frontend)
+                .addService(operator)
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)

@@ -10,9 +10,20 @@ public final class EngineContext {
   public final dev.sundial.engine.history.update.UpdateRegistry updateRegistry =
       new dev.sundial.engine.history.update.UpdateRegistry();
 
+  /** Custom search attributes per namespace; null in isolated tests (then nothing is checked). */
+  public final dev.sundial.engine.visibility.SearchAttributeRegistry searchAttributes;
+
   public EngineContext(NamespaceRegistry namespaces, Limits limits) {
+    this(namespaces, limits, null);
+  }
+
+  public EngineContext(
+      NamespaceRegistry namespaces,
+      Limits limits,
+      dev.sundial.engine.visibility.SearchAttributeRegistry searchAttributes) {
     this.namespaces = namespaces;
     this.limits = limits;
+    this.searchAttributes = searchAttributes;
   }
 
   /** Enforced limits (see README). */

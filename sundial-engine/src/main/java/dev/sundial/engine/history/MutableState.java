@@ -65,6 +65,16 @@ public final class MutableState {
   /** Workflow updates accepted or completed by this run, by update id (see history.update). */
   public final Map<String, dev.sundial.engine.history.update.UpdateRecord> updates =
       new LinkedHashMap<>();
+  /**
+   * Current search attributes and memo after upserts (see engine.visibility.SearchAttributeState);
+   * null until the first change, meaning "as in the started event".
+   */
+  public io.temporal.api.common.v1.SearchAttributes searchAttributes;
+  public io.temporal.api.common.v1.Memo memo;
+
+  /** Auto-reset points and reset links (see history.reset). */
+  public final dev.sundial.engine.history.reset.ResetInfo reset =
+      new dev.sundial.engine.history.reset.ResetInfo();
 
   /** Optimistic-concurrency version of the stored row this state was read from. */
   public long dbVersion;

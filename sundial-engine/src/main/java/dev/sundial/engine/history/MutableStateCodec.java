@@ -116,6 +116,8 @@ public final class MutableStateCodec {
         writeMsg(out, e);
       }
       dev.sundial.engine.history.update.UpdateRecord.write(out, s);
+      dev.sundial.engine.history.reset.ResetInfo.write(out, s); // marked: skipped when absent
+      dev.sundial.engine.visibility.SearchAttributeState.write(out, s);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -229,6 +231,8 @@ public final class MutableStateCodec {
         s.bufferedEvents.add(readMsg(in, HistoryEvent.parser()));
       }
       dev.sundial.engine.history.update.UpdateRecord.read(in, s);
+      dev.sundial.engine.history.reset.ResetInfo.read(in, s); // marked: skipped when absent
+      dev.sundial.engine.visibility.SearchAttributeState.read(in, s);
       return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

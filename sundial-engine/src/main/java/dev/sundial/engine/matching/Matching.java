@@ -45,6 +45,11 @@ public final class Matching {
     final ArrayDeque<QueueTask> backlog = new ArrayDeque<>();
     final ArrayDeque<Poll> pollers = new ArrayDeque<>();
     volatile long lastPollTime;
+    // For DescribeTaskQueue (see TaskQueueStats): recent pollers, task ages and rates.
+    final Map<String, io.temporal.api.taskqueue.v1.PollerInfo> pollerHistory = new ConcurrentHashMap<>();
+    final java.util.IdentityHashMap<QueueTask, Long> addedAt = new java.util.IdentityHashMap<>();
+    final RateCounter addRate = new RateCounter();
+    final RateCounter dispatchRate = new RateCounter();
   }
 
   /** Sticky queues whose worker shut down; tasks for them are moved to the normal queue. */
@@ -65,6 +70,7 @@ public final class Matching {
     synchronized (q) {
       tasks = new java.util.ArrayList<>(q.backlog);
       q.backlog.clear();
+      q.addedAt.clear();
       polls = new java.util.ArrayList<>(q.pollers);
       q.pollers.clear();
     }
@@ -79,16 +85,20 @@ public final class Matching {
   /** Offers a committed task: to the oldest live poller, else to the backlog. */
   public void add(QueueTask task) {
     Queue q = queue(new TaskQueueKey(task.namespaceId(), task.taskQueue(), task.kind()));
+    long now = System.currentTimeMillis();
+    q.addRate.record(now);
     while (true) {
       Poll poll;
       synchronized (q) {
         poll = q.pollers.poll();
         if (poll == null) {
           q.backlog.add(task);
+          q.addedAt.put(task, now);
           return;
         }
       }
       if (poll.future.complete(task)) {
+        q.dispatchRate.record(now);
         return;
       }
     }
@@ -108,6 +118,8 @@ public final class Matching {
     synchronized (q) {
       QueueTask task = q.backlog.poll();
       if (task != null) {
+        q.addedAt.remove(task);
+        q.dispatchRate.record(q.lastPollTime);
         poll.future.complete(task);
         return poll;
       }
@@ -143,7 +155,11 @@ public final class Matching {
     synchronized (q) {
       Iterator<QueueTask> it = q.backlog.iterator();
       while (it.hasNext()) {
-        if (p.test(it.next())) it.remove();
+        QueueTask t = it.next();
+        if (p.test(t)) {
+          it.remove();
+          q.addedAt.remove(t);
+        }
       }
     }
   }
@@ -162,6 +178,44 @@ public final class Matching {
   public void forgetPollers(TaskQueueKey key) {
     Queue q = queues.get(key);
     if (q != null) q.lastPollTime = 0;
+  }
+
+  /** Remembers a poll of the queue by a worker (identity and poll details) for describe. */
+  public void recordPoller(TaskQueueKey key, io.temporal.api.taskqueue.v1.PollerInfo poller) {
+    queue(key).pollerHistory.put(
+        poller.getIdentity(),
+        poller.toBuilder()
+            .setLastAccessTime(
+                dev.sundial.engine.history.MutableState.timestamp(System.currentTimeMillis()))
+            .build());
+  }
+
+  /** What DescribeTaskQueue reports of a queue (see TaskQueueStats). */
+  public TaskQueueStats stats(TaskQueueKey key, long pollersSinceMillis) {
+    Queue q = queues.get(key);
+    long now = System.currentTimeMillis();
+    if (q == null) {
+      return new TaskQueueStats(java.util.List.of(), 0, 0, 0, 0, 0);
+    }
+    java.util.List<io.temporal.api.taskqueue.v1.PollerInfo> pollers = new java.util.ArrayList<>();
+    for (var it = q.pollerHistory.values().iterator(); it.hasNext(); ) {
+      var p = it.next();
+      long last = p.getLastAccessTime().getSeconds() * 1000 + p.getLastAccessTime().getNanos() / 1_000_000;
+      if (last < now - TaskQueueStats.POLLER_HISTORY_TTL_MILLIS) {
+        it.remove();
+      } else if (last >= pollersSinceMillis) {
+        pollers.add(p);
+      }
+    }
+    pollers.sort(java.util.Comparator.comparing(io.temporal.api.taskqueue.v1.PollerInfo::getIdentity));
+    synchronized (q) {
+      QueueTask head = q.backlog.peek();
+      Long since = head == null ? null : q.addedAt.get(head);
+      return new TaskQueueStats(
+          pollers, q.backlog.size(), since == null ? 0 : Math.max(0, now - since),
+          q.addRate.perSecond(now), q.dispatchRate.perSecond(now),
+          head == null ? 0 : head.taskId());
+    }
   }
 
   private Queue queue(TaskQueueKey key) {

@@ -26,7 +26,18 @@ public final class NamespaceRegistry {
   public static final String DEFAULT = "default";
   private static final long DEFAULT_RETENTION_MILLIS = 24L * 3600 * 1000;
 
+  /**
+   * Temporal's smallest retention for a (local) namespace, its {@code
+   * system.namespaceMinRetentionLocal}: one hour. Tests may lower it with {@link
+   * #setMinRetention} (Sundial.Builder#minRetention) or the {@code sundial.minRetention} system
+   * property (e.g. {@code 1s}, {@code 500ms}, {@code PT1S}).
+   */
+  public static final long TEMPORAL_MIN_RETENTION_MILLIS = 3600L * 1000;
+
+  public static final String MIN_RETENTION_PROPERTY = "sundial.minRetention";
+
   private final Store store;
+  private volatile long minRetentionMillis = minRetentionFromSystemProperty();
   private final Map<String, Entry> byName = new ConcurrentHashMap<>();
   private final Map<String, Entry> byId = new ConcurrentHashMap<>();
 
@@ -49,6 +60,63 @@ public final class NamespaceRegistry {
               .setWorkflowExecutionRetentionTtl(Durations.ofMillis(DEFAULT_RETENTION_MILLIS))
               .build());
     }
+  }
+
+  /** The smallest retention RegisterNamespace / UpdateNamespace accept, in millis. */
+  public long minRetentionMillis() {
+    return minRetentionMillis;
+  }
+
+  /** Lowers (or raises) the smallest accepted retention; for tests (Sundial.Builder#minRetention). */
+  public void setMinRetention(java.time.Duration min) {
+    if (min == null || min.isNegative()) {
+      throw new IllegalArgumentException("minimum retention must not be negative: " + min);
+    }
+    this.minRetentionMillis = min.toMillis();
+  }
+
+  /**
+   * The retention of closed runs of a namespace, in millis, as configured now; 0 when the
+   * namespace is unknown or has none.
+   */
+  public long retentionMillis(String namespaceId) {
+    Entry e = byId.get(namespaceId);
+    if (e == null || !e.description().getConfig().hasWorkflowExecutionRetentionTtl()) {
+      return 0;
+    }
+    return Math.max(0, Durations.toMillis(e.description().getConfig().getWorkflowExecutionRetentionTtl()));
+  }
+
+  /**
+   * Parses a duration such as {@code 1s}, {@code 250ms}, {@code 2m}, {@code 1h}, {@code 1d} or an
+   * ISO-8601 {@code PT1S}; IllegalArgumentException otherwise.
+   */
+  public static java.time.Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (t.startsWith("p")) {
+        return java.time.Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+      }
+      String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}, {"d", "86400000"}};
+      for (String[] u : units) {
+        if (t.endsWith(u[0]) && !(u[0].equals("s") && t.endsWith("ms"))) {
+          double v = Double.parseDouble(t.substring(0, t.length() - u[0].length()).trim());
+          return java.time.Duration.ofMillis(Math.round(v * Long.parseLong(u[1])));
+        }
+      }
+    } catch (RuntimeException e) {
+      // fall through
+    }
+    throw new IllegalArgumentException(
+        "not a duration: '" + text + "' (expected e.g. 1s, 500ms, 2h, 1d or PT1S)");
+  }
+
+  private static long minRetentionFromSystemProperty() {
+    String v = System.getProperty(MIN_RETENTION_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return TEMPORAL_MIN_RETENTION_MILLIS;
+    }
+    return parseDuration(v).toMillis();
   }
 
   public Entry byName(String name) {

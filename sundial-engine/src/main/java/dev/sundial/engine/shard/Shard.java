@@ -37,6 +37,8 @@ public final class Shard {
   private final Map<RunKey, MutableState> cache;
   private final Map<WorkflowKey, CurrentExecution> currentCache;
   private final CommitListener listener;
+  /** Namespace id to its retention in millis (0: keep closed runs); set by the engine. */
+  private volatile java.util.function.ToLongFunction<String> retention = ns -> 0;
 
   /** Told about every committed WriteSet, on the committer thread, before callers are answered. */
   public interface CommitListener {
@@ -96,6 +98,15 @@ public final class Shard {
 
   public long rangeId() {
     return rangeId;
+  }
+
+  /** How the shard learns a namespace's retention when one of its runs closes. */
+  public void setRetentionLookup(java.util.function.ToLongFunction<String> lookup) {
+    this.retention = lookup;
+  }
+
+  long retentionMillis(String namespaceId) {
+    return retention.applyAsLong(namespaceId);
   }
 
   /**
@@ -236,7 +247,9 @@ public final class Shard {
               attach ? txn.timersToAdd : null,
               attach ? txn.timersToDelete : null,
               attach ? txn.queueTasksToAdd : null,
-              attach ? txn.queueTasksToDelete : null));
+              attach ? txn.queueTasksToDelete : null)
+              .withVisibility(
+                  dev.sundial.engine.visibility.VisibilityRecords.of(s, expected + 1)));
     }
     for (ShardTxn.CurrentChange cc : currents.values()) {
       writes.add(

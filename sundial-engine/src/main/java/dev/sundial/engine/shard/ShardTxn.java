@@ -43,6 +43,11 @@ public final class ShardTxn {
     return shard.id;
   }
 
+  /** The namespace's retention for closed runs, in millis, as configured now (0: none). */
+  public long retentionMillis(String namespaceId) {
+    return shard.retentionMillis(namespaceId);
+  }
+
   public long newTaskId() {
     return shard.taskIds.getAndIncrement();
   }

@@ -16,6 +16,8 @@ public final class TimerKind {
   public static final int WORKFLOW_TIMEOUT = 5;
   /** First workflow task backoff (start delay, retry or cron backoff) elapsed. */
   public static final int WORKFLOW_BACKOFF = 6;
+  /** The closed run's namespace retention elapsed: delete the run everywhere (see retention). */
+  public static final int RETENTION_DELETE = 7;
 
   // Transfer tasks: due at once, processed across shards; the last step deletes the row, so a
   // crash in between re-runs them (each step is idempotent).

@@ -161,6 +161,19 @@ class MutableStateCodecTest {
     s.signalRequestIds.add("sig-c");
     s.updates.put("upd-b", new dev.sundial.engine.history.update.UpdateRecord(45, 47));
     s.updates.put("upd-a", new dev.sundial.engine.history.update.UpdateRecord(46, 0));
+    s.searchAttributes =
+        io.temporal.api.common.v1.SearchAttributes.newBuilder()
+            .putIndexedFields(
+                "CustomKeywordField",
+                Payload.newBuilder()
+                    .putMetadata("type", ByteString.copyFromUtf8("Keyword"))
+                    .setData(ByteString.copyFromUtf8("\"upserted\""))
+                    .build())
+            .build();
+    s.memo =
+        io.temporal.api.common.v1.Memo.newBuilder()
+            .putFields("note", Payload.newBuilder().setData(ByteString.copyFromUtf8("\"m\"")).build())
+            .build();
 
     s.bufferedEvents.add(
         HistoryEvent.newBuilder()
@@ -261,6 +274,20 @@ class MutableStateCodecTest {
     assertThat(d.activities).isEmpty();
     assertThat(d.timers).isEmpty();
     assertThat(d.bufferedEvents).isEmpty();
+  }
+
+  @Test
+  void decodesStatesWrittenBeforeSearchAttributesWereTracked() {
+    MutableState s = fullyPopulated();
+    s.searchAttributes = null;
+    s.memo = null;
+    byte[] bytes = MutableStateCodec.encode(s);
+    // The search attribute part is last: two absent messages (-1 lengths), 8 bytes.
+    byte[] old = java.util.Arrays.copyOf(bytes, bytes.length - 8);
+    MutableState d = MutableStateCodec.decode(old, 7);
+    assertThat(d.searchAttributes).isNull();
+    assertThat(d.memo).isNull();
+    assertThat(MutableStateCodec.encode(d)).isEqualTo(bytes);
   }
 
   @Test

@@ -119,7 +119,7 @@ final class BatchWriter {
     return conflict;
   }
 
-  /** Inserts the history and outbox rows of a write whose conditions held. */
+  /** Inserts the history, outbox and visibility rows of a write whose conditions held. */
   private ConflictException applyRows(Conn c, ExecutionWrite w) throws SQLException {
     for (HistoryBatch b : w.history()) {
       PreparedStatement ps = c.ps(INSERT_HISTORY);
@@ -156,6 +156,9 @@ final class BatchWriter {
       ps.executeUpdate();
     }
     deleteAll(c, DELETE_QUEUE_TASK, w.queueTasksToDelete());
+    if (w.visibility() != null) {
+      VisibilityWriter.upsert(c, w.visibility());
+    }
     return null;
   }
 

@@ -24,4 +24,9 @@ public interface Dialect {
   default String shardRangeQuery() {
     return "SELECT range_id FROM shards WHERE shard_id = ?";
   }
+
+  /** How visibility queries read JSON and compare (SQLite's JSON1 flavour unless overridden). */
+  default VisibilitySqlDialect visibilitySql() {
+    return VisibilitySqlDialect.SQLITE;
+  }
 }

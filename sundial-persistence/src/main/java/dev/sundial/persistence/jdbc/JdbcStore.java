@@ -36,7 +36,7 @@ public abstract class JdbcStore implements Store {
       "namespace_id, workflow_id, run_id, shard_id, db_version, running, next_event_id, state";
 
   @FunctionalInterface
-  private interface SqlWork<T> {
+  interface SqlWork<T> {
     T run(Conn c) throws SQLException;
   }
 
@@ -46,6 +46,7 @@ public abstract class JdbcStore implements Store {
   private final BlockingQueue<Conn> readers; // null: reads share the writer
   private final int readerCount;
   private final BatchWriter batchWriter;
+  private final JdbcVisibilityStore visibility;
   private volatile boolean closed;
 
   /** Takes ownership of the connections (writer in auto-commit mode) and migrates the schema. */
@@ -56,6 +57,7 @@ public abstract class JdbcStore implements Store {
     this.readers = readers.isEmpty() ? null : new ArrayBlockingQueue<>(readers.size());
     readers.forEach(r -> this.readers.add(new Conn(r)));
     this.batchWriter = new BatchWriter(dialect);
+    this.visibility = new JdbcVisibilityStore(this, dialect.visibilitySql());
     try {
       Migrations.apply(this.writer, dialect);
     } catch (SQLException | RuntimeException e) {
@@ -275,6 +277,7 @@ public abstract class JdbcStore implements Store {
           "DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
           "DELETE FROM timer_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
           "DELETE FROM queue_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?",
+          VisibilityWriter.DELETE,
         };
         for (String q : sql) {
           PreparedStatement ps = c.ps(q);
@@ -352,7 +355,26 @@ public abstract class JdbcStore implements Store {
     }
   }
 
-  private <T> T write(String what, SqlWork<T> work) {
+  @Override
+  public dev.sundial.persistence.visibility.VisibilityStore visibility() {
+    return visibility;
+  }
+
+  @Override
+  public dev.sundial.persistence.schedule.ScheduleStore schedules() {
+    return new JdbcScheduleStore(this, dialect);
+  }
+
+  @Override
+  public dev.sundial.persistence.batch.BatchStore batches() {
+    return new JdbcBatchStore(this);
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  <T> T write(String what, SqlWork<T> work) {
     writeLock.lock();
     try {
       checkOpen();
@@ -364,7 +386,7 @@ public abstract class JdbcStore implements Store {
     }
   }
 
-  private <T> T read(String what, SqlWork<T> work) {
+  <T> T read(String what, SqlWork<T> work) {
     if (readers == null) {
       return write(what, work);
     }

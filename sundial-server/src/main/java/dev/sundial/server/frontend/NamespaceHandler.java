@@ -9,7 +9,7 @@ import io.temporal.api.workflowservice.v1.*;
 
 /** Namespace RPCs over the registry. */
 final class NamespaceHandler {
-  private static final long MIN_RETENTION_MILLIS = 0;
+  private static final long DEFAULT_RETENTION_MILLIS = 24L * 3600 * 1000;
   private final NamespaceRegistry registry;
 
   NamespaceHandler(NamespaceRegistry registry) {
@@ -26,8 +26,11 @@ final class NamespaceHandler {
     RequestValidator.nonNegative(r.getWorkflowExecutionRetentionPeriod(), "WorkflowExecutionRetentionPeriod");
     NamespaceConfig.Builder config = NamespaceConfig.newBuilder();
     long retention = Durations.toMillis(r.getWorkflowExecutionRetentionPeriod());
+    if (retention > 0) {
+      checkRetention(retention, "WorkflowExecutionRetentionPeriod");
+    }
     config.setWorkflowExecutionRetentionTtl(
-        Durations.ofMillis(retention > MIN_RETENTION_MILLIS ? retention : 24L * 3600 * 1000));
+        Durations.ofMillis(retention > 0 ? retention : DEFAULT_RETENTION_MILLIS));
     config.setHistoryArchivalState(r.getHistoryArchivalState());
     config.setVisibilityArchivalState(r.getVisibilityArchivalState());
     registry.register(
@@ -39,6 +42,20 @@ final class NamespaceHandler {
             .build(),
         config.build());
     return RegisterNamespaceResponse.getDefaultInstance();
+  }
+
+  /**
+   * Temporal rejects a retention below its minimum (one hour for a local namespace); Sundial's
+   * minimum can be lowered for tests (see NamespaceRegistry#setMinRetention).
+   */
+  private void checkRetention(long millis, String field) {
+    long min = registry.minRetentionMillis();
+    if (millis < min) {
+      throw RequestValidator.invalid(
+          "A valid retention period is not set on request: " + field + " "
+              + java.time.Duration.ofMillis(millis) + " is below the minimum of "
+              + java.time.Duration.ofMillis(min) + ".");
+    }
   }
 
   DescribeNamespaceResponse describe(DescribeNamespaceRequest r) {
@@ -75,6 +92,8 @@ final class NamespaceHandler {
       var config = d.getConfigBuilder();
       if (c.hasWorkflowExecutionRetentionTtl()) {
         RequestValidator.nonNegative(c.getWorkflowExecutionRetentionTtl(), "WorkflowExecutionRetentionTtl");
+        checkRetention(
+            Durations.toMillis(c.getWorkflowExecutionRetentionTtl()), "WorkflowExecutionRetentionTtl");
         config.setWorkflowExecutionRetentionTtl(c.getWorkflowExecutionRetentionTtl());
       }
     }

@@ -18,7 +18,9 @@ final class SystemInfo {
                 .setActivityFailureIncludeHeartbeat(true)
                 .setEncodedFailureAttributes(true)
                 .setSdkMetadata(true)
-                .setUpsertMemo(true))
+                .setUpsertMemo(true)
+                .setCountGroupByExecutionStatus(true)
+                .setSupportsSchedules(true))
         .build();
   }
 }

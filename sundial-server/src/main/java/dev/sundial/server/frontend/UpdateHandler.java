@@ -176,6 +176,11 @@ final class UpdateHandler {
       throw RequestValidator.invalid("WorkflowStartDelay is not supported.");
     }
     StartWorkflowExecutionRequest.Builder b = r.toBuilder().setNamespace(namespace);
+    if (r.hasSearchAttributes()) {
+      b.setSearchAttributes(
+          engine.visibility.validate(
+              engine.namespaces().byName(namespace).id(), namespace, r.getSearchAttributes()));
+    }
     if (r.getRequestId().isEmpty()) {
       b.setRequestId(UUID.randomUUID().toString());
     }

@@ -27,6 +27,11 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   private final EngineContext.Limits limits;
   private final NamespaceHandler namespaceHandler;
   private final UpdateHandler updates;
+  private final ResetHandler resets;
+  private final dev.sundial.engine.TaskQueueDescriber taskQueues;
+  private final VisibilityHandler visibility;
+  private final ScheduleHandler schedules;
+  private final BatchHandler batches;
 
   public WorkflowFrontend(Engine engine) {
     this.engine = engine;
@@ -34,7 +39,12 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
     this.limits = engine.context().limits;
     this.validate = new RequestValidator(limits);
     this.updates = new UpdateHandler(engine, validate);
+    this.resets = new ResetHandler(engine);
+    this.taskQueues = new dev.sundial.engine.TaskQueueDescriber(engine);
     this.namespaceHandler = new NamespaceHandler(namespaces);
+    this.visibility = new VisibilityHandler(engine);
+    this.schedules = new ScheduleHandler(engine, validate);
+    this.batches = new BatchHandler(engine, validate);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -149,7 +159,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
               req.getRequestId().isEmpty()
                   ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
                   : req;
-          return engine.workflows.start(ns, r);
+          return engine.workflows.start(ns, withSearchAttributes(ns, r));
         });
   }
 
@@ -242,6 +252,12 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
               req.getRequestId().isEmpty()
                   ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
                   : req;
+          if (r.hasSearchAttributes()) {
+            r = r.toBuilder()
+                .setSearchAttributes(
+                    engine.visibility.validate(ns, r.getNamespace(), r.getSearchAttributes()))
+                .build();
+          }
           return engine.workflows.signalWithStart(ns, r);
         });
   }
@@ -270,6 +286,24 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
           String ns = namespaceId(req.getNamespace());
           RequestValidator.workflowId(req.getExecution().getWorkflowId());
           return engine.history.getHistory(ns, req, longPollMillis());
+        });
+  }
+
+  @Override
+  public void resetWorkflowExecution(
+      ResetWorkflowExecutionRequest req, StreamObserver<ResetWorkflowExecutionResponse> out) {
+    reply(out, () -> resets.reset(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void describeTaskQueue(
+      DescribeTaskQueueRequest req, StreamObserver<DescribeTaskQueueResponse> out) {
+    replyNow(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.taskQueue(req.getTaskQueue(), "request");
+          return taskQueues.describe(ns, req);
         });
   }
 
@@ -306,7 +340,8 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   public void respondWorkflowTaskCompleted(
       RespondWorkflowTaskCompletedRequest req,
       StreamObserver<RespondWorkflowTaskCompletedResponse> out) {
-    reply(out, () -> engine.tasks.completeWorkflowTask(req));
+    reply(out, () -> engine.tasks.completeWorkflowTask(
+        tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.WORKFLOW, req)));
   }
 
   @Override
@@ -316,7 +351,8 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         out,
         () ->
             engine.tasks
-                .failWorkflowTask(req)
+                .failWorkflowTask(
+                    tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.WORKFLOW, req))
                 .thenApply(v -> RespondWorkflowTaskFailedResponse.getDefaultInstance()));
   }
 
@@ -344,7 +380,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         () -> {
           validate.payload(req.getDetails(), "Details");
           return engine.tasks
-              .heartbeat(TaskOps.ActivityRef.ofToken(req.getTaskToken()), req.hasDetails() ? req.getDetails() : null)
+              .heartbeat(activityToken(req.getNamespace(), req.getTaskToken()), req.hasDetails() ? req.getDetails() : null)
               .thenApply(c -> RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(c).build());
         });
   }
@@ -373,7 +409,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         () -> {
           validate.payload(req.getResult(), "Result");
           return engine.tasks
-              .completeActivity(TaskOps.ActivityRef.ofToken(req.getTaskToken()),
+              .completeActivity(activityToken(req.getNamespace(), req.getTaskToken()),
                   req.hasResult() ? req.getResult() : null, req.getIdentity())
               .thenApply(v -> RespondActivityTaskCompletedResponse.getDefaultInstance());
         });
@@ -402,7 +438,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         () -> {
           if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
           return engine.tasks
-              .failActivity(TaskOps.ActivityRef.ofToken(req.getTaskToken()), req.getFailure(),
+              .failActivity(activityToken(req.getNamespace(), req.getTaskToken()), req.getFailure(),
                   req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null, req.getIdentity())
               .thenApply(v -> RespondActivityTaskFailedResponse.getDefaultInstance());
         });
@@ -432,7 +468,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         out,
         () ->
             engine.tasks
-                .cancelActivity(TaskOps.ActivityRef.ofToken(req.getTaskToken()),
+                .cancelActivity(activityToken(req.getNamespace(), req.getTaskToken()),
                     req.hasDetails() ? req.getDetails() : null, req.getIdentity())
                 .thenApply(v -> RespondActivityTaskCanceledResponse.getDefaultInstance()));
   }
@@ -448,6 +484,17 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
                 .cancelActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
                     req.hasDetails() ? req.getDetails() : null, req.getIdentity())
                 .thenApply(v -> RespondActivityTaskCanceledByIdResponse.getDefaultInstance()));
+  }
+
+  /** The request, after checking its task token belongs to the namespace it names. */
+  private <T> T tokenIn(String namespace, com.google.protobuf.ByteString token, int kind, T req) {
+    TokenNamespaces.check(namespaces, namespace, token, kind);
+    return req;
+  }
+
+  private TaskOps.ActivityRef activityToken(String namespace, com.google.protobuf.ByteString token) {
+    TokenNamespaces.check(namespaces, namespace, token, dev.sundial.engine.history.TaskToken.ACTIVITY);
+    return TaskOps.ActivityRef.ofToken(token);
   }
 
   private TaskOps.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
@@ -497,7 +544,8 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         out,
         () ->
             engine.queries
-                .respondQueryTaskCompleted(req)
+                .respondQueryTaskCompleted(
+                    tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.QUERY, req))
                 .thenApply(v -> RespondQueryTaskCompletedResponse.getDefaultInstance()));
   }
 
@@ -538,6 +586,58 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         out, () -> updates.multiOperation(namespaceId(req.getNamespace()), req, longPollMillis()));
   }
 
+  // ------------------------------------------------------------------ visibility
+
+  /** The start request with its search attributes checked and typed (INVALID_ARGUMENT if bad). */
+  private StartWorkflowExecutionRequest withSearchAttributes(
+      String namespaceId, StartWorkflowExecutionRequest r) {
+    if (!r.hasSearchAttributes()) {
+      return r;
+    }
+    return r.toBuilder()
+        .setSearchAttributes(
+            engine.visibility.validate(namespaceId, r.getNamespace(), r.getSearchAttributes()))
+        .build();
+  }
+
+  @Override
+  public void listWorkflowExecutions(
+      ListWorkflowExecutionsRequest req, StreamObserver<ListWorkflowExecutionsResponse> out) {
+    replyNow(out, () -> visibility.list(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void scanWorkflowExecutions(
+      ScanWorkflowExecutionsRequest req, StreamObserver<ScanWorkflowExecutionsResponse> out) {
+    replyNow(out, () -> visibility.scan(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void countWorkflowExecutions(
+      CountWorkflowExecutionsRequest req, StreamObserver<CountWorkflowExecutionsResponse> out) {
+    replyNow(out, () -> visibility.count(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void listOpenWorkflowExecutions(
+      ListOpenWorkflowExecutionsRequest req,
+      StreamObserver<ListOpenWorkflowExecutionsResponse> out) {
+    replyNow(out, () -> visibility.listOpen(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void listClosedWorkflowExecutions(
+      ListClosedWorkflowExecutionsRequest req,
+      StreamObserver<ListClosedWorkflowExecutionsResponse> out) {
+    replyNow(out, () -> visibility.listClosed(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void getSearchAttributes(
+      GetSearchAttributesRequest req, StreamObserver<GetSearchAttributesResponse> out) {
+    replyNow(out, visibility::searchAttributes);
+  }
+
   // ------------------------------------------------------------------ worker lifecycle
 
   @Override
@@ -550,6 +650,71 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
           engine.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
           return ShutdownWorkerResponse.getDefaultInstance();
         });
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  @Override
+  public void createSchedule(CreateScheduleRequest req, StreamObserver<CreateScheduleResponse> out) {
+    reply(out, () -> schedules.create(req));
+  }
+
+  @Override
+  public void describeSchedule(
+      DescribeScheduleRequest req, StreamObserver<DescribeScheduleResponse> out) {
+    reply(out, () -> schedules.describe(req));
+  }
+
+  @Override
+  public void updateSchedule(UpdateScheduleRequest req, StreamObserver<UpdateScheduleResponse> out) {
+    reply(out, () -> schedules.update(req));
+  }
+
+  @Override
+  public void patchSchedule(PatchScheduleRequest req, StreamObserver<PatchScheduleResponse> out) {
+    reply(out, () -> schedules.patch(req));
+  }
+
+  @Override
+  public void deleteSchedule(DeleteScheduleRequest req, StreamObserver<DeleteScheduleResponse> out) {
+    reply(out, () -> schedules.delete(req));
+  }
+
+  @Override
+  public void listSchedules(ListSchedulesRequest req, StreamObserver<ListSchedulesResponse> out) {
+    reply(out, () -> schedules.list(req));
+  }
+
+  @Override
+  public void listScheduleMatchingTimes(
+      ListScheduleMatchingTimesRequest req, StreamObserver<ListScheduleMatchingTimesResponse> out) {
+    reply(out, () -> schedules.matchingTimes(req));
+  }
+
+  // ------------------------------------------------------------------ batch operations
+
+  @Override
+  public void startBatchOperation(
+      StartBatchOperationRequest req, StreamObserver<StartBatchOperationResponse> out) {
+    replyNow(out, () -> batches.start(req));
+  }
+
+  @Override
+  public void stopBatchOperation(
+      StopBatchOperationRequest req, StreamObserver<StopBatchOperationResponse> out) {
+    replyNow(out, () -> batches.stop(req));
+  }
+
+  @Override
+  public void describeBatchOperation(
+      DescribeBatchOperationRequest req, StreamObserver<DescribeBatchOperationResponse> out) {
+    replyNow(out, () -> batches.describe(req));
+  }
+
+  @Override
+  public void listBatchOperations(
+      ListBatchOperationsRequest req, StreamObserver<ListBatchOperationsResponse> out) {
+    replyNow(out, () -> batches.list(req));
   }
 
   static EngineException unsupported(String what) {

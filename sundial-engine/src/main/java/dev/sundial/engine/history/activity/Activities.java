@@ -55,7 +55,7 @@ public final class Activities {
   }
 
   /** Puts the current attempt on its task queue, guarded by its schedule-to-start timeout. */
-  static void dispatch(ShardTxn txn, MutableState s, ActivityInfo a) {
+  public static void dispatch(ShardTxn txn, MutableState s, ActivityInfo a) {
     long now = txn.now();
     a.attemptScheduledTime = now;
     a.retryAt = 0;

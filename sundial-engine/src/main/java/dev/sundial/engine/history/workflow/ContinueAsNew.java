@@ -74,8 +74,14 @@ public final class ContinueAsNew {
     if (c.hasHeader()) next.setHeader(c.getHeader());
     if (c.hasMemo()) next.setMemo(c.getMemo());
     if (c.hasSearchAttributes()) next.setSearchAttributes(c.getSearchAttributes());
+    // Without its own, the new run keeps the current search attributes and memo (upserts included).
+    dev.sundial.engine.visibility.SearchAttributeState.inherit(
+        s, next, c.hasSearchAttributes(), c.hasMemo());
     if (c.hasRetryPolicy()) next.setRetryPolicy(c.getRetryPolicy());
     if (!c.getCronSchedule().isEmpty()) next.setCronSchedule(c.getCronSchedule());
+    next.setPrevAutoResetPoints(
+        dev.sundial.engine.history.reset.AutoResetPoints.carriedOver(
+            s, txn.now(), txn.retentionMillis(s.namespaceId)));
     WorkflowRuns.create(
         txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
         next, Durations.toMillis(c.getBackoffStartInterval()), s.executionExpirationTime,

@@ -162,6 +162,9 @@ public final class StartWorkflow {
     if (req.hasHeader()) b.setHeader(req.getHeader());
     if (!req.getCronSchedule().isEmpty()) b.setCronSchedule(req.getCronSchedule());
     if (req.hasPriority()) b.setPriority(req.getPriority());
+    // Schedules hand the previous run's result or failure to the next run.
+    if (req.hasLastCompletionResult()) b.setLastCompletionResult(req.getLastCompletionResult());
+    if (req.hasContinuedFailure()) b.setContinuedFailure(req.getContinuedFailure());
     return b;
   }
 }

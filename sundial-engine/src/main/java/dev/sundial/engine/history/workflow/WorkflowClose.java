@@ -199,6 +199,11 @@ public final class WorkflowClose {
     if (lastCompletionResult != null) {
       next.setLastCompletionResult(lastCompletionResult);
     }
+    // The next run starts with this run's current search attributes and memo (upserts included).
+    dev.sundial.engine.visibility.SearchAttributeState.inherit(s, next, false, false);
+    next.setPrevAutoResetPoints(
+        dev.sundial.engine.history.reset.AutoResetPoints.carriedOver(
+            s, txn.now(), txn.retentionMillis(s.namespaceId)));
     WorkflowRuns.create(
         txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
         next, backoff, retry ? s.executionExpirationTime : -1, currentOf(s));
@@ -268,6 +273,7 @@ public final class WorkflowClose {
     s.closeTime = txn.now();
     s.completionEventId = closeEvent.getEventId();
     s.dirty = true;
+    dev.sundial.engine.retention.Retention.schedule(txn, s);
     for (ActivityInfo a : s.activities.values()) {
       txn.deleteQueueTask(a.queueTaskId);
     }
@@ -276,7 +282,9 @@ public final class WorkflowClose {
       txn.setCurrent(
           new CurrentExecution(s.namespaceId, s.workflowId, s.runId, false, s.startRequestId),
           currentOf(s));
-      if (s.started.hasParentWorkflowExecution()) {
+      // A child run terminated by a reset does not report: the reset run reports instead.
+      if (s.started.hasParentWorkflowExecution()
+          && !dev.sundial.engine.history.reset.Resetter.isTerminatedByResetter(closeEvent)) {
         Transfers.add(txn, s, dev.sundial.engine.timer.TimerKind.CHILD_CLOSED, s.completionEventId);
       }
     }

@@ -81,6 +81,8 @@ public final class WorkflowRuns {
       attrs.setFirstWorkflowTaskBackoff(Durations.ofMillis(backoffMillis));
     }
     s.started = attrs.build();
+    s.reset.originalStartTime = now;
+    dev.sundial.engine.history.reset.AutoResetPoints.onStarted(s);
     s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)

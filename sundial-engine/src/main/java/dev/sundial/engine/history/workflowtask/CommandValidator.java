@@ -115,7 +115,23 @@ final class CommandValidator {
                 "MarkerName is not set on RecordMarkerCommand.");
           }
         }
-        case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {}
+        case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> {
+          String err =
+              dev.sundial.engine.visibility.SearchAttributeCommands.checkUpsert(
+                  ctx, s, c.getUpsertWorkflowSearchAttributesCommandAttributes());
+          if (err != null) {
+            return new Rejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, err);
+          }
+        }
+        case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
+          String err =
+              dev.sundial.engine.visibility.SearchAttributeCommands.checkModifyProperties(
+                  c.getModifyWorkflowPropertiesCommandAttributes());
+          if (err != null) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES, err);
+          }
+        }
         case COMMAND_TYPE_PROTOCOL_MESSAGE -> {
           // Positions a workflow update message among the commands (see history.update).
           if (!c.hasProtocolMessageCommandAttributes()) {
@@ -134,6 +150,12 @@ final class CommandValidator {
           if (err != null) {
             return new Rejection(
                 WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, err);
+          }
+          err =
+              dev.sundial.engine.visibility.SearchAttributeCommands.checkChild(
+                  ctx, s, c.getStartChildWorkflowExecutionCommandAttributes());
+          if (err != null) {
+            return new Rejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, err);
           }
           if (++pendingChildren > ctx.limits.maxPendingActivities()) {
             return new Rejection(
@@ -171,6 +193,12 @@ final class CommandValidator {
           if (err != null) {
             return new Rejection(
                 WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, err);
+          }
+          err =
+              dev.sundial.engine.visibility.SearchAttributeCommands.checkContinueAsNew(
+                  ctx, s, c.getContinueAsNewWorkflowExecutionCommandAttributes());
+          if (err != null) {
+            return new Rejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, err);
           }
         }
         default ->

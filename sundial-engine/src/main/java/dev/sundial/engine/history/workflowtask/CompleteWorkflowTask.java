@@ -90,6 +90,7 @@ public final class CompleteWorkflowTask {
             txn.now(),
             false);
     long completedId = completed.getEventId();
+    dev.sundial.engine.history.reset.AutoResetPoints.onWorkflowTaskCompleted(s, completed);
     long startedEventId = wt.startedEventId;
     txn.deleteTimer(wt.timeoutTaskId);
 
@@ -159,7 +160,9 @@ public final class CompleteWorkflowTask {
       String identity) {
     switch (c.getCommandType()) {
       case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
-        var a = c.getStartChildWorkflowExecutionCommandAttributes();
+        var a =
+            dev.sundial.engine.visibility.SearchAttributeCommands.normalize(
+                ctx, s, c.getStartChildWorkflowExecutionCommandAttributes());
         var ns = a.getNamespace().isEmpty()
             ? ctx.namespaces.byId(s.namespaceId)
             : ctx.namespaces.byName(a.getNamespace());
@@ -181,7 +184,10 @@ public final class CompleteWorkflowTask {
       }
       case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
           dev.sundial.engine.history.workflow.ContinueAsNew.apply(
-              txn, s, c.getContinueAsNewWorkflowExecutionCommandAttributes(), completedId);
+              txn, s,
+              dev.sundial.engine.visibility.SearchAttributeCommands.normalize(
+                  ctx, s, c.getContinueAsNewWorkflowExecutionCommandAttributes()),
+              completedId);
       case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK ->
           Activities.schedule(
               txn, s, normalize(s, c.getScheduleActivityTaskCommandAttributes(), completedId));
@@ -223,29 +229,35 @@ public final class CompleteWorkflowTask {
             txn.now(),
             false);
       }
-      case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES ->
-          s.append(
-              HistoryEvent.newBuilder()
-                  .setEventType(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
-                  .setUpsertWorkflowSearchAttributesEventAttributes(
-                      UpsertWorkflowSearchAttributesEventAttributes.newBuilder()
-                          .setWorkflowTaskCompletedEventId(completedId)
-                          .setSearchAttributes(
-                              c.getUpsertWorkflowSearchAttributesCommandAttributes()
-                                  .getSearchAttributes())),
-              txn.now(),
-              false);
-      case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES ->
-          s.append(
-              HistoryEvent.newBuilder()
-                  .setEventType(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED)
-                  .setWorkflowPropertiesModifiedEventAttributes(
-                      WorkflowPropertiesModifiedEventAttributes.newBuilder()
-                          .setWorkflowTaskCompletedEventId(completedId)
-                          .setUpsertedMemo(
-                              c.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo())),
-              txn.now(),
-              false);
+      case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> {
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+                .setUpsertWorkflowSearchAttributesEventAttributes(
+                    UpsertWorkflowSearchAttributesEventAttributes.newBuilder()
+                        .setWorkflowTaskCompletedEventId(completedId)
+                        .setSearchAttributes(
+                            c.getUpsertWorkflowSearchAttributesCommandAttributes()
+                                .getSearchAttributes())),
+            txn.now(),
+            false);
+        dev.sundial.engine.visibility.SearchAttributeCommands.applyUpsert(
+            ctx, s, c.getUpsertWorkflowSearchAttributesCommandAttributes().getSearchAttributes());
+      }
+      case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED)
+                .setWorkflowPropertiesModifiedEventAttributes(
+                    WorkflowPropertiesModifiedEventAttributes.newBuilder()
+                        .setWorkflowTaskCompletedEventId(completedId)
+                        .setUpsertedMemo(
+                            c.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo())),
+            txn.now(),
+            false);
+        dev.sundial.engine.visibility.SearchAttributeState.upsertMemo(
+            s, c.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo());
+      }
       default -> throw new IllegalStateException("unvalidated command " + c.getCommandType());
     }
     return false;

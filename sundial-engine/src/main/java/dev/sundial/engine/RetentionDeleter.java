@@ -1,0 +1,36 @@
+package dev.sundial.engine;
+
+import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.persistence.TimerTask;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Processes {@link TimerKind#RETENTION_DELETE} tasks: the closed run is deleted from the store on
+ * its shard's mailbox (so no operation on it runs meanwhile) and forgotten by the shard's cache,
+ * as DeleteWorkflowExecution does. The task row goes with the run. Idempotent: a run already gone
+ * leaves only the task row to delete; a run that is (still) open is kept.
+ */
+final class RetentionDeleter {
+  private final Engine engine;
+
+  RetentionDeleter(Engine engine) {
+    this.engine = engine;
+  }
+
+  CompletableFuture<Void> process(TimerTask task) {
+    return engine
+        .shardFor(task.namespaceId(), task.workflowId())
+        .execute(
+            txn -> {
+              MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+              if (s == null || s.isRunning()) {
+                txn.deleteTimer(task.taskId());
+                return null;
+              }
+              engine.store.deleteExecution(task.namespaceId(), task.workflowId(), task.runId());
+              txn.forget(task.namespaceId(), task.workflowId(), task.runId());
+              return null;
+            });
+  }
+}

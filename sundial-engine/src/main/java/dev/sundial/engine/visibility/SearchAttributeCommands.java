@@ -1,0 +1,123 @@
+package dev.sundial.engine.visibility;
+
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.MutableState;
+import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
+import io.temporal.api.command.v1.ModifyWorkflowPropertiesCommandAttributes;
+import io.temporal.api.command.v1.StartChildWorkflowExecutionCommandAttributes;
+import io.temporal.api.command.v1.UpsertWorkflowSearchAttributesCommandAttributes;
+import io.temporal.api.common.v1.SearchAttributes;
+
+/**
+ * Search attributes and memo in workflow task commands: the checks that fail a workflow task with
+ * BAD_SEARCH_ATTRIBUTES (or BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES) and their messages, as
+ * Temporal words them, and applying the changes to the run.
+ */
+public final class SearchAttributeCommands {
+  private SearchAttributeCommands() {}
+
+  /** Why an UpsertWorkflowSearchAttributes command is invalid, or null. */
+  public static String checkUpsert(
+      EngineContext ctx, MutableState s, UpsertWorkflowSearchAttributesCommandAttributes a) {
+    if (!a.hasSearchAttributes()) {
+      return "SearchAttributes is not set on UpsertWorkflowSearchAttributesCommand.";
+    }
+    if (a.getSearchAttributes().getIndexedFieldsCount() == 0) {
+      return "IndexedFields is not set on UpsertWorkflowSearchAttributesCommand.";
+    }
+    return check(ctx, s.namespaceId, a.getSearchAttributes());
+  }
+
+  /** Why a ModifyWorkflowProperties command is invalid, or null. */
+  public static String checkModifyProperties(ModifyWorkflowPropertiesCommandAttributes a) {
+    if (!a.hasUpsertedMemo()) {
+      return "UpsertedMemo is not set on ModifyWorkflowPropertiesCommand.";
+    }
+    if (a.getUpsertedMemo().getFieldsCount() == 0) {
+      return "UpsertedMemo.Fields is not set on ModifyWorkflowPropertiesCommand.";
+    }
+    return null;
+  }
+
+  /** Why a child's search attributes are invalid (checked in the child's namespace), or null. */
+  public static String checkChild(
+      EngineContext ctx, MutableState s, StartChildWorkflowExecutionCommandAttributes a) {
+    String nsId = childNamespaceId(ctx, s, a);
+    String err = nsId == null ? null : check(ctx, nsId, a.getSearchAttributes());
+    return err == null
+        ? null
+        : "invalid SearchAttributes on StartChildWorkflowCommand: " + err + ". WorkflowId="
+            + a.getWorkflowId() + " WorkflowType=" + a.getWorkflowType().getName()
+            + " Namespace=" + a.getNamespace();
+  }
+
+  /** Why a continue-as-new's search attributes are invalid, or null. */
+  public static String checkContinueAsNew(
+      EngineContext ctx, MutableState s, ContinueAsNewWorkflowExecutionCommandAttributes a) {
+    String err = check(ctx, s.namespaceId, a.getSearchAttributes());
+    return err == null
+        ? null
+        : "invalid SearchAttributes on ContinueAsNewWorkflowExecutionCommand: " + err
+            + ". WorkflowType="
+            + (a.getWorkflowType().getName().isEmpty() ? s.workflowType() : a.getWorkflowType().getName())
+            + " TaskQueue="
+            + (a.getTaskQueue().getName().isEmpty() ? s.taskQueue() : a.getTaskQueue().getName());
+  }
+
+  /** Applies a validated upsert to the run's current search attributes. */
+  public static void applyUpsert(EngineContext ctx, MutableState s, SearchAttributes upsert) {
+    SearchAttributeState.upsert(
+        s, SearchAttributeValidator.normalize(ctx.searchAttributes, s.namespaceId, upsert, true));
+  }
+
+  /** The child command with its search attributes typed for the child's namespace. */
+  public static StartChildWorkflowExecutionCommandAttributes normalize(
+      EngineContext ctx, MutableState s, StartChildWorkflowExecutionCommandAttributes a) {
+    String nsId = childNamespaceId(ctx, s, a);
+    if (!a.hasSearchAttributes() || nsId == null || ctx.searchAttributes == null) {
+      return a;
+    }
+    return a.toBuilder()
+        .setSearchAttributes(
+            SearchAttributeValidator.normalize(ctx.searchAttributes, nsId, a.getSearchAttributes(), false))
+        .build();
+  }
+
+  /** The continue-as-new command with its search attributes typed. */
+  public static ContinueAsNewWorkflowExecutionCommandAttributes normalize(
+      EngineContext ctx, MutableState s, ContinueAsNewWorkflowExecutionCommandAttributes a) {
+    if (!a.hasSearchAttributes() || ctx.searchAttributes == null) {
+      return a;
+    }
+    return a.toBuilder()
+        .setSearchAttributes(
+            SearchAttributeValidator.normalize(
+                ctx.searchAttributes, s.namespaceId, a.getSearchAttributes(), false))
+        .build();
+  }
+
+  private static String check(EngineContext ctx, String namespaceId, SearchAttributes sa) {
+    if (ctx.searchAttributes == null || sa.getIndexedFieldsCount() == 0) {
+      return null;
+    }
+    String name = namespaceId;
+    try {
+      name = ctx.namespaces.byId(namespaceId).name();
+    } catch (RuntimeException e) {
+      // unknown namespace: reported by the command's own checks
+    }
+    return SearchAttributeValidator.check(ctx.searchAttributes, namespaceId, name, sa);
+  }
+
+  private static String childNamespaceId(
+      EngineContext ctx, MutableState s, StartChildWorkflowExecutionCommandAttributes a) {
+    if (a.getNamespace().isEmpty()) {
+      return s.namespaceId;
+    }
+    try {
+      return ctx.namespaces.byName(a.getNamespace()).id();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

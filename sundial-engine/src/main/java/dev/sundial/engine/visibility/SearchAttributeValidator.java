@@ -1,0 +1,104 @@
+package dev.sundial.engine.visibility;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.persistence.visibility.SaType;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.SearchAttributes;
+import java.util.Map;
+
+/**
+ * Checks search attributes a client or workflow wants to set (start, signal-with-start, child
+ * start, continue-as-new, upsert) against the namespace's registry, with Temporal's messages and
+ * limits, and returns them with the registered type in each payload's "type" metadata (so every
+ * SDK can decode them back).
+ */
+public final class SearchAttributeValidator {
+  /** Temporal's defaults: keys per execution, bytes per value, bytes in all. */
+  public static final int MAX_KEYS = 100;
+  public static final int MAX_VALUE_BYTES = 2 * 1024;
+  public static final int MAX_TOTAL_BYTES = 40 * 1024;
+
+  private SearchAttributeValidator() {}
+
+  /**
+   * The validated attributes; a null or empty input comes back as is. {@code keepNil}: whether
+   * values that unset an attribute are kept (upserts) or dropped (starts). Throws INVALID_ARGUMENT
+   * naming the attribute.
+   */
+  public static SearchAttributes validate(
+      SearchAttributeRegistry registry, String namespaceId, String namespaceName,
+      SearchAttributes attributes, boolean keepNil) {
+    String error = check(registry, namespaceId, namespaceName, attributes);
+    if (error != null) {
+      throw EngineException.invalidArgument(error);
+    }
+    return normalize(registry, namespaceId, attributes, keepNil);
+  }
+
+  /** Why the attributes cannot be set, or null when they can. */
+  public static String check(
+      SearchAttributeRegistry registry, String namespaceId, String namespaceName,
+      SearchAttributes attributes) {
+    if (attributes == null || attributes.getIndexedFieldsCount() == 0) {
+      return null;
+    }
+    if (registry == null) {
+      return null; // no registry (isolated engine tests): accept as given
+    }
+    Map<String, Payload> fields = attributes.getIndexedFieldsMap();
+    if (fields.size() > MAX_KEYS) {
+      return "number of search attributes " + fields.size() + " exceeds limit " + MAX_KEYS;
+    }
+    for (var e : new java.util.TreeMap<>(fields).entrySet()) {
+      String name = e.getKey();
+      Payload p = e.getValue();
+      if (SearchAttributeRegistry.SYSTEM.containsKey(name)
+          || SearchAttributeRegistry.PREDEFINED_INTERNAL.containsKey(name)) {
+        return name + " attribute can't be set in SearchAttributes";
+      }
+      SaType type = registry.settable(namespaceId, name);
+      if (type == null) {
+        return "Namespace " + namespaceName + " has no mapping defined for search attribute "
+            + name;
+      }
+      try {
+        SearchAttributePayloads.decode(p, type);
+      } catch (IllegalArgumentException ex) {
+        return "invalid value for search attribute " + name + " of type " + type.temporalName()
+            + ": " + SearchAttributePayloads.show(p);
+      }
+      if (p.getData().size() > MAX_VALUE_BYTES) {
+        return "search attribute " + name + " value size " + p.getData().size()
+            + " exceeds size limit " + MAX_VALUE_BYTES;
+      }
+    }
+    if (attributes.getSerializedSize() > MAX_TOTAL_BYTES) {
+      return "total size of search attributes " + attributes.getSerializedSize()
+          + " exceeds size limit " + MAX_TOTAL_BYTES;
+    }
+    return null;
+  }
+
+  /** Sets the registered type on each payload; drops unsetting values unless keepNil. */
+  static SearchAttributes normalize(
+      SearchAttributeRegistry registry, String namespaceId, SearchAttributes attributes,
+      boolean keepNil) {
+    if (attributes == null || attributes.getIndexedFieldsCount() == 0 || registry == null) {
+      return attributes;
+    }
+    SearchAttributes.Builder b = SearchAttributes.newBuilder();
+    for (var e : attributes.getIndexedFieldsMap().entrySet()) {
+      Payload p = e.getValue();
+      if (SearchAttributePayloads.isNil(p)) {
+        if (keepNil) b.putIndexedFields(e.getKey(), p);
+        continue;
+      }
+      SaType type = registry.settable(namespaceId, e.getKey());
+      if (type == SaType.KEYWORD_LIST) {
+        p = SearchAttributePayloads.asList(p);
+      }
+      b.putIndexedFields(e.getKey(), type == null ? p : SearchAttributePayloads.withType(p, type));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,17 @@
+package dev.sundial.persistence.sqlite;
+
+import dev.sundial.persistence.Store;
+import dev.sundial.persistence.VisibilityStoreContractTest;
+import java.nio.file.Path;
+
+class SqliteInMemoryVisibilityStoreTest extends VisibilityStoreContractTest {
+  @Override
+  protected Store newStore(Path dir) {
+    return SqliteStore.openInMemory();
+  }
+
+  @Override
+  protected boolean durable() {
+    return false;
+  }
+}
