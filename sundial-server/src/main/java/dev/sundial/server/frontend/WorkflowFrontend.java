@@ -32,6 +32,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   private final VisibilityHandler visibility;
   private final ScheduleHandler schedules;
   private final BatchHandler batches;
+  private final ActivityTaskHandler activities;
 
   public WorkflowFrontend(Engine engine) {
     this.engine = engine;
@@ -45,6 +46,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
     this.visibility = new VisibilityHandler(engine);
     this.schedules = new ScheduleHandler(engine, validate);
     this.batches = new BatchHandler(engine, validate);
+    this.activities = new ActivityTaskHandler(engine, validate);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -375,135 +377,61 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   public void recordActivityTaskHeartbeat(
       RecordActivityTaskHeartbeatRequest req,
       StreamObserver<RecordActivityTaskHeartbeatResponse> out) {
-    reply(
-        out,
-        () -> {
-          validate.payload(req.getDetails(), "Details");
-          return engine.tasks
-              .heartbeat(activityToken(req.getNamespace(), req.getTaskToken()), req.hasDetails() ? req.getDetails() : null)
-              .thenApply(c -> RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(c).build());
-        });
+    reply(out, () -> activities.heartbeat(req));
   }
 
   @Override
   public void recordActivityTaskHeartbeatById(
       RecordActivityTaskHeartbeatByIdRequest req,
       StreamObserver<RecordActivityTaskHeartbeatByIdResponse> out) {
-    reply(
-        out,
-        () -> {
-          validate.payload(req.getDetails(), "Details");
-          return engine.tasks
-              .heartbeat(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
-                  req.hasDetails() ? req.getDetails() : null)
-              .thenApply(c -> RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(c).build());
-        });
+    reply(out, () -> activities.heartbeatById(req));
   }
 
   @Override
   public void respondActivityTaskCompleted(
       RespondActivityTaskCompletedRequest req,
       StreamObserver<RespondActivityTaskCompletedResponse> out) {
-    reply(
-        out,
-        () -> {
-          validate.payload(req.getResult(), "Result");
-          return engine.tasks
-              .completeActivity(activityToken(req.getNamespace(), req.getTaskToken()),
-                  req.hasResult() ? req.getResult() : null, req.getIdentity())
-              .thenApply(v -> RespondActivityTaskCompletedResponse.getDefaultInstance());
-        });
+    reply(out, () -> activities.completed(req));
   }
 
   @Override
   public void respondActivityTaskCompletedById(
       RespondActivityTaskCompletedByIdRequest req,
       StreamObserver<RespondActivityTaskCompletedByIdResponse> out) {
-    reply(
-        out,
-        () -> {
-          validate.payload(req.getResult(), "Result");
-          return engine.tasks
-              .completeActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
-                  req.hasResult() ? req.getResult() : null, req.getIdentity())
-              .thenApply(v -> RespondActivityTaskCompletedByIdResponse.getDefaultInstance());
-        });
+    reply(out, () -> activities.completedById(req));
   }
 
   @Override
   public void respondActivityTaskFailed(
       RespondActivityTaskFailedRequest req, StreamObserver<RespondActivityTaskFailedResponse> out) {
-    reply(
-        out,
-        () -> {
-          if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
-          return engine.tasks
-              .failActivity(activityToken(req.getNamespace(), req.getTaskToken()), req.getFailure(),
-                  req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null, req.getIdentity())
-              .thenApply(v -> RespondActivityTaskFailedResponse.getDefaultInstance());
-        });
+    reply(out, () -> activities.failed(req));
   }
 
   @Override
   public void respondActivityTaskFailedById(
       RespondActivityTaskFailedByIdRequest req,
       StreamObserver<RespondActivityTaskFailedByIdResponse> out) {
-    reply(
-        out,
-        () -> {
-          if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
-          return engine.tasks
-              .failActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
-                  req.getFailure(), req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null,
-                  req.getIdentity())
-              .thenApply(v -> RespondActivityTaskFailedByIdResponse.getDefaultInstance());
-        });
+    reply(out, () -> activities.failedById(req));
   }
 
   @Override
   public void respondActivityTaskCanceled(
       RespondActivityTaskCanceledRequest req,
       StreamObserver<RespondActivityTaskCanceledResponse> out) {
-    reply(
-        out,
-        () ->
-            engine.tasks
-                .cancelActivity(activityToken(req.getNamespace(), req.getTaskToken()),
-                    req.hasDetails() ? req.getDetails() : null, req.getIdentity())
-                .thenApply(v -> RespondActivityTaskCanceledResponse.getDefaultInstance()));
+    reply(out, () -> activities.canceled(req));
   }
 
   @Override
   public void respondActivityTaskCanceledById(
       RespondActivityTaskCanceledByIdRequest req,
       StreamObserver<RespondActivityTaskCanceledByIdResponse> out) {
-    reply(
-        out,
-        () ->
-            engine.tasks
-                .cancelActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
-                    req.hasDetails() ? req.getDetails() : null, req.getIdentity())
-                .thenApply(v -> RespondActivityTaskCanceledByIdResponse.getDefaultInstance()));
+    reply(out, () -> activities.canceledById(req));
   }
 
   /** The request, after checking its task token belongs to the namespace it names. */
   private <T> T tokenIn(String namespace, com.google.protobuf.ByteString token, int kind, T req) {
     TokenNamespaces.check(namespaces, namespace, token, kind);
     return req;
-  }
-
-  private TaskOps.ActivityRef activityToken(String namespace, com.google.protobuf.ByteString token) {
-    TokenNamespaces.check(namespaces, namespace, token, dev.sundial.engine.history.TaskToken.ACTIVITY);
-    return TaskOps.ActivityRef.ofToken(token);
-  }
-
-  private TaskOps.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
-    String ns = namespaceId(namespace);
-    RequestValidator.workflowId(workflowId);
-    if (activityId == null || activityId.isEmpty()) {
-      throw RequestValidator.invalid("ActivityId is not set on request.");
-    }
-    return new TaskOps.ActivityRef(null, ns, workflowId, runId, activityId);
   }
 
   // ------------------------------------------------------------------ queries & stickiness

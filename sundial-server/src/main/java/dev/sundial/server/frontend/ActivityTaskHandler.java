@@ -1,0 +1,107 @@
+package dev.sundial.server.frontend;
+
+import com.google.protobuf.ByteString;
+import dev.sundial.engine.Engine;
+import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.history.TaskToken;
+import io.temporal.api.workflowservice.v1.*;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Activity task responses (heartbeat, completed, failed, canceled — by token or by id): checks
+ * the request, names the activity, and hands it to the engine.
+ */
+final class ActivityTaskHandler {
+  private final Engine engine;
+  private final RequestValidator validate;
+
+  ActivityTaskHandler(Engine engine, RequestValidator validate) {
+    this.engine = engine;
+    this.validate = validate;
+  }
+
+  CompletableFuture<RecordActivityTaskHeartbeatResponse> heartbeat(
+      RecordActivityTaskHeartbeatRequest req) {
+    validate.payload(req.getDetails(), "Details");
+    return engine.tasks
+        .heartbeat(byToken(req.getNamespace(), req.getTaskToken()), req.hasDetails() ? req.getDetails() : null)
+        .thenApply(c -> RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(c).build());
+  }
+
+  CompletableFuture<RecordActivityTaskHeartbeatByIdResponse> heartbeatById(
+      RecordActivityTaskHeartbeatByIdRequest req) {
+    validate.payload(req.getDetails(), "Details");
+    return engine.tasks
+        .heartbeat(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+            req.hasDetails() ? req.getDetails() : null)
+        .thenApply(c -> RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(c).build());
+  }
+
+  CompletableFuture<RespondActivityTaskCompletedResponse> completed(
+      RespondActivityTaskCompletedRequest req) {
+    validate.payload(req.getResult(), "Result");
+    return engine.tasks
+        .completeActivity(byToken(req.getNamespace(), req.getTaskToken()),
+            req.hasResult() ? req.getResult() : null, req.getIdentity())
+        .thenApply(v -> RespondActivityTaskCompletedResponse.getDefaultInstance());
+  }
+
+  CompletableFuture<RespondActivityTaskCompletedByIdResponse> completedById(
+      RespondActivityTaskCompletedByIdRequest req) {
+    validate.payload(req.getResult(), "Result");
+    return engine.tasks
+        .completeActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+            req.hasResult() ? req.getResult() : null, req.getIdentity())
+        .thenApply(v -> RespondActivityTaskCompletedByIdResponse.getDefaultInstance());
+  }
+
+  CompletableFuture<RespondActivityTaskFailedResponse> failed(RespondActivityTaskFailedRequest req) {
+    if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
+    return engine.tasks
+        .failActivity(byToken(req.getNamespace(), req.getTaskToken()), req.getFailure(),
+            req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null, req.getIdentity())
+        .thenApply(v -> RespondActivityTaskFailedResponse.getDefaultInstance());
+  }
+
+  CompletableFuture<RespondActivityTaskFailedByIdResponse> failedById(
+      RespondActivityTaskFailedByIdRequest req) {
+    if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
+    return engine.tasks
+        .failActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+            req.getFailure(), req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null,
+            req.getIdentity())
+        .thenApply(v -> RespondActivityTaskFailedByIdResponse.getDefaultInstance());
+  }
+
+  CompletableFuture<RespondActivityTaskCanceledResponse> canceled(
+      RespondActivityTaskCanceledRequest req) {
+    return engine.tasks
+        .cancelActivity(byToken(req.getNamespace(), req.getTaskToken()),
+            req.hasDetails() ? req.getDetails() : null, req.getIdentity())
+        .thenApply(v -> RespondActivityTaskCanceledResponse.getDefaultInstance());
+  }
+
+  CompletableFuture<RespondActivityTaskCanceledByIdResponse> canceledById(
+      RespondActivityTaskCanceledByIdRequest req) {
+    return engine.tasks
+        .cancelActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
+            req.hasDetails() ? req.getDetails() : null, req.getIdentity())
+        .thenApply(v -> RespondActivityTaskCanceledByIdResponse.getDefaultInstance());
+  }
+
+  /** The activity a token names, after checking the token belongs to the namespace given. */
+  private TaskOps.ActivityRef byToken(String namespace, ByteString token) {
+    TokenNamespaces.check(engine.namespaces(), namespace, token, TaskToken.ACTIVITY);
+    return TaskOps.ActivityRef.ofToken(token);
+  }
+
+  private TaskOps.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
+    validate.namespace(namespace);
+    String ns = engine.namespaces().byName(namespace).id();
+    RequestValidator.workflowId(workflowId);
+    if (activityId == null || activityId.isEmpty()) {
+      throw RequestValidator.invalid("ActivityId is not set on request.");
+    }
+    return new TaskOps.ActivityRef(null, ns, workflowId, runId, activityId);
+  }
+}
