@@ -60,7 +60,7 @@ public final class WorkflowOps {
               dev.sundial.engine.history.workflow.Signals.signal(
                   txn, s, req.getSignalName(), req.hasInput() ? req.getInput() : null,
                   req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(),
-                  engine.ctx.limits.maxPendingActivities());
+                  null);
               return null;
             });
   }
@@ -102,16 +102,11 @@ public final class WorkflowOps {
                       || req.getWorkflowIdReusePolicy()
                           == io.temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
               if (c != null && c.running() && !terminate) {
-                if (conflict == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
-                  throw new dev.sundial.engine.api.WorkflowAlreadyStartedException(
-                      "Workflow execution is already running. WorkflowId: " + req.getWorkflowId()
-                          + ", RunId: " + c.runId() + ".",
-                      c.startRequestId(), c.runId());
-                }
+                // (Conflict policy FAIL is rejected by the frontend, as Temporal does.)
                 MutableState s = txn.load(namespaceId, req.getWorkflowId(), c.runId());
                 dev.sundial.engine.history.workflow.Signals.signal(
                     txn, s, req.getSignalName(), req.hasSignalInput() ? req.getSignalInput() : null,
-                    req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), 0);
+                    req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), null);
                 if (!s.workflowTask.isScheduled() && s.lastCompletedStartedEventId == 0) {
                   // Another signal-with-start ends a start delay early (a plain signal does not).
                   dev.sundial.engine.history.workflowtask.WorkflowTasks.schedule(txn, s, 1);
@@ -120,32 +115,15 @@ public final class WorkflowOps {
                     .setRunId(c.runId()).setStarted(false).build();
               }
               var start =
-                  io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(req.getNamespace())
-                      .setWorkflowId(req.getWorkflowId())
-                      .setWorkflowType(req.getWorkflowType())
-                      .setTaskQueue(req.getTaskQueue())
-                      .setWorkflowExecutionTimeout(req.getWorkflowExecutionTimeout())
-                      .setWorkflowRunTimeout(req.getWorkflowRunTimeout())
-                      .setWorkflowTaskTimeout(req.getWorkflowTaskTimeout())
-                      .setIdentity(req.getIdentity())
-                      .setRequestId(req.getRequestId())
-                      .setWorkflowIdReusePolicy(req.getWorkflowIdReusePolicy())
+                  StartWorkflow.startRequestOf(req)
                       .setWorkflowIdConflictPolicy(
                           terminate
                               ? io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
-                              : io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                      .setCronSchedule(req.getCronSchedule())
-                      .setWorkflowStartDelay(req.getWorkflowStartDelay());
-              if (req.hasInput()) start.setInput(req.getInput());
-              if (req.hasRetryPolicy()) start.setRetryPolicy(req.getRetryPolicy());
-              if (req.hasMemo()) start.setMemo(req.getMemo());
-              if (req.hasSearchAttributes()) start.setSearchAttributes(req.getSearchAttributes());
-              if (req.hasHeader()) start.setHeader(req.getHeader());
+                              : io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
               var r = StartWorkflow.start(txn, namespaceId, start.build(), null,
                   s -> dev.sundial.engine.history.workflow.Signals.signal(
                       txn, s, req.getSignalName(), req.hasSignalInput() ? req.getSignalInput() : null,
-                      req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), 0));
+                      req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), null));
               return io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse.newBuilder()
                   .setRunId(r.runId()).setStarted(r.started()).build();
             });

@@ -1,8 +1,8 @@
 package dev.sundial.engine.history;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageLite;
-import com.google.protobuf.Parser;
+import static dev.sundial.engine.history.ProtoIo.readMsg;
+import static dev.sundial.engine.history.ProtoIo.writeMsg;
+
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.failure.v1.Failure;
@@ -236,30 +236,6 @@ public final class MutableStateCodec {
       return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void writeMsg(DataOutputStream out, MessageLite m) throws IOException {
-    if (m == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] b = m.toByteArray();
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static <T> T readMsg(DataInputStream in, Parser<T> parser) throws IOException {
-    int len = in.readInt();
-    if (len < 0) {
-      return null;
-    }
-    byte[] b = new byte[len];
-    in.readFully(b);
-    try {
-      return parser.parseFrom(b);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException(e);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.sundial.engine.schedule;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageLite;
-import com.google.protobuf.Parser;
+import static dev.sundial.engine.history.ProtoIo.readMsg;
+import static dev.sundial.engine.history.ProtoIo.writeMsg;
+
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.SearchAttributes;
@@ -111,31 +111,6 @@ public final class ScheduleStateCodec {
       return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void writeMsg(DataOutputStream out, MessageLite m) throws IOException {
-    if (m == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] b = m.toByteArray();
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static <T extends MessageLite> T readMsg(DataInputStream in, Parser<T> parser)
-      throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    byte[] b = new byte[n];
-    in.readFully(b);
-    try {
-      return parser.parseFrom(b);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException("corrupt schedule state", e);
     }
   }
 }

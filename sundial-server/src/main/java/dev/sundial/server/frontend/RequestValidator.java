@@ -60,6 +60,31 @@ final class RequestValidator {
     }
   }
 
+  void query(io.temporal.api.workflowservice.v1.QueryWorkflowRequest r) {
+    workflowId(r.getExecution().getWorkflowId());
+    if (!r.hasQuery()) {
+      throw invalid("WorkflowQuery is not set on request.");
+    }
+    if (r.getQuery().getQueryType().isEmpty()) {
+      throw invalid("QueryType is not set on request.");
+    }
+    payload(r.getQuery().getQueryArgs(), "QueryArgs");
+  }
+
+  void signalWithStart(io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest r) {
+    if (r.getSignalName().isEmpty()) {
+      throw invalid("SignalName is not set on request.");
+    }
+    if (r.getWorkflowIdConflictPolicy()
+        == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
+      throw invalid(
+          "WorkflowIdConflictPolicy FAIL is not supported for SignalWithStartWorkflowExecution.");
+    }
+    payload(r.getSignalInput(), "SignalInput");
+    // The start half is validated exactly like StartWorkflowExecution.
+    start(dev.sundial.engine.history.workflow.StartWorkflow.startRequestOf(r).build());
+  }
+
   void start(StartWorkflowExecutionRequest r) {
     workflowId(r.getWorkflowId());
     if (r.getWorkflowType().getName().isEmpty()) {

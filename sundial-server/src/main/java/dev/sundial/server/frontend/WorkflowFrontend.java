@@ -8,7 +8,6 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
 import java.util.UUID;
@@ -91,33 +90,6 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
       budget = Math.min(budget, d.timeRemaining(TimeUnit.MILLISECONDS) - 1000);
     }
     return Math.max(budget, 0);
-  }
-
-  private static TaskOps.Cancellation cancellation(StreamObserver<?> out) {
-    ServerCallStreamObserver<?> call = (ServerCallStreamObserver<?>) out;
-    return new TaskOps.Cancellation() {
-      private final java.util.List<Runnable> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
-      private volatile boolean cancelled;
-
-      {
-        call.setOnCancelHandler(
-            () -> {
-              cancelled = true;
-              handlers.forEach(Runnable::run);
-            });
-      }
-
-      @Override
-      public void onCancel(Runnable r) {
-        handlers.add(r);
-        if (cancelled) r.run();
-      }
-
-      @Override
-      public boolean isCancelled() {
-        return cancelled;
-      }
-    };
   }
 
   // ------------------------------------------------------------------ system & namespaces
@@ -223,33 +195,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         out,
         () -> {
           String ns = namespaceId(req.getNamespace());
-          if (req.getSignalName().isEmpty()) {
-            throw RequestValidator.invalid("SignalName is not set on request.");
-          }
-          if (req.getWorkflowIdConflictPolicy()
-              == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
-            throw RequestValidator.invalid(
-                "WorkflowIdConflictPolicy FAIL is not supported for SignalWithStartWorkflowExecution.");
-          }
-          validate.payload(req.getSignalInput(), "SignalInput");
-          // The start half is validated exactly like StartWorkflowExecution.
-          validate.start(
-              StartWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(req.getNamespace())
-                  .setWorkflowId(req.getWorkflowId())
-                  .setWorkflowType(req.getWorkflowType())
-                  .setTaskQueue(req.getTaskQueue())
-                  .setInput(req.getInput())
-                  .setWorkflowExecutionTimeout(req.getWorkflowExecutionTimeout())
-                  .setWorkflowRunTimeout(req.getWorkflowRunTimeout())
-                  .setWorkflowTaskTimeout(req.getWorkflowTaskTimeout())
-                  .setWorkflowStartDelay(req.getWorkflowStartDelay())
-                  .setRequestId(req.getRequestId())
-                  .setRetryPolicy(req.getRetryPolicy())
-                  .setCronSchedule(req.getCronSchedule())
-                  .setMemo(req.getMemo())
-                  .setHeader(req.getHeader())
-                  .build());
+          validate.signalWithStart(req);
           SignalWithStartWorkflowExecutionRequest r =
               req.getRequestId().isEmpty()
                   ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
@@ -328,7 +274,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   @Override
   public void pollWorkflowTaskQueue(
       PollWorkflowTaskQueueRequest req, StreamObserver<PollWorkflowTaskQueueResponse> out) {
-    TaskOps.Cancellation cancel = cancellation(out);
+    TaskOps.Cancellation cancel = CallCancellation.of(out);
     reply(
         out,
         () -> {
@@ -363,7 +309,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   @Override
   public void pollActivityTaskQueue(
       PollActivityTaskQueueRequest req, StreamObserver<PollActivityTaskQueueResponse> out) {
-    TaskOps.Cancellation cancel = cancellation(out);
+    TaskOps.Cancellation cancel = CallCancellation.of(out);
     reply(
         out,
         () -> {
@@ -442,14 +388,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         out,
         () -> {
           String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getExecution().getWorkflowId());
-          if (!req.hasQuery()) {
-            throw RequestValidator.invalid("WorkflowQuery is not set on request.");
-          }
-          if (req.getQuery().getQueryType().isEmpty()) {
-            throw RequestValidator.invalid("QueryType is not set on request.");
-          }
-          validate.payload(req.getQuery().getQueryArgs(), "QueryArgs");
+          validate.query(req);
           return engine.queries.query(ns, req, queryBudgetMillis());
         });
   }
@@ -643,9 +582,5 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   public void listBatchOperations(
       ListBatchOperationsRequest req, StreamObserver<ListBatchOperationsResponse> out) {
     replyNow(out, () -> batches.list(req));
-  }
-
-  static EngineException unsupported(String what) {
-    return new EngineException(EngineException.Code.INVALID_ARGUMENT, what + " is not supported yet");
   }
 }

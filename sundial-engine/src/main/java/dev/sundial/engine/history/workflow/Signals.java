@@ -17,12 +17,6 @@ public final class Signals {
 
   private Signals() {}
 
-  public static void signal(
-      ShardTxn txn, MutableState s, String name, Payloads input, Header header, String identity,
-      String requestId, int maxSignals) {
-    signal(txn, s, name, input, header, identity, requestId, null);
-  }
-
   /** @param sender the workflow that sent the signal (SignalExternalWorkflowExecution), or null */
   public static void signal(
       ShardTxn txn, MutableState s, String name, Payloads input, Header header, String identity,

@@ -133,6 +133,32 @@ public final class StartWorkflow {
     }
   }
 
+  /** The start half of a SignalWithStartWorkflowExecution, as a StartWorkflowExecution request. */
+  public static StartWorkflowExecutionRequest.Builder startRequestOf(
+      io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest req) {
+    StartWorkflowExecutionRequest.Builder start =
+        StartWorkflowExecutionRequest.newBuilder()
+            .setNamespace(req.getNamespace())
+            .setWorkflowId(req.getWorkflowId())
+            .setWorkflowType(req.getWorkflowType())
+            .setTaskQueue(req.getTaskQueue())
+            .setWorkflowExecutionTimeout(req.getWorkflowExecutionTimeout())
+            .setWorkflowRunTimeout(req.getWorkflowRunTimeout())
+            .setWorkflowTaskTimeout(req.getWorkflowTaskTimeout())
+            .setIdentity(req.getIdentity())
+            .setRequestId(req.getRequestId())
+            .setWorkflowIdReusePolicy(req.getWorkflowIdReusePolicy())
+            .setWorkflowIdConflictPolicy(req.getWorkflowIdConflictPolicy())
+            .setCronSchedule(req.getCronSchedule())
+            .setWorkflowStartDelay(req.getWorkflowStartDelay());
+    if (req.hasInput()) start.setInput(req.getInput());
+    if (req.hasRetryPolicy()) start.setRetryPolicy(req.getRetryPolicy());
+    if (req.hasMemo()) start.setMemo(req.getMemo());
+    if (req.hasSearchAttributes()) start.setSearchAttributes(req.getSearchAttributes());
+    if (req.hasHeader()) start.setHeader(req.getHeader());
+    return start;
+  }
+
   static WorkflowExecutionStartedEventAttributes.Builder startedAttributes(
       StartWorkflowExecutionRequest req) {
     long execTimeout = Durations.toMillis(req.getWorkflowExecutionTimeout());
