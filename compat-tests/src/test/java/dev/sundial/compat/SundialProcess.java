@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The standalone Sundial server in a child JVM (same class path as the tests), so a test can kill
- * it with SIGKILL and start it again on the same database file and port.
+ * it with SIGKILL and start it again on the same database and port. The database is the given
+ * SQLite file, or with {@code -Dsundial.test.store=postgres} a fresh schema in SUNDIAL_TEST_PG_URL
+ * (passed with {@code --db}/{@code --db-schema}, kept across restarts, dropped at close).
  */
 final class SundialProcess implements AutoCloseable {
 
@@ -29,6 +31,7 @@ final class SundialProcess implements AutoCloseable {
   private final int port;
   private final Path dbFile;
   private final Path logFile;
+  private final String schema; // null: SQLite
   private Process process;
   private int starts;
 
@@ -36,6 +39,8 @@ final class SundialProcess implements AutoCloseable {
     this.port = port;
     this.dbFile = dbFile;
     this.logFile = logFile;
+    this.schema =
+        SundialTestServer.usePostgres() ? SundialTestServer.newSchemaName("process") : null;
   }
 
   static int freePort() {
@@ -82,8 +87,15 @@ final class SundialProcess implements AutoCloseable {
     command.add("127.0.0.1");
     command.add("--port");
     command.add(Integer.toString(port));
-    command.add("--db-filename");
-    command.add(dbFile.toString());
+    if (schema == null) {
+      command.add("--db-filename");
+      command.add(dbFile.toString());
+    } else {
+      command.add("--db");
+      command.add(SundialTestServer.postgresUrl());
+      command.add("--db-schema");
+      command.add(schema);
+    }
     command.add("--log-level");
     command.add("info");
     try {
@@ -92,7 +104,10 @@ final class SundialProcess implements AutoCloseable {
           logFile,
           String.format(
               "%n==== start #%d: %s%n",
-              ++starts, String.join(" ", command.subList(5, command.size()))),
+              ++starts,
+              // The test database URL may carry a password: keep it out of the log.
+              String.join(" ", command.subList(5, command.size()))
+                  .replaceAll("(?i)password=[^&\\s]*", "password=***")),
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
@@ -167,6 +182,16 @@ final class SundialProcess implements AutoCloseable {
   /** SIGTERM, then SIGKILL if it does not stop in time. */
   @Override
   public void close() {
+    try {
+      stopProcess();
+    } finally {
+      if (schema != null) {
+        SundialTestServer.dropSchema(schema);
+      }
+    }
+  }
+
+  private void stopProcess() {
     if (process == null) {
       return;
     }

@@ -1,102 +1,147 @@
 package dev.sundial.cli;
 
+import dev.sundial.cli.SettingSources.Setting;
+import dev.sundial.server.StoreOptions;
 import dev.sundial.server.Sundial;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code sundial server start}: a standalone server on a SQLite file. The flags follow {@code
- * temporal server start-dev} where they apply. Runs until SIGTERM or Ctrl-C, then closes cleanly.
+ * {@code sundial server start}: a standalone server on a SQLite file (default) or PostgreSQL. The
+ * flags follow {@code temporal server start-dev} where they apply. Runs until SIGTERM or Ctrl-C,
+ * then closes cleanly.
  */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    description = "Start a Sundial server (gRPC frontend, SQLite storage) and run until stopped.")
+    description = {
+      "Start a Sundial server (gRPC frontend; SQLite or PostgreSQL storage) and run until stopped.",
+      "Settings come from flags, then SUNDIAL_DB / SUNDIAL_DB_PASSWORD /"
+          + " SUNDIAL_DB_PASSWORD_FILE, then the --config file, then the defaults."
+    })
 final class ServerStartCommand implements Callable<Integer> {
 
   static final String DEFAULT_NAMESPACE = "default";
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
 
   @Spec CommandSpec spec;
 
   @Option(
       names = "--ip",
-      defaultValue = "127.0.0.1",
       paramLabel = "<address>",
-      description = "IP address to bind the gRPC frontend to. Default: ${DEFAULT-VALUE}.")
+      description = "IP address to bind the gRPC frontend to. Default: 127.0.0.1.")
   String ip;
 
   @Option(
       names = {"-p", "--port"},
-      defaultValue = "7233",
       paramLabel = "<port>",
-      description = "Port of the gRPC frontend (0 picks a free port). Default: ${DEFAULT-VALUE}.")
-  int port;
+      description = "Port of the gRPC frontend (0 picks a free port). Default: 7233.")
+  String port;
 
   @Option(
       names = "--ui-port",
       paramLabel = "<port>",
       description = "Port for the web UI (not yet served). Default: --port + 1000.")
-  Integer uiPort;
+  String uiPort;
+
+  @Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(
-      names = {"-f", "--db-filename"},
-      defaultValue = "./sundial-data/sundial.db",
-      paramLabel = "<file>",
+      names = "--no-migrate",
       description =
-          "SQLite database file, created with its directory when missing."
-              + " Default: ${DEFAULT-VALUE}.")
-  Path dbFile;
+          "Do not apply schema migrations at start; refuse a database that needs them (apply them"
+              + " with 'sundial db migrate').")
+  boolean noMigrate;
 
   @Option(
       names = {"-n", "--namespace"},
       paramLabel = "<name>",
+      split = ",",
       description =
           "Namespace to create at start when missing (repeatable; \"default\" always exists).")
   List<String> namespaces = new ArrayList<>();
 
   @Option(
       names = "--log-level",
-      defaultValue = "info",
       paramLabel = "<level>",
-      converter = LogLevel.Converter.class,
-      description = "Log level: debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
-  LogLevel logLevel;
+      description = "Log level: debug, info, warn or error. Default: info.")
+  String logLevel;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "<id>",
+      description = "This node's id in a cluster. Default: <hostname>-<port>.")
+  String nodeId;
+
+  @Option(
+      names = "--advertise-address",
+      paramLabel = "<host:port>",
+      description =
+          "Address at which other cluster nodes reach this node's gRPC port. Default: <ip>:<port>"
+              + " (the host name instead of a wildcard --ip).")
+  String advertiseAddress;
+
+  /** Everything {@code server start} needs, resolved and checked. */
+  record Settings(
+      String ip,
+      int port,
+      int uiPort,
+      StoreOptions store,
+      boolean migrate,
+      Set<String> namespaces,
+      LogLevel logLevel,
+      String nodeId,
+      String advertiseAddress) {}
 
   @Override
   public Integer call() {
-    validate();
-    int resolvedUiPort = resolveUiPort();
-    Set<String> extraNamespaces = extraNamespaces();
-    Path dataFile = dbFile.toAbsolutePath().normalize();
-
-    logLevel.apply();
+    Settings settings;
+    try {
+      settings = resolve(SundialCommand.env(spec));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    settings.logLevel().apply();
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
-    Sundial.Builder builder = Sundial.builder().dbFile(dataFile).grpc(ip, port);
-    extraNamespaces.forEach(builder::namespace);
+    Sundial.Builder builder =
+        Sundial.builder()
+            .store(settings.store())
+            .migrate(settings.migrate())
+            .grpc(settings.ip(), settings.port())
+            .nodeId(settings.nodeId())
+            .advertiseAddress(settings.advertiseAddress());
+    settings.namespaces().forEach(builder::namespace);
 
     Sundial sundial;
     try {
       sundial = builder.start();
     } catch (RuntimeException e) {
-      err.println("sundial: failed to start: " + describe(e));
-      if (logLevel == LogLevel.DEBUG) {
+      err.println(
+          "sundial: failed to start on " + settings.store().location() + ": "
+              + SundialCommand.describe(e));
+      if (settings.logLevel() == LogLevel.DEBUG) {
         e.printStackTrace(err);
       }
       err.flush();
@@ -109,30 +154,93 @@ final class ServerStartCommand implements Callable<Integer> {
 
     List<String> allNamespaces = new ArrayList<>();
     allNamespaces.add(DEFAULT_NAMESPACE);
-    allNamespaces.addAll(extraNamespaces);
+    allNamespaces.addAll(settings.namespaces());
 
     out.println("Sundial " + VersionProvider.sundialVersion() + " started");
     out.println("  gRPC:       " + sundial.grpcTarget());
     out.println(
         "  Web UI:     "
-            + uiPortText(resolvedUiPort)
+            + uiPortText(settings.uiPort())
             + " reserved for the web UI (not yet served)");
+    // dataLocation() never contains the database password.
     out.println("  Data:       " + sundial.dataLocation());
     out.println("  Namespaces: " + String.join(", ", allNamespaces));
-    out.println("  Log level:  " + logLevel);
+    out.println(
+        "  Node:       "
+            + settings.nodeId()
+            + (settings.advertiseAddress() == null
+                ? ""
+                : " (advertised as " + settings.advertiseAddress() + ")"));
+    out.println("  Log level:  " + settings.logLevel());
     out.println("Press Ctrl-C to stop.");
     out.flush();
 
     try {
       stopped.await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // Stop first, then restore the flag: an interrupted thread could not wait for the drain.
       if (Runtime.getRuntime().removeShutdownHook(hook)) {
         stop(sundial, out, err, stopped);
       }
+      Thread.currentThread().interrupt();
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * Combines the flags with the environment and the config file (flag > environment > config
+   * file > default) and checks every value.
+   *
+   * @throws IllegalArgumentException naming the flag, variable or config key at fault
+   */
+  Settings resolve(Map<String, String> env) {
+    Map<String, String> flags = new LinkedHashMap<>(database.flags());
+    DatabaseOptions.putIfGiven(flags, "ip", ip);
+    DatabaseOptions.putIfGiven(flags, "port", port);
+    DatabaseOptions.putIfGiven(flags, "ui-port", uiPort);
+    DatabaseOptions.putIfGiven(flags, "log-level", logLevel);
+    DatabaseOptions.putIfGiven(flags, "node-id", nodeId);
+    DatabaseOptions.putIfGiven(flags, "advertise-address", advertiseAddress);
+    if (noMigrate) {
+      flags.put("no-migrate", "true");
+    }
+    if (!namespaces.isEmpty()) {
+      flags.put("namespace", String.join(",", namespaces));
+    }
+    SettingSources sources = new SettingSources(flags, env, database.config);
+
+    Setting ipSetting = sources.get("ip");
+    String resolvedIp = ipSetting == null ? "127.0.0.1" : ipSetting.value().strip();
+    if (resolvedIp.isEmpty()) {
+      throw new IllegalArgumentException(ipSetting.origin() + " must not be empty");
+    }
+    Setting portSetting = sources.get("port");
+    int resolvedPort =
+        portSetting == null ? 7233 : DatabaseOptions.parseInt(portSetting, 0, 65535);
+    int resolvedUiPort = resolveUiPort(sources.get("ui-port"), resolvedPort);
+    StoreOptions store = DatabaseOptions.resolve(sources, env);
+    boolean migrate = !parseBoolean(sources.get("no-migrate"));
+    Set<String> extraNamespaces = extraNamespaces(sources.get("namespace"));
+    Setting levelSetting = sources.get("log-level");
+    LogLevel level = LogLevel.INFO;
+    if (levelSetting != null) {
+      try {
+        level = new LogLevel.Converter().convert(levelSetting.value());
+      } catch (TypeConversionException e) {
+        throw new IllegalArgumentException(levelSetting.origin() + ": " + e.getMessage());
+      }
+    }
+    return new Settings(
+        resolvedIp,
+        resolvedPort,
+        resolvedUiPort,
+        store,
+        migrate,
+        extraNamespaces,
+        level,
+        resolveNodeId(sources.get("node-id"), resolvedPort),
+        resolveAdvertiseAddress(sources.get("advertise-address"), resolvedIp, resolvedPort));
   }
 
   private static void stop(Sundial sundial, PrintWriter out, PrintWriter err, CountDownLatch done) {
@@ -143,57 +251,59 @@ final class ServerStartCommand implements Callable<Integer> {
       out.println("Sundial stopped.");
       out.flush();
     } catch (RuntimeException e) {
-      err.println("sundial: error while stopping: " + describe(e));
+      err.println("sundial: error while stopping: " + SundialCommand.describe(e));
       err.flush();
     } finally {
       done.countDown();
     }
   }
 
-  private void validate() {
-    if (ip == null || ip.isBlank()) {
-      throw usage("--ip must not be empty");
-    }
-    if (port < 0 || port > 65535) {
-      throw usage("--port must be between 0 and 65535 but was " + port);
-    }
-    if (uiPort != null && (uiPort < 0 || uiPort > 65535)) {
-      throw usage("--ui-port must be between 0 and 65535 but was " + uiPort);
-    }
-    if (uiPort != null && port != 0 && uiPort.intValue() == port) {
-      throw usage("--ui-port must differ from --port (both are " + port + ")");
-    }
-    if (dbFile.toString().isBlank()) {
-      throw usage("--db-filename must not be empty");
-    }
-    if (Files.isDirectory(dbFile)) {
-      throw usage("--db-filename must name a file, but " + dbFile + " is a directory");
-    }
-    for (String ns : namespaces) {
-      if (ns == null || ns.isBlank()) {
-        throw usage("--namespace must not be empty");
-      }
-    }
-  }
-
-  private int resolveUiPort() {
+  private static int resolveUiPort(Setting uiPort, int port) {
     if (uiPort != null) {
-      return uiPort;
+      int value = DatabaseOptions.parseInt(uiPort, 0, 65535);
+      if (port != 0 && value == port) {
+        throw new IllegalArgumentException(
+            uiPort.origin() + " must differ from the gRPC port (both are " + port + ")");
+      }
+      return value;
     }
     if (port == 0) {
       return 0;
     }
     if (port + 1000 > 65535) {
-      throw usage("the default --ui-port (--port + 1000 = " + (port + 1000)
-          + ") is not a valid port; pass --ui-port explicitly");
+      throw new IllegalArgumentException(
+          "the default --ui-port (--port + 1000 = "
+              + (port + 1000)
+              + ") is not a valid port; pass --ui-port explicitly");
     }
     return port + 1000;
   }
 
-  private Set<String> extraNamespaces() {
+  private static boolean parseBoolean(Setting s) {
+    if (s == null) {
+      return false;
+    }
+    String v = s.value().strip();
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException(s.origin() + " must be true or false but was '" + v + "'");
+  }
+
+  private static Set<String> extraNamespaces(Setting s) {
     Set<String> result = new LinkedHashSet<>();
-    for (String ns : namespaces) {
-      String name = ns.trim();
+    if (s == null) {
+      return result;
+    }
+    // A trailing empty element ("a,") is kept by split(-1) so that it is reported, not dropped.
+    for (String ns : s.value().split(",", -1)) {
+      String name = ns.strip();
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException(s.origin() + " must not contain an empty name");
+      }
       if (!name.equals(DEFAULT_NAMESPACE)) {
         result.add(name);
       }
@@ -201,30 +311,67 @@ final class ServerStartCommand implements Callable<Integer> {
     return result;
   }
 
+  private static String resolveNodeId(Setting s, int port) {
+    if (s == null) {
+      return hostName() + "-" + port;
+    }
+    String id = s.value().strip();
+    if (!NODE_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          s.origin()
+              + " must be 1 to 200 letters, digits or . _ : @ - characters but was '"
+              + s.value()
+              + "'");
+    }
+    return id;
+  }
+
+  /**
+   * host:port for the other nodes. By default the bind address, or this machine's host name when
+   * binding to every interface; null with --port 0 (the port is only known once bound).
+   */
+  private static String resolveAdvertiseAddress(Setting s, String ip, int port) {
+    if (s == null) {
+      if (port == 0) {
+        return null;
+      }
+      boolean wildcard = ip.equals("0.0.0.0") || ip.equals("::") || ip.equals("[::]");
+      String host = wildcard ? hostName() : ip;
+      if (host.contains(":") && !host.startsWith("[")) {
+        host = "[" + host + "]";
+      }
+      return host + ":" + port;
+    }
+    String value = s.value().strip();
+    int colon = value.lastIndexOf(':');
+    String host = colon < 0 ? "" : value.substring(0, colon);
+    String portText = colon < 0 ? "" : value.substring(colon + 1);
+    boolean bareIpv6 = host.contains(":") && !(host.startsWith("[") && host.endsWith("]"));
+    if (host.isEmpty() || bareIpv6 || host.contains(" ") || !portText.matches("[0-9]{1,5}")
+        || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
+      throw new IllegalArgumentException(
+          s.origin()
+              + " must be <host>:<port> with a port from 1 to 65535 (IPv6 in brackets) but was '"
+              + s.value()
+              + "'");
+    }
+    return value;
+  }
+
+  private static String hostName() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName();
+      if (name != null && !name.isBlank()) {
+        return name;
+      }
+    } catch (UnknownHostException e) {
+      // fall through: no resolvable host name
+    }
+    String env = System.getenv("HOSTNAME");
+    return env != null && !env.isBlank() ? env : "localhost";
+  }
+
   private static String uiPortText(int uiPort) {
     return uiPort == 0 ? "a free port" : "port " + uiPort;
-  }
-
-  private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
-  }
-
-  /** The messages of an exception and its causes, without repeats, for a one-line error. */
-  static String describe(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    Set<String> seen = new LinkedHashSet<>();
-    for (Throwable t = e; t != null && seen.size() < 5; t = t.getCause()) {
-      String msg = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-      if (seen.add(msg) && !sb.toString().contains(msg)) {
-        if (sb.length() > 0) {
-          sb.append(": ");
-        }
-        sb.append(msg);
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return sb.toString();
   }
 }

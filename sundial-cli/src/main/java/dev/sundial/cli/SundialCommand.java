@@ -1,6 +1,9 @@
 package dev.sundial.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,12 +18,28 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A durable execution server for the JVM that speaks the Temporal API.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, DbCommand.class, CommandLine.HelpCommand.class})
 public final class SundialCommand implements Callable<Integer> {
 
   static final String MISSING_SUBCOMMAND = "Missing required subcommand";
 
   @Spec CommandSpec spec;
+
+  /** The environment the subcommands read (SUNDIAL_DB, ...); tests pass their own. */
+  private final Map<String, String> env;
+
+  public SundialCommand() {
+    this(System.getenv());
+  }
+
+  SundialCommand(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The environment of the command whose spec this is. */
+  static Map<String, String> env(CommandSpec spec) {
+    return spec.root().userObject() instanceof SundialCommand root ? root.env : System.getenv();
+  }
 
   @Override
   public Integer call() {
@@ -29,7 +48,12 @@ public final class SundialCommand implements Callable<Integer> {
 
   /** Builds the command line with the options every entry point shares. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new SundialCommand())
+    return newCommandLine(System.getenv());
+  }
+
+  /** The command line with a given environment instead of the process's. */
+  static CommandLine newCommandLine(Map<String, String> env) {
+    return new CommandLine(new SundialCommand(env))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setParameterExceptionHandler(SundialCommand::handleBadInput);
   }
@@ -48,6 +72,25 @@ public final class SundialCommand implements Callable<Integer> {
     }
     err.flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** The messages of an exception and its causes, without repeats, for a one-line error. */
+  static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Throwable t = e; t != null && seen.size() < 5; t = t.getCause()) {
+      String msg = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+      if (seen.add(msg) && !sb.toString().contains(msg)) {
+        if (sb.length() > 0) {
+          sb.append(": ");
+        }
+        sb.append(msg);
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
   }
 
   public static void main(String[] args) {

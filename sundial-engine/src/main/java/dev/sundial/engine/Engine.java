@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,14 @@ public final class Engine implements AutoCloseable {
   final Store store;
   final GroupCommitter committer;
   final Clock clock;
-  final Shard[] shards;
+  final int shardCount;
+  final java.util.concurrent.atomic.AtomicReferenceArray<Shard> shards;
+  final dev.sundial.engine.shard.TaskIds taskIds;
+  /** Cluster mode only (null on a single node that owns every shard). */
+  final dev.sundial.engine.cluster.Ownership ownership;
+  final dev.sundial.engine.cluster.ClusterLink link;
+  public final InternalOps internal;
+  final dev.sundial.engine.cluster.Remote remote;
   final Matching matching;
   final TimerQueue timers;
   final HistoryWatchers watchers = new HistoryWatchers();
@@ -63,11 +69,24 @@ public final class Engine implements AutoCloseable {
   public final dev.sundial.engine.schedule.ScheduleService schedules;
   public final dev.sundial.engine.batch.BatchService batches;
 
+  /** A single node owning every shard (SQLite, embedded). */
   public Engine(Store store, Clock clock, int shardCount, EngineContext.Limits limits) {
+    this(store, clock, shardCount, limits, null);
+  }
+
+  /** Cluster membership of this node: its id, the address others reach it at, and the link. */
+  public record ClusterConfig(
+      String nodeId, String address, dev.sundial.engine.cluster.ClusterLink link,
+      dev.sundial.engine.cluster.Ownership.Timing timing) {}
+
+  public Engine(
+      Store store, Clock clock, int shardCount, EngineContext.Limits limits, ClusterConfig cluster) {
     this.store = store;
+    this.shardCount = shardCount;
     this.clock = clock;
     this.committer = new GroupCommitter(store, 256);
     this.namespaces = new NamespaceRegistry(store);
+    namespaces.setShared(cluster != null);
     this.ctx =
         new EngineContext(
             namespaces, limits,
@@ -82,14 +101,11 @@ public final class Engine implements AutoCloseable {
     this.ioPool = Executors.newCachedThreadPool(daemon("sundial-io-", new AtomicInteger()));
     this.matching = new Matching(scheduler);
     this.timers = new TimerQueue(clock, this::fire);
-    AtomicLong taskIds = new AtomicLong(store.maxTaskId() + 1);
-    this.shards = new Shard[shardCount];
-    String owner = "node-" + ProcessHandle.current().pid();
-    for (int i = 0; i < shardCount; i++) {
-      long rangeId = store.acquireShard(i, owner);
-      shards[i] = new Shard(i, rangeId, store, committer, clock, shardPool, taskIds, 4096, this::committed);
-      shards[i].setRetentionLookup(namespaces::retentionMillis);
-    }
+    this.taskIds = new dev.sundial.engine.shard.TaskIds(store);
+    this.shards = new java.util.concurrent.atomic.AtomicReferenceArray<>(shardCount);
+    this.link = cluster == null ? null : cluster.link();
+    this.remote = new dev.sundial.engine.cluster.Remote(this);
+    this.internal = new InternalOps(this);
     this.workflows = new WorkflowOps(this);
     this.tasks = new TaskOps(this);
     this.history = new HistoryReads(this);
@@ -99,12 +115,194 @@ public final class Engine implements AutoCloseable {
     this.updates = new UpdateOps(this);
     this.schedules =
         new dev.sundial.engine.schedule.ScheduleService(this, store, watchers, this::shardFor);
-    namespaces.ensure(NamespaceRegistry.DEFAULT);
-    recover();
-    timers.start();
-    schedules.start();
     this.batches = new dev.sundial.engine.batch.BatchService(this, store);
-    batches.start();
+    namespaces.ensure(NamespaceRegistry.DEFAULT);
+    if (cluster == null) {
+      this.ownership = null;
+      String owner = "node-" + ProcessHandle.current().pid();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < shardCount; i++) {
+        acquired(i, store.acquireShard(i, owner));
+      }
+      log.info("loaded {} shards in {} ms", shardCount, (System.nanoTime() - t0) / 1_000_000);
+      timers.start();
+      schedules.start();
+      batches.start();
+    } else {
+      timers.start();
+      schedules.start();
+      batches.start();
+      this.ownership =
+          new dev.sundial.engine.cluster.Ownership(
+              store, clock, cluster.nodeId(), cluster.address(), shardCount, cluster.timing(),
+              new dev.sundial.engine.cluster.Ownership.Listener() {
+                @Override
+                public void acquired(int shardId, long rangeId) {
+                  Engine.this.acquired(shardId, rangeId);
+                }
+
+                @Override
+                public void releasing(int shardId) {
+                  Engine.this.released(shardId, true);
+                }
+
+                @Override
+                public void lost(int shardId) {
+                  Engine.this.released(shardId, false);
+                }
+              },
+              scheduler);
+      ownership.start();
+      scheduler.scheduleWithFixedDelay(this::sweepBacklog, 5, 5, TimeUnit.SECONDS);
+      scheduler.scheduleWithFixedDelay(this::refreshShared, 2, 2, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Cluster: picks up namespaces and search attributes changed through other nodes. */
+  private void refreshShared() {
+    try {
+      namespaces.refresh();
+      ctx.searchAttributes.refresh();
+    } catch (RuntimeException e) {
+      log.warn("refreshing namespaces failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * Whether a worker polls the queue now or polled it since the given time. A queue served by
+   * another node counts as polled (its pollers are not known here): queries then wait for their
+   * timeout instead of failing fast when no worker is there.
+   */
+  boolean hasRecentPoller(dev.sundial.engine.matching.TaskQueueKey key, long sinceMillis) {
+    if (ownership != null && !ownsShard(partitionOf(key.namespaceId(), key.name()))) {
+      return true;
+    }
+    return matching.hasRecentPoller(key, sinceMillis);
+  }
+
+  /** True when this node serves the queue's matching partition (always on a single node). */
+  boolean servesQueue(dev.sundial.engine.matching.TaskQueueKey key) {
+    return ownership == null || ownsShard(partitionOf(key.namespaceId(), key.name()));
+  }
+
+  /** Cluster mode: this node's lease manager (null on a single node). */
+  public dev.sundial.engine.cluster.Ownership ownership() {
+    return ownership;
+  }
+
+  /** Cluster mode: how this node reaches the others (null on a single node). */
+  public dev.sundial.engine.cluster.ClusterLink link() {
+    return link;
+  }
+
+  public int shardCount() {
+    return shardCount;
+  }
+
+  /** True when this node serves the shard now. */
+  public boolean ownsShard(int shardId) {
+    return shards.get(shardId) != null;
+  }
+
+  public int shardIndex(String namespaceId, String workflowId) {
+    return dev.sundial.engine.cluster.Partitions.shardOf(namespaceId, workflowId, shardCount);
+  }
+
+  public int partitionOf(String namespaceId, String taskQueue) {
+    return dev.sundial.engine.cluster.Partitions.partitionOf(namespaceId, taskQueue, shardCount);
+  }
+
+  /** Starts serving a shard: its timers, the backlog of its matching partition, schedules, jobs. */
+  private void acquired(int shardId, long rangeId) {
+    Shard shard =
+        new Shard(shardId, rangeId, store, committer, clock, shardPool, taskIds, shardCount, 4096,
+            this::committed);
+    shard.setRetentionLookup(namespaces::retentionMillis);
+    shards.set(shardId, shard);
+    List<TimerTask> pending = store.loadShardTimers(shardId, Long.MAX_VALUE, Integer.MAX_VALUE);
+    pending.forEach(timers::add);
+    int queued = loadPartition(shardId);
+    if (ownership != null) {
+      schedules.shardAcquired(shardId);
+      batches.shardAcquired(shardId);
+    }
+    log.debug("shard {}: {} timers, {} queued tasks", shardId, pending.size(), queued);
+  }
+
+  /** Loads the durable backlog of one matching partition into matching; returns how many. */
+  private int loadPartition(int partition) {
+    long after = 0;
+    int queued = 0;
+    while (true) {
+      List<QueueTask> page = store.loadPartitionQueueTasks(partition, after, 10_000);
+      for (QueueTask t : page) {
+        after = t.taskId();
+        if (t.partitionId() < 0 && partitionOf(t.namespaceId(), t.taskQueue()) != partition) {
+          continue; // a row from before partitions: it belongs to another partition
+        }
+        matching.add(t);
+        queued++;
+      }
+      if (page.size() < 10_000) return queued;
+    }
+  }
+
+  /** Stops serving a shard (graceful: after its in-flight writes finished). */
+  private void released(int shardId, boolean graceful) {
+    Shard shard = shards.getAndSet(shardId, null);
+    if (shard == null) {
+      return;
+    }
+    if (graceful) {
+      try {
+        shard.drain().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("shard {} did not drain within 5 s: {}", shardId, e.toString());
+      }
+    }
+    timers.removeShard(shardId);
+    watchers.wakeIf(k -> shardIndex(k.namespaceId(), k.workflowId()) == shardId);
+    matching.dropPartition(t -> partitionOf(t.namespaceId(), t.name()) == shardId);
+    schedules.shardLost(shardId);
+  }
+
+  /**
+   * Cluster safety net: re-offers backlog rows of owned partitions that matching does not hold
+   * (e.g. a hand-off to this node failed while it was taking the partition over).
+   */
+  private void sweepBacklog() {
+    try {
+      long now = System.currentTimeMillis();
+      for (int p = 0; p < shardCount; p++) {
+        if (!ownsShard(p)) continue;
+        long after = 0;
+        while (true) {
+          List<QueueTask> page = store.loadPartitionQueueTasks(p, after, 10_000);
+          for (QueueTask t : page) {
+            after = t.taskId();
+            if (t.partitionId() >= 0 || partitionOf(t.namespaceId(), t.taskQueue()) == p) {
+              matching.offerIfForgotten(t, now);
+            }
+          }
+          if (page.size() < 10_000) break;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("backlog sweep failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * Hands a task to the matching partition that serves its queue: here, or on the owning node
+   * (best effort: the backlog row is durable and that node loads or sweeps it).
+   */
+  public void offerTask(QueueTask t) {
+    int partition = partitionOf(t.namespaceId(), t.taskQueue());
+    if (ownership == null || ownsShard(partition)) {
+      matching.add(t);
+    } else {
+      remote.addTask(partition, t);
+    }
   }
 
   public NamespaceRegistry namespaces() {
@@ -119,30 +317,21 @@ public final class Engine implements AutoCloseable {
     return clock;
   }
 
+  /** The local shard of the workflow; UNAVAILABLE when another node serves it (callers retry). */
   Shard shardFor(String namespaceId, String workflowId) {
-    int h = (namespaceId + "/" + workflowId).hashCode();
-    return shards[Math.floorMod(h, shards.length)];
+    int index = shardIndex(namespaceId, workflowId);
+    Shard s = shards.get(index);
+    if (s == null) {
+      throw dev.sundial.engine.api.EngineException.unavailable(
+          "shard " + index + " of workflow " + workflowId + " is not served by this node"
+              + " (ownership is moving); retry");
+    }
+    return s;
   }
 
-  /** Reloads the durable outbox: timers into the timer queue, backlog into matching. */
-  private void recover() {
-    long t0 = System.nanoTime();
-    List<TimerTask> pending = store.loadTimers(Long.MAX_VALUE, Integer.MAX_VALUE);
-    pending.forEach(timers::add);
-    long after = 0;
-    int queued = 0;
-    while (true) {
-      List<QueueTask> page = store.loadQueueTasks(after, 10_000);
-      for (QueueTask t : page) {
-        matching.add(t);
-        after = t.taskId();
-      }
-      queued += page.size();
-      if (page.size() < 10_000) break;
-    }
-    log.info(
-        "recovered {} timers and {} queued tasks in {} ms",
-        pending.size(), queued, (System.nanoTime() - t0) / 1_000_000);
+  /** True when the workflow's shard is served by another node (cluster mode only). */
+  boolean isRemote(String namespaceId, String workflowId) {
+    return ownership != null && !ownsShard(shardIndex(namespaceId, workflowId));
   }
 
   /** After a commit: hand new tasks to matching and timers to the timer queue, wake watchers. */
@@ -155,7 +344,7 @@ public final class Engine implements AutoCloseable {
       if (matching.isUnloaded(new dev.sundial.engine.matching.TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
         moveOffStickyQueue(t);
       } else {
-        matching.add(t);
+        offerTask(t);
       }
     }
     for (Shard.CommittedRun r : runs) {
@@ -175,7 +364,11 @@ public final class Engine implements AutoCloseable {
     matching.unload(key).forEach(this::moveOffStickyQueue);
   }
 
-  private void moveOffStickyQueue(QueueTask t) {
+  void moveOffStickyQueue(QueueTask t) {
+    if (isRemote(t.namespaceId(), t.workflowId())) {
+      remote.moveOffStickyQueue(t);
+      return;
+    }
     shardFor(t.namespaceId(), t.workflowId())
         .execute(
             txn -> {
@@ -187,13 +380,23 @@ public final class Engine implements AutoCloseable {
             });
   }
 
+  /** Re-arms a failed timer in 1 s, unless its shard has moved (the new owner has the row). */
+  private void retryLater(TimerTask task) {
+    scheduler.schedule(() -> {
+      if (ownsShard(task.shardId())) timers.add(task);
+    }, 1, TimeUnit.SECONDS);
+  }
+
   /** A durable timer is due: apply its transition (idempotent) and delete it. */
   private void fire(TimerTask task) {
+    if (!ownsShard(task.shardId())) {
+      return; // the shard moved: its new owner loaded this timer
+    }
     if (task.kind() == TimerKind.RETENTION_DELETE) {
       retention.process(task).whenComplete((ok, err) -> {
         if (err != null) {
           log.warn("retention task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
-          scheduler.schedule(() -> timers.add(task), 1, TimeUnit.SECONDS);
+          retryLater(task);
         }
       });
       return;
@@ -205,7 +408,7 @@ public final class Engine implements AutoCloseable {
               (ok, err) -> {
                 if (err != null) {
                   log.warn("transfer task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
-                  scheduler.schedule(() -> timers.add(task), 1, TimeUnit.SECONDS);
+                  retryLater(task);
                 }
               });
       return;
@@ -239,7 +442,7 @@ public final class Engine implements AutoCloseable {
             (ok, err) -> {
               if (err != null) {
                 log.warn("timer {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
-                scheduler.schedule(() -> timers.add(task), 1, TimeUnit.SECONDS);
+                retryLater(task);
               }
             });
   }
@@ -253,6 +456,9 @@ public final class Engine implements AutoCloseable {
         String.format("%.1f", committer.writesCommitted() / (double) batches),
         String.format("%.2f", committer.commitNanos() / 1e6 / batches),
         String.format("%.2f", committer.callbackNanos() / 1e6 / batches));
+    if (ownership != null) {
+      ownership.close(); // hands every shard over while the committer still runs
+    }
     this.batches.close();
     schedules.close();
     timers.close();

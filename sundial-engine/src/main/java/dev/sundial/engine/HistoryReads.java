@@ -102,6 +102,14 @@ public final class HistoryReads {
         result.complete(response != null ? response : emptyResponse(req));
         return;
       }
+      if (engine.isRemote(namespaceId, workflowId)) {
+        // Changes are committed on another node now: answer empty (soon, not in a tight loop) so
+        // the caller polls again and is routed to that node.
+        long wait = Math.max(0, Math.min(1000, deadline - System.currentTimeMillis()));
+        engine.scheduler.schedule(
+            () -> result.complete(emptyResponse(req)), wait, TimeUnit.MILLISECONDS);
+        return;
+      }
       // Long poll: wait for the run to change, then look again.
       CompletableFuture<Void> changed = engine.watchers.watch(key);
       MutableState again = readState(namespaceId, workflowId, s.runId);

@@ -187,7 +187,7 @@ public final class QueryOps {
       long now = System.currentTimeMillis();
       if (s.isRunning()
           && !s.stickyQueue.isEmpty()
-          && engine.matching.hasRecentPoller(sticky, now - STICKY_POLLER_WINDOW_MILLIS)) {
+          && engine.hasRecentPoller(sticky, now - STICKY_POLLER_WINDOW_MILLIS)) {
         long stickyTimeout =
             s.stickyScheduleToStartMillis > 0
                 ? s.stickyScheduleToStartMillis
@@ -231,7 +231,7 @@ public final class QueryOps {
         registry.remove(p.id());
         return p;
       }
-      engine.matching.add(p.task());
+      engine.offerTask(p.task());
       return p;
     }
 
@@ -251,7 +251,7 @@ public final class QueryOps {
       pollersWatched = true;
       long now = System.currentTimeMillis();
       long remaining = deadline - now;
-      if (!engine.matching.hasRecentPoller(normalQueue, now - POLLER_WINDOW_MILLIS)) {
+      if (!engine.hasRecentPoller(normalQueue, now - POLLER_WINDOW_MILLIS)) {
         schedule(this::checkPollers, Math.min(NO_POLLER_GRACE_MILLIS, Math.max(0, remaining - 1000)));
       }
       if (remaining > 1000 + NO_POLLER_GRACE_MILLIS) {
@@ -264,7 +264,7 @@ public final class QueryOps {
       if (result.isDone() || (p != null && p.isTaken())) {
         return;
       }
-      if (!engine.matching.hasRecentPoller(
+      if (!engine.hasRecentPoller(
           normalQueue, System.currentTimeMillis() - POLLER_WINDOW_MILLIS)) {
         fail(
             new EngineException(
@@ -371,7 +371,7 @@ public final class QueryOps {
           if (cancel.isCancelled()) {
             // The poller went away: the query goes back to its queue for the next one.
             if (p.untake() && registry.get(p.id()) != null) {
-              engine.matching.add(task);
+              engine.offerTask(task);
             }
             throw new StaleTaskException();
           }

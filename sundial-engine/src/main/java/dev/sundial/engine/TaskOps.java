@@ -58,31 +58,40 @@ public final class TaskOps {
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
         PollWorkflowTaskQueueResponse.getDefaultInstance(),
-        task ->
-            dev.sundial.engine.query.QueryRegistry.isQueryTask(task)
-                ? engine.queries.startQueryTask(task, cancel)
-                : engine
-                .shardFor(task.namespaceId(), task.workflowId())
-                .execute(
-                    txn -> {
-                      MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
-                      if (s == null) throw new StaleTaskException();
-                      if (UpdateCompletion.dropIdleSpeculative(
-                          engine.ctx, txn, s, task.scheduledEventId(), task.taskId())) {
-                        return null; // a speculative task left with no update to deliver
-                      }
-                      WorkflowTasks.Started st =
-                          WorkflowTasks.recordStarted(
-                              txn, s, task, req.getIdentity(), requestId, engine.ctx.limits);
-                      return workflowTaskResponse(s, st);
-                    })
-                .thenComposeAsync(
-                    b ->
-                        b == null
-                            ? CompletableFuture.<PollWorkflowTaskQueueResponse>failedFuture(
-                                new StaleTaskException())
-                            : withHistory(namespaceId, b),
-                    engine.ioPool));
+        task -> engine.isRemote(task.namespaceId(), task.workflowId())
+            ? engine.remote.startWorkflowTask(namespaceId, task, req, requestId)
+            : startWorkflowTask(namespaceId, task, req, requestId, cancel));
+  }
+
+  /** Records a matched workflow (or query) task started on its run's shard, here. */
+  public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
+      String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
+      Cancellation cancel) {
+    if (dev.sundial.engine.query.QueryRegistry.isQueryTask(task)) {
+      return engine.queries.startQueryTask(task, cancel);
+    }
+    return engine
+        .shardFor(task.namespaceId(), task.workflowId())
+        .execute(
+            txn -> {
+              MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+              if (s == null) throw new StaleTaskException();
+              if (UpdateCompletion.dropIdleSpeculative(
+                  engine.ctx, txn, s, task.scheduledEventId(), task.taskId())) {
+                return null; // a speculative task left with no update to deliver
+              }
+              WorkflowTasks.Started st =
+                  WorkflowTasks.recordStarted(
+                      txn, s, task, req.getIdentity(), requestId, engine.ctx.limits);
+              return workflowTaskResponse(s, st);
+            })
+        .thenComposeAsync(
+            b ->
+                b == null
+                    ? CompletableFuture.<PollWorkflowTaskQueueResponse>failedFuture(
+                        new StaleTaskException())
+                    : withHistory(namespaceId, b),
+            engine.ioPool);
   }
 
   private PollWorkflowTaskQueueResponse.Builder workflowTaskResponse(
@@ -222,17 +231,23 @@ public final class TaskOps {
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
         PollActivityTaskQueueResponse.getDefaultInstance(),
-        task ->
-            engine
-                .shardFor(task.namespaceId(), task.workflowId())
-                .execute(
-                    txn -> {
-                      MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
-                      if (s == null) throw new StaleTaskException();
-                      ActivityInfo a =
-                          Activities.recordStarted(txn, s, task, req.getIdentity(), requestId);
-                      return activityTaskResponse(s, a);
-                    }));
+        task -> engine.isRemote(task.namespaceId(), task.workflowId())
+            ? engine.remote.startActivityTask(task, req, requestId)
+            : startActivityTask(task, req, requestId));
+  }
+
+  /** Records a matched activity task started on its run's shard, here. */
+  public CompletableFuture<PollActivityTaskQueueResponse> startActivityTask(
+      QueueTask task, PollActivityTaskQueueRequest req, String requestId) {
+    return engine
+        .shardFor(task.namespaceId(), task.workflowId())
+        .execute(
+            txn -> {
+              MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
+              if (s == null) throw new StaleTaskException();
+              ActivityInfo a = Activities.recordStarted(txn, s, task, req.getIdentity(), requestId);
+              return activityTaskResponse(s, a);
+            });
   }
 
   private PollActivityTaskQueueResponse activityTaskResponse(MutableState s, ActivityInfo a) {
@@ -359,6 +374,13 @@ public final class TaskOps {
       result.complete(empty);
       return;
     }
+    if (!engine.servesQueue(key)) {
+      // The queue's partition is served elsewhere (ownership just moved): answer empty after a
+      // short pause, so the worker polls again and is routed to the new owner.
+      engine.scheduler.schedule(
+          () -> result.complete(empty), Math.min(remaining, 500), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return;
+    }
     Matching.Poll p = engine.matching.poll(key, identity, remaining);
     cancel.onCancel(p::cancel);
     p.future()
@@ -369,7 +391,7 @@ public final class TaskOps {
                 return;
               }
               if (cancel.isCancelled()) {
-                engine.matching.add(task); // nobody to hand it to: give it back
+                engine.offerTask(task); // nobody to hand it to: give it back
                 result.complete(empty);
                 return;
               }
@@ -387,16 +409,21 @@ public final class TaskOps {
                         } else {
                           log.warn("could not start task {}: {}", task.taskId(), cause.toString());
                           engine.scheduler.schedule(
-                              () -> engine.matching.add(task), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                              () -> engine.offerTask(task), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
                         }
                         pollOnce(key, identity, deadline, cancel, empty, starter, result);
                       });
             });
   }
 
-  private void dropStale(QueueTask task) {
+  /** Deletes the backlog row of a task that turned out stale (on its run's shard). */
+  public void dropStale(QueueTask task) {
     if (dev.sundial.engine.query.QueryRegistry.isQueryTask(task)) {
       return; // an in-memory query task has no backlog row
+    }
+    if (engine.isRemote(task.namespaceId(), task.workflowId())) {
+      engine.remote.dropStale(task);
+      return;
     }
     Shard shard = engine.shardFor(task.namespaceId(), task.workflowId());
     shard.execute(

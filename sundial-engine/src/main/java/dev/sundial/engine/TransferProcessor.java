@@ -113,16 +113,9 @@ final class TransferProcessor {
         .thenCompose(cs -> {
           if (cs == null) return CompletableFuture.completedFuture(null);
           String childNs = cs.childNamespaceId().isEmpty() ? task.namespaceId() : cs.childNamespaceId();
-          return engine
-              .shardFor(childNs, cs.request().getWorkflowId())
-              .execute(txn -> StartWorkflow.start(txn, childNs, cs.request(), cs.parent()).runId())
-              .handle((runId, err) -> {
-                Throwable cause = unwrap(err);
-                if (cause != null && !(cause instanceof WorkflowAlreadyStartedException)) {
-                  throw new CompletionException(cause);
-                }
-                return runId; // null: the id is taken
-              })
+          return (engine.isRemote(childNs, cs.request().getWorkflowId())
+                  ? engine.remote.startChild(childNs, cs.request(), cs.parent())
+                  : startChildTarget(childNs, cs.request(), cs.parent()))
               .thenCompose(runId -> source(task).execute(txn -> {
                 txn.deleteTimer(task.taskId());
                 MutableState p = txn.load(task.namespaceId(), task.workflowId(), task.runId());
@@ -136,6 +129,21 @@ final class TransferProcessor {
                 }
                 return null;
               }));
+        });
+  }
+
+  /** Starts the child on its shard (this node's): its run id, or null when the id is taken. */
+  CompletableFuture<String> startChildTarget(
+      String childNs, StartWorkflowExecutionRequest request, StartWorkflow.Parent parent) {
+    return engine
+        .shardFor(childNs, request.getWorkflowId())
+        .execute(txn -> StartWorkflow.start(txn, childNs, request, parent).runId())
+        .handle((runId, err) -> {
+          Throwable cause = unwrap(err);
+          if (cause != null && !(cause instanceof WorkflowAlreadyStartedException)) {
+            throw new CompletionException(cause);
+          }
+          return runId; // null: the id is taken
         });
   }
 
@@ -156,17 +164,32 @@ final class TransferProcessor {
     HistoryEvent.Builder event = parentEvent(child, page.events().get(0));
     String parentNs = st.getParentWorkflowNamespaceId();
     var pe = st.getParentWorkflowExecution();
+    if (event == null) {
+      return done(task);
+    }
+    HistoryEvent built = event.build();
+    return (engine.isRemote(parentNs, pe.getWorkflowId())
+            ? engine.remote.childClosed(parentNs, pe.getWorkflowId(), pe.getRunId(),
+                st.getParentInitiatedEventId(), built)
+            : childClosedTarget(parentNs, pe.getWorkflowId(), pe.getRunId(),
+                st.getParentInitiatedEventId(), built))
+        .thenCompose(v -> done(task));
+  }
+
+  /** Records a child's outcome in its parent (the parent's shard is this node's). */
+  CompletableFuture<Void> childClosedTarget(
+      String parentNs, String parentWorkflowId, String parentRunId, long initiatedId,
+      HistoryEvent event) {
     return engine
-        .shardFor(parentNs, pe.getWorkflowId())
+        .shardFor(parentNs, parentWorkflowId)
         .execute(txn -> {
-          MutableState p = txn.load(parentNs, pe.getWorkflowId(), pe.getRunId());
-          ChildInfo ci = p == null ? null : p.children.get(st.getParentInitiatedEventId());
-          if (ci != null && event != null) {
-            Children.closed(txn, p, ci, event);
+          MutableState p = txn.load(parentNs, parentWorkflowId, parentRunId);
+          ChildInfo ci = p == null ? null : p.children.get(initiatedId);
+          if (ci != null) {
+            Children.closed(txn, p, ci, event.toBuilder());
           }
           return null;
-        })
-        .thenCompose(v -> done(task));
+        });
   }
 
   /** The parent's view of a child's close event. */
@@ -242,30 +265,13 @@ final class TransferProcessor {
         .thenCompose(t -> {
           if (t == null) return CompletableFuture.completedFuture(null);
           String requestId = task.runId() + "/external/" + initiatedId;
-          return engine
-              .shardFor(t.namespaceId(), t.workflowId())
-              .execute(txn -> {
-                MutableState target;
-                try {
-                  target = WorkflowOps.resolve(txn, t.namespaceId(), t.workflowId(), t.runId());
-                } catch (EngineException e) {
-                  return false;
-                }
-                if (!target.isRunning()) {
-                  return false;
-                }
-                if (t.request().signal != null) {
-                  var i = t.request().signal;
-                  Signals.signal(txn, target, i.getSignalName(), i.hasInput() ? i.getInput() : null,
-                      i.hasHeader() ? i.getHeader() : null, "", requestId,
-                      WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build());
-                } else {
-                  CancelRequests.request(txn, target, requestId, "", t.request().cancel.getReason(),
-                      WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build(),
-                      initiatedId);
-                }
-                return true;
-              })
+          WorkflowExecution sourceRun =
+              WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build();
+          return (engine.isRemote(t.namespaceId(), t.workflowId())
+                  ? engine.remote.external(t.namespaceId(), t.workflowId(), t.runId(),
+                      t.request().signal, t.request().cancel, requestId, sourceRun, initiatedId)
+                  : externalTarget(t.namespaceId(), t.workflowId(), t.runId(),
+                      t.request().signal, t.request().cancel, requestId, sourceRun, initiatedId))
               .thenCompose(delivered -> source(task).execute(txn -> {
                 txn.deleteTimer(task.taskId());
                 MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
@@ -275,6 +281,39 @@ final class TransferProcessor {
                 }
                 return null;
               }));
+        });
+  }
+
+  /**
+   * Delivers an external signal or cancel request to its target (on this node's shard); false
+   * when the target does not exist or is closed.
+   */
+  CompletableFuture<Boolean> externalTarget(
+      String namespaceId, String workflowId, String runId,
+      io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes signal,
+      io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes cancel,
+      String requestId, WorkflowExecution source, long initiatedId) {
+    return engine
+        .shardFor(namespaceId, workflowId)
+        .execute(txn -> {
+          MutableState target;
+          try {
+            target = WorkflowOps.resolve(txn, namespaceId, workflowId, runId);
+          } catch (EngineException e) {
+            return false;
+          }
+          if (!target.isRunning()) {
+            return false;
+          }
+          if (signal != null) {
+            Signals.signal(txn, target, signal.getSignalName(),
+                signal.hasInput() ? signal.getInput() : null,
+                signal.hasHeader() ? signal.getHeader() : null, "", requestId, source);
+          } else {
+            CancelRequests.request(
+                txn, target, requestId, "", cancel.getReason(), source, initiatedId);
+          }
+          return true;
         });
   }
 
@@ -296,26 +335,38 @@ final class TransferProcessor {
         })
         .thenCompose(t -> {
           if (t == null) return CompletableFuture.completedFuture(null);
-          return engine
-              .shardFor(t.namespaceId(), t.workflowId())
-              .execute(txn -> {
-                CurrentExecution c = txn.current(t.namespaceId(), t.workflowId());
-                if (c == null || !c.running()) return null;
-                MutableState child = txn.load(t.namespaceId(), t.workflowId(), c.runId());
-                // Only the chain this parent started (its first run is the child run we saw).
-                if (child == null || !child.isRunning()
-                    || !(child.firstExecutionRunId.equals(t.runId()) || child.runId.equals(t.runId()))) {
-                  return null;
-                }
-                if (t.policy() == ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL) {
-                  CancelRequests.request(txn, child, task.runId() + "/close/" + initiatedId, "",
-                      "by parent close policy", null, 0);
-                } else {
-                  WorkflowClose.terminate(txn, child, "by parent close policy", null, "");
-                }
-                return null;
-              })
+          String requestId = task.runId() + "/close/" + initiatedId;
+          return (engine.isRemote(t.namespaceId(), t.workflowId())
+                  ? engine.remote.parentClose(t.policy(), t.namespaceId(), t.workflowId(), t.runId(), requestId)
+                  : parentCloseTarget(t.policy(), t.namespaceId(), t.workflowId(), t.runId(), requestId))
               .thenCompose(v -> done(task));
+        });
+  }
+
+  /**
+   * Applies a parent close policy to the child chain that started as {@code childRunId} (on this
+   * node's shard); nothing when that chain is closed.
+   */
+  CompletableFuture<Void> parentCloseTarget(
+      ParentClosePolicy policy, String namespaceId, String workflowId, String childRunId,
+      String requestId) {
+    return engine
+        .shardFor(namespaceId, workflowId)
+        .execute(txn -> {
+          CurrentExecution c = txn.current(namespaceId, workflowId);
+          if (c == null || !c.running()) return null;
+          MutableState child = txn.load(namespaceId, workflowId, c.runId());
+          // Only the chain this parent started (its first run is the child run we saw).
+          if (child == null || !child.isRunning()
+              || !(child.firstExecutionRunId.equals(childRunId) || child.runId.equals(childRunId))) {
+            return null;
+          }
+          if (policy == ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL) {
+            CancelRequests.request(txn, child, requestId, "", "by parent close policy", null, 0);
+          } else {
+            WorkflowClose.terminate(txn, child, "by parent close policy", null, "");
+          }
+          return null;
         });
   }
 

@@ -20,6 +20,9 @@ public final class WorkflowOps {
 
   public CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req) {
+    if (engine.isRemote(namespaceId, req.getWorkflowId())) {
+      return engine.remote.start(namespaceId, req);
+    }
     return engine
         .shardFor(namespaceId, req.getWorkflowId())
         .execute(txn -> StartWorkflow.start(txn, namespaceId, req))
@@ -34,6 +37,9 @@ public final class WorkflowOps {
   public CompletableFuture<Void> terminate(
       String namespaceId, String workflowId, String runId, String reason, Payloads details,
       String identity) {
+    if (engine.isRemote(namespaceId, workflowId)) {
+      return engine.remote.terminate(namespaceId, workflowId, runId, reason, details, identity);
+    }
     return engine
         .shardFor(namespaceId, workflowId)
         .execute(
@@ -52,6 +58,9 @@ public final class WorkflowOps {
   public CompletableFuture<Void> signal(
       String namespaceId, io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
+    if (engine.isRemote(namespaceId, ex.getWorkflowId())) {
+      return engine.remote.signal(namespaceId, req);
+    }
     return engine
         .shardFor(namespaceId, ex.getWorkflowId())
         .execute(
@@ -68,6 +77,9 @@ public final class WorkflowOps {
   public CompletableFuture<Void> requestCancel(
       String namespaceId, io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
+    if (engine.isRemote(namespaceId, ex.getWorkflowId())) {
+      return engine.remote.requestCancel(namespaceId, req);
+    }
     return engine
         .shardFor(namespaceId, ex.getWorkflowId())
         .execute(
@@ -131,6 +143,9 @@ public final class WorkflowOps {
 
   /** DeleteWorkflowExecution: terminates a running run, then removes it everywhere. */
   public CompletableFuture<Void> delete(String namespaceId, String workflowId, String runId) {
+    if (engine.isRemote(namespaceId, workflowId)) {
+      return engine.remote.delete(namespaceId, workflowId, runId);
+    }
     var shard = engine.shardFor(namespaceId, workflowId);
     return shard
         .execute(

@@ -56,8 +56,8 @@ public interface Store extends AutoCloseable {
   List<QueueTask> loadQueueTasks(long afterTaskId, int limit);
 
   /**
-   * The largest task id ever committed to any outbox table, so id allocation can resume after a
-   * restart. It never decreases, even when those tasks have been deleted (ids are never reused).
+   * The largest task id ever reserved ({@link #reserveTaskIds}) or committed to any outbox table.
+   * It never decreases, even when those tasks have been deleted (ids are never reused).
    */
   long maxTaskId();
 
@@ -76,6 +76,58 @@ public interface Store extends AutoCloseable {
    * carrying an older range id fail from then on.
    */
   long acquireShard(int shardId, String owner);
+
+  // ---- cluster: members, shard leases, task ids (see docs/cluster.md)
+  /** Registers the node or refreshes its heartbeat and address (upsert; started time kept). */
+  void heartbeatNode(String nodeId, String address, long nowMillis);
+
+  /** Removes a node's registration (graceful shutdown). Idempotent. */
+  void removeNode(String nodeId);
+
+  /** Every registered node, ordered by node id. */
+  List<NodeRecord> listNodes();
+
+  /** Every shard row, ordered by shard id (shards never acquired have no row). */
+  List<ShardLease> listShardLeases();
+
+  /**
+   * Takes a shard for {@code nodeId} when it is free: no row yet, released (owner null), already
+   * owned by {@code nodeId}, or its lease ran out ({@code leaseExpiresMillis < nowMillis}). Takes it
+   * by incrementing the range id (creating the row at 1), so writes carrying an older range id fail
+   * from then on, and sets the lease to {@code nowMillis + leaseMillis}. Returns the new lease, or
+   * empty when another node holds a lease that has not run out. Atomic against concurrent callers.
+   */
+  Optional<ShardLease> tryAcquireShard(int shardId, String nodeId, long nowMillis, long leaseMillis);
+
+  /**
+   * Extends to {@code leaseExpiresMillis} the leases that {@code nodeId} still holds with the given
+   * range ids (shard id to range id), in one transaction. Returns the shard ids extended; any other
+   * shard of the map was lost (its range id or owner changed).
+   */
+  java.util.Set<Integer> renewShardLeases(
+      String nodeId, java.util.Map<Integer, Long> rangeIds, long leaseExpiresMillis);
+
+  /**
+   * Gives a shard up if {@code nodeId} still holds it with {@code rangeId}: owner null and lease
+   * expired, so the next node can take it at once. Returns whether it was released.
+   */
+  boolean releaseShard(int shardId, String nodeId, long rangeId);
+
+  /**
+   * Reserves {@code count} task ids for the caller: returns the first of [first, first + count).
+   * No other caller, on any node, ever gets an id of that range; ids stay above every id
+   * committed so far.
+   */
+  long reserveTaskIds(int count);
+
+  /** Timers of one shard with fireAt < beforeMillis, by fire time then task id, at most limit. */
+  List<TimerTask> loadShardTimers(int shardId, long beforeMillis, int limit);
+
+  /**
+   * Backlog entries of one matching partition with task id > afterTaskId, by task id, at most
+   * limit. Rows written without a partition (-1) are returned for every partition.
+   */
+  List<QueueTask> loadPartitionQueueTasks(int partitionId, long afterTaskId, int limit);
 
   // ---- visibility
   /**

@@ -52,6 +52,16 @@ class GroupCommitterTest {
     @Override public void createNamespace(NamespaceRecord n) { throw new UnsupportedOperationException(); }
     @Override public void updateNamespace(NamespaceRecord n, long v) { throw new UnsupportedOperationException(); }
     @Override public long acquireShard(int s, String o) { throw new UnsupportedOperationException(); }
+    @Override public void heartbeatNode(String n, String a, long t) { throw new UnsupportedOperationException(); }
+    @Override public void removeNode(String n) { throw new UnsupportedOperationException(); }
+    @Override public List<NodeRecord> listNodes() { throw new UnsupportedOperationException(); }
+    @Override public List<ShardLease> listShardLeases() { throw new UnsupportedOperationException(); }
+    @Override public java.util.Optional<ShardLease> tryAcquireShard(int s, String n, long t, long l) { throw new UnsupportedOperationException(); }
+    @Override public java.util.Set<Integer> renewShardLeases(String n, java.util.Map<Integer, Long> r, long e) { throw new UnsupportedOperationException(); }
+    @Override public boolean releaseShard(int s, String n, long r) { throw new UnsupportedOperationException(); }
+    @Override public long reserveTaskIds(int c) { throw new UnsupportedOperationException(); }
+    @Override public List<TimerTask> loadShardTimers(int s, long b, int l) { throw new UnsupportedOperationException(); }
+    @Override public List<QueueTask> loadPartitionQueueTasks(int p, long a, int l) { throw new UnsupportedOperationException(); }
     @Override public void deleteExecution(String n, String w, String r) { throw new UnsupportedOperationException(); }
     @Override public void close() {}
   }
@@ -98,15 +108,17 @@ class GroupCommitterTest {
       List<CompletableFuture<Void>> futures = submitWhileBusy(store, committer, 5);
       List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
       AtomicReference<String> thread = new AtomicReference<>();
+      // Wait for the callbacks themselves: allOf(futures) may complete before they have run.
+      List<CompletableFuture<Void>> callbacks = new ArrayList<>();
       for (int i = 0; i < futures.size(); i++) {
         int n = i;
-        futures.get(i).whenComplete((v, e) -> {
+        callbacks.add(futures.get(i).whenComplete((v, e) -> {
           order.add(n);
           thread.set(Thread.currentThread().getName());
-        });
+        }));
       }
       store.releaseFirstCommit.countDown();
-      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+      CompletableFuture.allOf(callbacks.toArray(CompletableFuture[]::new)).get();
       assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
       assertThat(thread.get()).isEqualTo("sundial-commit-callbacks");
     }

@@ -361,14 +361,43 @@ public abstract class StoreContractTest {
   }
 
   @Test
-  void maxTaskIdCoversBothTablesAndNeverGoesBack() {
+  void maxTaskIdCoversBothTablesAndReservationsAndNeverGoesBack() {
     assertThat(store.maxTaskId()).isZero();
     ok(write().timers(timer(40, 1)).queueTasks(queueTask(25)).build());
     assertThat(store.maxTaskId()).isEqualTo(40);
+    // Ids come from reservations; a reservation starts above every committed id.
+    long first = store.reserveTaskIds(40);
+    assertThat(first).isEqualTo(41);
+    assertThat(store.maxTaskId()).isEqualTo(80);
     ok(write().queueTasks(queueTask(70)).build());
-    assertThat(store.maxTaskId()).isEqualTo(70);
     ok(ExecutionWrite.deletions(SHARD, range, List.of(40L), List.of(25L, 70L)));
-    assertThat(store.maxTaskId()).isEqualTo(70); // ids must not be reused after deletion
+    assertThat(store.maxTaskId()).isEqualTo(80); // ids must not be reused after deletion
+    assertThat(store.reserveTaskIds(1)).isEqualTo(81);
+  }
+
+  @Test
+  void uniqueViolationInTheMiddleOfABatchIsOnlyThatWritesConflict() {
+    ok(start("dup", "r-dup"));
+    ExecutionWrite dup = write().execution(exec("dup", "r-dup", 2, true), 1)
+        .history(batch("r-dup", 1, 3)).timers(timer(501, 5)).build();
+    List<ConflictException> results =
+        store.commit(List.of(start("a", "ra"), dup, start("b", "rb")));
+    assertThat(results.get(0)).isNull();
+    assertThat(results.get(1)).isInstanceOf(ConflictException.class);
+    assertThat(results.get(2)).isNull();
+    assertThat(store.getExecution(NS, "dup", "r-dup").orElseThrow().dbVersion()).isEqualTo(1);
+    assertThat(store.loadTimers(Long.MAX_VALUE, 10)).isEmpty();
+    assertThat(store.getExecution(NS, "a", "ra")).isPresent();
+    assertThat(store.getExecution(NS, "b", "rb")).isPresent();
+  }
+
+  @Test
+  void fourMegabyteBlobsRoundTrip() {
+    byte[] big = new byte[4 * 1024 * 1024];
+    new Random(42).nextBytes(big);
+    ok(write().execution(exec("big", "r-big", 1, true), 0).current(current("big", "r-big", true),
+        null).currentMustBeAbsent().history(new HistoryBatch(NS, "r-big", 1, 1, big)).build());
+    assertThat(store.readHistory(NS, "r-big", 1, 10).get(0).events()).isEqualTo(big);
   }
 
   protected static TimerTask timer(long id, long fireAt) {

@@ -1,5 +1,6 @@
 package dev.sundial.server;
 
+import dev.sundial.persistence.postgres.PostgresConfig;
 import io.grpc.ManagedChannel;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
@@ -28,11 +29,17 @@ public final class Sundial implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     int shards = 16;
     java.time.Duration minRetention; // null: Temporal's minimum (or -Dsundial.minRetention)
+    StoreOptions store; // null: a private in-memory SQLite database
+    boolean migrate = true;
+    // Cluster identity, read by the clustering code; null: not set (standalone/embedded).
+    String nodeId;
+    String advertiseAddress;
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {
       this.dbFile = dbFile;
       this.inMemory = false;
+      this.store = dbFile == null ? null : StoreOptions.sqlite(dbFile);
       return this;
     }
 
@@ -40,7 +47,47 @@ public final class Sundial implements AutoCloseable {
     public Builder inMemory() {
       this.inMemory = true;
       this.dbFile = null;
+      this.store = StoreOptions.sqliteInMemory();
       return this;
+    }
+
+    /** A PostgreSQL database instead of SQLite (the store several cluster nodes share). */
+    public Builder postgres(PostgresConfig config) {
+      return store(StoreOptions.postgres(config));
+    }
+
+    /** The database, as parsed from a URL by {@link StoreOptions#parse} or built directly. */
+    public Builder store(StoreOptions store) {
+      this.store = java.util.Objects.requireNonNull(store, "store");
+      this.dbFile = store.kind() == StoreOptions.Kind.SQLITE_FILE ? store.file() : null;
+      this.inMemory = store.kind() == StoreOptions.Kind.SQLITE_MEMORY;
+      return this;
+    }
+
+    /**
+     * Whether to apply pending schema migrations at start (default true). With false, a database
+     * that is not at the current schema version is refused: run {@code sundial db migrate} first.
+     */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /** This node's id in a cluster (unique among the nodes sharing one database). */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = nodeId;
+      return this;
+    }
+
+    /** host:port at which the other nodes of a cluster reach this node's gRPC port. */
+    public Builder advertiseAddress(String advertiseAddress) {
+      this.advertiseAddress = advertiseAddress;
+      return this;
+    }
+
+    /** The database this builder selects (in-memory SQLite when none was chosen). */
+    StoreOptions storeOptions() {
+      return store != null ? store : StoreOptions.sqliteInMemory();
     }
 
     /** Also listen for gRPC on host:port (port 0 picks a free port). */
@@ -107,7 +154,10 @@ public final class Sundial implements AutoCloseable {
     return grpcPort() < 0 ? null : running.grpcHost() + ":" + grpcPort();
   }
 
-  /** Where the data lives (the SQLite file path, or ":memory:"). */
+  /**
+   * Where the data lives: the SQLite file path, ":memory:", or the PostgreSQL URL without its
+   * password.
+   */
   public String dataLocation() {
     return running.dataLocation();
   }

@@ -31,11 +31,22 @@ final class SundialBootstrap {
   private SundialBootstrap() {}
 
   static Sundial start(Sundial.Builder b) {
-    Store store = b.inMemory || b.dbFile == null ? SqliteStore.openInMemory() : SqliteStore.open(b.dbFile);
-    String location = b.inMemory || b.dbFile == null ? ":memory:" : b.dbFile.toAbsolutePath().toString();
+    StoreOptions storeOptions = b.storeOptions();
+    Store store = storeOptions.open(b.migrate);
+    String location = storeOptions.location();
     Engine engine;
+    // Every node of a PostgreSQL-backed deployment is a cluster member (possibly the only one).
+    dev.sundial.server.cluster.ClusterWiring cluster = null;
     try {
-      engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults());
+      if (store instanceof dev.sundial.persistence.postgres.PostgresStore) {
+        cluster = new dev.sundial.server.cluster.ClusterWiring(
+            b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort);
+        engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults(),
+            cluster.config());
+        log.info("cluster node {} at {}", cluster.nodeId(), cluster.address());
+      } else {
+        engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults());
+      }
       if (b.minRetention != null) {
         engine.namespaces().setMinRetention(b.minRetention);
       }
@@ -43,10 +54,13 @@ final class SundialBootstrap {
         engine.namespaces().ensure(ns);
       }
     } catch (RuntimeException e) {
+      if (cluster != null) cluster.close();
       store.close();
       throw e;
     }
     WorkflowFrontend frontend = new WorkflowFrontend(engine);
+    io.grpc.ServerServiceDefinition workflowService =
+        cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend);
     dev.sundial.server.frontend.OperatorFrontend operator =
         new dev.sundial.server.frontend.OperatorFrontend(engine);
     HealthStatusManager health = new HealthStatusManager();
@@ -56,16 +70,21 @@ final class SundialBootstrap {
     try {
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
-              .addService(frontend)
+              .addService(workflowService)
               .addService(operator)
               .addService(health.getHealthService())
               .maxInboundMessageSize(MAX_MESSAGE_BYTES)
               .build()
               .start();
       if (b.grpcPort >= 0) {
+        NettyServerBuilder nb =
+            NettyServerBuilder.forAddress(new InetSocketAddress(b.grpcHost, b.grpcPort));
+        if (cluster != null) {
+          nb.addService(cluster.internalService(engine));
+        }
         socket =
-            NettyServerBuilder.forAddress(new InetSocketAddress(b.grpcHost, b.grpcPort))
-                .addService(frontend)
+            nb
+                .addService(workflowService)
                 .addService(operator)
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -76,6 +95,7 @@ final class SundialBootstrap {
       }
     } catch (IOException e) {
       engine.close();
+      if (cluster != null) cluster.close();
       store.close();
       throw new UncheckedIOException("cannot start gRPC on " + b.grpcHost + ":" + b.grpcPort, e);
     }
@@ -85,6 +105,10 @@ final class SundialBootstrap {
         io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     Running running =
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
+    if (cluster != null) {
+      cluster.publishReadiness(engine, health);
+      running.cluster = cluster;
+    }
     log.info("Sundial started: data {}, gRPC {}", location,
         socket == null ? "in-process only" : b.grpcHost + ":" + socket.getPort());
     return new Sundial(running);
@@ -102,6 +126,8 @@ final class SundialBootstrap {
     private final HealthStatusManager health;
     private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Cluster mode: closed after the engine has handed its shards over. */
+    volatile AutoCloseable cluster;
 
     Running(Store store, Engine engine, Server inProcess, Server socket, String inProcessName,
         String host, String location, HealthStatusManager health) {
@@ -169,6 +195,13 @@ final class SundialBootstrap {
         Thread.currentThread().interrupt();
       }
       engine.close();
+      if (cluster != null) {
+        try {
+          cluster.close();
+        } catch (Exception e) {
+          log.warn("closing cluster links failed: {}", e.toString());
+        }
+      }
       store.close();
       log.info("Sundial stopped");
     }

@@ -60,7 +60,26 @@ public final class BatchService implements AutoCloseable {
 
   /** Resumes the jobs a previous process left running. */
   public void start() {
+    resume(shard -> true);
+  }
+
+  /** Cluster: this node now serves the shard; its running jobs continue here. */
+  public void shardAcquired(int shardId) {
+    resume(shard -> shard == shardId);
+  }
+
+  /** A job runs on the node serving the shard its namespace and job id hash to. */
+  private int shardOf(String namespaceId, String jobId) {
+    return engine.shardIndex(namespaceId, jobId);
+  }
+
+  private void resume(java.util.function.IntPredicate shardFilter) {
     for (BatchRecord r : store.runningBatches()) {
+      int shard = shardOf(r.namespaceId(), r.jobId());
+      if (!engine.ownsShard(shard) || !shardFilter.test(shard)
+          || live.containsKey(key(r.namespaceId(), r.jobId()))) {
+        continue;
+      }
       BatchJob job;
       try {
         job = BatchJob.fromRecord(r);
@@ -74,7 +93,9 @@ public final class BatchService implements AutoCloseable {
 
   private void launch(BatchJob job) {
     live.put(key(job.namespaceId, job.jobId), job);
-    BatchRunner runner = new BatchRunner(engine, job, this::persist, () -> closed);
+    int shard = shardOf(job.namespaceId, job.jobId);
+    BatchRunner runner =
+        new BatchRunner(engine, job, this::persist, () -> closed || !engine.ownsShard(shard));
     pool.execute(
         () -> {
           try {

@@ -33,6 +33,15 @@ public final class HistoryWatchers {
         });
   }
 
+  /** Wakes every watcher of the runs selected (their shard moved to another node). */
+  public void wakeIf(java.util.function.Predicate<RunKey> selected) {
+    for (RunKey run : List.copyOf(waiting.keySet())) {
+      if (selected.test(run)) {
+        changed(run);
+      }
+    }
+  }
+
   public void changed(RunKey run) {
     List<CompletableFuture<Void>> list = waiting.remove(run);
     if (list != null) {

@@ -45,6 +45,20 @@ public record TaskToken(
     }
   }
 
+  /** Decodes a token of any kind (for routing); null when it is not one of ours. */
+  public static TaskToken decodeAny(ByteString token) {
+    try {
+      DataInputStream in = new DataInputStream(token.newInput());
+      if (in.readInt() != MAGIC) {
+        return null;
+      }
+      return new TaskToken(in.readByte(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(),
+          in.readInt(), in.readUTF());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Decodes a token of the expected kind; INVALID_ARGUMENT when it is not one of ours. */
   public static TaskToken decode(ByteString token, int expectedKind) {
     if (token == null || token.isEmpty()) {

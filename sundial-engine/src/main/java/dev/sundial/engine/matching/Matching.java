@@ -69,6 +69,7 @@ public final class Matching {
     java.util.List<Poll> polls;
     synchronized (q) {
       tasks = new java.util.ArrayList<>(q.backlog);
+      q.backlog.forEach(t -> waiting.remove(t.taskId()));
       q.backlog.clear();
       q.addedAt.clear();
       polls = new java.util.ArrayList<>(q.pollers);
@@ -82,8 +83,15 @@ public final class Matching {
     return !unloaded.isEmpty() && unloaded.contains(key);
   }
 
-  /** Offers a committed task: to the oldest live poller, else to the backlog. */
+  /**
+   * Offers a committed task: to the oldest live poller, else to the backlog. A durable task
+   * already waiting in a backlog is not added twice (a cluster node can learn of a task both from
+   * the node that wrote it and from the database).
+   */
   public void add(QueueTask task) {
+    if (task.taskId() >= 0 && !waiting.add(task.taskId())) {
+      return;
+    }
     Queue q = queue(new TaskQueueKey(task.namespaceId(), task.taskQueue(), task.kind()));
     long now = System.currentTimeMillis();
     q.addRate.record(now);
@@ -99,8 +107,58 @@ public final class Matching {
       }
       if (poll.future.complete(task)) {
         q.dispatchRate.record(now);
+        dispatched(task, now);
         return;
       }
+    }
+  }
+
+  /** Task ids of durable tasks waiting in some backlog. */
+  private final java.util.Set<Long> waiting = ConcurrentHashMap.newKeySet();
+  /** Durable tasks handed to a poller recently (task id to when), for the backlog sweep. */
+  private final Map<Long, Long> dispatchedAt = new ConcurrentHashMap<>();
+  private static final long REDISPATCH_AFTER_MILLIS = 30_000;
+
+  private void dispatched(QueueTask task, long now) {
+    if (task.taskId() >= 0) {
+      waiting.remove(task.taskId());
+      dispatchedAt.put(task.taskId(), now);
+    }
+  }
+
+  /**
+   * The backlog sweep found this durable row: adds it unless it is waiting already or was handed
+   * out within the last {@value #REDISPATCH_AFTER_MILLIS} ms (its start may still be in flight;
+   * a row still there after that was lost on the way, e.g. its start failed on a dead node).
+   */
+  public void offerIfForgotten(QueueTask task, long now) {
+    dispatchedAt.values().removeIf(t -> t < now - 10 * REDISPATCH_AFTER_MILLIS);
+    Long at = dispatchedAt.get(task.taskId());
+    if (waiting.contains(task.taskId()) || (at != null && at > now - REDISPATCH_AFTER_MILLIS)) {
+      return;
+    }
+    add(task);
+  }
+
+  /**
+   * The node gave up the partition(s) selected: their waiting polls end empty (the workers poll
+   * again and reach the new owner) and their in-memory backlog is forgotten (the rows stay in the
+   * database for the new owner).
+   */
+  public void dropPartition(java.util.function.Predicate<TaskQueueKey> selected) {
+    for (TaskQueueKey key : java.util.List.copyOf(queues.keySet())) {
+      if (!selected.test(key)) continue;
+      Queue q = queues.remove(key);
+      if (q == null) continue;
+      java.util.List<Poll> polls;
+      synchronized (q) {
+        q.backlog.forEach(t -> waiting.remove(t.taskId()));
+        q.backlog.clear();
+        q.addedAt.clear();
+        polls = new java.util.ArrayList<>(q.pollers);
+        q.pollers.clear();
+      }
+      polls.forEach(Poll::cancel);
     }
   }
 
@@ -119,6 +177,7 @@ public final class Matching {
       QueueTask task = q.backlog.poll();
       if (task != null) {
         q.addedAt.remove(task);
+        dispatched(task, q.lastPollTime);
         q.dispatchRate.record(q.lastPollTime);
         poll.future.complete(task);
         return poll;
@@ -158,6 +217,7 @@ public final class Matching {
         QueueTask t = it.next();
         if (p.test(t)) {
           it.remove();
+          waiting.remove(t.taskId());
           q.addedAt.remove(t);
         }
       }

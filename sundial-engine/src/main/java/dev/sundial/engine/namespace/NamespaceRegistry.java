@@ -51,14 +51,44 @@ public final class NamespaceRegistry {
     }
   }
 
+  /** Set in cluster mode: another node may have registered a namespace this one has not seen. */
+  private volatile boolean shared;
+
+  public void setShared(boolean shared) {
+    this.shared = shared;
+  }
+
+  /** Re-reads every namespace from the store (cluster: changes made by other nodes). */
+  public void refresh() {
+    for (NamespaceRecord r : store.listNamespaces()) {
+      Entry known = byId.get(r.id());
+      if (known == null || known.version() < r.version()) {
+        synchronized (this) {
+          Entry old = byId.get(r.id());
+          if (old != null && !old.name().equals(r.name())) {
+            byName.remove(old.name(), old);
+          }
+          cache(r);
+        }
+      }
+    }
+  }
+
   public synchronized void ensure(String name) {
+    if (shared && !byName.containsKey(name)) {
+      refresh();
+    }
     if (!byName.containsKey(name)) {
-      register(
-          name,
-          NamespaceInfo.newBuilder().setName(name).build(),
-          NamespaceConfig.newBuilder()
-              .setWorkflowExecutionRetentionTtl(Durations.ofMillis(DEFAULT_RETENTION_MILLIS))
-              .build());
+      try {
+        register(name,
+            NamespaceInfo.newBuilder().setName(name).build(),
+            NamespaceConfig.newBuilder()
+                .setWorkflowExecutionRetentionTtl(Durations.ofMillis(DEFAULT_RETENTION_MILLIS))
+                .build());
+      } catch (EngineException e) {
+        if (e.code() != EngineException.Code.ALREADY_EXISTS) throw e;
+        refresh(); // another node registered it at the same moment
+      }
     }
   }
 
@@ -121,6 +151,10 @@ public final class NamespaceRegistry {
 
   public Entry byName(String name) {
     Entry e = byName.get(name);
+    if (e == null && shared) {
+      refresh();
+      e = byName.get(name);
+    }
     if (e == null) {
       throw new NamespaceNotFoundException(name);
     }
@@ -129,6 +163,10 @@ public final class NamespaceRegistry {
 
   public Entry byId(String id) {
     Entry e = byId.get(id);
+    if (e == null && shared) {
+      refresh();
+      e = byId.get(id);
+    }
     if (e == null) {
       throw EngineException.notFound("Namespace id " + id + " is not found.");
     }
@@ -142,6 +180,9 @@ public final class NamespaceRegistry {
   }
 
   public synchronized Entry register(String name, NamespaceInfo info, NamespaceConfig config) {
+    if (shared) {
+      refresh();
+    }
     if (byName.containsKey(name)) {
       throw new EngineException(
           EngineException.Code.ALREADY_EXISTS, "Namespace already exists: " + name);
@@ -169,6 +210,9 @@ public final class NamespaceRegistry {
   }
 
   public synchronized Entry update(String name, DescribeNamespaceResponse updated) {
+    if (shared) {
+      refresh();
+    }
     Entry current = byName(name);
     NamespaceRecord r =
         new NamespaceRecord(current.id(), name, current.version() + 1, updated.toByteArray());

@@ -122,12 +122,34 @@ public final class ScheduleService implements AutoCloseable {
     if (schedules == null) {
       return;
     }
-    List<ScheduleWakeup> stored = schedules.scheduleWakeups(Long.MAX_VALUE, Integer.MAX_VALUE);
-    for (ScheduleWakeup w : stored) {
-      wakeups.arm(new Key(w.namespaceId(), w.scheduleId()), w.wakeupMillis());
-    }
+    int armed = armOwned(shard -> true);
     wakeups.start();
-    log.info("recovered {} schedule wake-ups", stored.size());
+    log.info("recovered {} schedule wake-ups", armed);
+  }
+
+  /** Arms the stored wake-ups of schedules whose shard this node serves and that pass filter. */
+  private int armOwned(java.util.function.IntPredicate shardFilter) {
+    int armed = 0;
+    for (ScheduleWakeup w : schedules.scheduleWakeups(Long.MAX_VALUE, Integer.MAX_VALUE)) {
+      int shard = engine.shardIndex(w.namespaceId(), w.scheduleId());
+      if (engine.ownsShard(shard) && shardFilter.test(shard)) {
+        wakeups.arm(new Key(w.namespaceId(), w.scheduleId()), w.wakeupMillis());
+        armed++;
+      }
+    }
+    return armed;
+  }
+
+  /** Cluster: this node now serves the shard; its schedules wake here. */
+  public void shardAcquired(int shardId) {
+    if (schedules != null) {
+      armOwned(shard -> shard == shardId);
+    }
+  }
+
+  /** Cluster: the shard moved away; its schedules wake on the new owner. */
+  public void shardLost(int shardId) {
+    wakeups.disarmIf(k -> engine.shardIndex(k.namespaceId(), k.scheduleId()) == shardId);
   }
 
   // ------------------------------------------------------------------ API
@@ -301,6 +323,9 @@ public final class ScheduleService implements AutoCloseable {
           ? e.getCause() : e;
       if (cause instanceof EngineException ee && ee.code() == EngineException.Code.NOT_FOUND) {
         return; // deleted meanwhile
+      }
+      if (!engine.ownsShard(engine.shardIndex(key.namespaceId(), key.scheduleId()))) {
+        return; // the schedule's shard moved: its new owner wakes it
       }
       log.warn("schedule {} pass failed, retrying in {} ms: {}", key, RETRY_MILLIS, cause.toString());
       wakeups.arm(key, clock.millis() + RETRY_MILLIS);

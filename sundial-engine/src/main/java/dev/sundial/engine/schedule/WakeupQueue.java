@@ -40,6 +40,13 @@ final class WakeupQueue<K> implements AutoCloseable {
     thread.start();
   }
 
+  /** Disarms the wake-ups of every key that matches (their stale queue entries are skipped). */
+  void disarmIf(java.util.function.Predicate<K> p) {
+    synchronized (queue) {
+      armed.keySet().removeIf(p);
+    }
+  }
+
   /** Arms (or re-arms) the key's wake-up; {@code Long.MAX_VALUE} disarms it. */
   void arm(K key, long at) {
     synchronized (queue) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -29,7 +28,8 @@ import java.util.function.Function;
 public final class Shard {
   final int id;
   volatile long rangeId;
-  final AtomicLong taskIds;
+  final TaskIds taskIds;
+  private final int shardCount;
   private final Store store;
   private final GroupCommitter committer;
   private final Clock clock;
@@ -65,7 +65,8 @@ public final class Shard {
       GroupCommitter committer,
       Clock clock,
       Executor pool,
-      AtomicLong taskIds,
+      TaskIds taskIds,
+      int shardCount,
       int cacheSize,
       CommitListener listener) {
     this.id = id;
@@ -75,6 +76,7 @@ public final class Shard {
     this.clock = clock;
     this.mailbox = new SerialExecutor(pool);
     this.taskIds = taskIds;
+    this.shardCount = shardCount;
     this.listener = listener;
     this.cache =
         new LinkedHashMap<>(64, 0.75f, true) {
@@ -98,6 +100,23 @@ public final class Shard {
 
   public long rangeId() {
     return rangeId;
+  }
+
+  int partitionOf(String namespaceId, String taskQueue) {
+    return dev.sundial.engine.cluster.Partitions.partitionOf(namespaceId, taskQueue, shardCount);
+  }
+
+  /**
+   * Completes once every operation submitted so far has run and its writes are committed (or
+   * failed): used before giving the shard up. The fence write only checks the range id.
+   */
+  public CompletableFuture<Void> drain() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    mailbox.execute(() -> committer
+        .submitAll(List.of(new ExecutionWrite(
+            id, rangeId, null, 0, null, null, false, null, null, null, null, null)))
+        .whenComplete((ok, err) -> done.complete(null)));
+    return done;
   }
 
   /** How the shard learns a namespace's retention when one of its runs closes. */

@@ -49,7 +49,7 @@ public final class ShardTxn {
   }
 
   public long newTaskId() {
-    return shard.taskIds.getAndIncrement();
+    return shard.taskIds.next();
   }
 
   /** The run's state, or null when it does not exist. Marks it as written by this operation. */
@@ -105,7 +105,7 @@ public final class ShardTxn {
   }
 
   public void addQueueTask(QueueTask t) {
-    queueTasksToAdd.add(t);
+    queueTasksToAdd.add(t.withPartition(shard.partitionOf(t.namespaceId(), t.taskQueue())));
   }
 
   /** Takes back a backlog entry added by this operation (it is started right away instead). */

@@ -46,6 +46,13 @@ public final class TimerQueue implements AutoCloseable {
     }
   }
 
+  /** Forgets the timers of a shard this node no longer serves (its new owner loads them). */
+  public void removeShard(int shardId) {
+    synchronized (queue) {
+      queue.removeIf(t -> t.shardId() == shardId);
+    }
+  }
+
   public int size() {
     synchronized (queue) {
       return queue.size();

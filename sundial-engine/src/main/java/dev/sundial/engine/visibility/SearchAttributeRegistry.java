@@ -72,6 +72,15 @@ public final class SearchAttributeRegistry {
     store.loadSearchAttributes().forEach((ns, m) -> custom.put(ns, Collections.unmodifiableMap(new TreeMap<>(m))));
   }
 
+  /** Re-reads the custom attributes from the store (cluster: changes made by other nodes). */
+  public synchronized void refresh() {
+    Map<String, Map<String, SaType>> fresh = new java.util.HashMap<>();
+    store.loadSearchAttributes()
+        .forEach((ns, m) -> fresh.put(ns, Collections.unmodifiableMap(new TreeMap<>(m))));
+    custom.keySet().retainAll(fresh.keySet());
+    custom.putAll(fresh);
+  }
+
   /** True for names a user may not register: system, predefined, reserved, or Temporal-prefixed. */
   public static boolean isReserved(String name) {
     return SYSTEM.containsKey(name)

@@ -45,15 +45,15 @@ final class BatchWriter {
   private static final String DELETE_TIMER = "DELETE FROM timer_tasks WHERE task_id = ?";
   private static final String INSERT_QUEUE_TASK =
       "INSERT INTO queue_tasks (task_id, namespace_id, task_queue, kind, workflow_id, run_id,"
-          + " scheduled_event_id, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+          + " scheduled_event_id, payload, partition_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String DELETE_QUEUE_TASK = "DELETE FROM queue_tasks WHERE task_id = ?";
-  private static final String BUMP_MAX_TASK_ID =
-      "UPDATE store_counters SET value = ? WHERE name = 'max_task_id' AND value < ?";
 
   private final Dialect dialect;
+  private final VisibilityWriter visibilityWriter;
 
   BatchWriter(Dialect dialect) {
     this.dialect = dialect;
+    this.visibilityWriter = new VisibilityWriter(dialect.visibilitySql());
   }
 
   /** Commits the batch; on any SQLException the transaction is rolled back and it is rethrown. */
@@ -64,7 +64,9 @@ final class BatchWriter {
     }
     c.exec(dialect.beginWrite());
     try {
-      long maxTaskId = 0;
+      // No task id high-water mark is bumped here: ids come from Store.reserveTaskIds, which
+      // advances store_counters itself (a per-commit bump would make every node's commits
+      // contend on that one row).
       for (ExecutionWrite w : writes) {
         c.exec("SAVEPOINT w");
         ConflictException conflict;
@@ -81,13 +83,6 @@ final class BatchWriter {
         }
         c.exec("RELEASE SAVEPOINT w");
         results.add(conflict);
-        maxTaskId = Math.max(maxTaskId, maxTaskId(w));
-      }
-      if (maxTaskId > 0) {
-        PreparedStatement ps = c.ps(BUMP_MAX_TASK_ID);
-        ps.setLong(1, maxTaskId);
-        ps.setLong(2, maxTaskId);
-        ps.executeUpdate();
       }
       c.exec("COMMIT");
       return results;
@@ -153,11 +148,12 @@ final class BatchWriter {
       ps.setString(6, q.runId());
       ps.setLong(7, q.scheduledEventId());
       ps.setBytes(8, q.payload());
+      ps.setInt(9, q.partitionId());
       ps.executeUpdate();
     }
     deleteAll(c, DELETE_QUEUE_TASK, w.queueTasksToDelete());
     if (w.visibility() != null) {
-      VisibilityWriter.upsert(c, w.visibility());
+      visibilityWriter.upsert(c, w.visibility());
     }
     return null;
   }
@@ -188,7 +184,7 @@ final class BatchWriter {
       ps.setString(3, e.runId());
       ps.setInt(4, e.shardId());
       ps.setLong(5, e.dbVersion());
-      ps.setBoolean(6, e.running());
+      ps.setInt(6, e.running() ? 1 : 0); // INTEGER 0/1 on every dialect
       ps.setLong(7, e.nextEventId());
       ps.setBytes(8, e.state());
       return ps.executeUpdate() == 1
@@ -198,7 +194,7 @@ final class BatchWriter {
     PreparedStatement ps = c.ps(UPDATE_EXECUTION);
     ps.setInt(1, e.shardId());
     ps.setLong(2, e.dbVersion());
-    ps.setBoolean(3, e.running());
+    ps.setInt(3, e.running() ? 1 : 0);
     ps.setLong(4, e.nextEventId());
     ps.setBytes(5, e.state());
     ps.setString(6, e.namespaceId());
@@ -260,7 +256,7 @@ final class BatchWriter {
       up.setString(1, cur.namespaceId());
       up.setString(2, cur.workflowId());
       up.setString(3, cur.runId());
-      up.setBoolean(4, cur.running());
+      up.setInt(4, cur.running() ? 1 : 0);
       up.setString(5, cur.startRequestId());
       up.executeUpdate();
     }
@@ -273,19 +269,5 @@ final class BatchWriter {
       ps.setLong(1, id);
       ps.executeUpdate(); // 0 rows is fine: the task may already be gone
     }
-  }
-
-  private static long maxTaskId(ExecutionWrite w) {
-    long max = 0;
-    for (ExecutionWrite l : w.linked()) {
-      max = Math.max(max, maxTaskId(l));
-    }
-    for (TimerTask t : w.timersToAdd()) {
-      max = Math.max(max, t.taskId());
-    }
-    for (QueueTask q : w.queueTasksToAdd()) {
-      max = Math.max(max, q.taskId());
-    }
-    return max;
   }
 }

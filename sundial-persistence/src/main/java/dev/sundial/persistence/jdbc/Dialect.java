@@ -25,6 +25,25 @@ public interface Dialect {
     return "SELECT range_id FROM shards WHERE shard_id = ?";
   }
 
+  /** The variadic scalar maximum: SQLite's multi-argument MAX, PostgreSQL's GREATEST. */
+  default String greatestFunction() {
+    return "MAX";
+  }
+
+  /**
+   * Statements run before and after applying migrations so that concurrent processes migrating
+   * the same database take turns (PostgreSQL: an advisory lock); null when the begin-write lock
+   * is enough (SQLite).
+   */
+  default String migrationLock() {
+    return null;
+  }
+
+  /** Releases {@link #migrationLock}; null when there is none. */
+  default String migrationUnlock() {
+    return null;
+  }
+
   /** How visibility queries read JSON and compare (SQLite's JSON1 flavour unless overridden). */
   default VisibilitySqlDialect visibilitySql() {
     return VisibilitySqlDialect.SQLITE;

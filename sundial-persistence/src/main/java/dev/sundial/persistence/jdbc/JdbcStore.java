@@ -6,7 +6,9 @@ import dev.sundial.persistence.ExecutionRecord;
 import dev.sundial.persistence.ExecutionWrite;
 import dev.sundial.persistence.HistoryBatch;
 import dev.sundial.persistence.NamespaceRecord;
+import dev.sundial.persistence.NodeRecord;
 import dev.sundial.persistence.QueueTask;
+import dev.sundial.persistence.ShardLease;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.StoreException;
 import dev.sundial.persistence.TimerTask;
@@ -17,53 +19,86 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Set;
 
 /**
- * Dialect-neutral JDBC store. One writer connection serialized by a lock does every write; reads
- * use a pool of separate connections so they run concurrently with commits, or, when no readers
- * are given, the writer under the same lock.
+ * Dialect-neutral JDBC store. Writes go through one writer connection under a lock, reads run
+ * concurrently on other connections (see {@link Connections}); the cluster methods live in
+ * {@link JdbcCluster}.
  */
 public abstract class JdbcStore implements Store {
-  private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
   private static final String EXECUTION_COLUMNS =
       "namespace_id, workflow_id, run_id, shard_id, db_version, running, next_event_id, state";
+  private static final String TIMER_COLUMNS =
+      "task_id, shard_id, fire_at, namespace_id, workflow_id, run_id, kind, payload";
+  private static final String QUEUE_COLUMNS = "task_id, namespace_id, task_queue, kind,"
+      + " workflow_id, run_id, scheduled_event_id, payload, partition_id";
 
   @FunctionalInterface
   interface SqlWork<T> {
     T run(Conn c) throws SQLException;
   }
 
-  private final Dialect dialect;
-  private final ReentrantLock writeLock = new ReentrantLock();
-  private final Conn writer;
-  private final BlockingQueue<Conn> readers; // null: reads share the writer
-  private final int readerCount;
-  private final BatchWriter batchWriter;
-  private final JdbcVisibilityStore visibility;
-  private volatile boolean closed;
+  /** Opens (or borrows from a pool: closing it gives it back) a connection in auto-commit mode. */
+  @FunctionalInterface
+  protected interface ConnectionFactory {
+    Connection open() throws SQLException;
+  }
 
-  /** Takes ownership of the connections (writer in auto-commit mode) and migrates the schema. */
-  protected JdbcStore(Dialect dialect, Connection writer, List<Connection> readers) {
+  private final Dialect dialect;
+  private final Connections connections;
+  private final BatchWriter batchWriter;
+  private final JdbcCluster cluster = new JdbcCluster(this);
+  private final JdbcVisibilityStore visibility;
+  private final int schemaVersion;
+
+  /**
+   * Takes ownership of fixed connections (writer in auto-commit mode), then migrates the schema
+   * (migrate) or checks it is at the latest version this build knows.
+   */
+  protected JdbcStore(
+      Dialect dialect, Connection writer, List<Connection> readers, boolean migrate) {
     this.dialect = dialect;
-    this.writer = new Conn(writer);
-    this.readerCount = readers.size();
-    this.readers = readers.isEmpty() ? null : new ArrayBlockingQueue<>(readers.size());
-    readers.forEach(r -> this.readers.add(new Conn(r)));
+    this.connections = new Connections(writer, readers);
     this.batchWriter = new BatchWriter(dialect);
     this.visibility = new JdbcVisibilityStore(this, dialect.visibilitySql());
+    this.schemaVersion = prepareSchema(migrate);
+  }
+
+  /**
+   * A store over a connection pool: the writer is taken from {@code writerFactory} (and replaced
+   * when it breaks), each read borrows from {@code readPool}; {@code onClose} (e.g. the pool) is
+   * closed last.
+   */
+  protected JdbcStore(Dialect dialect, ConnectionFactory writerFactory,
+      ConnectionFactory readPool, AutoCloseable onClose, boolean migrate) {
+    this.dialect = dialect;
+    this.connections = new Connections(writerFactory, readPool, onClose);
+    this.batchWriter = new BatchWriter(dialect);
+    this.visibility = new JdbcVisibilityStore(this, dialect.visibilitySql());
+    this.schemaVersion = prepareSchema(migrate);
+  }
+
+  private int prepareSchema(boolean migrate) {
     try {
-      Migrations.apply(this.writer, dialect);
-    } catch (SQLException | RuntimeException e) {
+      return write("schema migration", c ->
+          migrate ? Migrations.apply(c, dialect) : Migrations.check(c, dialect));
+    } catch (RuntimeException e) {
       close();
       throw e instanceof StoreException se ? se : new StoreException("schema migration failed", e);
     }
+  }
+
+  /** The schema version of the database (the latest this build knows once open). */
+  public int schemaVersion() {
+    return schemaVersion;
+  }
+
+  /** The latest schema version the migrations of {@code dialect} know. */
+  public static int latestSchemaVersion(Dialect dialect) {
+    return Migrations.latest(dialect);
   }
 
   @Override
@@ -97,7 +132,7 @@ public abstract class JdbcStore implements Store {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
             ? Optional.of(new CurrentExecution(
-                namespaceId, workflowId, rs.getString(1), rs.getBoolean(2), rs.getString(3)))
+                namespaceId, workflowId, rs.getString(1), rs.getInt(2) != 0, rs.getString(3)))
             : Optional.empty();
       }
     });
@@ -156,38 +191,22 @@ public abstract class JdbcStore implements Store {
   @Override
   public List<TimerTask> loadTimers(long beforeMillis, int limit) {
     return read("loadTimers", c -> {
-      PreparedStatement ps = c.ps("SELECT task_id, shard_id, fire_at, namespace_id, workflow_id,"
-          + " run_id, kind, payload FROM timer_tasks WHERE fire_at < ?"
+      PreparedStatement ps = c.ps("SELECT " + TIMER_COLUMNS + " FROM timer_tasks WHERE fire_at < ?"
           + " ORDER BY fire_at, task_id LIMIT ?");
       ps.setLong(1, beforeMillis);
       ps.setInt(2, limit);
-      List<TimerTask> result = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          result.add(new TimerTask(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), rs.getInt(7), rs.getBytes(8)));
-        }
-      }
-      return result;
+      return timers(ps);
     });
   }
 
   @Override
   public List<QueueTask> loadQueueTasks(long afterTaskId, int limit) {
     return read("loadQueueTasks", c -> {
-      PreparedStatement ps = c.ps("SELECT task_id, namespace_id, task_queue, kind, workflow_id,"
-          + " run_id, scheduled_event_id, payload FROM queue_tasks WHERE task_id > ?"
-          + " ORDER BY task_id LIMIT ?");
+      PreparedStatement ps = c.ps("SELECT " + QUEUE_COLUMNS + " FROM queue_tasks"
+          + " WHERE task_id > ? ORDER BY task_id LIMIT ?");
       ps.setLong(1, afterTaskId);
       ps.setInt(2, limit);
-      List<QueueTask> result = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          result.add(new QueueTask(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-              rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8)));
-        }
-      }
-      return result;
+      return queueTasks(ps);
     });
   }
 
@@ -301,58 +320,74 @@ public abstract class JdbcStore implements Store {
 
   @Override
   public long acquireShard(int shardId, String owner) {
-    return write("acquireShard", c -> {
-      c.exec(dialect.beginWrite());
-      try {
-        PreparedStatement up = c.ps("INSERT INTO shards (shard_id, range_id, owner, updated_at)"
-            + " VALUES (?, 1, ?, ?) ON CONFLICT (shard_id) DO UPDATE SET"
-            + " range_id = shards.range_id + 1, owner = excluded.owner,"
-            + " updated_at = excluded.updated_at");
-        up.setInt(1, shardId);
-        up.setString(2, owner);
-        up.setLong(3, System.currentTimeMillis());
-        up.executeUpdate();
-        PreparedStatement q = c.ps("SELECT range_id FROM shards WHERE shard_id = ?");
-        q.setInt(1, shardId);
-        long rangeId;
-        try (ResultSet rs = q.executeQuery()) {
-          rs.next();
-          rangeId = rs.getLong(1);
-        }
-        c.exec("COMMIT");
-        return rangeId;
-      } catch (SQLException | RuntimeException e) {
-        c.tryExec("ROLLBACK");
-        throw e;
-      }
+    return cluster.acquireShard(shardId, owner);
+  }
+
+  @Override
+  public void heartbeatNode(String nodeId, String address, long nowMillis) {
+    cluster.heartbeatNode(nodeId, address, nowMillis);
+  }
+
+  @Override
+  public void removeNode(String nodeId) {
+    cluster.removeNode(nodeId);
+  }
+
+  @Override
+  public List<NodeRecord> listNodes() {
+    return cluster.listNodes();
+  }
+
+  @Override
+  public List<ShardLease> listShardLeases() {
+    return cluster.listShardLeases();
+  }
+
+  @Override
+  public Optional<ShardLease> tryAcquireShard(
+      int shardId, String nodeId, long nowMillis, long leaseMillis) {
+    return cluster.tryAcquireShard(shardId, nodeId, nowMillis, leaseMillis);
+  }
+
+  @Override
+  public Set<Integer> renewShardLeases(
+      String nodeId, Map<Integer, Long> rangeIds, long leaseExpiresMillis) {
+    return cluster.renewShardLeases(nodeId, rangeIds, leaseExpiresMillis);
+  }
+
+  @Override
+  public boolean releaseShard(int shardId, String nodeId, long rangeId) {
+    return cluster.releaseShard(shardId, nodeId, rangeId);
+  }
+
+  @Override
+  public long reserveTaskIds(int count) {
+    return cluster.reserveTaskIds(count);
+  }
+
+  @Override
+  public List<TimerTask> loadShardTimers(int shardId, long beforeMillis, int limit) {
+    return read("loadShardTimers", c -> {
+      PreparedStatement ps = c.ps("SELECT " + TIMER_COLUMNS + " FROM timer_tasks"
+          + " WHERE shard_id = ? AND fire_at < ? ORDER BY fire_at, task_id LIMIT ?");
+      ps.setInt(1, shardId);
+      ps.setLong(2, beforeMillis);
+      ps.setInt(3, limit);
+      return timers(ps);
     });
   }
 
   @Override
-  public void close() {
-    writeLock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      // Wait for in-flight reads to hand their connections back, then close readers first so the
-      // writer is the last connection and can checkpoint the WAL.
-      for (int i = 0; readers != null && i < readerCount; i++) {
-        Conn r = readers.poll(10, TimeUnit.SECONDS);
-        if (r == null) {
-          log.warn("a read did not finish within 10 s; closing without its connection");
-          break;
-        }
-        r.close();
-      }
-      writer.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      writer.close();
-    } finally {
-      writeLock.unlock();
-    }
+  public List<QueueTask> loadPartitionQueueTasks(int partitionId, long afterTaskId, int limit) {
+    return read("loadPartitionQueueTasks", c -> {
+      // Rows written before partitions existed (-1) belong to every partition.
+      PreparedStatement ps = c.ps("SELECT " + QUEUE_COLUMNS + " FROM queue_tasks"
+          + " WHERE partition_id IN (?, -1) AND task_id > ? ORDER BY task_id LIMIT ?");
+      ps.setInt(1, partitionId);
+      ps.setLong(2, afterTaskId);
+      ps.setInt(3, limit);
+      return queueTasks(ps);
+    });
   }
 
   @Override
@@ -374,56 +409,43 @@ public abstract class JdbcStore implements Store {
     return dialect;
   }
 
+  @Override
+  public void close() {
+    connections.close();
+  }
+
   <T> T write(String what, SqlWork<T> work) {
-    writeLock.lock();
-    try {
-      checkOpen();
-      return work.run(writer);
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed: " + e.getMessage(), e);
-    } finally {
-      writeLock.unlock();
-    }
+    return connections.write(what, work);
   }
 
   <T> T read(String what, SqlWork<T> work) {
-    if (readers == null) {
-      return write(what, work);
-    }
-    Conn c = borrow();
-    try {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed: " + e.getMessage(), e);
-    } finally {
-      readers.add(c);
-    }
+    return connections.read(what, work);
   }
 
-  private Conn borrow() {
-    try {
-      while (true) {
-        checkOpen();
-        // Poll (not take) so a reader waiting while close() drains the pool notices the close.
-        Conn c = readers.poll(50, TimeUnit.MILLISECONDS);
-        if (c != null) {
-          return c;
-        }
+  private static List<TimerTask> timers(PreparedStatement ps) throws SQLException {
+    List<TimerTask> result = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        result.add(new TimerTask(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
+            rs.getString(5), rs.getString(6), rs.getInt(7), rs.getBytes(8)));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while waiting for a read connection", e);
     }
+    return result;
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new StoreException("store closed", null);
+  private static List<QueueTask> queueTasks(PreparedStatement ps) throws SQLException {
+    List<QueueTask> result = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        result.add(new QueueTask(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+            rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBytes(8), rs.getInt(9)));
+      }
     }
+    return result;
   }
 
   private static ExecutionRecord execution(ResultSet rs) throws SQLException {
     return new ExecutionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-        rs.getLong(5), rs.getBoolean(6), rs.getLong(7), rs.getBytes(8));
+        rs.getLong(5), rs.getInt(6) != 0, rs.getLong(7), rs.getBytes(8));
   }
 }

@@ -25,7 +25,51 @@ final class Migrations {
 
   private Migrations() {}
 
-  static void apply(Conn c, Dialect dialect) throws SQLException {
+  /** Applies the missing migrations; returns the schema version (the latest this build knows). */
+  static int apply(Conn c, Dialect dialect) throws SQLException {
+    if (dialect.migrationLock() != null) {
+      c.exec(dialect.migrationLock());
+    }
+    try {
+      applyLocked(c, dialect);
+      return currentVersion(c);
+    } finally {
+      if (dialect.migrationUnlock() != null) {
+        c.tryExec(dialect.migrationUnlock());
+      }
+    }
+  }
+
+  /**
+   * Checks without changing anything that the database is at the latest version this build
+   * knows; returns it, or throws a StoreException telling the operator what to do.
+   */
+  static int check(Conn c, Dialect dialect) {
+    int latest = latest(dialect);
+    int current;
+    try {
+      current = currentVersion(c);
+    } catch (SQLException e) {
+      current = 0; // no schema_version table: an empty database (or schema)
+    }
+    if (current > latest) {
+      throw new StoreException("database schema version " + current
+          + " is newer than this Sundial supports (" + latest + "); upgrade Sundial", null);
+    }
+    if (current < latest) {
+      throw new StoreException("database schema version is " + current + " but this Sundial needs "
+          + latest + ": run `sundial db migrate` first", null);
+    }
+    return current;
+  }
+
+  /** The latest version the migrations of the dialect know. */
+  static int latest(Dialect dialect) {
+    List<Migration> migrations = list(dialect.migrationsDir());
+    return migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
+  }
+
+  private static void applyLocked(Conn c, Dialect dialect) throws SQLException {
     c.exec(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
             + " name VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
@@ -63,7 +107,9 @@ final class Migrations {
   }
 
   private static int currentVersion(Conn c) throws SQLException {
-    try (ResultSet rs = c.ps("SELECT MAX(version) FROM schema_version").executeQuery()) {
+    // Not a cached statement: on an empty database the table may not exist yet.
+    try (Statement s = c.connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
       return rs.next() ? rs.getInt(1) : 0;
     }
   }

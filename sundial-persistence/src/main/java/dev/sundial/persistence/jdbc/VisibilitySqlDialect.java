@@ -31,6 +31,11 @@ public interface VisibilitySqlDialect {
     return "EXISTS (SELECT 1 FROM json_each(" + documentColumn + ", ?) WHERE value" + predicate + ")";
   }
 
+  /** The placeholder binding a JSON document (as a string) into a JSON column. */
+  default String jsonDocument() {
+    return "?";
+  }
+
   /** Null-safe equality of an expression and one bound parameter. */
   default String nullSafeEquals(String expression) {
     return expression + " IS ?";

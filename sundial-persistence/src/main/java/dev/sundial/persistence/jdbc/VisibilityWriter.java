@@ -11,13 +11,13 @@ import java.sql.Types;
  * unless the stored row already reflects a later state (it never goes back).
  */
 final class VisibilityWriter {
-  private static final String UPSERT =
+  private static final String UPSERT_TEMPLATE =
       "INSERT INTO executions_visibility (namespace_id, run_id, workflow_id, workflow_type,"
           + " status, start_time, execution_time, close_time, execution_duration, history_length,"
           + " history_size_bytes, state_transition_count, task_queue, parent_workflow_id,"
           + " parent_run_id, root_workflow_id, root_run_id, namespace_division, search_attributes,"
-          + " text_tokens, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?) ON CONFLICT (namespace_id, run_id) DO UPDATE SET status = excluded.status,"
+          + " text_tokens, info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {json},"
+          + " {json}, ?) ON CONFLICT (namespace_id, run_id) DO UPDATE SET status = excluded.status,"
           + " execution_time = excluded.execution_time, close_time = excluded.close_time,"
           + " execution_duration = excluded.execution_duration,"
           + " history_length = excluded.history_length,"
@@ -31,20 +31,26 @@ final class VisibilityWriter {
    * The common case: only counters and the description changed. Touches no indexed column, so
    * no index is rewritten; matches nothing (and the full upsert runs) when anything else changed.
    */
-  private static final String REFRESH =
-      "UPDATE executions_visibility SET history_length = ?, history_size_bytes = ?,"
-          + " state_transition_count = ?, info = ? WHERE namespace_id = ? AND run_id = ?"
-          + " AND state_transition_count <= ? AND status = ? AND execution_time = ?"
-          + " AND close_time IS ? AND execution_duration IS ? AND namespace_division IS ?"
-          + " AND search_attributes IS ?";
+  private final String refresh;
+  private final String upsert;
   static final String DELETE =
       "DELETE FROM executions_visibility WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?";
 
-  private VisibilityWriter() {}
+  VisibilityWriter(VisibilitySqlDialect dialect) {
+    String json = dialect.jsonDocument();
+    this.upsert = UPSERT_TEMPLATE.replace("{json}", json);
+    this.refresh = "UPDATE executions_visibility SET history_length = ?, history_size_bytes = ?,"
+        + " state_transition_count = ?, info = ? WHERE namespace_id = ? AND run_id = ?"
+        + " AND state_transition_count <= ? AND status = ? AND execution_time = ?"
+        + " AND " + dialect.nullSafeEquals("close_time")
+        + " AND " + dialect.nullSafeEquals("execution_duration")
+        + " AND " + dialect.nullSafeEquals("namespace_division")
+        + " AND " + dialect.nullSafeEquals("search_attributes").replaceFirst("\\?$", json);
+  }
 
-  static void upsert(Conn c, VisibilityRecord r) throws SQLException {
+  void upsert(Conn c, VisibilityRecord r) throws SQLException {
     String attributes = VisibilityJson.attributes(r.searchAttributes());
-    PreparedStatement refresh = c.ps(REFRESH);
+    PreparedStatement refresh = c.ps(this.refresh);
     int j = 1;
     refresh.setLong(j++, r.historyLength());
     refresh.setLong(j++, r.historySizeBytes());
@@ -62,7 +68,7 @@ final class VisibilityWriter {
     if (refresh.executeUpdate() == 1) {
       return;
     }
-    PreparedStatement ps = c.ps(UPSERT);
+    PreparedStatement ps = c.ps(upsert);
     int i = 1;
     ps.setString(i++, r.namespaceId());
     ps.setString(i++, r.runId());

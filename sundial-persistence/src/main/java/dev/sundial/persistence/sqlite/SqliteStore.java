@@ -25,15 +25,39 @@ public final class SqliteStore extends JdbcStore {
   static final int READERS = 4;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
-  private SqliteStore(Connection writer, List<Connection> readers) {
-    super(new SqliteDialect(), writer, readers);
+  private SqliteStore(Connection writer, List<Connection> readers, boolean migrate) {
+    super(new SqliteDialect(), writer, readers, migrate);
   }
 
   /** Opens (creating if needed, with parent directories) and migrates the database file. */
   public static SqliteStore open(Path file) {
+    return open(file, true);
+  }
+
+  /**
+   * Applies the missing migrations to the database file (creating it if needed) and returns its
+   * schema version.
+   */
+  public static int migrate(Path file) {
+    try (SqliteStore store = open(file, true)) {
+      return store.schemaVersion();
+    }
+  }
+
+  /**
+   * Opens (creating if needed, with parent directories) the database file. With migrate, applies
+   * the missing migrations; without, the schema must already be at the latest version this build
+   * knows, else a StoreException says to run {@code sundial db migrate}.
+   */
+  public static SqliteStore open(Path file, boolean migrate) {
     List<Connection> opened = new ArrayList<>();
     try {
       Path absolute = file.toAbsolutePath();
+      if (!migrate && !Files.exists(absolute)) {
+        // Do not leave an empty database file behind for a check that can only fail.
+        throw new StoreException("SQLite database " + file + " does not exist: run"
+            + " `sundial db migrate` first", null);
+      }
       if (absolute.getParent() != null) {
         Files.createDirectories(absolute.getParent());
       }
@@ -56,7 +80,7 @@ public final class SqliteStore extends JdbcStore {
         opened.add(reader);
         readers.add(reader);
       }
-      return new SqliteStore(writer, readers);
+      return new SqliteStore(writer, readers, migrate);
     } catch (IOException | SQLException e) {
       closeAll(opened);
       throw new StoreException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
@@ -66,7 +90,8 @@ public final class SqliteStore extends JdbcStore {
   /** A private in-memory database (tests, ephemeral dev servers); one connection for everything. */
   public static SqliteStore openInMemory() {
     try {
-      return new SqliteStore(DriverManager.getConnection("jdbc:sqlite::memory:"), List.of());
+      return new SqliteStore(
+          DriverManager.getConnection("jdbc:sqlite::memory:"), List.of(), true);
     } catch (SQLException e) {
       throw new StoreException("cannot open in-memory SQLite database", e);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sundial.persistence.ConflictException;
 import dev.sundial.persistence.Store;
-import dev.sundial.persistence.sqlite.SqliteStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,18 +13,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The schedules table on a SQLite file: conditional writes, fencing, paging, wake-ups. */
-class ScheduleStoreTest {
+/**
+ * The schedules table contract: conditional writes, fencing, paging, wake-ups. One subclass per
+ * store implementation.
+ */
+public abstract class ScheduleStoreTest {
   private static final int SHARD = 2;
 
-  @TempDir Path dir;
-  private Store store;
+  @TempDir protected Path dir;
+  protected Store store;
   private ScheduleStore schedules;
   private long range;
 
+  protected abstract Store newStore(Path dir);
+
   @BeforeEach
   void open() {
-    store = SqliteStore.open(dir.resolve("s.db"));
+    store = newStore(dir);
     schedules = store.schedules();
     range = store.acquireShard(SHARD, "node");
   }
@@ -79,7 +83,7 @@ class ScheduleStoreTest {
         .containsExactly("c", "d");
     assertThat(schedules.listSchedules("other", "", 10)).isEmpty();
     store.close();
-    store = SqliteStore.open(dir.resolve("s.db"));
+    store = newStore(dir);
     schedules = store.schedules();
     assertThat(schedules.scheduleWakeups(Long.MAX_VALUE, 10)).extracting(ScheduleWakeup::scheduleId)
         .containsExactly("a", "b", "c");

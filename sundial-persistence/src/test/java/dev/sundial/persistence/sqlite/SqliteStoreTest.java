@@ -42,4 +42,26 @@ class SqliteStoreTest extends StoreContractTest {
     store = newStore(dir); // would fail with "table already exists" if V1 ran again
     assertThat(store.listNamespaces()).isEmpty();
   }
+
+  @Test
+  void openWithoutMigrateRequiresTheLatestSchema() {
+    Path empty = dir.resolve("empty.db");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
+        .isInstanceOf(dev.sundial.persistence.StoreException.class)
+        .hasMessageContaining("sundial db migrate");
+    assertThat(Files.exists(empty)).isFalse();
+    // An older schema (here: none at all) is refused too.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + empty)) {
+      c.createStatement().execute("CREATE TABLE unrelated (x INTEGER)");
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
+        .hasMessageContaining("schema version is 0").hasMessageContaining("sundial db migrate");
+    assertThat(SqliteStore.migrate(empty)).isEqualTo(5);
+    assertThat(SqliteStore.migrate(empty)).isEqualTo(5);
+    try (SqliteStore s = SqliteStore.open(empty, false)) {
+      assertThat(s.schemaVersion()).isEqualTo(5);
+    }
+  }
 }

@@ -1,0 +1,95 @@
+package dev.sundial.server.cluster;
+
+import dev.sundial.engine.Engine;
+import dev.sundial.engine.cluster.Ownership;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.net.InetAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a node of a PostgreSQL-backed cluster adds to a plain server: its identity, the link to
+ * the other nodes, request forwarding, the internal service, and a readiness health status
+ * ({@value #READY_SERVICE}) that is SERVING while the node holds every shard assigned to it.
+ */
+public final class ClusterWiring implements AutoCloseable {
+  public static final String READY_SERVICE = "sundial.cluster.ready";
+
+  private final String nodeId;
+  private final String address;
+  private final GrpcClusterLink link = new GrpcClusterLink();
+  private ScheduledExecutorService readiness;
+
+  /** Node id and advertised address, defaulted from the host name and the gRPC port. */
+  public ClusterWiring(String nodeId, String advertiseAddress, String host, int port) {
+    if (port <= 0 && advertiseAddress == null) {
+      throw new IllegalArgumentException(
+          "a cluster node needs an explicit gRPC port (--port) or --advertise-address");
+    }
+    String reachableHost = host;
+    if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+      reachableHost = localHostName();
+    }
+    this.address = advertiseAddress != null ? advertiseAddress : reachableHost + ":" + port;
+    this.nodeId = nodeId != null ? nodeId : localHostName() + "-" + port;
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+
+  public Engine.ClusterConfig config() {
+    Ownership.Timing d = Ownership.Timing.defaults();
+    Ownership.Timing timing = new Ownership.Timing(
+        Long.getLong("sundial.cluster.tickMillis", d.tickMillis()),
+        Long.getLong("sundial.cluster.leaseMillis", d.leaseMillis()),
+        Long.getLong("sundial.cluster.nodeTimeoutMillis", d.nodeTimeoutMillis()));
+    return new Engine.ClusterConfig(nodeId, address, link, timing);
+  }
+
+  /** The public service with forwarding to the owning node in front of it. */
+  public ServerServiceDefinition forwarding(Engine engine, BindableService service) {
+    return ServerInterceptors.intercept(service, new ForwardingInterceptor(engine, link, address));
+  }
+
+  public ServerServiceDefinition internalService(Engine engine) {
+    return InternalService.definition(engine);
+  }
+
+  /** Keeps the readiness status in step with shard ownership. */
+  public void publishReadiness(Engine engine, HealthStatusManager health) {
+    readiness = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sundial-readiness");
+      t.setDaemon(true);
+      return t;
+    });
+    readiness.scheduleWithFixedDelay(() -> health.setStatus(READY_SERVICE,
+            engine.ownership().isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING),
+        0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    if (readiness != null) {
+      readiness.shutdownNow();
+    }
+    link.close();
+  }
+}

@@ -1,0 +1,276 @@
+package dev.sundial.server.cluster;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import dev.sundial.engine.Engine;
+import dev.sundial.engine.history.TaskToken;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a public API call to the node that serves it: calls about one workflow (or schedule or
+ * batch job) to the owner of its shard, task-queue polls to the owner of the queue's matching
+ * partition, task responses to the owner named by their task token. The call is relayed as is,
+ * so the caller sees the owner's answer, status and error details unchanged. A relayed call is
+ * marked and never relayed again; a call whose owner is unknown is handled here (and answered
+ * UNAVAILABLE by the engine, which SDKs retry). A poll whose owner fails mid-way answers empty, so
+ * the worker polls again and reaches the new owner; the task itself stays in the durable backlog.
+ */
+public final class ForwardingInterceptor implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(ForwardingInterceptor.class);
+  static final Metadata.Key<String> FORWARDED =
+      Metadata.Key.of("sundial-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
+
+  private enum By { WORKFLOW, TOKEN, QUEUE }
+
+  /** Which request field names the routing key. */
+  private record Route(By by, String path, boolean poll) {}
+
+  private static final Map<String, Route> ROUTES = Map.ofEntries(
+      wf("StartWorkflowExecution", "workflow_id"),
+      wf("SignalWithStartWorkflowExecution", "workflow_id"),
+      wf("SignalWorkflowExecution", "workflow_execution.workflow_id"),
+      wf("RequestCancelWorkflowExecution", "workflow_execution.workflow_id"),
+      wf("TerminateWorkflowExecution", "workflow_execution.workflow_id"),
+      wf("DeleteWorkflowExecution", "workflow_execution.workflow_id"),
+      wf("DescribeWorkflowExecution", "execution.workflow_id"),
+      wf("GetWorkflowExecutionHistory", "execution.workflow_id"),
+      wf("GetWorkflowExecutionHistoryReverse", "execution.workflow_id"),
+      wf("QueryWorkflow", "execution.workflow_id"),
+      wf("UpdateWorkflowExecution", "workflow_execution.workflow_id"),
+      wf("PollWorkflowExecutionUpdate", "update_ref.workflow_execution.workflow_id"),
+      wf("ResetWorkflowExecution", "workflow_execution.workflow_id"),
+      wf("ResetStickyTaskQueue", "execution.workflow_id"),
+      wf("RecordActivityTaskHeartbeatById", "workflow_id"),
+      wf("RespondActivityTaskCompletedById", "workflow_id"),
+      wf("RespondActivityTaskFailedById", "workflow_id"),
+      wf("RespondActivityTaskCanceledById", "workflow_id"),
+      wf("ExecuteMultiOperation", "operations.start_workflow.workflow_id"),
+      // Schedules and batch jobs live on the shard their id hashes to, like a workflow.
+      wf("CreateSchedule", "schedule_id"),
+      wf("DescribeSchedule", "schedule_id"),
+      wf("UpdateSchedule", "schedule_id"),
+      wf("PatchSchedule", "schedule_id"),
+      wf("DeleteSchedule", "schedule_id"),
+      wf("ListScheduleMatchingTimes", "schedule_id"),
+      wf("StartBatchOperation", "job_id"),
+      wf("DescribeBatchOperation", "job_id"),
+      wf("StopBatchOperation", "job_id"),
+      token("RespondWorkflowTaskCompleted"),
+      token("RespondWorkflowTaskFailed"),
+      token("RecordActivityTaskHeartbeat"),
+      token("RespondActivityTaskCompleted"),
+      token("RespondActivityTaskFailed"),
+      token("RespondActivityTaskCanceled"),
+      token("RespondQueryTaskCompleted"),
+      Map.entry("PollWorkflowTaskQueue", new Route(By.QUEUE, "task_queue.name", true)),
+      Map.entry("PollActivityTaskQueue", new Route(By.QUEUE, "task_queue.name", true)),
+      Map.entry("DescribeTaskQueue", new Route(By.QUEUE, "task_queue.name", false)),
+      Map.entry("ShutdownWorker", new Route(By.QUEUE, "sticky_task_queue", false)));
+
+  private static Map.Entry<String, Route> wf(String method, String path) {
+    return Map.entry(method, new Route(By.WORKFLOW, path, false));
+  }
+
+  private static Map.Entry<String, Route> token(String method) {
+    return Map.entry(method, new Route(By.TOKEN, "task_token", false));
+  }
+
+  private final Engine engine;
+  private final GrpcClusterLink link;
+  private final String self;
+
+  public ForwardingInterceptor(Engine engine, GrpcClusterLink link, String selfAddress) {
+    this.engine = engine;
+    this.link = link;
+    this.self = selfAddress;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    Route route = ROUTES.get(call.getMethodDescriptor().getBareMethodName());
+    if (route == null || headers.containsKey(FORWARDED) || engine.ownership() == null) {
+      return next.startCall(call, headers);
+    }
+    return new Deferred<>(call, headers, next, route);
+  }
+
+  /**
+   * Holds the call until its request arrives, then either starts the local handler and replays
+   * what it missed, or relays the call to the owner.
+   */
+  private final class Deferred<Q, R> extends ForwardingServerCallListener<Q> {
+    private final ServerCall<Q, R> call;
+    private final Metadata headers;
+    private final ServerCallHandler<Q, R> next;
+    private final Route route;
+    private ServerCall.Listener<Q> local;
+    private Q request;
+    private String owner;
+    private ClientCall<Q, R> relay;
+
+    Deferred(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next, Route route) {
+      this.call = call;
+      this.headers = headers;
+      this.next = next;
+      this.route = route;
+      call.request(1);
+    }
+
+    @Override
+    protected ServerCall.Listener<Q> delegate() {
+      return local;
+    }
+
+    @Override
+    public void onMessage(Q message) {
+      if (local != null) {
+        local.onMessage(message);
+        return;
+      }
+      request = message;
+      owner = ownerOf(message);
+      if (owner == null) {
+        local = next.startCall(call, headers);
+        local.onMessage(message);
+      }
+    }
+
+    @Override
+    public void onHalfClose() {
+      if (local != null) {
+        local.onHalfClose();
+      } else if (request != null) {
+        relay();
+      }
+    }
+
+    @Override
+    public void onCancel() {
+      if (local != null) {
+        local.onCancel();
+      } else if (relay != null) {
+        relay.cancel("caller cancelled", null);
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      if (local != null) local.onComplete();
+    }
+
+    @Override
+    public void onReady() {
+      if (local != null) local.onReady();
+    }
+
+    private String ownerOf(Q message) {
+      try {
+        Message m = (Message) message;
+        String ns = (String) field(m, "namespace");
+        String key = route.by() == By.TOKEN ? null : (String) field(m, route.path());
+        int shard;
+        switch (route.by()) {
+          case WORKFLOW -> {
+            if (ns == null || ns.isEmpty() || key == null || key.isEmpty()) return null;
+            shard = engine.shardIndex(engine.namespaces().byName(ns).id(), key);
+          }
+          case QUEUE -> {
+            if (ns == null || ns.isEmpty() || key == null || key.isEmpty()) return null;
+            shard = engine.partitionOf(engine.namespaces().byName(ns).id(), key);
+          }
+          default -> {
+            Object raw = field(m, route.path());
+            if (!(raw instanceof ByteString b) || b.isEmpty()) return null;
+            TaskToken t = TaskToken.decodeAny(b);
+            if (t == null) return null;
+            shard = engine.shardIndex(t.namespaceId(), t.workflowId());
+          }
+        }
+        if (engine.ownsShard(shard)) return null;
+        String address = engine.ownership().ownerAddress(shard);
+        return address == null || address.equals(self) ? null : address;
+      } catch (RuntimeException e) {
+        return null; // malformed: the local handler gives the proper error
+      }
+    }
+
+    private void relay() {
+      MethodDescriptor<Q, R> method = call.getMethodDescriptor();
+      CallOptions options = CallOptions.DEFAULT;
+      Deadline deadline = Context.current().getDeadline();
+      if (deadline != null) {
+        options = options.withDeadline(deadline);
+      } else {
+        options = options.withDeadlineAfter(route.poll() ? 90 : 60, TimeUnit.SECONDS);
+      }
+      relay = link.channel(owner).newCall(method, options);
+      Metadata out = new Metadata();
+      out.merge(headers);
+      out.put(FORWARDED, self);
+      relay.start(new ClientCall.Listener<>() {
+        private R response;
+
+        @Override
+        public void onMessage(R message) {
+          response = message;
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          if (status.isOk() && response != null) {
+            call.sendHeaders(new Metadata());
+            call.sendMessage(response);
+            call.close(Status.OK, new Metadata());
+          } else if (route.poll() && status.getCode() != Status.Code.CANCELLED) {
+            // The queue's owner went away mid-poll: an empty answer makes the worker poll again.
+            log.debug("poll relayed to {} ended with {}; answering empty", owner, status);
+            @SuppressWarnings("unchecked")
+            R empty = (R) ((MethodDescriptor.PrototypeMarshaller<?>) method.getResponseMarshaller())
+                .getMessagePrototype();
+            call.sendHeaders(new Metadata());
+            call.sendMessage(empty);
+            call.close(Status.OK, new Metadata());
+          } else {
+            call.close(status, trailers);
+          }
+        }
+      }, out);
+      relay.request(1);
+      relay.sendMessage(request);
+      relay.halfClose();
+    }
+  }
+
+  /** A field by dotted path (first element of a repeated field); null when absent. */
+  static Object field(Message m, String path) {
+    Object value = m;
+    for (String name : path.split("\\.")) {
+      if (!(value instanceof Message msg)) return null;
+      FieldDescriptor f = msg.getDescriptorForType().findFieldByName(name);
+      if (f == null) return null;
+      if (f.isRepeated()) {
+        if (msg.getRepeatedFieldCount(f) == 0) return null;
+        value = msg.getRepeatedField(f, 0);
+      } else {
+        value = msg.getField(f);
+      }
+    }
+    return value;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.sundial.server.cluster;
+
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.cluster.ClusterLink;
+import dev.sundial.engine.cluster.Wire;
+import io.grpc.CallOptions;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** Channels to the other nodes, one per address, used for internal calls and forwarding. */
+public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
+  static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+  private static final long INTERNAL_DEADLINE_SECONDS = 30;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  ManagedChannel channel(String address) {
+    return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
+        .usePlaintext()
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .build());
+  }
+
+  @Override
+  public CompletableFuture<byte[]> call(String address, String op, byte[] payload) {
+    // Detached from the caller's gRPC context: an internal call often runs on behalf of another
+    // request (e.g. a commit that hands a task to a waiting poll) and must outlive it.
+    Context previous = Context.ROOT.attach();
+    try {
+      return send(address, op, payload);
+    } finally {
+      Context.ROOT.detach(previous);
+    }
+  }
+
+  private CompletableFuture<byte[]> send(String address, String op, byte[] payload) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    var call = channel(address).newCall(InternalService.CALL,
+        CallOptions.DEFAULT.withDeadlineAfter(INTERNAL_DEADLINE_SECONDS, TimeUnit.SECONDS));
+    ClientCalls.asyncUnaryCall(call, new Wire.Out().str(op).bytes(payload).done(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(byte[] value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            result.completeExceptionally(EngineException.unavailable(
+                "node " + address + " did not answer " + op + ": " + t.getMessage()));
+          }
+
+          @Override
+          public void onCompleted() {
+            result.complete(null);
+          }
+        });
+    return result;
+  }
+
+  @Override
+  public void close() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    channels.clear();
+  }
+}
