@@ -80,7 +80,11 @@ public final class SundialCommand implements Callable<Integer> {
     Set<String> seen = new LinkedHashSet<>();
     for (Throwable t = e; t != null && seen.size() < 5; t = t.getCause()) {
       String msg = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-      if (seen.add(msg) && !sb.toString().contains(msg)) {
+      // Wrappers often prefix their cause's message ("Failed to initialize pool: <cause>"):
+      // a message whose tail is already shown adds nothing.
+      int prefix = msg.indexOf(": ");
+      boolean tailShown = prefix > 0 && sb.toString().contains(msg.substring(prefix + 2));
+      if (seen.add(msg) && !tailShown && !sb.toString().contains(msg)) {
         if (sb.length() > 0) {
           sb.append(": ");
         }

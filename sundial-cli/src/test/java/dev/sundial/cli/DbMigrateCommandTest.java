@@ -75,4 +75,17 @@ class DbMigrateCommandTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("sundial: cannot migrate ").doesNotContain("\tat ");
   }
+
+  @Test
+  void errorLinesDoNotRepeatWrappedMessages() {
+    RuntimeException e =
+        new RuntimeException(
+            "cannot connect to db: FATAL: bad password",
+            new RuntimeException(
+                "Failed to initialize pool: FATAL: bad password",
+                new RuntimeException("FATAL: bad password")));
+    assertThat(SundialCommand.describe(e)).isEqualTo("cannot connect to db: FATAL: bad password");
+    assertThat(SundialCommand.describe(new RuntimeException("outer", new RuntimeException("inner"))))
+        .isEqualTo("outer: inner");
+  }
 }

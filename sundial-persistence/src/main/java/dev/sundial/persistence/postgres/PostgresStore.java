@@ -66,6 +66,11 @@ public final class PostgresStore extends JdbcStore {
     // Names this store's sessions in pg_stat_activity.
     h.addDataSourceProperty("ApplicationName", "sundial/" + cfg.schema());
     h.addDataSourceProperty("tcpKeepAlive", "true");
+    // A node frozen (SIGSTOP, GC pause, VM stall) in the middle of a commit holds the shard row's
+    // FOR SHARE lock, which would keep every other node from taking its shards over. PostgreSQL
+    // ends such a session after this long idle in a transaction; the frozen node's commit then
+    // fails when it wakes. Sundial's own transactions never sit idle for anywhere near this.
+    h.setConnectionInitSql("SET idle_in_transaction_session_timeout = 2000");
     try {
       return new HikariDataSource(h);
     } catch (RuntimeException e) {
