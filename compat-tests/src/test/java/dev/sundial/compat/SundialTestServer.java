@@ -46,7 +46,7 @@ public final class SundialTestServer extends CompatServer {
       schema = newSchemaName(testClass);
       // A PostgreSQL server is a (single-node) cluster member and needs an address to
       // advertise; this in-process one has no socket and is never dialled by another node.
-      builder.postgres(postgresConfig(schema)).nodeId(schema).advertiseAddress("127.0.0.1:1");
+      builder.postgres(postgresConfig(schema)).nodeId(schema);
     } else {
       dir = Files.createTempDirectory("sundial-compat-" + testClass);
       builder.dbFile(dir.resolve("sundial.db"));

@@ -262,6 +262,8 @@ public final class Engine implements AutoCloseable {
     }
     timers.removeShard(shardId);
     watchers.wakeIf(k -> shardIndex(k.namespaceId(), k.workflowId()) == shardId);
+    // Update callers waiting here get a retryable error and retry at the new owner.
+    ctx.updateRegistry.clearIf(k -> shardIndex(k.namespaceId(), k.workflowId()) == shardId);
     matching.dropPartition(t -> partitionOf(t.namespaceId(), t.name()) == shardId);
     schedules.shardLost(shardId);
   }

@@ -88,6 +88,8 @@ public final class HistoryReads {
     return result;
   }
 
+  private static final long RECHECK_MILLIS = 5_000;
+
   private void attempt(
       String namespaceId, GetWorkflowExecutionHistoryRequest req, String runId, long deadline,
       CompletableFuture<GetWorkflowExecutionHistoryResponse> result) {
@@ -113,7 +115,8 @@ public final class HistoryReads {
       // Long poll: wait for the run to change, then look again.
       CompletableFuture<Void> changed = engine.watchers.watch(key);
       MutableState again = readState(namespaceId, workflowId, s.runId);
-      if (again.nextEventId != s.nextEventId || again.isRunning() != s.isRunning()) {
+      if (again.nextEventId != s.nextEventId || again.isRunning() != s.isRunning()
+          || engine.isRemote(namespaceId, workflowId)) {
         engine.watchers.forget(key, changed);
         attempt(namespaceId, req, runId, deadline, result);
         return;
@@ -124,8 +127,11 @@ public final class HistoryReads {
         result.complete(emptyResponse(req));
         return;
       }
+      // Looks again at least every few seconds even without a change: in a cluster the shard may
+      // have moved away between the checks above and the watch, and then no change comes here.
       var timeout =
-          engine.scheduler.schedule(() -> changed.complete(null), remaining, TimeUnit.MILLISECONDS);
+          engine.scheduler.schedule(
+              () -> changed.complete(null), Math.min(remaining, RECHECK_MILLIS), TimeUnit.MILLISECONDS);
       changed.thenRunAsync(
           () -> {
             timeout.cancel(false);

@@ -108,14 +108,6 @@ public final class Ownership implements AutoCloseable {
     return Set.copyOf(held.keySet());
   }
 
-  /** A write found the shard fenced: forget it now rather than at the next renewal. */
-  public void fenced(int shardId, long rangeId) {
-    if (held.remove(shardId, rangeId)) {
-      log.warn("shard {} was taken by another node (range id {} is stale)", shardId, rangeId);
-      listener.lost(shardId);
-    }
-  }
-
   synchronized void safeTick() {
     if (stopping) {
       return;

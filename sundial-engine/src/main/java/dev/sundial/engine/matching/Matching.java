@@ -92,12 +92,19 @@ public final class Matching {
     if (task.taskId() >= 0 && !waiting.add(task.taskId())) {
       return;
     }
-    Queue q = queue(new TaskQueueKey(task.namespaceId(), task.taskQueue(), task.kind()));
+    TaskQueueKey key = new TaskQueueKey(task.namespaceId(), task.taskQueue(), task.kind());
+    Queue q = queue(key);
     long now = System.currentTimeMillis();
     q.addRate.record(now);
     while (true) {
       Poll poll;
       synchronized (q) {
+        if (queues.get(key) != q) {
+          // The queue was dropped meanwhile (its partition moved): the task's row is durable and
+          // the partition's owner serves it; keeping it here would strand it.
+          waiting.remove(task.taskId());
+          return;
+        }
         poll = q.pollers.poll();
         if (poll == null) {
           q.backlog.add(task);
@@ -174,6 +181,10 @@ public final class Matching {
     q.lastPollTime = System.currentTimeMillis();
     Poll poll = new Poll(identity);
     synchronized (q) {
+      if (queues.get(key) != q) {
+        poll.future.complete(null); // dropped meanwhile: the worker polls again elsewhere
+        return poll;
+      }
       QueueTask task = q.backlog.poll();
       if (task != null) {
         q.addedAt.remove(task);

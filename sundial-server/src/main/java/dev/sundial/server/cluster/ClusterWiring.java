@@ -23,13 +23,23 @@ public final class ClusterWiring implements AutoCloseable {
   private final String nodeId;
   private final String address;
   private final GrpcClusterLink link = new GrpcClusterLink();
-  private ScheduledExecutorService readiness;
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "sundial-cluster-routing");
+    t.setDaemon(true);
+    return t;
+  });
 
-  /** Node id and advertised address, defaulted from the host name and the gRPC port. */
+  /**
+   * Node id and advertised address, defaulted from the host name and the gRPC port. Without a
+   * port or an address the node cannot be called by others: it then only makes sense alone.
+   */
   public ClusterWiring(String nodeId, String advertiseAddress, String host, int port) {
     if (port <= 0 && advertiseAddress == null) {
-      throw new IllegalArgumentException(
-          "a cluster node needs an explicit gRPC port (--port) or --advertise-address");
+      // Embedded without a socket (or on a port picked at bind time): a member the others cannot
+      // call. Fine alone; next to other nodes it must have a real address.
+      this.nodeId = nodeId != null ? nodeId : localHostName() + "-" + java.util.UUID.randomUUID();
+      this.address = "unreachable:" + this.nodeId;
+      return;
     }
     String reachableHost = host;
     if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
@@ -58,7 +68,8 @@ public final class ClusterWiring implements AutoCloseable {
 
   /** The public service with forwarding to the owning node in front of it. */
   public ServerServiceDefinition forwarding(Engine engine, BindableService service) {
-    return ServerInterceptors.intercept(service, new ForwardingInterceptor(engine, link, address));
+    return ServerInterceptors.intercept(
+        service, new ForwardingInterceptor(engine, link, address, scheduler));
   }
 
   public ServerServiceDefinition internalService(Engine engine) {
@@ -67,12 +78,7 @@ public final class ClusterWiring implements AutoCloseable {
 
   /** Keeps the readiness status in step with shard ownership. */
   public void publishReadiness(Engine engine, HealthStatusManager health) {
-    readiness = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "sundial-readiness");
-      t.setDaemon(true);
-      return t;
-    });
-    readiness.scheduleWithFixedDelay(() -> health.setStatus(READY_SERVICE,
+    scheduler.scheduleWithFixedDelay(() -> health.setStatus(READY_SERVICE,
             engine.ownership().isReady() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING),
         0, 250, TimeUnit.MILLISECONDS);
   }
@@ -87,9 +93,7 @@ public final class ClusterWiring implements AutoCloseable {
 
   @Override
   public void close() {
-    if (readiness != null) {
-      readiness.shutdownNow();
-    }
+    scheduler.shutdownNow();
     link.close();
   }
 }

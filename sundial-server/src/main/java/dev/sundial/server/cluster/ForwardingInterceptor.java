@@ -93,11 +93,30 @@ public final class ForwardingInterceptor implements ServerInterceptor {
   private final Engine engine;
   private final GrpcClusterLink link;
   private final String self;
+  /** Polls relayed right now; one whose partition changes owner is abandoned (answered empty). */
+  private final java.util.Set<Deferred<?, ?>> relayedPolls =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  public ForwardingInterceptor(Engine engine, GrpcClusterLink link, String selfAddress) {
+  public ForwardingInterceptor(Engine engine, GrpcClusterLink link, String selfAddress,
+      java.util.concurrent.ScheduledExecutorService scheduler) {
     this.engine = engine;
     this.link = link;
     this.self = selfAddress;
+    scheduler.scheduleWithFixedDelay(this::abandonMovedPolls, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A relayed poll waits on the node that owned the queue's partition when it started. If the
+   * partition moved since (its owner died, froze, or handed it over), the poll is answered empty
+   * so the worker polls again at the new owner instead of waiting out its long-poll deadline.
+   */
+  private void abandonMovedPolls() {
+    for (Deferred<?, ?> d : relayedPolls) {
+      String now = engine.ownership().ownerAddress(d.shard);
+      if (!d.owner.equals(now)) {
+        d.abandon();
+      }
+    }
   }
 
   @Override
@@ -121,8 +140,10 @@ public final class ForwardingInterceptor implements ServerInterceptor {
     private final Route route;
     private ServerCall.Listener<Q> local;
     private Q request;
-    private String owner;
-    private ClientCall<Q, R> relay;
+    private volatile String owner;
+    private volatile int shard;
+    private volatile ClientCall<Q, R> relay;
+    private volatile boolean abandoned;
 
     Deferred(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next, Route route) {
       this.call = call;
@@ -203,10 +224,21 @@ public final class ForwardingInterceptor implements ServerInterceptor {
           }
         }
         if (engine.ownsShard(shard)) return null;
+        this.shard = shard;
         String address = engine.ownership().ownerAddress(shard);
-        return address == null || address.equals(self) ? null : address;
+        return address == null || address.equals(self) || address.startsWith("unreachable:")
+            ? null : address;
       } catch (RuntimeException e) {
         return null; // malformed: the local handler gives the proper error
+      }
+    }
+
+    /** Ends a relayed poll whose partition moved: the worker gets an empty answer. */
+    void abandon() {
+      abandoned = true;
+      ClientCall<Q, R> r = relay;
+      if (r != null) {
+        r.cancel("the task queue partition moved to another node", null);
       }
     }
 
@@ -233,11 +265,12 @@ public final class ForwardingInterceptor implements ServerInterceptor {
 
         @Override
         public void onClose(Status status, Metadata trailers) {
+          relayedPolls.remove(Deferred.this);
           if (status.isOk() && response != null) {
             call.sendHeaders(new Metadata());
             call.sendMessage(response);
             call.close(Status.OK, new Metadata());
-          } else if (route.poll() && status.getCode() != Status.Code.CANCELLED) {
+          } else if (route.poll() && (abandoned || status.getCode() != Status.Code.CANCELLED)) {
             // The queue's owner went away mid-poll: an empty answer makes the worker poll again.
             log.debug("poll relayed to {} ended with {}; answering empty", owner, status);
             @SuppressWarnings("unchecked")
@@ -251,6 +284,9 @@ public final class ForwardingInterceptor implements ServerInterceptor {
           }
         }
       }, out);
+      if (route.poll()) {
+        relayedPolls.add(this);
+      }
       relay.request(1);
       relay.sendMessage(request);
       relay.halfClose();

@@ -21,9 +21,15 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
   ManagedChannel channel(String address) {
+    // Keepalive: a frozen node still has its TCP connections acknowledged by the kernel, so only
+    // unanswered HTTP/2 pings reveal it and end the calls waiting on it (the servers permit pings
+    // every 10 s).
     return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
         .usePlaintext()
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .keepAliveTime(10, TimeUnit.SECONDS)
+        .keepAliveTimeout(5, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
         .build());
   }
 

@@ -369,6 +369,15 @@ public final class UpdateRegistry {
     }
   }
 
+  /** Clears every run selected (their shard moved to another node, which rebuilds them). */
+  public void clearIf(java.util.function.Predicate<RunKey> selected) {
+    for (RunKey k : List.copyOf(runs.keySet())) {
+      if (selected.test(k)) {
+        clear(k);
+      }
+    }
+  }
+
   private static Failure serverFailure(String message, String type) {
     return Failure.newBuilder()
         .setMessage(message)

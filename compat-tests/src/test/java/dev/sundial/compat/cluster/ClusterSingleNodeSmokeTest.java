@@ -1,0 +1,138 @@
+package dev.sundial.compat.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The cluster fixture on its own: one node on PostgreSQL (a cluster of one) becomes ready, owns all
+ * shards, and runs a workflow with an activity and a signal through the official SDK.
+ */
+class ClusterSingleNodeSmokeTest {
+
+  private Cluster cluster;
+  private WorkflowServiceStubs stubs;
+  private WorkerFactory factory;
+
+  @ActivityInterface
+  public interface Greeter {
+    String greet(String name);
+  }
+
+  public static class GreeterImpl implements Greeter {
+    @Override
+    public String greet(String name) {
+      return "hello " + name;
+    }
+  }
+
+  @WorkflowInterface
+  public interface SmokeWorkflow {
+    @WorkflowMethod
+    String run(String name);
+
+    @SignalMethod
+    void suffix(String value);
+  }
+
+  public static class SmokeWorkflowImpl implements SmokeWorkflow {
+    private String suffix;
+
+    @Override
+    public String run(String name) {
+      Greeter g =
+          Workflow.newActivityStub(
+              Greeter.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+      String greeting = g.greet(name);
+      Workflow.await(() -> suffix != null);
+      return greeting + suffix;
+    }
+
+    @Override
+    public void suffix(String value) {
+      suffix = value;
+    }
+  }
+
+  @BeforeEach
+  void requirePostgres() {
+    assumeTrue(
+        ClusterDatabase.testUrl() != null,
+        ClusterDatabase.PG_URL_ENV + " is not set: PostgreSQL cluster tests skipped");
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (factory != null) {
+      factory.shutdownNow();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (stubs != null) {
+      stubs.shutdownNow();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void oneNodeOwnsEveryShardAndRunsAWorkflow() throws Exception {
+    cluster = new Cluster("smoke", 1, Map.of());
+    long t0 = System.nanoTime();
+    cluster.startAll();
+    cluster.awaitSettled(Duration.ofSeconds(60));
+    System.out.printf(
+        "[cluster-smoke] n1 ready and owning all %d shards after %d ms%n",
+        Cluster.SHARDS, (System.nanoTime() - t0) / 1_000_000);
+    assertThat(cluster.db().nodes()).extracting(ClusterDatabase.Node::nodeId).containsExactly("n1");
+
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(cluster.node("n1").target())
+                .build());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            stubs, WorkflowClientOptions.newBuilder().setNamespace(Cluster.NAMESPACE).build());
+    factory = WorkerFactory.newInstance(client);
+    Worker worker = factory.newWorker("cluster-smoke");
+    worker.registerWorkflowImplementationTypes(SmokeWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new GreeterImpl());
+    factory.start();
+
+    SmokeWorkflow wf =
+        client.newWorkflowStub(
+            SmokeWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue("cluster-smoke")
+                .setWorkflowId("smoke-1")
+                .build());
+    WorkflowClient.start(wf::run, "sundial");
+    wf.suffix("!");
+    String result = WorkflowStub.fromTyped(wf).getResult(60, TimeUnit.SECONDS, String.class);
+    assertThat(result).isEqualTo("hello sundial!");
+  }
+}
