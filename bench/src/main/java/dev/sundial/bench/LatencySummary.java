@@ -2,7 +2,7 @@ package dev.sundial.bench;
 
 import java.util.Arrays;
 
-/** Percentiles (nearest rank) over the start-to-result latencies of completed workflows. */
+/** Percentiles (nearest rank) over a set of latencies. */
 record LatencySummary(int count, double p50Ms, double p95Ms, double p99Ms, double maxMs) {
 
   static LatencySummary of(long[] nanos) {
@@ -26,5 +26,22 @@ record LatencySummary(int count, double p50Ms, double p95Ms, double p99Ms, doubl
 
   private static double ms(long nanos) {
     return nanos / 1_000_000.0;
+  }
+
+  /** Collects samples from many client threads (for latencies besides the per-unit one). */
+  static final class Recorder {
+    private long[] nanos = new long[256];
+    private int size;
+
+    synchronized void add(long sampleNanos) {
+      if (size == nanos.length) {
+        nanos = Arrays.copyOf(nanos, size * 2);
+      }
+      nanos[size++] = sampleNanos;
+    }
+
+    synchronized LatencySummary summary() {
+      return of(Arrays.copyOf(nanos, size));
+    }
   }
 }

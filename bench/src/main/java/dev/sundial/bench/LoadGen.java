@@ -5,11 +5,11 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -36,12 +37,19 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "sundial bench loadgen",
     sortOptions = false,
-    description = "Start N workflows from C client threads and report throughput and latency.")
+    description =
+        "Run a workload (N workflows, or N queries) from C client threads and report"
+            + " throughput and latency.")
 public final class LoadGen implements Callable<Integer> {
 
-  /** Workloads; only one so far. */
-  enum Workload {
-    ACTIVITIES;
+  /** The workloads; each maps to a {@link Workload} subclass. */
+  enum Kind {
+    ACTIVITIES,
+    SIGNALS,
+    TIMERS,
+    CHILDREN,
+    QUERY,
+    UPDATES;
 
     @Override
     public String toString() {
@@ -69,7 +77,7 @@ public final class LoadGen implements Callable<Integer> {
       defaultValue = "activities",
       paramLabel = "<name>",
       description = "Workload: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-  Workload workload;
+  Kind workload;
 
   @Option(
       names = "--activities",
@@ -79,17 +87,55 @@ public final class LoadGen implements Callable<Integer> {
   int activities;
 
   @Option(
+      names = "--signals",
+      defaultValue = "10",
+      paramLabel = "<N>",
+      description = "signals: signals per workflow. Default: ${DEFAULT-VALUE}.")
+  int signals;
+
+  @Option(
+      names = "--timer-ms",
+      defaultValue = "1000",
+      paramLabel = "<ms>",
+      description = "timers: the durable sleep per workflow. Default: ${DEFAULT-VALUE}.")
+  long timerMs;
+
+  @Option(
+      names = "--children",
+      defaultValue = "3",
+      paramLabel = "<N>",
+      description = "children: child workflows per parent. Default: ${DEFAULT-VALUE}.")
+  int children;
+
+  @Option(
+      names = "--queries",
+      defaultValue = "2000",
+      paramLabel = "<N>",
+      description =
+          "query: queries in total, over C running workflows. Default: ${DEFAULT-VALUE}.")
+  int queries;
+
+  @Option(
+      names = "--updates",
+      defaultValue = "5",
+      paramLabel = "<N>",
+      description = "updates: sequential updates per workflow. Default: ${DEFAULT-VALUE}.")
+  int updates;
+
+  @Option(
       names = "--workflows",
       defaultValue = "1000",
       paramLabel = "<N>",
-      description = "Workflows to run. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Workflows to run (query: unused, it queries C workflows). Default: ${DEFAULT-VALUE}.")
   int workflows;
 
   @Option(
       names = "--concurrency",
       defaultValue = "32",
       paramLabel = "<C>",
-      description = "Client threads, one workflow at a time each. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Client threads, one workflow (or query) at a time each. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
   @Option(
@@ -129,39 +175,35 @@ public final class LoadGen implements Callable<Integer> {
       }
       String runId = "bench-" + UUID.randomUUID();
       String taskQueue = runId;
+      Workload load = newWorkload();
+      Duration limit = Duration.ofSeconds(durationLimitSeconds);
       WorkflowClient client =
           WorkflowClient.newInstance(
               server.stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+      load.bind(client, taskQueue, runId, limit);
       WorkerFactory factory = WorkerFactory.newInstance(client);
-      Worker worker = factory.newWorker(taskQueue);
-      worker.registerWorkflowImplementationTypes(ActivitiesWorkflow.Impl.class);
-      worker.registerActivitiesImplementations(new EchoActivities.Impl());
+      load.register(factory.newWorker(taskQueue));
       factory.start();
 
+      int units = load.units(workflows);
       out.printf(
           Locale.ROOT,
           "Target: %s, namespace %s, task queue %s%n"
-              + "Workload: %s (activities per workflow: %d), %d workflows, concurrency %d,"
-              + " limit %d s%n",
+              + "Store: %s%n"
+              + "Workload: %s (%s), %d %s, concurrency %d, limit %d s%n",
           server.description,
           namespace,
           taskQueue,
+          store(server),
           workload,
-          activities,
-          workflows,
+          load.describe(),
+          units,
+          plural(load.unit()),
           concurrency,
           durationLimitSeconds);
       out.flush();
 
-      LoadRun run =
-          new LoadRun(
-              client,
-              taskQueue,
-              runId,
-              workflows,
-              concurrency,
-              activities,
-              Duration.ofSeconds(durationLimitSeconds));
+      LoadRun run = new LoadRun(load, units, concurrency, limit);
       ScheduledExecutorService progress =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -172,8 +214,8 @@ public final class LoadGen implements Callable<Integer> {
       progress.scheduleAtFixedRate(
           () -> {
             out.printf(
-                "  ... %d/%d completed, %d errors%n",
-                run.completedSoFar(), workflows, run.errorsSoFar());
+                "  ... %d/%d %s completed, %d errors%n",
+                run.completedSoFar(), units, plural(load.unit()), run.errorsSoFar());
             out.flush();
           },
           10,
@@ -181,15 +223,40 @@ public final class LoadGen implements Callable<Integer> {
           TimeUnit.SECONDS);
       LoadRun.Result result;
       try {
+        try {
+          load.setUp();
+        } catch (TimeoutException | RuntimeException e) {
+          spec.commandLine().getErr().println("Workload set-up failed: " + LoadRun.describe(e));
+          load.tearDown(run);
+          return 1;
+        }
         result = run.run();
       } finally {
         progress.shutdownNow();
         factory.shutdownNow();
         factory.awaitTermination(10, TimeUnit.SECONDS);
       }
-      report(result, server, out);
-      return result.completed() == workflows && result.errors() == 0 ? 0 : 1;
+      report(result, load, server, out);
+      return result.completed() == units && result.errors() == 0 ? 0 : 1;
     }
+  }
+
+  private Workload newWorkload() {
+    return switch (workload) {
+      case ACTIVITIES -> new WorkloadActivities(activities);
+      case SIGNALS -> new WorkloadSignals(signals);
+      case TIMERS -> new WorkloadTimers(timerMs);
+      case CHILDREN -> new WorkloadChildren(children);
+      case QUERY -> new WorkloadQuery(concurrency, queries);
+      case UPDATES -> new WorkloadUpdates(updates);
+    };
+  }
+
+  /** What durability the numbers were measured with (never a non-fsync config silently). */
+  private static String store(BenchTarget server) {
+    return server.isEmbedded()
+        ? "SQLite file, WAL, synchronous=FULL (fsync on every commit)"
+        : "as configured on the target (not visible to the load generator)";
   }
 
   private void validate() {
@@ -202,11 +269,23 @@ public final class LoadGen implements Callable<Integer> {
     if (activities < 0 || activities > 1_000) {
       throw new ParameterException(spec.commandLine(), "--activities must be 0..1000");
     }
+    requireRange("--signals", signals, 1, 1_000);
+    requireRange("--timer-ms", timerMs, 1, 86_400_000);
+    requireRange("--children", children, 1, 1_000);
+    requireRange("--queries", queries, 1, 100_000_000);
+    requireRange("--updates", updates, 1, 1_000);
     if (durationLimitSeconds < 1) {
       throw new ParameterException(spec.commandLine(), "--duration-limit must be at least 1");
     }
     if (namespace == null || namespace.isBlank()) {
       throw new ParameterException(spec.commandLine(), "--namespace must not be empty");
+    }
+  }
+
+  private void requireRange(String option, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new ParameterException(
+          spec.commandLine(), option + " must be " + min + ".." + max + " but was " + value);
     }
   }
 
@@ -237,53 +316,67 @@ public final class LoadGen implements Callable<Integer> {
     }
   }
 
-  private void report(LoadRun.Result r, BenchTarget server, PrintWriter out) {
+  private void report(LoadRun.Result r, Workload load, BenchTarget server, PrintWriter out) {
     LatencySummary l = r.latency();
     out.printf(
         Locale.ROOT,
-        "Completed %d of %d workflows in %.2f s: %d errors, %d unfinished%n",
+        "Completed %d of %d %s in %.2f s: %d errors, %d unfinished%n",
         r.completed(),
         r.requested(),
+        plural(load.unit()),
         r.elapsedSeconds(),
         r.errors(),
         r.unfinished());
-    out.printf(Locale.ROOT, "Throughput: %.1f workflows/s%n", r.throughput());
-    out.printf(
-        Locale.ROOT,
-        "Latency (start to result): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-        l.p50Ms(),
-        l.p95Ms(),
-        l.p99Ms(),
-        l.maxMs());
+    out.printf(Locale.ROOT, "Throughput: %.1f %s/s%n", r.throughput(), plural(load.unit()));
+    Workload.printLatency(out, "Latency (" + load.latencyMeaning() + ")", l);
+    load.report(out);
     r.errorKinds().entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
         .limit(5)
         .forEach(e -> out.printf("  error x%d: %s%n", e.getValue(), e.getKey()));
-    out.println(
-        String.format(
-            Locale.ROOT,
-            "{\"tool\":\"sundial-loadgen\",\"target\":%s,\"embedded\":%s,\"namespace\":%s,"
-                + "\"workload\":\"%s\",\"activities\":%d,\"workflows\":%d,\"concurrency\":%d,"
-                + "\"completed\":%d,\"errors\":%d,\"unfinished\":%d,\"elapsedSec\":%.3f,"
-                + "\"throughputPerSec\":%.2f,\"p50Ms\":%.2f,\"p95Ms\":%.2f,\"p99Ms\":%.2f,"
-                + "\"maxMs\":%.2f}",
-            json(server.isEmbedded() ? "embedded" : target),
-            server.isEmbedded(),
-            json(namespace),
-            workload,
-            activities,
-            workflows,
-            concurrency,
-            r.completed(),
-            r.errors(),
-            r.unfinished(),
-            r.elapsedSeconds(),
-            r.throughput(),
-            l.p50Ms(),
-            l.p95Ms(),
-            l.p99Ms(),
-            l.maxMs()));
+    // One line, stable keys: other scripts (side by side, docs) parse it.
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("workload", workload.toString());
+    f.put("unit", load.unit());
+    f.put("workflows", load.workflowsStarted(workflows));
+    f.put("units", r.requested());
+    f.put("concurrency", concurrency);
+    f.put("completed", r.completed());
+    f.put("errors", r.errors());
+    f.put("unfinished", r.unfinished());
+    f.put("seconds", r.elapsedSeconds());
+    f.put("throughput_per_s", r.throughput());
+    f.put("p50_ms", l.p50Ms());
+    f.put("p95_ms", l.p95Ms());
+    f.put("p99_ms", l.p99Ms());
+    f.put("max_ms", l.maxMs());
+    load.json(f);
+    f.put("target", server.isEmbedded() ? "embedded" : target);
+    f.put("store", store(server));
+    f.put("namespace", namespace);
+    f.put("tool", "sundial-loadgen");
+    out.println(toJson(f));
     out.flush();
+  }
+
+  private static String plural(String unit) {
+    return unit.endsWith("y") ? unit.substring(0, unit.length() - 1) + "ies" : unit + "s";
+  }
+
+  private static String toJson(Map<String, Object> fields) {
+    return fields.entrySet().stream()
+        .map(e -> json(e.getKey()) + ":" + jsonValue(e.getValue()))
+        .collect(Collectors.joining(",", "{", "}"));
+  }
+
+  private static String jsonValue(Object v) {
+    if (v instanceof Double d) {
+      return String.format(Locale.ROOT, "%.3f", d);
+    }
+    if (v instanceof Number || v instanceof Boolean) {
+      return v.toString();
+    }
+    return json(String.valueOf(v));
   }
 
   private static String json(String s) {
@@ -296,16 +389,33 @@ public final class LoadGen implements Callable<Integer> {
         .collect(Collectors.joining("", "\"", "\""));
   }
 
-  /** The SDK's INFO lines (worker start and stop) would drown the report. */
+  /** The SDK's INFO lines (worker start and stop) and engine DEBUG lines would drown the report. */
   private static void quietSdkLogging() {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(ch.qos.logback.classic.Level.INFO);
+    }
     if (LoggerFactory.getLogger("io.temporal") instanceof ch.qos.logback.classic.Logger l) {
       l.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 
+  /**
+   * Runs the load generator with command-line arguments, printing to out/err, and returns the
+   * exit status (0 only if every unit completed correctly). For scripts and other bench tools.
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new LoadGen()).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
   public static void main(String[] args) {
-    int code =
-        new CommandLine(new LoadGen()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    System.exit(code);
+    System.exit(
+        run(
+            args,
+            new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8)));
   }
 }

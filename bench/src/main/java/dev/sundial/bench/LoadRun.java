@@ -1,8 +1,5 @@
 package dev.sundial.bench;
 
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -15,13 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * C client threads, each starting a workflow and waiting for its result, until N workflows are
- * done or the duration limit passes. Latency is measured from just before the start call to the
- * result.
+ * C client threads, each running one unit of the workload at a time (usually: start a workflow
+ * and wait for its result), until N units are done or the duration limit passes.
  */
 final class LoadRun {
 
-  /** What happened; latencies only of workflows that completed with the expected result. */
+  /** What happened; latencies only of units that completed with the expected result. */
   record Result(
       int requested,
       int completed,
@@ -36,39 +32,27 @@ final class LoadRun {
     }
   }
 
-  private static final long NOT_DONE = -1;
+  private static final long NOT_DONE = Long.MIN_VALUE;
 
-  private final WorkflowClient client;
-  private final String taskQueue;
-  private final String runId;
-  private final int workflows;
+  private final Workload workload;
+  private final int units;
   private final int concurrency;
-  private final int activities;
   private final Duration limit;
 
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
   private final AtomicInteger errors = new AtomicInteger();
+  private final AtomicInteger unitErrors = new AtomicInteger(); // errors of units, not tear-down
   private final AtomicLong lastDoneNanos = new AtomicLong();
   private final Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
   private final long[] latencyNanos;
 
-  LoadRun(
-      WorkflowClient client,
-      String taskQueue,
-      String runId,
-      int workflows,
-      int concurrency,
-      int activities,
-      Duration limit) {
-    this.client = client;
-    this.taskQueue = taskQueue;
-    this.runId = runId;
-    this.workflows = workflows;
+  LoadRun(Workload workload, int units, int concurrency, Duration limit) {
+    this.workload = workload;
+    this.units = units;
     this.concurrency = concurrency;
-    this.activities = activities;
     this.limit = limit;
-    this.latencyNanos = new long[workflows];
+    this.latencyNanos = new long[units];
     Arrays.fill(latencyNanos, NOT_DONE);
   }
 
@@ -78,6 +62,12 @@ final class LoadRun {
 
   int errorsSoFar() {
     return errors.get();
+  }
+
+  /** Counts one failure, grouped by kind in the report. Also used by workload tear-downs. */
+  void fail(String kind) {
+    errors.incrementAndGet();
+    errorKinds.merge(kind, 1, Integer::sum);
   }
 
   Result run() throws InterruptedException {
@@ -104,13 +94,15 @@ final class LoadRun {
     }
     long end = Math.max(lastDoneNanos.get(), begin);
     long[] done = Arrays.stream(latencyNanos).filter(n -> n != NOT_DONE).toArray();
+    // Tear-down (query: finishing the workflows) is outside the timed window.
+    workload.tearDown(this);
     int ok = completed.get();
     int failed = errors.get();
     return new Result(
-        workflows,
+        units,
         ok,
         failed,
-        Math.max(0, workflows - ok - failed),
+        Math.max(0, units - done.length - unitErrors.get()),
         (end - begin) / 1e9,
         LatencySummary.of(done),
         Map.copyOf(errorKinds));
@@ -122,7 +114,7 @@ final class LoadRun {
         return;
       }
       int i = next.getAndIncrement();
-      if (i >= workflows) {
+      if (i >= units) {
         return;
       }
       runOne(i, deadline);
@@ -130,44 +122,24 @@ final class LoadRun {
   }
 
   private void runOne(int i, long deadline) {
-    String input = "input-" + i;
-    WorkflowOptions options =
-        WorkflowOptions.newBuilder()
-            .setTaskQueue(taskQueue)
-            .setWorkflowId(runId + "-" + i)
-            .setWorkflowExecutionTimeout(limit.plusMinutes(1))
-            .build();
-    long start = System.nanoTime();
     try {
-      WorkflowStub stub = client.newUntypedWorkflowStub(ActivitiesWorkflow.TYPE, options);
-      stub.start(activities, input);
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        return; // counted as unfinished
-      }
-      String result = stub.getResult(remaining, TimeUnit.NANOSECONDS, String.class);
-      long end = System.nanoTime();
-      if (!input.equals(result)) {
-        fail("wrong result");
-        return;
-      }
-      latencyNanos[i] = end - start;
-      lastDoneNanos.accumulateAndGet(end, Math::max);
+      long nanos = workload.runUnit(i, deadline);
+      latencyNanos[i] = nanos;
+      lastDoneNanos.accumulateAndGet(System.nanoTime(), Math::max);
       completed.incrementAndGet();
     } catch (TimeoutException e) {
       // the duration limit passed while waiting: unfinished, not an error
+    } catch (Workload.WrongResult e) {
+      unitErrors.incrementAndGet();
+      fail("wrong result: " + e.getMessage());
     } catch (RuntimeException e) {
+      unitErrors.incrementAndGet();
       fail(describe(e));
     }
   }
 
-  private void fail(String kind) {
-    errors.incrementAndGet();
-    errorKinds.merge(kind, 1, Integer::sum);
-  }
-
   /** The innermost cause's type and message, short enough to group errors by. */
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -100,7 +100,8 @@ public final class Engine implements AutoCloseable {
             daemon("sundial-shard-", new AtomicInteger()));
     this.ioPool = Executors.newCachedThreadPool(daemon("sundial-io-", new AtomicInteger()));
     this.matching = new Matching(scheduler);
-    this.timers = new TimerQueue(clock, this::fire);
+    this.timers =
+        new TimerQueue(clock, store::loadShardTimers, this::fire, TimerQueue.Config.defaults(shardCount));
     this.taskIds = new dev.sundial.engine.shard.TaskIds(store);
     this.shards = new java.util.concurrent.atomic.AtomicReferenceArray<>(shardCount);
     this.link = cluster == null ? null : cluster.link();
@@ -215,18 +216,19 @@ public final class Engine implements AutoCloseable {
   /** Starts serving a shard: its timers, the backlog of its matching partition, schedules, jobs. */
   private void acquired(int shardId, long rangeId) {
     Shard shard =
-        new Shard(shardId, rangeId, store, committer, clock, shardPool, taskIds, shardCount, 4096,
+        new Shard(shardId, rangeId, store, committer, clock, shardPool, taskIds, shardCount,
+            Shard.defaultCacheSize(shardCount),
             this::committed);
     shard.setRetentionLookup(namespaces::retentionMillis);
     shards.set(shardId, shard);
-    List<TimerTask> pending = store.loadShardTimers(shardId, Long.MAX_VALUE, Integer.MAX_VALUE);
-    pending.forEach(timers::add);
+    // Only the timers due soon come into memory; the timer queue refills from the store later.
+    int pending = timers.addShard(shardId);
     int queued = loadPartition(shardId);
     if (ownership != null) {
       schedules.shardAcquired(shardId);
       batches.shardAcquired(shardId);
     }
-    log.debug("shard {}: {} timers, {} queued tasks", shardId, pending.size(), queued);
+    log.debug("shard {}: {} timers due soon, {} queued tasks", shardId, pending, queued);
   }
 
   /** Loads the durable backlog of one matching partition into matching; returns how many. */
@@ -350,7 +352,8 @@ public final class Engine implements AutoCloseable {
       }
     }
     for (Shard.CommittedRun r : runs) {
-      watchers.changed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
+      watchers.changed(
+          new RunKey(r.namespaceId(), r.workflowId(), r.runId()), r.nextEventId(), r.running());
       if (!r.running()) {
         ctx.updateRegistry.runClosed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
       }
@@ -392,6 +395,7 @@ public final class Engine implements AutoCloseable {
   /** A durable timer is due: apply its transition (idempotent) and delete it. */
   private void fire(TimerTask task) {
     if (!ownsShard(task.shardId())) {
+      timers.finished(task);
       return; // the shard moved: its new owner loaded this timer
     }
     if (task.kind() == TimerKind.RETENTION_DELETE) {
@@ -399,6 +403,8 @@ public final class Engine implements AutoCloseable {
         if (err != null) {
           log.warn("retention task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
           retryLater(task);
+        } else {
+          timers.finished(task);
         }
       });
       return;
@@ -411,6 +417,8 @@ public final class Engine implements AutoCloseable {
                 if (err != null) {
                   log.warn("transfer task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
                   retryLater(task);
+                } else {
+                  timers.finished(task);
                 }
               });
       return;
@@ -445,6 +453,8 @@ public final class Engine implements AutoCloseable {
               if (err != null) {
                 log.warn("timer {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
                 retryLater(task);
+              } else {
+                timers.finished(task); // its row is deleted: a refill will not bring it back
               }
             });
   }

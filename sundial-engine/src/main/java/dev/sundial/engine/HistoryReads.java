@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
+import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.MutableStateCodec;
 import dev.sundial.engine.shard.RunKey;
@@ -95,14 +96,28 @@ public final class HistoryReads {
       CompletableFuture<GetWorkflowExecutionHistoryResponse> result) {
     try {
       String workflowId = req.getExecution().getWorkflowId();
-      MutableState s = readState(namespaceId, workflowId, runId);
-      RunKey key = new RunKey(namespaceId, workflowId, s.runId);
       boolean closeOnly =
           req.getHistoryEventFilterType() == HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
-      GetWorkflowExecutionHistoryResponse response = closeOnly ? closeEvent(s, req) : page(s, req);
-      if (response != null || !req.getWaitNewEvent()) {
-        result.complete(response != null ? response : emptyResponse(req));
-        return;
+      RunKey key;
+      long nextEventId;
+      boolean running;
+      HistoryWatchers.Seen seen =
+          runId.isEmpty() ? null : engine.watchers.latest(new RunKey(namespaceId, workflowId, runId));
+      if (closeOnly && req.getWaitNewEvent() && seen != null && seen.running()) {
+        // Woken by a commit that left the run open: nothing to read, wait for the next one.
+        key = new RunKey(namespaceId, workflowId, runId);
+        nextEventId = seen.nextEventId();
+        running = true;
+      } else {
+        MutableState s = readState(namespaceId, workflowId, runId);
+        key = new RunKey(namespaceId, workflowId, s.runId);
+        GetWorkflowExecutionHistoryResponse response = closeOnly ? closeEvent(s, req) : page(s, req);
+        if (response != null || !req.getWaitNewEvent()) {
+          result.complete(response != null ? response : emptyResponse(req));
+          return;
+        }
+        nextEventId = s.nextEventId;
+        running = s.isRunning();
       }
       if (engine.isRemote(namespaceId, workflowId)) {
         // Changes are committed on another node now: answer empty (soon, not in a tight loop) so
@@ -114,9 +129,16 @@ public final class HistoryReads {
       }
       // Long poll: wait for the run to change, then look again.
       CompletableFuture<Void> changed = engine.watchers.watch(key);
-      MutableState again = readState(namespaceId, workflowId, s.runId);
-      if (again.nextEventId != s.nextEventId || again.isRunning() != s.isRunning()
-          || engine.isRemote(namespaceId, workflowId)) {
+      // Look again now that the watch is registered, so a commit in between is not missed.
+      HistoryWatchers.Seen now = engine.watchers.latest(key);
+      boolean moved;
+      if (now != null) {
+        moved = now.nextEventId() != nextEventId || now.running() != running;
+      } else {
+        MutableState again = readState(namespaceId, workflowId, key.runId());
+        moved = again.nextEventId != nextEventId || again.isRunning() != running;
+      }
+      if (moved || engine.isRemote(namespaceId, workflowId)) {
         engine.watchers.forget(key, changed);
         attempt(namespaceId, req, runId, deadline, result);
         return;

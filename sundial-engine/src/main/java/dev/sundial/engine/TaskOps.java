@@ -154,7 +154,8 @@ public final class TaskOps {
 
   /** What completing a workflow task produced: the next task to hand back, or a rejection. */
   private record Completion(
-      PollWorkflowTaskQueueResponse.Builder next, String rejection, long resetHistoryEventId) {}
+      PollWorkflowTaskQueueResponse.Builder next, String rejection, long resetHistoryEventId,
+      java.util.List<PollActivityTaskQueueResponse> eagerActivities) {}
 
   public CompletableFuture<RespondWorkflowTaskCompletedResponse> completeWorkflowTask(
       RespondWorkflowTaskCompletedRequest req) {
@@ -168,8 +169,9 @@ public final class TaskOps {
           long reset = UpdateCompletion.discardSpeculative(engine.ctx, txn, s, req);
           String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
           if (rejected != null) {
-            return new Completion(null, rejected, 0);
+            return new Completion(null, rejected, 0, java.util.List.of());
           }
+          var eager = startEagerActivities(txn, s, req);
           var wt = s.workflowTask;
           if (req.getReturnNewWorkflowTask() && wt.isScheduled() && !wt.isStarted()) {
             // Hand the next task straight back instead of through the queue.
@@ -182,10 +184,10 @@ public final class TaskOps {
               PollWorkflowTaskQueueResponse.Builder b = workflowTaskResponse(s, st);
               b.getHistoryBuilder().getEventsBuilder(0)
                   .setEventId(Math.max(1, st.previousStartedEventId() + 1));
-              return new Completion(b, null, reset);
+              return new Completion(b, null, reset, eager);
             }
           }
-          return new Completion(null, null, reset);
+          return new Completion(null, null, reset, eager);
         })
         .thenComposeAsync(
             c ->
@@ -196,6 +198,7 @@ public final class TaskOps {
                     ? CompletableFuture.completedFuture(
                         RespondWorkflowTaskCompletedResponse.newBuilder()
                             .setResetHistoryEventId(c.resetHistoryEventId())
+                            .addAllActivityTasks(c.eagerActivities())
                             .build())
                     : withHistory(t.namespaceId(), c.next())
                         .thenApply(
@@ -203,8 +206,42 @@ public final class TaskOps {
                                 RespondWorkflowTaskCompletedResponse.newBuilder()
                                     .setWorkflowTask(task)
                                     .setResetHistoryEventId(c.resetHistoryEventId())
+                                    .addAllActivityTasks(c.eagerActivities())
                                     .build()),
             engine.ioPool);
+  }
+
+  /**
+   * Eager activity execution: activities the worker asked to run itself (it reserved a slot for
+   * each, on the workflow's own task queue) start in the same write as the workflow task's
+   * completion and go back in its response, skipping the queue, a poll and a write.
+   */
+  private java.util.List<PollActivityTaskQueueResponse> startEagerActivities(
+      dev.sundial.engine.shard.ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
+    java.util.List<PollActivityTaskQueueResponse> started = new java.util.ArrayList<>();
+    if (!s.isRunning()) {
+      return started;
+    }
+    for (var command : req.getCommandsList()) {
+      if (command.getCommandType()
+              != io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK
+          || !command.getScheduleActivityTaskCommandAttributes().getRequestEagerExecution()) {
+        continue;
+      }
+      ActivityInfo a =
+          s.activityById(command.getScheduleActivityTaskCommandAttributes().getActivityId());
+      if (a == null || a.isStarted() || a.queueTaskId == 0
+          || !a.scheduled.getTaskQueue().getName().equals(s.taskQueue())) {
+        continue;
+      }
+      QueueTask task = txn.takeBackQueueTask(a.queueTaskId);
+      if (task == null) {
+        continue;
+      }
+      started.add(activityTaskResponse(
+          s, Activities.recordStarted(txn, s, task, req.getIdentity(), UUID.randomUUID().toString())));
+    }
+    return started;
   }
 
   public CompletableFuture<Void> failWorkflowTask(RespondWorkflowTaskFailedRequest req) {

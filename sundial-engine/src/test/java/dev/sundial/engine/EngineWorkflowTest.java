@@ -60,6 +60,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -197,6 +198,41 @@ class EngineWorkflowTest {
     EngineException e = engineError(() -> h.engine.tasks.completeWorkflowTask(
         RespondWorkflowTaskCompletedRequest.newBuilder().setTaskToken(wt2.getTaskToken()).build()));
     assertThat(e.code()).isEqualTo(EngineException.Code.NOT_FOUND);
+  }
+
+  @Test
+  void eagerActivitiesStartWithTheWorkflowTaskCompletionAndSkipTheQueue() {
+    String runId = h.start("wf-eager");
+    PollWorkflowTaskQueueResponse wt1 = h.pollWorkflowTask();
+    var other = activity("other").setTaskQueue(
+        io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName("elsewhere"));
+    RespondWorkflowTaskCompletedResponse r =
+        h.completeWorkflowTask(
+            wt1.getTaskToken(),
+            scheduleActivity(activity("a1").setInput(payloads("in")).setRequestEagerExecution(true)),
+            scheduleActivity(activity("a2")),
+            // Another task queue is never run eagerly, even when asked.
+            scheduleActivity(other.setRequestEagerExecution(true)));
+
+    assertThat(r.getActivityTasksList()).hasSize(1);
+    PollActivityTaskQueueResponse eager = r.getActivityTasks(0);
+    assertThat(eager.getActivityId()).isEqualTo("a1");
+    assertThat(eager.getInput()).isEqualTo(payloads("in"));
+    assertThat(eager.getAttempt()).isEqualTo(1);
+    assertThat(eager.getWorkflowExecution().getRunId()).isEqualTo(runId);
+    // Only the activity that was not asked for eagerly is in the queue.
+    PollActivityTaskQueueResponse queued = h.pollActivityTask();
+    assertThat(queued.getActivityId()).isEqualTo("a2");
+    assertThat(h.pollActivityTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
+
+    // The eager task's token works like a polled one.
+    h.completeActivity(eager.getTaskToken(), payloads("out"));
+    PollWorkflowTaskQueueResponse wt2 = h.pollWorkflowTask();
+    assertThat(h.history("wf-eager", runId))
+        .extracting(HistoryEvent::getEventType)
+        .contains(io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+            io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+    assertThat(wt2.getTaskToken()).isNotEmpty();
   }
 
   @Test

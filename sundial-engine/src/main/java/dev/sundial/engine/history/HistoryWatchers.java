@@ -10,6 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /** History long polls waiting for a run to change; woken after each commit that touches it. */
 public final class HistoryWatchers {
   private final Map<RunKey, List<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+  /**
+   * What the last commit left of runs that were being watched then: lets a long poll that only
+   * waits for a run to close look again without reading and decoding the stored state.
+   */
+  private final Map<RunKey, Seen> latest = new ConcurrentHashMap<>();
+
+  /** A run's next event id and whether it was running, as of its last commit. */
+  public record Seen(long nextEventId, boolean running) {}
+
+  /** The run as of its last commit while watched, or null when not known here. */
+  public Seen latest(RunKey run) {
+    return latest.get(run);
+  }
 
   /** A future completed at the next commit that changes the run. */
   public CompletableFuture<Void> watch(RunKey run) {
@@ -29,7 +42,11 @@ public final class HistoryWatchers {
         run,
         (k, list) -> {
           list.remove(f);
-          return list.isEmpty() ? null : list;
+          if (list.isEmpty()) {
+            latest.remove(k);
+            return null;
+          }
+          return list;
         });
   }
 
@@ -40,6 +57,16 @@ public final class HistoryWatchers {
         changed(run);
       }
     }
+  }
+
+  /** A commit changed the run: remembered for its watchers, which are woken. */
+  public void changed(RunKey run, long nextEventId, boolean running) {
+    if (waiting.containsKey(run)) {
+      latest.put(run, new Seen(nextEventId, running));
+    } else {
+      latest.remove(run);
+    }
+    changed(run);
   }
 
   public void changed(RunKey run) {

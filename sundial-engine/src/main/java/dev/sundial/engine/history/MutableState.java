@@ -82,6 +82,23 @@ public final class MutableState {
   /** Set when the operation in progress changed this state; only dirty states are written. */
   public boolean dirty;
 
+  /**
+   * What the stored visibility row was last written from (see {@link #visibilityStamp()}); 0 when
+   * unknown (e.g. just loaded), so the next write refreshes the row. Not persisted.
+   */
+  public int writtenVisibilityStamp;
+
+  /**
+   * Everything a visibility row depends on that changes while a run is open: its status and
+   * close time, search attributes and memo. Like Temporal's SQL visibility, the row is written
+   * when the run starts, when one of these changes, and when it closes (history length and state
+   * transitions are recorded then), not on every state transition.
+   */
+  public int visibilityStamp() {
+    int h = java.util.Objects.hash(status.getNumber(), closeTime, executionTime, searchAttributes, memo);
+    return h == 0 ? 1 : h;
+  }
+
   /** Events written by the operation in progress (not persisted as part of the state). */
   public final List<HistoryEvent> newEvents = new ArrayList<>();
 

@@ -126,10 +126,18 @@ public final class Matching {
   private final Map<Long, Long> dispatchedAt = new ConcurrentHashMap<>();
   private static final long REDISPATCH_AFTER_MILLIS = 30_000;
 
+  private volatile long lastPruneMillis;
+
   private void dispatched(QueueTask task, long now) {
     if (task.taskId() >= 0) {
       waiting.remove(task.taskId());
       dispatchedAt.put(task.taskId(), now);
+      // Only entries younger than REDISPATCH_AFTER_MILLIS matter to the sweep; prune here too, as
+      // a single node never sweeps and the map would otherwise keep every task id ever dispatched.
+      if (now - lastPruneMillis > REDISPATCH_AFTER_MILLIS) {
+        lastPruneMillis = now;
+        dispatchedAt.values().removeIf(t -> t < now - 2 * REDISPATCH_AFTER_MILLIS);
+      }
     }
   }
 

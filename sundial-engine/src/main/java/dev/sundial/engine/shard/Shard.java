@@ -58,6 +58,17 @@ public final class Shard {
       boolean running,
       List<io.temporal.api.history.v1.HistoryEvent> events) {}
 
+  /** Mutable states cached by all shards together (about 4 KB each: ~64 MB when full). */
+  public static final int CACHED_STATES_TOTAL = 16_384;
+
+  /**
+   * Per-shard LRU size: a share of {@link #CACHED_STATES_TOTAL}, so the cache stays bounded
+   * however many workflows are open (evicted states are reloaded from the store when needed).
+   */
+  public static int defaultCacheSize(int shardCount) {
+    return Math.max(256, CACHED_STATES_TOTAL / Math.max(1, shardCount));
+  }
+
   public Shard(
       int id,
       long rangeId,
@@ -253,6 +264,11 @@ public final class Shard {
       ShardTxn.CurrentChange cc = currents.remove(new WorkflowKey(s.namespaceId, s.workflowId));
       boolean attach = !outboxAttached;
       outboxAttached = true;
+      int stamp = s.visibilityStamp();
+      boolean visibilityChanged = isNew || stamp != s.writtenVisibilityStamp;
+      if (visibilityChanged) {
+        s.writtenVisibilityStamp = stamp; // a failed commit evicts the state, resetting this
+      }
       writes.add(
           new ExecutionWrite(
               id,
@@ -267,8 +283,9 @@ public final class Shard {
               attach ? txn.timersToDelete : null,
               attach ? txn.queueTasksToAdd : null,
               attach ? txn.queueTasksToDelete : null)
-              .withVisibility(
-                  dev.sundial.engine.visibility.VisibilityRecords.of(s, expected + 1)));
+              .withVisibility(visibilityChanged
+                  ? dev.sundial.engine.visibility.VisibilityRecords.of(s, expected + 1)
+                  : null));
     }
     for (ShardTxn.CurrentChange cc : currents.values()) {
       writes.add(

@@ -195,7 +195,8 @@ class MutableStateCodecTest {
     return s;
   }
 
-  private static final Set<String> NOT_PERSISTED = Set.of("dirty", "newEvents", "dbVersion");
+  private static final Set<String> NOT_PERSISTED =
+      Set.of("dirty", "newEvents", "dbVersion", "writtenVisibilityStamp");
 
   @Test
   void fixtureReallyPopulatesEveryPersistedField() throws Exception {
