@@ -52,6 +52,8 @@ public final class Engine implements AutoCloseable {
   final Matching matching;
   final TimerQueue timers;
   final HistoryWatchers watchers = new HistoryWatchers();
+  final dev.sundial.engine.history.RecentEvents recentEvents =
+      new dev.sundial.engine.history.RecentEvents();
   final NamespaceRegistry namespaces;
   final EngineContext ctx;
   final ScheduledExecutorService scheduler;
@@ -352,6 +354,7 @@ public final class Engine implements AutoCloseable {
       }
     }
     for (Shard.CommittedRun r : runs) {
+      recentEvents.committed(r.namespaceId(), r.runId(), r.events());
       watchers.changed(
           new RunKey(r.namespaceId(), r.workflowId(), r.runId()), r.nextEventId(), r.running());
       if (!r.running()) {

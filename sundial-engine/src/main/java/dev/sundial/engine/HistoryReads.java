@@ -43,6 +43,12 @@ public final class HistoryReads {
 
   /** Events [from, to] of a run, at most about maxEvents; the token continues after the page. */
   Page readPage(String namespaceId, String runId, long from, long to, int maxEvents) {
+    if (to - from + 1 <= maxEvents) {
+      List<HistoryEvent> recent = engine.recentEvents.range(namespaceId, runId, from, to);
+      if (recent != null) {
+        return new Page(recent, ByteString.EMPTY); // just committed: no store read needed
+      }
+    }
     List<HistoryEvent> events = new ArrayList<>();
     long next = from;
     for (HistoryBatch b : engine.store.readHistory(namespaceId, runId, from, maxEvents)) {

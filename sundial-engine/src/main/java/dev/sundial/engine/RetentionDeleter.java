@@ -29,6 +29,7 @@ final class RetentionDeleter {
                 return null;
               }
               engine.store.deleteExecution(task.namespaceId(), task.workflowId(), task.runId());
+              engine.recentEvents.forget(task.namespaceId(), task.runId());
               txn.forget(task.namespaceId(), task.workflowId(), task.runId());
               return null;
             });

@@ -161,6 +161,7 @@ public final class WorkflowOps {
                 shard.execute(
                     txn -> {
                       engine.store.deleteExecution(namespaceId, workflowId, id);
+                      engine.recentEvents.forget(namespaceId, id);
                       txn.forget(namespaceId, workflowId, id);
                       return null;
                     }));
