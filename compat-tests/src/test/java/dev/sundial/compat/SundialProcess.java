@@ -7,12 +7,9 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +41,7 @@ final class SundialProcess implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ChildJvm.freePort();
   }
 
   int port() {
@@ -69,13 +61,8 @@ final class SundialProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("already running");
     }
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>();
-    command.add(java);
+    command.add(ChildJvm.javaExecutable());
     command.add("-Xmx512m");
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
@@ -98,27 +85,9 @@ final class SundialProcess implements AutoCloseable {
     }
     command.add("--log-level");
     command.add("info");
-    try {
-      Files.createDirectories(logFile.getParent());
-      Files.writeString(
-          logFile,
-          String.format(
-              "%n==== start #%d: %s%n",
-              ++starts,
-              // The test database URL may carry a password: keep it out of the log.
-              String.join(" ", command.subList(5, command.size()))
-                  .replaceAll("(?i)password=[^&\\s]*", "password=***")),
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    process =
+        ChildJvm.launch(command, logFile, String.format(
+            "%n==== start #%d: %s%n", ++starts, String.join(" ", command.subList(5, command.size()))));
   }
 
   boolean isAlive() {

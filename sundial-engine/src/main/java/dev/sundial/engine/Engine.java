@@ -177,10 +177,7 @@ public final class Engine implements AutoCloseable {
    * timeout instead of failing fast when no worker is there.
    */
   boolean hasRecentPoller(dev.sundial.engine.matching.TaskQueueKey key, long sinceMillis) {
-    if (ownership != null && !ownsShard(partitionOf(key.namespaceId(), key.name()))) {
-      return true;
-    }
-    return matching.hasRecentPoller(key, sinceMillis);
+    return !servesQueue(key) || matching.hasRecentPoller(key, sinceMillis);
   }
 
   /** True when this node serves the queue's matching partition (always on a single node). */
@@ -196,10 +193,6 @@ public final class Engine implements AutoCloseable {
   /** Cluster mode: how this node reaches the others (null on a single node). */
   public dev.sundial.engine.cluster.ClusterLink link() {
     return link;
-  }
-
-  public int shardCount() {
-    return shardCount;
   }
 
   /** True when this node serves the shard now. */
@@ -235,19 +228,27 @@ public final class Engine implements AutoCloseable {
 
   /** Loads the durable backlog of one matching partition into matching; returns how many. */
   private int loadPartition(int partition) {
+    int[] queued = {0};
+    forEachBacklogRow(partition, t -> {
+      matching.add(t);
+      queued[0]++;
+    });
+    return queued[0];
+  }
+
+  /** Every durable backlog row of a matching partition, read from the store in pages. */
+  private void forEachBacklogRow(int partition, java.util.function.Consumer<QueueTask> action) {
     long after = 0;
-    int queued = 0;
     while (true) {
       List<QueueTask> page = store.loadPartitionQueueTasks(partition, after, 10_000);
       for (QueueTask t : page) {
         after = t.taskId();
-        if (t.partitionId() < 0 && partitionOf(t.namespaceId(), t.taskQueue()) != partition) {
-          continue; // a row from before partitions: it belongs to another partition
+        // A row from before partitions (-1) is returned for every partition: keep only ours.
+        if (t.partitionId() >= 0 || partitionOf(t.namespaceId(), t.taskQueue()) == partition) {
+          action.accept(t);
         }
-        matching.add(t);
-        queued++;
       }
-      if (page.size() < 10_000) return queued;
+      if (page.size() < 10_000) return;
     }
   }
 
@@ -280,17 +281,8 @@ public final class Engine implements AutoCloseable {
     try {
       long now = System.currentTimeMillis();
       for (int p = 0; p < shardCount; p++) {
-        if (!ownsShard(p)) continue;
-        long after = 0;
-        while (true) {
-          List<QueueTask> page = store.loadPartitionQueueTasks(p, after, 10_000);
-          for (QueueTask t : page) {
-            after = t.taskId();
-            if (t.partitionId() >= 0 || partitionOf(t.namespaceId(), t.taskQueue()) == p) {
-              matching.offerIfForgotten(t, now);
-            }
-          }
-          if (page.size() < 10_000) break;
+        if (ownsShard(p)) {
+          forEachBacklogRow(p, t -> matching.offerIfForgotten(t, now));
         }
       }
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.sundial.compat.cluster;
 
+import dev.sundial.compat.ChildJvm;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -8,11 +9,9 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,12 +59,7 @@ final class ClusterNodeProcess implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ChildJvm.freePort();
   }
 
   String nodeId() {
@@ -89,13 +83,8 @@ final class ClusterNodeProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(nodeId + " is already running");
     }
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>();
-    command.add(java);
+    command.add(ChildJvm.javaExecutable());
     command.add("-Xmx384m");
     command.add("-XX:+UseSerialGC");
     // Three servers and the test share a small machine: spend less CPU on compilation.
@@ -121,46 +110,24 @@ final class ClusterNodeProcess implements AutoCloseable {
             dbUrl,
             "--log-level",
             "info"));
-    try {
-      Files.createDirectories(logFile.toAbsolutePath().getParent());
-      List<String> shown = new ArrayList<>(command.subList(publicArgsFrom, command.size()));
-      systemProperties.forEach((k, v) -> shown.add(0, "-D" + k + "=" + v));
-      Files.writeString(
-          logFile,
-          String.format(
-              "%n==== %s start #%d at %s: %s%n",
-              nodeId,
-              ++starts,
-              Instant.now(),
-              // The test database URL may carry a password: keep it out of the log.
-              String.join(" ", shown)
-                  .replaceAll("(?i)password=[^&\\s]*", "password=***")
-                  .replaceAll("(://[^:/@\\s]*:)[^@/\\s]*@", "$1***@")),
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
-      paused = false;
-      if (!hookAdded) {
-        // If the test JVM dies without closing us, do not leave servers behind.
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      Process p = process;
-                      if (p != null && p.isAlive()) {
-                        p.destroyForcibly();
-                      }
-                    },
-                    "stop-" + nodeId));
-        hookAdded = true;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    List<String> shown = new ArrayList<>(command.subList(publicArgsFrom, command.size()));
+    systemProperties.forEach((k, v) -> shown.add(0, "-D" + k + "=" + v));
+    process = ChildJvm.launch(command, logFile, String.format(
+        "%n==== %s start #%d at %s: %s%n", nodeId, ++starts, Instant.now(), String.join(" ", shown)));
+    paused = false;
+    if (!hookAdded) {
+      // If the test JVM dies without closing us, do not leave servers behind.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    Process p = process;
+                    if (p != null && p.isAlive()) {
+                      p.destroyForcibly();
+                    }
+                  },
+                  "stop-" + nodeId));
+      hookAdded = true;
     }
   }
 

@@ -56,7 +56,6 @@ public final class Ownership implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Map<Integer, Long> held = new ConcurrentHashMap<>(); // shard -> range id
   private volatile Map<Integer, String> ownerAddresses = Map.of();
-  private volatile Map<String, String> liveAddresses = Map.of();
   private volatile boolean ready;
   private volatile boolean stopping;
   private long heldValidUntil; // by this node's clock: serve only while a renewal is this fresh
@@ -97,15 +96,6 @@ public final class Ownership implements AutoCloseable {
   /** The address of the live node holding the shard, or null when none does right now. */
   public String ownerAddress(int shardId) {
     return ownerAddresses.get(shardId);
-  }
-
-  /** Live members, node id to address. */
-  public Map<String, String> liveNodes() {
-    return liveAddresses;
-  }
-
-  public Set<Integer> heldShards() {
-    return Set.copyOf(held.keySet());
   }
 
   synchronized void safeTick() {
@@ -181,7 +171,6 @@ public final class Ownership implements AutoCloseable {
     }
     held.keySet().forEach(s -> owners.put(s, address));
     ownerAddresses = Map.copyOf(owners);
-    liveAddresses = Map.copyOf(live);
     ready = complete;
   }
 

@@ -48,12 +48,7 @@ public record TaskToken(
   /** Decodes a token of any kind (for routing); null when it is not one of ours. */
   public static TaskToken decodeAny(ByteString token) {
     try {
-      DataInputStream in = new DataInputStream(token.newInput());
-      if (in.readInt() != MAGIC) {
-        return null;
-      }
-      return new TaskToken(in.readByte(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(),
-          in.readInt(), in.readUTF());
+      return read(token);
     } catch (IOException e) {
       return null;
     }
@@ -64,28 +59,34 @@ public record TaskToken(
     if (token == null || token.isEmpty()) {
       throw EngineException.invalidArgument("TaskToken is not set on request.");
     }
+    TaskToken t;
     try {
-      DataInputStream in = new DataInputStream(token.newInput());
-      if (in.readInt() != MAGIC) {
-        throw EngineException.invalidArgument("Error deserializing task token: not a Sundial token.");
-      }
-      int kind = in.readByte();
-      TaskToken t =
-          new TaskToken(
-              kind, in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readInt(),
-              in.readUTF());
-      if (kind != expectedKind) {
-        throw EngineException.invalidArgument(
-            "Error deserializing task token: a "
-                + kindName(kind)
-                + " task token was given where a "
-                + kindName(expectedKind)
-                + " task token is expected.");
-      }
-      return t;
+      t = read(token);
     } catch (IOException e) {
       throw EngineException.invalidArgument("Error deserializing task token: truncated token.");
     }
+    if (t == null) {
+      throw EngineException.invalidArgument("Error deserializing task token: not a Sundial token.");
+    }
+    if (t.kind() != expectedKind) {
+      throw EngineException.invalidArgument(
+          "Error deserializing task token: a "
+              + kindName(t.kind())
+              + " task token was given where a "
+              + kindName(expectedKind)
+              + " task token is expected.");
+    }
+    return t;
+  }
+
+  /** The token's fields, or null when it does not start with our magic number. */
+  private static TaskToken read(ByteString token) throws IOException {
+    DataInputStream in = new DataInputStream(token.newInput());
+    if (in.readInt() != MAGIC) {
+      return null;
+    }
+    return new TaskToken(in.readByte(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(),
+        in.readInt(), in.readUTF());
   }
 
   private static String kindName(int kind) {

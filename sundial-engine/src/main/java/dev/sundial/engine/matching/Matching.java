@@ -147,7 +147,6 @@ public final class Matching {
    * a row still there after that was lost on the way, e.g. its start failed on a dead node).
    */
   public void offerIfForgotten(QueueTask task, long now) {
-    dispatchedAt.values().removeIf(t -> t < now - 10 * REDISPATCH_AFTER_MILLIS);
     Long at = dispatchedAt.get(task.taskId());
     if (waiting.contains(task.taskId()) || (at != null && at > now - REDISPATCH_AFTER_MILLIS)) {
       return;

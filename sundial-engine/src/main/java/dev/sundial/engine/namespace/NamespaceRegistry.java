@@ -75,10 +75,7 @@ public final class NamespaceRegistry {
   }
 
   public synchronized void ensure(String name) {
-    if (shared && !byName.containsKey(name)) {
-      refresh();
-    }
-    if (!byName.containsKey(name)) {
+    if (!byName.containsKey(name)) { // register() re-reads the store first when shared
       try {
         register(name,
             NamespaceInfo.newBuilder().setName(name).build(),
