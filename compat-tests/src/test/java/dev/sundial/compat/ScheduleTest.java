@@ -364,7 +364,7 @@ class ScheduleTest {
     assertThat(paused.getSchedule().getState().isPaused()).isTrue();
     assertThat(paused.getSchedule().getState().getNote()).isEqualTo("quiet please");
     long actions = paused.getInfo().getNumActions();
-    TimeUnit.MILLISECONDS.sleep(2200);
+    letScheduledSecondsPass(2);
     assertThat(handle.describe().getInfo().getNumActions()).isEqualTo(actions);
     handle.unpause("go on");
     ScheduleDescription resumed = handle.describe();
@@ -394,14 +394,11 @@ class ScheduleTest {
     ScheduleDescription d = handle.describe();
     assertThat(d.getSchedule().getState().getRemainingActions()).isZero();
     assertThat(d.getInfo().getNextActionTimes()).isEmpty();
-    long before = RAN.keySet().stream().filter(id -> id.startsWith(wf + "-")).count();
-    try {
-      TimeUnit.MILLISECONDS.sleep(1500);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    // Started is not yet run: wait until the worker has run both before counting.
+    CompatServer.await(Duration.ofSeconds(10), "both runs executed", () -> ran(wf).size() == 2);
+    letScheduledSecondsPass(2);
     assertThat(handle.describe().getInfo().getNumActions()).isEqualTo(2);
-    assertThat(RAN.keySet().stream().filter(id -> id.startsWith(wf + "-")).count()).isLessThanOrEqualTo(2).isEqualTo(before);
+    assertThat(ran(wf)).hasSize(2);
     handle.delete();
   }
 
@@ -628,6 +625,20 @@ class ScheduleTest {
         stubs.awaitTermination(5, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /**
+   * Waits until an unlimited every-second schedule has taken {@code n} actions: the scheduler has
+   * processed n more fire times, so a schedule that should stay quiet has had its chance to misfire.
+   */
+  private void letScheduledSecondsPass(int n) {
+    ScheduleHandle sentinel = schedules().createSchedule(sundial.newWorkflowId("sentinel"),
+        schedule(Quick.class, sundial.newWorkflowId("sentinel-wf"), sundial.taskQueue(), everySeconds(1))
+            .setPolicy(overlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL)).build(),
+        ScheduleOptions.newBuilder().build());
+    CompatServer.await(Duration.ofSeconds(15), n + " fires of a sentinel schedule",
+        () -> sentinel.describe().getInfo().getNumActions() >= n);
+    sentinel.delete();
   }
 
   private static boolean gapFree(List<Instant> times) {
