@@ -155,10 +155,20 @@ public final class Engine implements AutoCloseable {
                 }
               },
               scheduler);
-      ownership.start();
-      scheduler.scheduleWithFixedDelay(this::sweepBacklog, 5, 5, TimeUnit.SECONDS);
-      scheduler.scheduleWithFixedDelay(this::refreshShared, 2, 2, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Cluster: starts taking this node's share of the shards. Called once the node's gRPC port
+   * listens, since the other nodes relay calls to a shard's owner as soon as it holds the lease.
+   */
+  public void joinCluster() {
+    if (ownership == null) {
+      throw new IllegalStateException("not a cluster engine");
+    }
+    ownership.start();
+    scheduler.scheduleWithFixedDelay(this::sweepBacklog, 5, 5, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(this::refreshShared, 2, 2, TimeUnit.SECONDS);
   }
 
   /** Cluster: picks up namespaces and search attributes changed through other nodes. */

@@ -106,8 +106,14 @@ final class SundialBootstrap {
     Running running =
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
     if (cluster != null) {
-      cluster.publishReadiness(engine, health);
       running.cluster = cluster;
+      try {
+        engine.joinCluster(); // only now: others relay to this node once it holds a shard
+      } catch (RuntimeException e) {
+        running.close();
+        throw e;
+      }
+      cluster.publishReadiness(engine, health);
     }
     log.info("Sundial started: data {}, gRPC {}", location,
         socket == null ? "in-process only" : b.grpcHost + ":" + socket.getPort());

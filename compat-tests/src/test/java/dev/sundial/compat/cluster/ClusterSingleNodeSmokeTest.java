@@ -17,6 +17,8 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,12 +99,37 @@ class ClusterSingleNodeSmokeTest {
     }
   }
 
+  private boolean holdsAShard(String nodeId) {
+    try {
+      return cluster.db().shards().values().stream().anyMatch(sh -> nodeId.equals(sh.owner()));
+    } catch (IllegalStateException notMigratedYet) {
+      return false;
+    }
+  }
+
+  private void awaitFirstLease(String nodeId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!holdsAShard(nodeId)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(nodeId + " took no shard within " + timeout);
+      }
+      TimeUnit.MILLISECONDS.sleep(2); // polling a condition, as fast as the database answers
+    }
+  }
+
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void oneNodeOwnsEveryShardAndRunsAWorkflow() throws Exception {
     cluster = new Cluster("smoke", 1, Map.of());
     long t0 = System.nanoTime();
     cluster.startAll();
+    // Other nodes relay calls to a shard's owner as soon as it holds the lease, so a node must
+    // listen before it takes its first shard: the moment a lease shows up, the port accepts.
+    awaitFirstLease("n1", Duration.ofSeconds(60));
+    String[] hostPort = cluster.node("n1").target().split(":");
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 1000);
+    }
     cluster.awaitSettled(Duration.ofSeconds(60));
     System.out.printf(
         "[cluster-smoke] n1 ready and owning all %d shards after %d ms%n",
