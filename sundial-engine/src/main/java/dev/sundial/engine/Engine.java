@@ -182,12 +182,19 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Whether a worker polls the queue now or polled it since the given time. A queue served by
-   * another node counts as polled (its pollers are not known here): queries then wait for their
-   * timeout instead of failing fast when no worker is there.
+   * Whether a worker polls the queue now or polled it since the given time; a queue served by
+   * another node is asked of that node. When that node cannot be asked (a failover), the queue
+   * counts as polled: a query then waits rather than failing while workers may well be there.
    */
-  boolean hasRecentPoller(dev.sundial.engine.matching.TaskQueueKey key, long sinceMillis) {
-    return !servesQueue(key) || matching.hasRecentPoller(key, sinceMillis);
+  CompletableFuture<Boolean> hasRecentPoller(
+      dev.sundial.engine.matching.TaskQueueKey key, long sinceMillis) {
+    if (servesQueue(key)) {
+      return CompletableFuture.completedFuture(matching.hasRecentPoller(key, sinceMillis));
+    }
+    return remote
+        .hasRecentPoller(partitionOf(key.namespaceId(), key.name()), key.namespaceId(), key.name(),
+            key.kind(), sinceMillis)
+        .exceptionally(e -> true);
   }
 
   /** True when this node serves the queue's matching partition (always on a single node). */

@@ -26,6 +26,7 @@ public final class InternalOps {
   public static final String ADD_TASK = "task.add";
   public static final String UNSTICK_TASK = "task.unstick";
   public static final String DROP_TASK = "task.drop";
+  public static final String QUEUE_POLLED = "queue.polledSince";
   public static final String START_WORKFLOW_TASK = "task.startWorkflow";
   public static final String START_ACTIVITY_TASK = "task.startActivity";
   public static final String START = "workflow.start";
@@ -89,6 +90,16 @@ public final class InternalOps {
       case DROP_TASK -> {
         engine.tasks.dropStale(in.task());
         yield done();
+      }
+      case QUEUE_POLLED -> {
+        var key = new dev.sundial.engine.matching.TaskQueueKey(in.str(), in.str(), (int) in.num());
+        long since = in.num();
+        if (!engine.servesQueue(key)) {
+          throw dev.sundial.engine.api.EngineException.unavailable(
+              "task queue " + key.name() + " is not served by this node");
+        }
+        boolean polled = engine.matching.hasRecentPoller(key, since);
+        yield CompletableFuture.completedFuture(new Wire.Out().num(polled ? 1 : 0).done());
       }
       case START_WORKFLOW_TASK -> {
         String ns = in.str();

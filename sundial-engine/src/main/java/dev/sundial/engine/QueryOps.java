@@ -182,12 +182,20 @@ public final class QueryOps {
     }
 
     void dispatch(MutableState s) {
+      if (!s.isRunning() || s.stickyQueue.isEmpty()) {
+        offer(normalQueue);
+        watchPollers();
+        return;
+      }
       TaskQueueKey sticky =
           new TaskQueueKey(namespaceId, s.stickyQueue, QueueTask.KIND_WORKFLOW);
       long now = System.currentTimeMillis();
-      if (s.isRunning()
-          && !s.stickyQueue.isEmpty()
-          && engine.hasRecentPoller(sticky, now - STICKY_POLLER_WINDOW_MILLIS)) {
+      whenKnown(engine.hasRecentPoller(sticky, now - STICKY_POLLER_WINDOW_MILLIS), polled -> {
+        if (!polled) {
+          offer(normalQueue);
+          watchPollers();
+          return;
+        }
         long stickyTimeout =
             s.stickyScheduleToStartMillis > 0
                 ? s.stickyScheduleToStartMillis
@@ -195,10 +203,27 @@ public final class QueryOps {
         PendingQuery p = offer(sticky);
         p.onQueueGone(() -> engine.ioPool.execute(() -> stickyTimedOut(p)));
         schedule(() -> stickyTimedOut(p), stickyTimeout);
-        return;
+      });
+    }
+
+    /**
+     * Goes on with whether a queue has pollers: at once when this node serves the queue, else when
+     * its owner has answered. Nothing more happens once the query has its result.
+     */
+    void whenKnown(CompletableFuture<Boolean> polled, java.util.function.Consumer<Boolean> next) {
+      Runnable step = () -> {
+        if (result.isDone()) return;
+        try {
+          next.accept(polled.join());
+        } catch (Throwable t) {
+          fail(t);
+        }
+      };
+      if (polled.isDone()) {
+        step.run();
+      } else {
+        polled.whenCompleteAsync((b, e) -> step.run(), engine.ioPool);
       }
-      offer(normalQueue);
-      watchPollers();
     }
 
     /** Nobody on the sticky queue took the query in time: clear stickiness, use the normal queue. */
@@ -251,27 +276,37 @@ public final class QueryOps {
       pollersWatched = true;
       long now = System.currentTimeMillis();
       long remaining = deadline - now;
-      if (!engine.hasRecentPoller(normalQueue, now - POLLER_WINDOW_MILLIS)) {
-        schedule(this::checkPollers, Math.min(NO_POLLER_GRACE_MILLIS, Math.max(0, remaining - 1000)));
-      }
+      whenKnown(engine.hasRecentPoller(normalQueue, now - POLLER_WINDOW_MILLIS), polled -> {
+        if (!polled) {
+          schedule(this::checkPollers,
+              Math.min(NO_POLLER_GRACE_MILLIS, Math.max(0, remaining - 1000)));
+        }
+      });
       if (remaining > 1000 + NO_POLLER_GRACE_MILLIS) {
         schedule(this::checkPollers, remaining - 1000);
       }
     }
 
     void checkPollers() {
-      PendingQuery p = current;
-      if (result.isDone() || (p != null && p.isTaken())) {
+      if (isTaken()) {
         return;
       }
-      if (!engine.hasRecentPoller(
-          normalQueue, System.currentTimeMillis() - POLLER_WINDOW_MILLIS)) {
-        fail(
-            new EngineException(
-                EngineException.Code.FAILED_PRECONDITION,
-                "No worker has polled task queue \"" + normalQueue.name()
-                    + "\" recently; the worker may be down, so the query cannot be answered."));
-      }
+      whenKnown(
+          engine.hasRecentPoller(normalQueue, System.currentTimeMillis() - POLLER_WINDOW_MILLIS),
+          polled -> {
+            if (!polled && !isTaken()) {
+              fail(
+                  new EngineException(
+                      EngineException.Code.FAILED_PRECONDITION,
+                      "No worker has polled task queue \"" + normalQueue.name()
+                          + "\" recently; the worker may be down, so the query cannot be answered."));
+            }
+          });
+    }
+
+    private boolean isTaken() {
+      PendingQuery p = current;
+      return result.isDone() || (p != null && p.isTaken());
     }
 
     void answered(RespondQueryTaskCompletedRequest answer, Throwable err) {

@@ -80,6 +80,14 @@ public final class Remote {
     onRun(t.namespaceId(), t.workflowId(), InternalOps.DROP_TASK, new Wire.Out().task(t));
   }
 
+  /** Whether a worker polls the queue now or polled it since the given time, asked of its owner. */
+  public CompletableFuture<Boolean> hasRecentPoller(
+      int partition, String namespaceId, String queue, int kind, long sinceMillis) {
+    return call(partition, InternalOps.QUEUE_POLLED,
+            new Wire.Out().str(namespaceId).str(queue).num(kind).num(sinceMillis))
+        .thenApply(b -> new Wire.In(b).num() == 1);
+  }
+
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask t, PollWorkflowTaskQueueRequest req, String requestId) {
     return onRun(t.namespaceId(), t.workflowId(), InternalOps.START_WORKFLOW_TASK,

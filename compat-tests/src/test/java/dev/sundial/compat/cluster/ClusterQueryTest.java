@@ -1,0 +1,158 @@
+package dev.sundial.compat.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sundial.engine.cluster.Partitions;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Queries whose workflow lives on one node and whose task queue is served by the other: the node
+ * running the query asks the queue's owner whether a worker polls, so a query with no worker
+ * fails fast (as on a single node) and one with a worker is answered.
+ */
+class ClusterQueryTest {
+
+  @WorkflowInterface
+  public interface Waiting {
+    @WorkflowMethod
+    String run();
+
+    @QueryMethod
+    String state();
+
+    @SignalMethod
+    void finish();
+  }
+
+  public static class WaitingImpl implements Waiting {
+    private boolean done;
+
+    @Override
+    public String run() {
+      Workflow.await(() -> done);
+      return "finished";
+    }
+
+    @Override
+    public String state() {
+      return done ? "done" : "waiting";
+    }
+
+    @Override
+    public void finish() {
+      done = true;
+    }
+  }
+
+  private Cluster cluster;
+  private WorkflowServiceStubs viaN1;
+  private WorkerFactory factory;
+
+  @BeforeEach
+  void requirePostgres() {
+    assumeTrue(
+        ClusterDatabase.testUrl() != null,
+        ClusterDatabase.PG_URL_ENV + " is not set: PostgreSQL cluster tests skipped");
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (factory != null) {
+      factory.shutdownNow();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    if (viaN1 != null) {
+      viaN1.shutdownNow();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void queryAcrossNodesFailsFastWithoutWorkerAndIsAnsweredWithOne() throws Exception {
+    cluster = new Cluster("query", 2, Map.of());
+    cluster.startAll();
+    cluster.awaitSettled(Duration.ofSeconds(60));
+    viaN1 =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(cluster.node("n1").target())
+                .build());
+    String namespaceId = Cluster.namespaceId(viaN1);
+    Map<Integer, ClusterDatabase.Shard> shards = cluster.db().shards();
+    Set<Integer> n1 = owned(shards, "n1");
+    Set<Integer> n2 = owned(shards, "n2");
+    assertThat(n1).as("shards of n1").isNotEmpty();
+    assertThat(n2).as("shards of n2").isNotEmpty();
+    String queue = first("query-q-", q -> n2.contains(Partitions.partitionOf(namespaceId, q, Cluster.SHARDS)));
+    String idle = first("query-idle-", id -> n1.contains(Partitions.shardOf(namespaceId, id, Cluster.SHARDS)));
+    String served = first("query-served-", id -> n1.contains(Partitions.shardOf(namespaceId, id, Cluster.SHARDS)));
+
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            viaN1, WorkflowClientOptions.newBuilder().setNamespace(Cluster.NAMESPACE).build());
+    WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(queue);
+
+    // No worker has ever polled the queue (served by n2); the query runs on n1.
+    Waiting noWorker = client.newWorkflowStub(Waiting.class, options.setWorkflowId(idle).build());
+    WorkflowClient.start(noWorker::run);
+    Throwable t = catchThrowable(noWorker::state);
+    assertThat(t).isInstanceOf(WorkflowServiceException.class);
+    assertThat(t.getCause()).isInstanceOf(StatusRuntimeException.class);
+    StatusRuntimeException sre = (StatusRuntimeException) t.getCause();
+    assertThat(sre.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(sre.getStatus().getDescription()).contains(queue);
+
+    // With a worker polling (through n1, relayed to n2) the same kind of query is answered.
+    factory = WorkerFactory.newInstance(client);
+    factory.newWorker(queue).registerWorkflowImplementationTypes(WaitingImpl.class);
+    factory.start();
+    Waiting withWorker = client.newWorkflowStub(Waiting.class, options.setWorkflowId(served).build());
+    WorkflowClient.start(withWorker::run);
+    assertThat(withWorker.state()).isEqualTo("waiting");
+    withWorker.finish();
+    assertThat(WorkflowStub.fromTyped(withWorker).getResult(60, TimeUnit.SECONDS, String.class))
+        .isEqualTo("finished");
+  }
+
+  private static Set<Integer> owned(Map<Integer, ClusterDatabase.Shard> shards, String node) {
+    return shards.values().stream()
+        .filter(s -> node.equals(s.owner()))
+        .map(ClusterDatabase.Shard::shardId)
+        .collect(Collectors.toSet());
+  }
+
+  private static String first(String prefix, Predicate<String> where) {
+    for (int k = 0; ; k++) {
+      if (where.test(prefix + k)) return prefix + k;
+    }
+  }
+}
