@@ -81,6 +81,12 @@ public interface Store extends AutoCloseable {
   /** Registers the node or refreshes its heartbeat and address (upsert; started time kept). */
   void heartbeatNode(String nodeId, String address, long nowMillis);
 
+  /**
+   * The secret the nodes of this database present on node-to-node calls: random, created by the
+   * first caller and the same for every caller afterwards, on any node.
+   */
+  String clusterSecret();
+
   /** Removes a node's registration (graceful shutdown). Idempotent. */
   void removeNode(String nodeId);
 

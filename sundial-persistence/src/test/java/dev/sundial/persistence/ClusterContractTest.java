@@ -199,6 +199,38 @@ public abstract class ClusterContractTest {
     assertThat(store.acquireShard(4, "solo")).isEqualTo(range + 2); // unconditional
   }
 
+  // ---- cluster secret
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void clusterSecretIsCreatedOnceAndSharedByEveryNode() throws Exception {
+    List<Store> nodes = List.of(store, otherNode());
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<String>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Store node = nodes.get(t % 2);
+        futures.add(pool.submit(() -> {
+          go.await();
+          return node.clusterSecret();
+        }));
+      }
+      go.countDown();
+      Set<String> secrets = new HashSet<>();
+      for (Future<String> f : futures) {
+        secrets.add(f.get(30, TimeUnit.SECONDS));
+      }
+      assertThat(secrets).hasSize(1);
+      String secret = secrets.iterator().next();
+      assertThat(secret).hasSizeGreaterThanOrEqualTo(40); // 32 random bytes, base64
+      assertThat(store.clusterSecret()).isEqualTo(secret);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ---- task ids
 
   @Test

@@ -53,6 +53,7 @@ class GroupCommitterTest {
     @Override public void updateNamespace(NamespaceRecord n, long v) { throw new UnsupportedOperationException(); }
     @Override public long acquireShard(int s, String o) { throw new UnsupportedOperationException(); }
     @Override public void heartbeatNode(String n, String a, long t) { throw new UnsupportedOperationException(); }
+    @Override public String clusterSecret() { throw new UnsupportedOperationException(); }
     @Override public void removeNode(String n) { throw new UnsupportedOperationException(); }
     @Override public List<NodeRecord> listNodes() { throw new UnsupportedOperationException(); }
     @Override public List<ShardLease> listShardLeases() { throw new UnsupportedOperationException(); }

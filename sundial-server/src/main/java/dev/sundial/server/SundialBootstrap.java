@@ -40,7 +40,7 @@ final class SundialBootstrap {
     try {
       if (store instanceof dev.sundial.persistence.postgres.PostgresStore) {
         cluster = new dev.sundial.server.cluster.ClusterWiring(
-            b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort);
+            b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort, store.clusterSecret());
         engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults(),
             cluster.config());
         log.info("cluster node {} at {}", cluster.nodeId(), cluster.address());

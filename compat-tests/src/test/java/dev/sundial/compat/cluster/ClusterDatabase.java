@@ -87,6 +87,15 @@ final class ClusterDatabase implements AutoCloseable {
     return result;
   }
 
+  /** The secret the nodes present on internal calls (null before a node has created it). */
+  String clusterSecret() {
+    List<String> result = new ArrayList<>();
+    query(
+        "SELECT value FROM \"" + schema + "\".cluster_settings WHERE name = 'internal_secret'",
+        rs -> result.add(rs.getString(1)));
+    return result.isEmpty() ? null : result.get(0);
+  }
+
   /** Shard id to owner, counting only leases that have not run out (by the test's clock). */
   Map<Integer, String> liveOwners() {
     long now = System.currentTimeMillis();

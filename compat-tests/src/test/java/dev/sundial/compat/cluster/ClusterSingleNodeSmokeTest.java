@@ -1,8 +1,22 @@
 package dev.sundial.compat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sundial.engine.InternalOps;
+import dev.sundial.engine.cluster.Wire;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
@@ -17,6 +31,10 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -28,8 +46,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The cluster fixture on its own: one node on PostgreSQL (a cluster of one) becomes ready, owns all
- * shards, and runs a workflow with an activity and a signal through the official SDK.
+ * The cluster fixture on its own: one node on PostgreSQL (a cluster of one) listens before it takes
+ * a shard, becomes ready, owns all shards, and runs a workflow with an activity and a signal
+ * through the official SDK; its node-to-node service refuses callers without the cluster secret.
  */
 class ClusterSingleNodeSmokeTest {
 
@@ -97,6 +116,68 @@ class ClusterSingleNodeSmokeTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void internalServiceAnswersOnlyCallsCarryingTheClusterSecret() throws Exception {
+    cluster = new Cluster("secret", 1, Map.of());
+    cluster.startAll();
+    cluster.awaitSettled(Duration.ofSeconds(60));
+    String secret = cluster.db().clusterSecret();
+    assertThat(secret).isNotBlank();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forTarget(cluster.node("n1").target()).usePlaintext().build();
+    try {
+      stubs = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(cluster.node("n1").target()).build());
+      // Any internal operation will do: ask whether a queue of ours has pollers (it has none).
+      byte[] request = new Wire.Out().str(InternalOps.QUEUE_POLLED).bytes(new Wire.Out()
+          .str(Cluster.namespaceId(stubs)).str("no-such-queue").num(0).num(0).done()).done();
+      for (String presented : new String[] {null, "", secret + "x", secret.substring(1)}) {
+        Throwable refused = catchThrowable(() -> internalCall(channel, presented, request));
+        assertThat(refused).as("secret %s", presented).isInstanceOf(StatusRuntimeException.class);
+        Status status = ((StatusRuntimeException) refused).getStatus();
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(status.getDescription()).contains("cluster secret");
+      }
+      byte[] reply = internalCall(channel, secret, request);
+      assertThat(new Wire.In(Wire.result(reply)).num()).as("no poller").isZero();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static byte[] internalCall(ManagedChannel channel, String secret, byte[] request) {
+    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(byte[] value) {
+        return new ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+    MethodDescriptor<byte[], byte[]> call = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName("sundial.internal.v1.ClusterService/Call")
+        .setRequestMarshaller(bytes)
+        .setResponseMarshaller(bytes)
+        .build();
+    Metadata headers = new Metadata();
+    if (secret != null) {
+      headers.put(Metadata.Key.of("sundial-cluster-secret", Metadata.ASCII_STRING_MARSHALLER), secret);
+    }
+    Channel withHeaders =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    return ClientCalls.blockingUnaryCall(
+        withHeaders, call, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
   }
 
   private boolean holdsAShard(String nodeId) {

@@ -33,6 +33,8 @@ final class JdbcCluster {
           + " WHERE shards.owner IS NULL OR shards.owner = excluded.owner"
           + " OR shards.lease_expires_at < ? RETURNING " + SHARD_COLUMNS;
 
+  private static final String INTERNAL_SECRET = "internal_secret";
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private final JdbcStore store;
 
   JdbcCluster(JdbcStore store) {
@@ -75,6 +77,31 @@ final class JdbcCluster {
       ps.setLong(4, nowMillis);
       return ps.executeUpdate();
     });
+  }
+
+  /** Inserts a fresh random secret unless one exists (the first caller wins), then reads it. */
+  String clusterSecret() {
+    return store.write("clusterSecret", c -> {
+      PreparedStatement insert = c.ps("INSERT INTO cluster_settings (name, value) VALUES (?, ?)"
+          + " ON CONFLICT (name) DO NOTHING");
+      insert.setString(1, INTERNAL_SECRET);
+      insert.setString(2, randomSecret());
+      insert.executeUpdate();
+      PreparedStatement select = c.ps("SELECT value FROM cluster_settings WHERE name = ?");
+      select.setString(1, INTERNAL_SECRET);
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          throw new StoreException("cluster secret missing right after its insert", null);
+        }
+        return rs.getString(1);
+      }
+    });
+  }
+
+  private static String randomSecret() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   void removeNode(String nodeId) {

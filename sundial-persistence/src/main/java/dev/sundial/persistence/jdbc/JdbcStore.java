@@ -329,6 +329,11 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
+  public String clusterSecret() {
+    return cluster.clusterSecret();
+  }
+
+  @Override
   public void removeNode(String nodeId) {
     cluster.removeNode(nodeId);
   }

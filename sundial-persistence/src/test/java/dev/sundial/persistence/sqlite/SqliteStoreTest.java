@@ -58,10 +58,10 @@ class SqliteStoreTest extends StoreContractTest {
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
         .hasMessageContaining("schema version is 0").hasMessageContaining("sundial db migrate");
-    assertThat(SqliteStore.migrate(empty)).isEqualTo(5);
-    assertThat(SqliteStore.migrate(empty)).isEqualTo(5);
+    assertThat(SqliteStore.migrate(empty)).isEqualTo(6);
+    assertThat(SqliteStore.migrate(empty)).isEqualTo(6);
     try (SqliteStore s = SqliteStore.open(empty, false)) {
-      assertThat(s.schemaVersion()).isEqualTo(5);
+      assertThat(s.schemaVersion()).isEqualTo(6);
     }
   }
 }

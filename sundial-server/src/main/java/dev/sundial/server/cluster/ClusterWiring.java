@@ -22,7 +22,8 @@ public final class ClusterWiring implements AutoCloseable {
 
   private final String nodeId;
   private final String address;
-  private final GrpcClusterLink link = new GrpcClusterLink();
+  private final String secret;
+  private final GrpcClusterLink link;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sundial-cluster-routing");
     t.setDaemon(true);
@@ -31,9 +32,13 @@ public final class ClusterWiring implements AutoCloseable {
 
   /**
    * Node id and advertised address, defaulted from the host name and the gRPC port. Without a
-   * port or an address the node cannot be called by others: it then only makes sense alone.
+   * port or an address the node cannot be called by others: it then only makes sense alone. The
+   * secret (from the database) is presented on, and required of, node-to-node calls.
    */
-  public ClusterWiring(String nodeId, String advertiseAddress, String host, int port) {
+  public ClusterWiring(
+      String nodeId, String advertiseAddress, String host, int port, String clusterSecret) {
+    this.secret = clusterSecret;
+    this.link = new GrpcClusterLink(clusterSecret);
     if (port <= 0 && advertiseAddress == null) {
       // Embedded without a socket (or on a port picked at bind time): a member the others cannot
       // call. Fine alone; next to other nodes it must have a real address.
@@ -73,7 +78,7 @@ public final class ClusterWiring implements AutoCloseable {
   }
 
   public ServerServiceDefinition internalService(Engine engine) {
-    return InternalService.definition(engine);
+    return InternalService.definition(engine, secret);
   }
 
   /** Keeps the readiness status in step with shard ownership. */

@@ -4,10 +4,13 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.cluster.ClusterLink;
 import dev.sundial.engine.cluster.Wire;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +22,11 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
   static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
   private static final long INTERNAL_DEADLINE_SECONDS = 30;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final Metadata secretHeader = new Metadata();
+
+  GrpcClusterLink(String clusterSecret) {
+    secretHeader.put(InternalService.SECRET, clusterSecret);
+  }
 
   ManagedChannel channel(String address) {
     // Keepalive: a frozen node still has its TCP connections acknowledged by the kernel, so only
@@ -47,8 +55,10 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
 
   private CompletableFuture<byte[]> send(String address, String op, byte[] payload) {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
-    var call = channel(address).newCall(InternalService.CALL,
-        CallOptions.DEFAULT.withDeadlineAfter(INTERNAL_DEADLINE_SECONDS, TimeUnit.SECONDS));
+    var call = ClientInterceptors.intercept(channel(address),
+            MetadataUtils.newAttachHeadersInterceptor(secretHeader))
+        .newCall(InternalService.CALL,
+            CallOptions.DEFAULT.withDeadlineAfter(INTERNAL_DEADLINE_SECONDS, TimeUnit.SECONDS));
     ClientCalls.asyncUnaryCall(call, new Wire.Out().str(op).bytes(payload).done(),
         new StreamObserver<>() {
           @Override
