@@ -2,7 +2,6 @@ package dev.sundial.compat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sundial.engine.cluster.Partitions;
 import io.grpc.Status;
@@ -26,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * running the query asks the queue's owner whether a worker polls, so a query with no worker
  * fails fast (as on a single node) and one with a worker is answered.
  */
-class ClusterQueryTest {
+class ClusterQueryTest extends ClusterTestSupport {
 
   @WorkflowInterface
   public interface Waiting {
@@ -70,43 +67,18 @@ class ClusterQueryTest {
     }
   }
 
-  private Cluster cluster;
-  private WorkflowServiceStubs viaN1;
-  private WorkerFactory factory;
-
-  @BeforeEach
-  void requirePostgres() {
-    assumeTrue(
-        ClusterDatabase.testUrl() != null,
-        ClusterDatabase.PG_URL_ENV + " is not set: PostgreSQL cluster tests skipped");
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (factory != null) {
-      factory.shutdownNow();
-      factory.awaitTermination(10, TimeUnit.SECONDS);
-    }
-    if (viaN1 != null) {
-      viaN1.shutdownNow();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void queryAcrossNodesFailsFastWithoutWorkerAndIsAnsweredWithOne() throws Exception {
     cluster = new Cluster("query", 2, Map.of());
     cluster.startAll();
     cluster.awaitSettled(Duration.ofSeconds(60));
-    viaN1 =
+    stubs =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(cluster.node("n1").target())
                 .build());
-    String namespaceId = Cluster.namespaceId(viaN1);
+    String namespaceId = Cluster.namespaceId(stubs);
     Map<Integer, ClusterDatabase.Shard> shards = cluster.db().shards();
     Set<Integer> n1 = owned(shards, "n1");
     Set<Integer> n2 = owned(shards, "n2");
@@ -118,7 +90,7 @@ class ClusterQueryTest {
 
     WorkflowClient client =
         WorkflowClient.newInstance(
-            viaN1, WorkflowClientOptions.newBuilder().setNamespace(Cluster.NAMESPACE).build());
+            stubs, WorkflowClientOptions.newBuilder().setNamespace(Cluster.NAMESPACE).build());
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder().setTaskQueue(queue);
 
     // No worker has ever polled the queue (served by n2); the query runs on n1.

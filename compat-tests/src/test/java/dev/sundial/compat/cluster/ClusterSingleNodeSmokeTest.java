@@ -2,17 +2,16 @@ package dev.sundial.compat.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sundial.engine.InternalOps;
 import dev.sundial.engine.cluster.Wire;
+import dev.sundial.server.cluster.InternalService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -31,17 +30,11 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -50,11 +43,8 @@ import org.junit.jupiter.api.Timeout;
  * a shard, becomes ready, owns all shards, and runs a workflow with an activity and a signal
  * through the official SDK; its node-to-node service refuses callers without the cluster secret.
  */
-class ClusterSingleNodeSmokeTest {
+class ClusterSingleNodeSmokeTest extends ClusterTestSupport {
 
-  private Cluster cluster;
-  private WorkflowServiceStubs stubs;
-  private WorkerFactory factory;
 
   @ActivityInterface
   public interface Greeter {
@@ -97,27 +87,6 @@ class ClusterSingleNodeSmokeTest {
     }
   }
 
-  @BeforeEach
-  void requirePostgres() {
-    assumeTrue(
-        ClusterDatabase.testUrl() != null,
-        ClusterDatabase.PG_URL_ENV + " is not set: PostgreSQL cluster tests skipped");
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (factory != null) {
-      factory.shutdownNow();
-      factory.awaitTermination(10, TimeUnit.SECONDS);
-    }
-    if (stubs != null) {
-      stubs.shutdownNow();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void internalServiceAnswersOnlyCallsCarryingTheClusterSecret() throws Exception {
@@ -149,35 +118,14 @@ class ClusterSingleNodeSmokeTest {
   }
 
   private static byte[] internalCall(ManagedChannel channel, String secret, byte[] request) {
-    MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(byte[] value) {
-        return new ByteArrayInputStream(value);
-      }
-
-      @Override
-      public byte[] parse(InputStream stream) {
-        try {
-          return stream.readAllBytes();
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
-    MethodDescriptor<byte[], byte[]> call = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName("sundial.internal.v1.ClusterService/Call")
-        .setRequestMarshaller(bytes)
-        .setResponseMarshaller(bytes)
-        .build();
     Metadata headers = new Metadata();
     if (secret != null) {
-      headers.put(Metadata.Key.of("sundial-cluster-secret", Metadata.ASCII_STRING_MARSHALLER), secret);
+      headers.put(InternalService.SECRET, secret);
     }
     Channel withHeaders =
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    return ClientCalls.blockingUnaryCall(
-        withHeaders, call, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+    return ClientCalls.blockingUnaryCall(withHeaders, InternalService.CALL,
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
   }
 
   private boolean holdsAShard(String nodeId) {

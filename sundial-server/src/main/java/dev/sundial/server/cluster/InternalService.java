@@ -26,7 +26,7 @@ import java.security.MessageDigest;
 public final class InternalService {
   static final String SERVICE = "sundial.internal.v1.ClusterService";
 
-  static final MethodDescriptor<byte[], byte[]> CALL =
+  public static final MethodDescriptor<byte[], byte[]> CALL =
       MethodDescriptor.<byte[], byte[]>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Call"))
@@ -37,7 +37,7 @@ public final class InternalService {
   private InternalService() {}
 
   /** The header carrying the cluster's secret (see Store.clusterSecret) on every internal call. */
-  static final Metadata.Key<String> SECRET =
+  public static final Metadata.Key<String> SECRET =
       Metadata.Key.of("sundial-cluster-secret", Metadata.ASCII_STRING_MARSHALLER);
 
   /**
