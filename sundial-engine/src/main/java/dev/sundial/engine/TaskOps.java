@@ -136,8 +136,29 @@ public final class TaskOps {
     return h;
   }
 
+  /**
+   * Eager workflow start: when the starting client asked for it (its SDK reserved a slot on a
+   * worker of the workflow's task queue), the new run's first workflow task is started in the
+   * start's own write and handed back with the start response: no queue, no poll, no extra write.
+   * Returns null when the run has no workflow task to start now (a start delay, a cron backoff).
+   */
+  PollWorkflowTaskQueueResponse.Builder startFirstTaskEagerly(
+      dev.sundial.engine.shard.ShardTxn txn, String namespaceId, String workflowId, String runId,
+      String identity) {
+    MutableState s = txn.load(namespaceId, workflowId, runId);
+    if (s == null || !s.isRunning()) return null;
+    var wt = s.workflowTask;
+    if (!wt.isScheduled() || wt.isStarted() || wt.queueTaskId == 0) return null;
+    QueueTask task = txn.takeBackQueueTask(wt.queueTaskId);
+    if (task == null) return null;
+    WorkflowTasks.Started st =
+        WorkflowTasks.recordStarted(
+            txn, s, task, identity, UUID.randomUUID().toString(), engine.ctx.limits);
+    return workflowTaskResponse(s, st);
+  }
+
   /** Fills the history of a workflow task response (read after the start was committed). */
-  private CompletableFuture<PollWorkflowTaskQueueResponse> withHistory(
+  CompletableFuture<PollWorkflowTaskQueueResponse> withHistory(
       String namespaceId, PollWorkflowTaskQueueResponse.Builder b) {
     long from = b.getHistory().getEvents(0).getEventId();
     var extra = b.getHistory().getEventsList().subList(1, b.getHistory().getEventsCount());

@@ -25,14 +25,32 @@ public final class WorkflowOps {
     }
     return engine
         .shardFor(namespaceId, req.getWorkflowId())
-        .execute(txn -> StartWorkflow.start(txn, namespaceId, req))
-        .thenApply(
-            r ->
-                StartWorkflowExecutionResponse.newBuilder()
-                    .setRunId(r.runId())
-                    .setStarted(r.started())
-                    .build());
+        .execute(txn -> {
+          StartWorkflow.Result r = StartWorkflow.start(txn, namespaceId, req);
+          // Only a run this request created gets an eager task (not an existing run it joined).
+          var eager = req.getRequestEagerExecution() && r.started()
+              ? engine.tasks.startFirstTaskEagerly(
+                  txn, namespaceId, req.getWorkflowId(), r.runId(), req.getIdentity())
+              : null;
+          return new Started(r, eager);
+        })
+        .thenCompose(started -> {
+          var response = StartWorkflowExecutionResponse.newBuilder()
+              .setRunId(started.result().runId())
+              .setStarted(started.result().started());
+          if (started.eagerTask() == null) {
+            return CompletableFuture.completedFuture(response.build());
+          }
+          // The task's history is read back off the commit thread.
+          return CompletableFuture.supplyAsync(started::eagerTask, engine.ioPool)
+              .thenCompose(task -> engine.tasks.withHistory(namespaceId, task))
+              .thenApply(task -> response.setEagerWorkflowTask(task).build());
+        });
   }
+
+  private record Started(
+      StartWorkflow.Result result,
+      io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse.Builder eagerTask) {}
 
   public CompletableFuture<Void> terminate(
       String namespaceId, String workflowId, String runId, String reason, Payloads details,

@@ -236,6 +236,55 @@ class EngineWorkflowTest {
   }
 
   @Test
+  void eagerStartHandsBackTheFirstWorkflowTaskAndSkipsTheQueue() {
+    StartWorkflowExecutionRequest eagerStart =
+        EngineHarness.startRequest("wf-eager-start").setRequestEagerExecution(true).build();
+    StartWorkflowExecutionResponse r = h.start(eagerStart);
+    assertThat(r.getStarted()).isTrue();
+    assertThat(r.hasEagerWorkflowTask()).isTrue();
+    PollWorkflowTaskQueueResponse wt = r.getEagerWorkflowTask();
+    assertThat(wt.getWorkflowExecution().getRunId()).isEqualTo(r.getRunId());
+    assertThat(wt.getWorkflowType().getName()).isEqualTo("TestWorkflow");
+    assertThat(wt.getStartedEventId()).isEqualTo(3);
+    assertThat(wt.getAttempt()).isEqualTo(1);
+    assertThat(wt.getHistory().getEventsList())
+        .extracting(HistoryEvent::getEventType)
+        .containsExactly(
+            io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+            io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    // Started by the starting client, in the start's write; nothing waits in the queue.
+    assertThat(h.history("wf-eager-start", r.getRunId()).get(2)
+            .getWorkflowTaskStartedEventAttributes().getIdentity())
+        .isEqualTo("test-client");
+    assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
+    // A retried start (same request id) answers as the first did, without another task.
+    StartWorkflowExecutionResponse retried = h.start(eagerStart);
+    assertThat(retried.getRunId()).isEqualTo(r.getRunId());
+    assertThat(retried.hasEagerWorkflowTask()).isFalse();
+
+    // The eager task's token completes the workflow like a polled one.
+    h.completeWorkflowTask(wt.getTaskToken(), completeWorkflow(payloads("done")));
+    assertThat(h.history("wf-eager-start", r.getRunId()))
+        .extracting(HistoryEvent::getEventType)
+        .endsWith(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+
+    // No task to hand back with a start delay, nor for a start that joins a running run.
+    StartWorkflowExecutionRequest delayed =
+        EngineHarness.startRequest("wf-eager-delayed").setRequestEagerExecution(true)
+            .setWorkflowStartDelay(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+            .build();
+    assertThat(h.start(delayed).hasEagerWorkflowTask()).as("start delay").isFalse();
+    StartWorkflowExecutionResponse joined = h.start(EngineHarness.startRequest("wf-eager-delayed")
+        .setRequestEagerExecution(true)
+        .setWorkflowIdConflictPolicy(
+            io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build());
+    assertThat(joined.getStarted()).isFalse();
+    assertThat(joined.hasEagerWorkflowTask()).as("joined an existing run").isFalse();
+  }
+
+  @Test
   void closeEventLongPollReturnsTheCompletion() {
     String runId = h.start("wf-close");
     var closeReq =

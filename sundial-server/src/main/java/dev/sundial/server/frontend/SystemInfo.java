@@ -20,7 +20,8 @@ final class SystemInfo {
                 .setSdkMetadata(true)
                 .setUpsertMemo(true)
                 .setCountGroupByExecutionStatus(true)
-                .setSupportsSchedules(true))
+                .setSupportsSchedules(true)
+                .setEagerWorkflowStart(true))
         .build();
   }
 }
