@@ -123,6 +123,13 @@ public final class LoadGen implements Callable<Integer> {
   int updates;
 
   @Option(
+      names = "--eager-start",
+      description =
+          "Start workflows with eager workflow start (WorkflowOptions.setDisableEagerExecution"
+              + "(false)): the first workflow task comes back with the start response.")
+  boolean eagerStart;
+
+  @Option(
       names = "--workflows",
       defaultValue = "1000",
       paramLabel = "<N>",
@@ -180,7 +187,7 @@ public final class LoadGen implements Callable<Integer> {
       WorkflowClient client =
           WorkflowClient.newInstance(
               server.stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
-      load.bind(client, taskQueue, runId, limit);
+      load.bind(client, taskQueue, runId, limit, eagerStart);
       WorkerFactory factory = WorkerFactory.newInstance(client);
       load.register(factory.newWorker(taskQueue));
       factory.start();
@@ -354,6 +361,7 @@ public final class LoadGen implements Callable<Integer> {
     f.put("target", server.isEmbedded() ? "embedded" : target);
     f.put("store", store(server));
     f.put("namespace", namespace);
+    f.put("eager_start", eagerStart);
     f.put("tool", "sundial-loadgen");
     out.println(toJson(f));
     out.flush();

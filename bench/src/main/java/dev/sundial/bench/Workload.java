@@ -26,9 +26,13 @@ abstract class Workload {
   protected String taskQueue;
   protected String runId;
   protected Duration limit;
+  /** Whether workflows start eagerly (their first workflow task returned with the start). */
+  protected boolean eagerStart;
 
-  final void bind(WorkflowClient client, String taskQueue, String runId, Duration limit) {
+  final void bind(
+      WorkflowClient client, String taskQueue, String runId, Duration limit, boolean eagerStart) {
     this.client = client;
+    this.eagerStart = eagerStart;
     this.taskQueue = taskQueue;
     this.runId = runId;
     this.limit = limit;
@@ -83,6 +87,7 @@ abstract class Workload {
         .setTaskQueue(taskQueue)
         .setWorkflowId(runId + "-" + i)
         .setWorkflowExecutionTimeout(limit.plusMinutes(1).plus(extra))
+        .setDisableEagerExecution(!eagerStart)
         .build();
   }
 
