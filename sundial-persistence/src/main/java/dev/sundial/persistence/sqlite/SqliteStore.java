@@ -18,15 +18,37 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded/standalone store: one SQLite file in WAL mode with synchronous=FULL, so a commit
- * returns only after fsync. One writer connection, {@value #READERS} read-only connections.
+ * returns only after fsync. One writer connection, {@value #READERS} read-only connections, and
+ * one that checkpoints the WAL in the background.
  */
 public final class SqliteStore extends JdbcStore {
   private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
   static final int READERS = 4;
   private static final int BUSY_TIMEOUT_MS = 10_000;
 
-  private SqliteStore(Connection writer, List<Connection> readers, boolean migrate) {
+  /**
+   * WAL pages (4 KB) at which a commit checkpoints itself: 32 MB, against SQLite's default of 1000
+   * pages (4 MB), since the WalCheckpointer copies frames in the background every second.
+   */
+  static final int WRITER_CHECKPOINT_PAGES = 8192;
+  /** WAL size kept on disk after a checkpoint lets the writer start the WAL over. */
+  private static final long WAL_SIZE_LIMIT_BYTES = 64L * 1024 * 1024;
+  private final WalCheckpointer checkpointer; // null in memory
+
+  private SqliteStore(
+      Connection writer, List<Connection> readers, Connection checkpoints, boolean migrate) {
     super(new SqliteDialect(), writer, readers, migrate);
+    this.checkpointer = checkpoints == null
+        ? null
+        : new WalCheckpointer(checkpoints);
+  }
+
+  @Override
+  public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
+    super.close();
   }
 
   /** Opens (creating if needed, with parent directories) and migrates the database file. */
@@ -50,6 +72,11 @@ public final class SqliteStore extends JdbcStore {
    * knows, else a StoreException says to run {@code sundial db migrate}.
    */
   public static SqliteStore open(Path file, boolean migrate) {
+    return open(file, migrate, WRITER_CHECKPOINT_PAGES);
+  }
+
+  /** As {@link #open(Path, boolean)}, with the WAL size (in pages) at which the writer checkpoints. */
+  static SqliteStore open(Path file, boolean migrate, int writerCheckpointPages) {
     List<Connection> opened = new ArrayList<>();
     try {
       Path absolute = file.toAbsolutePath();
@@ -66,10 +93,21 @@ public final class SqliteStore extends JdbcStore {
       writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       writerConfig.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       writerConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
+      writerConfig.setJournalSizeLimit((int) WAL_SIZE_LIMIT_BYTES);
       Connection writer = DriverManager.getConnection(url, writerConfig.toProperties());
       opened.add(writer);
+      // Checkpoints run on their own connection (WalCheckpointer); a commit checkpoints only
+      // when the WAL got large anyway (writes outpacing it), to let the WAL start over.
+      try (Statement s = writer.createStatement()) {
+        s.execute("PRAGMA wal_autocheckpoint=" + writerCheckpointPages);
+      }
       checkPragma(writer, "journal_mode", "wal");
       checkPragma(writer, "synchronous", "2");
+      SQLiteConfig checkpointConfig = new SQLiteConfig();
+      checkpointConfig.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+      checkpointConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
+      Connection checkpoints = DriverManager.getConnection(url, checkpointConfig.toProperties());
+      opened.add(checkpoints);
       // Readers are opened after the writer has switched the file to WAL (it creates -wal/-shm).
       List<Connection> readers = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {
@@ -80,7 +118,7 @@ public final class SqliteStore extends JdbcStore {
         opened.add(reader);
         readers.add(reader);
       }
-      return new SqliteStore(writer, readers, migrate);
+      return new SqliteStore(writer, readers, checkpoints, migrate);
     } catch (IOException | SQLException e) {
       closeAll(opened);
       throw new StoreException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
@@ -91,7 +129,7 @@ public final class SqliteStore extends JdbcStore {
   public static SqliteStore openInMemory() {
     try {
       return new SqliteStore(
-          DriverManager.getConnection("jdbc:sqlite::memory:"), List.of(), true);
+          DriverManager.getConnection("jdbc:sqlite::memory:"), List.of(), null, true);
     } catch (SQLException e) {
       throw new StoreException("cannot open in-memory SQLite database", e);
     }

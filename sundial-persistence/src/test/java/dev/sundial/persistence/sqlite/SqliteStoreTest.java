@@ -36,6 +36,63 @@ class SqliteStoreTest extends StoreContractTest {
     }
   }
 
+  /**
+   * Commits do not checkpoint below a large WAL (a checkpoint inside a commit makes it, and every
+   * caller waiting on it, as slow as writing and fsync'ing the database file); a background
+   * connection does. With writes well below that bound, the database file grows while the store
+   * is open only through it.
+   */
+  @Test
+  void theWalIsCheckpointedWhileTheStoreIsOpen() throws Exception {
+    Path file = dir.resolve("nested/dir/sundial.db");
+    long before = Files.size(file);
+    byte[] blob = new byte[256 * 1024];
+    new java.util.Random(7).nextBytes(blob);
+    ok(start("wf", "r1"));
+    for (int i = 0; i < 80; i++) { // 20 MB in 80 commits: 5,000+ WAL pages
+      ok(new dev.sundial.persistence.ExecutionWrite(SHARD, range, null, 0, null, null, false,
+          java.util.List.of(new dev.sundial.persistence.HistoryBatch(NS, "r1", i + 10, i + 10, blob)),
+          java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (Files.size(file) < before + 15L * 1024 * 1024) {
+      assertThat(System.nanoTime()).as("database file grew within 30 s").isLessThan(deadline);
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20); // polling a condition
+    }
+    assertThat(store.readHistory(NS, "r1", 89, 1).get(0).events()).isEqualTo(blob);
+  }
+
+  /**
+   * Under sustained writes a passive background checkpoint rarely catches up with the writer;
+   * past a bound the writer checkpoints (the rest) itself and the WAL starts over, so the WAL
+   * file stays bounded.
+   */
+  @Test
+  void theWalStaysBoundedUnderSustainedWrites() throws Exception {
+    store.close();
+    Path file = dir.resolve("bounded.db");
+    store = SqliteStore.open(file, true, 512); // the writer checkpoints past 2 MB of WAL
+    range = store.acquireShard(SHARD, "node-a");
+    ok(start("wf", "r1"));
+    byte[] blob = new byte[64 * 1024];
+    new java.util.Random(11).nextBytes(blob);
+    long written = 0;
+    long maxWal = 0;
+    // ~5 MB/s, a busy server's rate, for 6 s: checkpoints run every second meanwhile.
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(6);
+    for (int i = 0; System.nanoTime() < end; i++) {
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(12); // pacing the writer, not waiting
+      ok(new dev.sundial.persistence.ExecutionWrite(SHARD, range, null, 0, null, null, false,
+          java.util.List.of(new dev.sundial.persistence.HistoryBatch(NS, "r1", i + 10, i + 10, blob)),
+          java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+      written += blob.length;
+      maxWal = Math.max(maxWal, Files.size(dir.resolve("bounded.db-wal")));
+    }
+    assertThat(written).as("written").isGreaterThan(16L * 1024 * 1024);
+    assertThat(maxWal).as("largest WAL seen, %d bytes written", written)
+        .isLessThan(written / 2);
+  }
+
   @Test
   void reopeningDoesNotReapplyMigrations() {
     store.close();
