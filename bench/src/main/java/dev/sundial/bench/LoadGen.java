@@ -387,7 +387,8 @@ public final class LoadGen implements Callable<Integer> {
     return json(String.valueOf(v));
   }
 
-  private static String json(String s) {
+  /** A JSON string literal (quotes, backslashes and control characters escaped). */
+  static String json(String s) {
     return s.chars()
         .mapToObj(
             c ->
@@ -397,8 +398,12 @@ public final class LoadGen implements Callable<Integer> {
         .collect(Collectors.joining("", "\"", "\""));
   }
 
-  /** The SDK's INFO lines (worker start and stop) and engine DEBUG lines would drown the report. */
-  private static void quietSdkLogging() {
+  /**
+   * Root at INFO (logback's default without a config is DEBUG: engine and gRPC per-frame lines
+   * would be charged to the load generator); the SDK's INFO lines (worker start and stop) would
+   * drown the report.
+   */
+  static void quietSdkLogging() {
     if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
         instanceof ch.qos.logback.classic.Logger root) {
       root.setLevel(ch.qos.logback.classic.Level.INFO);

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -147,7 +146,7 @@ public final class SideBySide implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     out = spec.commandLine().getOut();
-    quietSdkLogging();
+    LoadGen.quietSdkLogging();
     List<String> jvmOpts = Arrays.asList(serverJvmOpts.trim().split("\\s+"));
     Path workDir = Files.createTempDirectory("sundial-side-by-side-");
     SideBySideReport.Machine machine = SideBySideReport.Machine.describe();
@@ -519,20 +518,6 @@ public final class SideBySide implements Callable<Integer> {
           completed == 0 ? Double.NaN : (srv - jit) / completed,
           completed == 0 ? Double.NaN : gen / completed,
           rs.stream().mapToDouble(Run::serverPeakRssMiB).max().orElse(-1));
-    }
-  }
-
-  /**
-   * Root at INFO (logback's default without a config is DEBUG, and gRPC's per-frame lines would
-   * be charged to the load generator); the SDK's INFO lines would drown the report.
-   */
-  private static void quietSdkLogging() {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-        instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(ch.qos.logback.classic.Level.INFO);
-    }
-    if (LoggerFactory.getLogger("io.temporal") instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }
 

@@ -96,14 +96,14 @@ final class SideBySideReport {
       List<Integer> levels) {
     StringBuilder b = new StringBuilder("{\"tool\":\"sundial-side-by-side\"");
     b.append(",\"machine\":{\"nproc\":").append(m.nproc())
-        .append(",\"cpu\":").append(str(m.cpu()))
+        .append(",\"cpu\":").append(LoadGen.json(m.cpu()))
         .append(",\"memTotalMiB\":").append(m.memMiB())
-        .append(",\"java\":").append(str(m.java())).append('}');
+        .append(",\"java\":").append(LoadGen.json(m.java())).append('}');
     b.append(",\"workload\":\"activities\",\"activities\":").append(cfg.activities)
         .append(",\"workflowsPerRun\":").append(cfg.workflows)
         .append(",\"warmup\":").append(cfg.warmup)
         .append(",\"rounds\":").append(cfg.rounds)
-        .append(",\"serverJvmOpts\":").append(str(String.join(" ", jvmOpts)));
+        .append(",\"serverJvmOpts\":").append(LoadGen.json(String.join(" ", jvmOpts)));
     b.append(",\"summary\":[")
         .append(sums.stream().map(SideBySideReport::json).collect(Collectors.joining(",")))
         .append(']');
@@ -151,22 +151,12 @@ final class SideBySideReport {
             + "\"loadAvgBefore\":%s}",
         r.kind().label, r.round(), r.concurrency(), r.completed(), r.errors(),
         num(r.throughput()), num(r.p50Ms()), num(r.p99Ms()), num(r.elapsedSec()),
-        num(r.serverCpuMs()), num(r.serverJitCpuMs()), num(r.loadgenCpuMs()), str(r.loadAvg()));
+        num(r.serverCpuMs()), num(r.serverJitCpuMs()), num(r.loadgenCpuMs()), LoadGen.json(r.loadAvg()));
   }
 
   /** JSON has no NaN: unknown numbers are null. */
   private static String num(double d) {
     return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.3f", d);
-  }
-
-  private static String str(String s) {
-    return s.chars()
-        .mapToObj(
-            c ->
-                c == '"' || c == '\\'
-                    ? "\\" + (char) c
-                    : c < 0x20 ? String.format("\\u%04x", c) : String.valueOf((char) c))
-        .collect(Collectors.joining("", "\"", "\""));
   }
 
   /** What the results were measured on. */

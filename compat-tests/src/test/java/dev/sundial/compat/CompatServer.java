@@ -164,16 +164,28 @@ public abstract class CompatServer
 
   /** The whole history of a run (runId may be null for the current run), read page by page. */
   public List<HistoryEvent> history(String workflowId, String runId) {
+    return history(stubs, workflowId, runId);
+  }
+
+  /**
+   * The same through any server's stubs (a child JVM, a cluster node); each page within 20 s, so
+   * a frozen server fails the read instead of hanging it.
+   */
+  public static List<HistoryEvent> history(
+      WorkflowServiceStubs stubs, String workflowId, String runId) {
     List<HistoryEvent> events = new ArrayList<>();
     com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
     do {
-      GetWorkflowExecutionHistoryRequest.Builder request =
-          GetWorkflowExecutionHistoryRequest.newBuilder()
-              .setNamespace(NAMESPACE)
-              .setExecution(execution(workflowId, runId))
-              .setNextPageToken(token);
       GetWorkflowExecutionHistoryResponse response =
-          blockingStub().getWorkflowExecutionHistory(request.build());
+          stubs
+              .blockingStub()
+              .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+              .getWorkflowExecutionHistory(
+                  GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace(NAMESPACE)
+                      .setExecution(execution(workflowId, runId))
+                      .setNextPageToken(token)
+                      .build());
       events.addAll(response.getHistory().getEventsList());
       token = response.getNextPageToken();
     } while (!token.isEmpty());

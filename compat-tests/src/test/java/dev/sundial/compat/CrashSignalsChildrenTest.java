@@ -11,7 +11,6 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_S
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
@@ -19,8 +18,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -551,21 +548,6 @@ class CrashSignalsChildrenTest {
   }
 
   private List<HistoryEvent> history(String id, String runId) {
-    List<HistoryEvent> events = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    do {
-      GetWorkflowExecutionHistoryResponse r =
-          stubs
-              .blockingStub()
-              .getWorkflowExecutionHistory(
-                  GetWorkflowExecutionHistoryRequest.newBuilder()
-                      .setNamespace(CompatServer.NAMESPACE)
-                      .setExecution(CompatServer.execution(id, runId))
-                      .setNextPageToken(token)
-                      .build());
-      events.addAll(r.getHistory().getEventsList());
-      token = r.getNextPageToken();
-    } while (!token.isEmpty());
-    return events;
+    return CompatServer.history(stubs, id, runId);
   }
 }

@@ -1,11 +1,7 @@
 package dev.sundial.compat.cluster;
 
-import com.google.protobuf.ByteString;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -125,27 +121,7 @@ final class Cluster implements AutoCloseable {
 
   /** The whole history of a run, page by page, through the given node. */
   static List<HistoryEvent> history(WorkflowServiceStubs stubs, String workflowId, String runId) {
-    List<HistoryEvent> events = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(workflowId);
-    if (runId != null) {
-      execution.setRunId(runId);
-    }
-    do {
-      GetWorkflowExecutionHistoryResponse r =
-          stubs
-              .blockingStub()
-              .withDeadlineAfter(20, TimeUnit.SECONDS)
-              .getWorkflowExecutionHistory(
-                  GetWorkflowExecutionHistoryRequest.newBuilder()
-                      .setNamespace(NAMESPACE)
-                      .setExecution(execution)
-                      .setNextPageToken(token)
-                      .build());
-      events.addAll(r.getHistory().getEventsList());
-      token = r.getNextPageToken();
-    } while (!token.isEmpty());
-    return events;
+    return dev.sundial.compat.CompatServer.history(stubs, workflowId, runId);
   }
 
   /** Tail of every node's log, for failure messages. */

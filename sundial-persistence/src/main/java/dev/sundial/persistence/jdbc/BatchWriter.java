@@ -80,15 +80,7 @@ final class BatchWriter {
     rangeIds.clear();
     try {
       for (ExecutionWrite w : writes) {
-        ConflictException conflict;
-        try {
-          conflict = apply(c, w);
-        } catch (SQLException e) {
-          if (!dialect.isConstraintViolation(e)) {
-            throw e;
-          }
-          conflict = new ConflictException("constraint violated: " + e.getMessage());
-        }
+        ConflictException conflict = applyOrConflict(c, w);
         if (conflict != null) {
           c.exec("ROLLBACK");
           return false;
@@ -114,15 +106,7 @@ final class BatchWriter {
       for (ExecutionWrite w : writes) {
         c.exec("SAVEPOINT w");
         readThisWrite.clear();
-        ConflictException conflict;
-        try {
-          conflict = apply(c, w);
-        } catch (SQLException e) {
-          if (!dialect.isConstraintViolation(e)) {
-            throw e;
-          }
-          conflict = new ConflictException("constraint violated: " + e.getMessage());
-        }
+        ConflictException conflict = applyOrConflict(c, w);
         if (conflict != null) {
           c.exec("ROLLBACK TO SAVEPOINT w");
           readThisWrite.forEach(rangeIds::remove); // their row locks went with the savepoint
@@ -139,6 +123,18 @@ final class BatchWriter {
   }
 
   /** Applies one write; returns the conflict (caller rolls back the savepoint) or null. */
+  /** Applies one write; a constraint violation is that write's conflict, not the batch's error. */
+  private ConflictException applyOrConflict(Conn c, ExecutionWrite w) throws SQLException {
+    try {
+      return apply(c, w);
+    } catch (SQLException e) {
+      if (!dialect.isConstraintViolation(e)) {
+        throw e;
+      }
+      return new ConflictException("constraint violated: " + e.getMessage());
+    }
+  }
+
   private ConflictException apply(Conn c, ExecutionWrite w) throws SQLException {
     ConflictException conflict = checkShard(c, w.shardId(), w.rangeId());
     if (conflict == null && w.execution() != null) {
