@@ -60,8 +60,19 @@ final class ServerStartCommand implements Callable<Integer> {
   @Option(
       names = "--ui-port",
       paramLabel = "<port>",
-      description = "Port for the web UI (not yet served). Default: --port + 1000.")
+      description =
+          "Port of the web UI and of the HTTP API under /api/v1. Default: --port + 1000.")
   String uiPort;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "<port>",
+      description =
+          "Port of Temporal's HTTP/JSON API (-1 turns it off). Default: --port + 10.")
+  String httpPort;
+
+  @Option(names = "--headless", description = "Do not serve the web UI (the HTTP port still serves).")
+  boolean headless;
 
   @Mixin DatabaseOptions database = new DatabaseOptions();
 
@@ -105,6 +116,8 @@ final class ServerStartCommand implements Callable<Integer> {
       String ip,
       int port,
       int uiPort,
+      int httpPort,
+      boolean headless,
       StoreOptions store,
       boolean migrate,
       Set<String> namespaces,
@@ -132,6 +145,12 @@ final class ServerStartCommand implements Callable<Integer> {
             .grpc(settings.ip(), settings.port())
             .nodeId(settings.nodeId())
             .advertiseAddress(settings.advertiseAddress());
+    if (!settings.headless()) {
+      builder.ui(settings.ip(), settings.uiPort());
+    }
+    if (settings.httpPort() >= 0) {
+      builder.httpApi(settings.ip(), settings.httpPort());
+    }
     settings.namespaces().forEach(builder::namespace);
 
     Sundial sundial;
@@ -158,10 +177,15 @@ final class ServerStartCommand implements Callable<Integer> {
 
     out.println("Sundial " + VersionProvider.sundialVersion() + " started");
     out.println("  gRPC:       " + sundial.grpcTarget());
-    out.println(
-        "  Web UI:     "
-            + uiPortText(settings.uiPort())
-            + " reserved for the web UI (not yet served)");
+    String host = urlHost(settings.ip());
+    if (sundial.uiPort() >= 0) {
+      out.println("  Web UI:     http://" + host + ":" + sundial.uiPort()
+          + (sundial.uiBuilt() ? "" : "  (built without the UI: install Node 20+ and npm, rebuild)"));
+    } else {
+      out.println("  Web UI:     off (--headless)");
+    }
+    out.println("  HTTP API:   "
+        + (sundial.httpPort() >= 0 ? "http://" + host + ":" + sundial.httpPort() : "off"));
     // dataLocation() never contains the database password.
     out.println("  Data:       " + sundial.dataLocation());
     out.println("  Namespaces: " + String.join(", ", allNamespaces));
@@ -199,6 +223,10 @@ final class ServerStartCommand implements Callable<Integer> {
     DatabaseOptions.putIfGiven(flags, "ip", ip);
     DatabaseOptions.putIfGiven(flags, "port", port);
     DatabaseOptions.putIfGiven(flags, "ui-port", uiPort);
+    DatabaseOptions.putIfGiven(flags, "http-port", httpPort);
+    if (headless) {
+      flags.put("headless", "true");
+    }
     DatabaseOptions.putIfGiven(flags, "log-level", logLevel);
     DatabaseOptions.putIfGiven(flags, "node-id", nodeId);
     DatabaseOptions.putIfGiven(flags, "advertise-address", advertiseAddress);
@@ -219,6 +247,8 @@ final class ServerStartCommand implements Callable<Integer> {
     int resolvedPort =
         portSetting == null ? 7233 : DatabaseOptions.parseInt(portSetting, 0, 65535);
     int resolvedUiPort = resolveUiPort(sources.get("ui-port"), resolvedPort);
+    int resolvedHttpPort = resolveHttpPort(sources.get("http-port"), resolvedPort, resolvedUiPort);
+    boolean resolvedHeadless = parseBoolean(sources.get("headless"));
     StoreOptions store = DatabaseOptions.resolve(sources, env);
     boolean migrate = !parseBoolean(sources.get("no-migrate"));
     Set<String> extraNamespaces = extraNamespaces(sources.get("namespace"));
@@ -235,6 +265,8 @@ final class ServerStartCommand implements Callable<Integer> {
         resolvedIp,
         resolvedPort,
         resolvedUiPort,
+        resolvedHttpPort,
+        resolvedHeadless,
         store,
         migrate,
         extraNamespaces,
@@ -277,6 +309,32 @@ final class ServerStartCommand implements Callable<Integer> {
               + ") is not a valid port; pass --ui-port explicitly");
     }
     return port + 1000;
+  }
+
+  /** Temporal's HTTP API port: --port + 10 by default (7243 for 7233), -1 for off. */
+  private static int resolveHttpPort(Setting httpPort, int port, int uiPort) {
+    if (httpPort != null) {
+      int value = DatabaseOptions.parseInt(httpPort, -1, 65535);
+      if (value > 0 && (value == port || value == uiPort)) {
+        throw new IllegalArgumentException(
+            httpPort.origin() + " must differ from the gRPC and UI ports (" + value + ")");
+      }
+      return value;
+    }
+    if (port == 0) {
+      return 0;
+    }
+    if (port + 10 > 65535) {
+      throw new IllegalArgumentException(
+          "the default --http-port (--port + 10 = " + (port + 10)
+              + ") is not a valid port; pass --http-port explicitly");
+    }
+    return port + 10;
+  }
+
+  private static String urlHost(String ip) {
+    if (ip.equals("0.0.0.0") || ip.equals("::") || ip.equals("[::]")) return "localhost";
+    return ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
   }
 
   private static boolean parseBoolean(Setting s) {
@@ -369,9 +427,5 @@ final class ServerStartCommand implements Callable<Integer> {
     }
     String env = System.getenv("HOSTNAME");
     return env != null && !env.isBlank() ? env : "localhost";
-  }
-
-  private static String uiPortText(int uiPort) {
-    return uiPort == 0 ? "a free port" : "port " + uiPort;
   }
 }

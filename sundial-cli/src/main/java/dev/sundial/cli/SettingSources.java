@@ -30,6 +30,8 @@ final class SettingSources {
           "ip",
           "port",
           "ui-port",
+          "http-port",
+          "headless",
           "db",
           "db-filename",
           "db-password-file",

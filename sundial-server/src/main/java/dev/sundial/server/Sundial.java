@@ -34,6 +34,13 @@ public final class Sundial implements AutoCloseable {
     // Cluster identity, read by the clustering code; null: not set (standalone/embedded).
     String nodeId;
     String advertiseAddress;
+    // HTTP listeners (-1: off). The UI port serves the web UI and /api/v1; the HTTP port serves
+    // Temporal's HTTP API at its primary paths (and /api/v1).
+    String httpHost = "127.0.0.1";
+    int httpPort = -1;
+    String uiHost = "127.0.0.1";
+    int uiPort = -1;
+    final java.util.Set<String> httpAllowedHosts = new java.util.LinkedHashSet<>();
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {
@@ -97,6 +104,32 @@ public final class Sundial implements AutoCloseable {
       return this;
     }
 
+    /** Serve Temporal's HTTP/JSON API on host:port (port 0 picks a free port). Off by default. */
+    public Builder httpApi(String host, int port) {
+      this.httpHost = host;
+      this.httpPort = port;
+      return this;
+    }
+
+    /**
+     * Serve the web UI, and the HTTP API under {@code /api/v1}, on host:port (port 0 picks a free
+     * port). Off by default.
+     */
+    public Builder ui(String host, int port) {
+      this.uiHost = host;
+      this.uiPort = port;
+      return this;
+    }
+
+    /**
+     * Host names (besides loopback and the bound address) that HTTP requests may name in their
+     * Host header; a request naming another host is refused (guards against DNS rebinding).
+     */
+    public Builder httpAllowedHost(String host) {
+      this.httpAllowedHosts.add(host);
+      return this;
+    }
+
     /** Namespaces created at start when missing ({@code default} always exists). */
     public Builder namespace(String name) {
       this.namespaces.add(name);
@@ -147,6 +180,21 @@ public final class Sundial implements AutoCloseable {
   /** The bound gRPC port, or -1 when only in-process access was requested. */
   public int grpcPort() {
     return running.grpcPort();
+  }
+
+  /** The bound HTTP API port, or -1 when it is off. */
+  public int httpPort() {
+    return running.httpPort();
+  }
+
+  /** The bound web UI port, or -1 when it is off. */
+  public int uiPort() {
+    return running.uiPort();
+  }
+
+  /** Whether this build carries the web UI's files (else the UI port says how to build them). */
+  public boolean uiBuilt() {
+    return running.uiBuilt();
   }
 
   /** host:port of the gRPC listener, or null when there is none. */

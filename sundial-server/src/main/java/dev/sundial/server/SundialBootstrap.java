@@ -99,12 +99,26 @@ final class SundialBootstrap {
       store.close();
       throw new UncheckedIOException("cannot start gRPC on " + b.grpcHost + ":" + b.grpcPort, e);
     }
+    dev.sundial.server.http.HttpFrontend http = null;
+    if (b.httpPort >= 0 || b.uiPort >= 0) {
+      try {
+        http = startHttp(b, inProcessName, engine, store, cluster);
+      } catch (RuntimeException e) {
+        if (socket != null) socket.shutdownNow();
+        inProcess.shutdownNow();
+        engine.close();
+        if (cluster != null) cluster.close();
+        store.close();
+        throw e;
+      }
+    }
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(
         "temporal.api.workflowservice.v1.WorkflowService",
         io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     Running running =
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
+    running.http = http;
     if (cluster != null) {
       running.cluster = cluster;
       try {
@@ -120,6 +134,33 @@ final class SundialBootstrap {
     return new Sundial(running);
   }
 
+  /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
+  private static dev.sundial.server.http.HttpFrontend startHttp(Sundial.Builder b,
+      String inProcessName, Engine engine, Store store,
+      dev.sundial.server.cluster.ClusterWiring cluster) {
+    ManagedChannel channel =
+        InProcessChannelBuilder.forName(inProcessName)
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .directExecutor()
+            .build();
+    var status = new dev.sundial.server.cluster.ClusterStatus(
+        store, b.clock, cluster == null ? null : cluster.nodeId(), b.shards);
+    var uiOptions = new dev.sundial.server.http.HttpFrontend.UiOptions(
+        "default", false, path -> path.equals("/cluster") ? status.json() : null);
+    java.util.Set<String> hosts = java.util.Set.copyOf(b.httpAllowedHosts);
+    try {
+      return dev.sundial.server.http.HttpFrontend.start(channel,
+          b.httpPort < 0 ? null
+              : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
+          b.uiPort < 0 ? null
+              : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
+          uiOptions);
+    } catch (RuntimeException e) {
+      channel.shutdownNow(); // start() closes it too; this covers a failure before that
+      throw e;
+    }
+  }
+
   /** The live parts of a started Sundial. */
   static final class Running {
     private final Store store;
@@ -132,6 +173,8 @@ final class SundialBootstrap {
     private final HealthStatusManager health;
     private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** HTTP API and UI listeners, or null; closed before the gRPC servers. */
+    volatile dev.sundial.server.http.HttpFrontend http;
     /** Cluster mode: closed after the engine has handed its shards over. */
     volatile AutoCloseable cluster;
 
@@ -161,6 +204,18 @@ final class SundialBootstrap {
           WorkflowServiceStubsOptions.newBuilder().setChannel(newInProcessChannel()).build());
     }
 
+    int httpPort() {
+      return http == null ? -1 : http.apiPort();
+    }
+
+    int uiPort() {
+      return http == null ? -1 : http.uiPort();
+    }
+
+    boolean uiBuilt() {
+      return http != null && http.uiBuilt();
+    }
+
     int grpcPort() {
       return socket == null ? -1 : socket.getPort();
     }
@@ -183,6 +238,9 @@ final class SundialBootstrap {
       }
       closed = true;
       health.enterTerminalState();
+      if (http != null) {
+        http.close();
+      }
       if (socket != null) {
         socket.shutdown();
       }

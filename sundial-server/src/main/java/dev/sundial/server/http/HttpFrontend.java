@@ -1,0 +1,219 @@
+package dev.sundial.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sundial's HTTP listeners: Temporal's HTTP/JSON API port and the web UI port (the UI plus the
+ * API under /api/v1). Both call the RPCs through one in-process gRPC channel.
+ */
+public final class HttpFrontend implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpFrontend.class);
+  /** Request bodies above this are refused with 413 (gRPC's own message limit). */
+  static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+  /** What the UI shows and how: default namespace, write actions, Sundial's extra JSON. */
+  public record UiOptions(
+      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi) {}
+
+  /** One listener: address, and whether it serves the UI (then with the CSRF check). */
+  public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
+
+  private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("sundial-http-accept", true));
+  private final EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("sundial-http", true));
+  private final List<io.netty.channel.Channel> bound = new java.util.ArrayList<>();
+  private int apiPort = -1;
+  private int uiPort = -1;
+  private boolean uiBuilt;
+  private Runnable onClose = () -> {};
+
+  private HttpFrontend() {}
+
+  /**
+   * Starts the listeners given (either may be null). {@code channel} reaches the gRPC services
+   * in-process.
+   */
+  public static HttpFrontend start(
+      io.grpc.ManagedChannel channel, ListenerOptions api, ListenerOptions ui, UiOptions uiOptions) {
+    HttpFrontend f = new HttpFrontend();
+    f.onClose = channel::shutdownNow;
+    try {
+      TemporalJson json = new TemporalJson();
+      ApiInvoker invoker = new ApiInvoker(channel, json);
+      List<io.grpc.ServiceDescriptor> services = List.of(
+          io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.getServiceDescriptor(),
+          io.temporal.api.operatorservice.v1.OperatorServiceGrpc.getServiceDescriptor());
+      if (api != null) {
+        HttpRouter router = new HttpRouter(services, t -> true);
+        f.apiPort = f.bind(new Listener(api, router, invoker, null));
+      }
+      if (ui != null) {
+        HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
+        UiSite site = new UiSite(uiOptions, channel, json);
+        f.uiBuilt = site.built();
+        f.uiPort = f.bind(new Listener(ui, router, invoker, site));
+      }
+      return f;
+    } catch (RuntimeException e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  public int apiPort() {
+    return apiPort;
+  }
+
+  public int uiPort() {
+    return uiPort;
+  }
+
+  /** Whether the web UI's files are in this build (otherwise the UI port explains how to build). */
+  public boolean uiBuilt() {
+    return uiBuilt;
+  }
+
+  private int bind(Listener listener) {
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline()
+                .addLast(new HttpServerCodec())
+                .addLast(new HttpContentCompressor())
+                .addLast(new BodyLimit())
+                .addLast(new HttpRequestHandler(listener));
+          }
+        });
+    try {
+      io.netty.channel.Channel ch =
+          b.bind(new InetSocketAddress(listener.options.host(), listener.options.port())).sync().channel();
+      bound.add(ch);
+      return ((InetSocketAddress) ch.localAddress()).getPort();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted binding HTTP", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen for HTTP on " + listener.options.host() + ":"
+          + listener.options.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (io.netty.channel.Channel ch : bound) {
+      ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    onClose.run();
+  }
+
+  /** Aggregates a request up to 4 MB; a larger one gets 413 with a google.rpc.Status body. */
+  private static final class BodyLimit extends HttpObjectAggregator {
+    BodyLimit() {
+      super(MAX_BODY_BYTES);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      byte[] body = HttpRequestHandler.statusJson(8,
+          "request body is larger than the limit of " + MAX_BODY_BYTES + " bytes")
+          .getBytes(StandardCharsets.UTF_8);
+      FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpRequestHandler.JSON);
+      resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** A listener's fixed parts, shared by its connections. */
+  static final class Listener {
+    final ListenerOptions options;
+    private final HttpRouter router;
+    private final ApiInvoker invoker;
+    private final UiSite ui;
+    private final Set<String> hosts = new HashSet<>();
+    private final boolean anyHost;
+
+    Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui) {
+      this.options = options;
+      this.router = router;
+      this.invoker = invoker;
+      this.ui = ui;
+      boolean wildcard;
+      try {
+        wildcard = InetAddress.getByName(options.host()).isAnyLocalAddress();
+      } catch (java.net.UnknownHostException e) {
+        wildcard = false;
+      }
+      // Bound to every interface, any Host can be legitimate; on a named address only that
+      // address, loopback names and configured names are (guards against DNS rebinding).
+      this.anyHost = wildcard && options.allowedHosts().isEmpty();
+      hosts.addAll(List.of("localhost", "127.0.0.1", "::1", "[::1]"));
+      hosts.add(options.host().toLowerCase(Locale.ROOT));
+      options.allowedHosts().forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
+    }
+
+    HttpRouter router() {
+      return router;
+    }
+
+    ApiInvoker invoker() {
+      return invoker;
+    }
+
+    UiSite ui() {
+      return ui;
+    }
+
+    boolean csrf() {
+      return ui != null;
+    }
+
+    boolean hostAllowed(String hostHeader) {
+      if (anyHost) return true;
+      if (hostHeader == null) return false;
+      String h = hostHeader.toLowerCase(Locale.ROOT);
+      if (h.startsWith("[")) {
+        int end = h.indexOf(']');
+        h = end < 0 ? h : h.substring(0, end + 1);
+      } else if (h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':')) {
+        h = h.substring(0, h.indexOf(':'));
+      }
+      return hosts.contains(h) || hosts.contains(h.replace("[", "").replace("]", ""));
+    }
+  }
+}

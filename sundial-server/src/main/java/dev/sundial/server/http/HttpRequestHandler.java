@@ -1,0 +1,200 @@
+package dev.sundial.server.http;
+
+import io.grpc.Metadata;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP request: host check, then the UI's own endpoints, then the API routes (with the CSRF
+ * check for writes from the UI), then the UI's static files. Errors are google.rpc.Status JSON.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
+  static final String JSON = "application/json";
+  /** Request headers passed on to the RPC as gRPC metadata (as Temporal's HTTP API does). */
+  private static final List<String> FORWARDED =
+      List.of("authorization", "authorization-extras", "x-forwarded-for", "client-name",
+          "client-version");
+  private static final String METADATA_PREFIX = "grpc-metadata-";
+
+  private final HttpFrontend.Listener listener;
+  private ApiInvoker.Pending inFlight;
+
+  HttpRequestHandler(HttpFrontend.Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      sendStatus(ctx, req, 400, 3, "malformed HTTP request");
+      return;
+    }
+    if (!listener.hostAllowed(req.headers().get(HttpHeaderNames.HOST))) {
+      sendStatus(ctx, req, 403, 7, "Host not allowed");
+      return;
+    }
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    List<String> segments = segments(uri.rawPath());
+    if (segments == null) {
+      sendStatus(ctx, req, 400, 3, "malformed path");
+      return;
+    }
+    Map<String, List<String>> query = uri.parameters();
+    UiSite ui = listener.ui();
+    String path = uri.path();
+    if (ui != null && ui.handles(path)) {
+      ui.serve(this, ctx, req, path, segments, query);
+      return;
+    }
+    boolean api = ui == null || path.startsWith("/api/");
+    if (api) {
+      HttpRouter.Match match = listener.router().match(req.method().name(), segments);
+      if (match == null) {
+        if (listener.router().matchesOtherMethod(req.method().name(), segments)) {
+          sendStatus(ctx, req, 501, 12, "Method Not Allowed");
+        } else {
+          sendStatus(ctx, req, 404, 5, "Not Found");
+        }
+        return;
+      }
+      if (listener.csrf() && !isSafe(req.method()) && !csrfTokenMatches(req)) {
+        sendStatus(ctx, req, 403, 7, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
+        return;
+      }
+      callApi(ctx, req, match, query);
+      return;
+    }
+    ui.serveStatic(this, ctx, req, path);
+  }
+
+  private void callApi(
+      ChannelHandlerContext ctx, FullHttpRequest req, HttpRouter.Match match,
+      Map<String, List<String>> query) {
+    boolean shorthand = !query.containsKey("noPayloadShorthand");
+    String body = req.content().toString(StandardCharsets.UTF_8);
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    ApiInvoker.Pending pending =
+        listener.invoker().invoke(match, body, query, metadata(req), shorthand);
+    inFlight = pending;
+    pending.result().whenComplete((r, e) -> {
+      inFlight = null;
+      if (e != null) {
+        log.warn("HTTP API call failed", e);
+        send(ctx, keepAlive, 500, JSON, statusJson(13, "internal error").getBytes(StandardCharsets.UTF_8), null);
+      } else {
+        send(ctx, keepAlive, r.httpStatus(), JSON, r.body().getBytes(StandardCharsets.UTF_8), null);
+      }
+    });
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    ApiInvoker.Pending p = inFlight;
+    if (p != null) p.cancel(); // the client went away: end its long poll too
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP connection error: {}", cause.toString());
+    ctx.close();
+  }
+
+  private static Metadata metadata(FullHttpRequest req) {
+    Metadata md = new Metadata();
+    for (Map.Entry<String, String> h : req.headers()) {
+      String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+      String key = null;
+      if (FORWARDED.contains(name)) {
+        key = name;
+      } else if (name.startsWith(METADATA_PREFIX) && name.length() > METADATA_PREFIX.length()) {
+        key = name.substring(METADATA_PREFIX.length());
+      }
+      if (key != null && !key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+        try {
+          md.put(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER), h.getValue());
+        } catch (IllegalArgumentException ignored) {
+          // not a valid metadata key or value: dropped, as grpc-gateway does
+        }
+      }
+    }
+    return md;
+  }
+
+  private static boolean isSafe(HttpMethod m) {
+    return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS);
+  }
+
+  /** Double-submit cookie: the X-CSRF-TOKEN header must equal the _csrf cookie. */
+  static boolean csrfTokenMatches(FullHttpRequest req) {
+    String header = req.headers().get("X-CSRF-TOKEN");
+    String cookie = UiSite.cookie(req, UiSite.CSRF_COOKIE);
+    return header != null && cookie != null && !cookie.isEmpty()
+        && java.security.MessageDigest.isEqual(
+            header.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Raw path split on '/', each segment percent-decoded ('+' stays '+'); null if malformed. */
+  static List<String> segments(String rawPath) {
+    if (!rawPath.startsWith("/")) return null;
+    List<String> out = new ArrayList<>();
+    for (String s : rawPath.substring(1).split("/", -1)) {
+      try {
+        out.add(QueryStringDecoder.decodeComponent(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  static String statusJson(int code, String message) {
+    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    o.addProperty("code", code);
+    o.addProperty("message", message);
+    o.add("details", new com.google.gson.JsonArray());
+    return o.toString();
+  }
+
+  void sendStatus(ChannelHandlerContext ctx, FullHttpRequest req, int http, int code, String msg) {
+    send(ctx, HttpUtil.isKeepAlive(req), http, JSON,
+        statusJson(code, msg).getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  void send(ChannelHandlerContext ctx, boolean keepAlive, int status, String contentType,
+      byte[] body, Map<String, String> headers) {
+    ByteBuf buf = Unpooled.wrappedBuffer(body);
+    FullHttpResponse resp = new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), buf);
+    resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    resp.headers().set("X-Content-Type-Options", "nosniff");
+    if (headers != null) headers.forEach((k, v) -> resp.headers().add(k, v));
+    if (keepAlive) {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(resp);
+    } else {
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
