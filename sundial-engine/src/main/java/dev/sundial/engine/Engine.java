@@ -320,6 +320,16 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** How many history shards executions are spread over. */
+  public int shardCount() {
+    return shardCount;
+  }
+
+  /** Whether the store is PostgreSQL (else SQLite), for GetClusterInfo. */
+  public boolean onPostgres() {
+    return store instanceof dev.sundial.persistence.postgres.PostgresStore;
+  }
+
   public NamespaceRegistry namespaces() {
     return namespaces;
   }

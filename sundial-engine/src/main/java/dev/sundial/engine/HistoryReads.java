@@ -31,6 +31,7 @@ public final class HistoryReads {
   static final int DEFAULT_PAGE_EVENTS = 1000;
   static final int WORKFLOW_TASK_PAGE_EVENTS = 5000;
   private static final int TOKEN_MAGIC = 0x53485031;
+  private static final int REVERSE_TOKEN_MAGIC = 0x53485231;
 
   private final Engine engine;
 
@@ -216,6 +217,36 @@ public final class HistoryReads {
         .build();
   }
 
+  /**
+   * GetWorkflowExecutionHistoryReverse: the newest events first, a page at a time; the token
+   * holds the id of the newest event of the next page.
+   */
+  public io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse
+      getHistoryReverse(
+          String namespaceId,
+          io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseRequest req) {
+    MutableState s =
+        readState(namespaceId, req.getExecution().getWorkflowId(), req.getExecution().getRunId());
+    long newest = s.nextEventId - 1;
+    if (!req.getNextPageToken().isEmpty()) {
+      newest = Math.min(newest, decodeToken(req.getNextPageToken(), REVERSE_TOKEN_MAGIC));
+    }
+    var response = io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse.newBuilder();
+    if (newest < 1) {
+      return response.build();
+    }
+    int size = req.getMaximumPageSize() > 0 ? req.getMaximumPageSize() : DEFAULT_PAGE_EVENTS;
+    long oldest = Math.max(1, newest - size + 1);
+    List<HistoryEvent> events = new ArrayList<>(readPage(s.namespaceId, s.runId, oldest, newest,
+        (int) (newest - oldest + 1)).events());
+    java.util.Collections.reverse(events);
+    response.setHistory(History.newBuilder().addAllEvents(events));
+    if (oldest > 1) {
+      response.setNextPageToken(token(oldest - 1, REVERSE_TOKEN_MAGIC));
+    }
+    return response.build();
+  }
+
   private static GetWorkflowExecutionHistoryResponse emptyResponse(
       GetWorkflowExecutionHistoryRequest req) {
     return GetWorkflowExecutionHistoryResponse.newBuilder()
@@ -224,17 +255,25 @@ public final class HistoryReads {
   }
 
   static ByteString token(long nextEventId) {
+    return token(nextEventId, TOKEN_MAGIC);
+  }
+
+  private static ByteString token(long eventId, int magic) {
     ByteBuffer b = ByteBuffer.allocate(12);
-    b.putInt(TOKEN_MAGIC).putLong(nextEventId);
+    b.putInt(magic).putLong(eventId);
     return ByteString.copyFrom(b.array());
   }
 
   static long decodeToken(ByteString token) {
+    return decodeToken(token, TOKEN_MAGIC);
+  }
+
+  private static long decodeToken(ByteString token, int magic) {
     if (token.size() != 12) {
       throw EngineException.invalidArgument("NextPageToken is not valid.");
     }
     ByteBuffer b = token.asReadOnlyByteBuffer();
-    if (b.getInt() != TOKEN_MAGIC) {
+    if (b.getInt() != magic) {
       throw EngineException.invalidArgument("NextPageToken is not valid.");
     }
     long next = b.getLong();

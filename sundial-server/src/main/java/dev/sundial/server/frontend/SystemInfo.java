@@ -6,7 +6,37 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
 final class SystemInfo {
   static final String SERVER_VERSION = "1.24.0-sundial";
 
+  /**
+   * The Temporal server version whose API and behaviour Sundial matches, as plain x.y.z: the web
+   * UI compares it numerically to enable its features.
+   */
+  static final String TEMPORAL_VERSION = "1.24.0";
+
+  static final String CLUSTER_ID = "sundial";
+
   private SystemInfo() {}
+
+  static io.temporal.api.workflowservice.v1.GetClusterInfoResponse clusterInfo(
+      int shards, boolean postgres) {
+    String store = postgres ? "postgres" : "sqlite";
+    return io.temporal.api.workflowservice.v1.GetClusterInfoResponse.newBuilder()
+        .putSupportedClients("temporal-cli", ">=0.0.0 <2.0.0")
+        .putSupportedClients("temporal-go", ">=1.0.0 <2.0.0")
+        .putSupportedClients("temporal-java", ">=1.0.0 <2.0.0")
+        .putSupportedClients("temporal-php", ">=1.0.0 <2.0.0")
+        .putSupportedClients("temporal-typescript", ">=0.0.0 <2.0.0")
+        .putSupportedClients("temporal-server", ">=1.0.0 <2.0.0")
+        .putSupportedClients("temporal-ui", ">=2.0.0 <3.0.0")
+        .setServerVersion(TEMPORAL_VERSION)
+        .setClusterId(CLUSTER_ID)
+        .setClusterName("sundial")
+        .setHistoryShardCount(shards)
+        .setPersistenceStore(store)
+        .setVisibilityStore(store)
+        .setInitialFailoverVersion(1)
+        .setFailoverVersionIncrement(10)
+        .build();
+  }
 
   static GetSystemInfoResponse response() {
     return GetSystemInfoResponse.newBuilder()

@@ -238,6 +238,38 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   }
 
   @Override
+  public void getWorkflowExecutionHistoryReverse(
+      GetWorkflowExecutionHistoryReverseRequest req,
+      StreamObserver<GetWorkflowExecutionHistoryReverseResponse> out) {
+    replyNow(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.workflowId(req.getExecution().getWorkflowId());
+          return engine.history.getHistoryReverse(ns, req);
+        });
+  }
+
+  @Override
+  public void listArchivedWorkflowExecutions(
+      ListArchivedWorkflowExecutionsRequest req,
+      StreamObserver<ListArchivedWorkflowExecutionsResponse> out) {
+    replyNow(
+        out,
+        () -> {
+          namespaceId(req.getNamespace());
+          throw new EngineException(
+              EngineException.Code.FAILED_PRECONDITION,
+              "Cluster is not configured for visibility archival.");
+        });
+  }
+
+  @Override
+  public void getClusterInfo(GetClusterInfoRequest req, StreamObserver<GetClusterInfoResponse> out) {
+    replyNow(out, () -> SystemInfo.clusterInfo(engine.shardCount(), engine.onPostgres()));
+  }
+
+  @Override
   public void resetWorkflowExecution(
       ResetWorkflowExecutionRequest req, StreamObserver<ResetWorkflowExecutionResponse> out) {
     reply(out, () -> resets.reset(namespaceId(req.getNamespace()), req));

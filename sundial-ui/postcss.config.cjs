@@ -1,0 +1,1 @@
+module.exports = { plugins: [require('tailwindcss/nesting'), require('tailwindcss'), require('autoprefixer')] };

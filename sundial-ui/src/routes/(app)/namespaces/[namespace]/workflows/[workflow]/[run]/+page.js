@@ -1,0 +1,3 @@
+import { redirect } from '@sveltejs/kit';
+
+export const load = ({ url }) => redirect(302, `${url.pathname}/history`);

@@ -1,0 +1,4 @@
+import { redirect } from '@sveltejs/kit';
+import { routeForCallStack } from '@temporalio/ui/utilities/route-for';
+
+export const load = ({ params }) => redirect(302, routeForCallStack(params));
