@@ -37,6 +37,18 @@ public final class SundialTestServer extends CompatServer {
   private Path dir;
   private String schema;
   private Sundial sundial;
+  private boolean http;
+
+  /** Also serve the HTTP API and the UI port (both on free loopback ports). */
+  public SundialTestServer withHttp() {
+    this.http = true;
+    return this;
+  }
+
+  /** The running server (for its ports). */
+  public Sundial sundial() {
+    return sundial;
+  }
 
   @Override
   protected WorkflowServiceStubs startServer(ExtensionContext context) throws Exception {
@@ -50,6 +62,9 @@ public final class SundialTestServer extends CompatServer {
     } else {
       dir = Files.createTempDirectory("sundial-compat-" + testClass);
       builder.dbFile(dir.resolve("sundial.db"));
+    }
+    if (http) {
+      builder.httpApi("127.0.0.1", 0).ui("127.0.0.1", 0);
     }
     sundial = builder.start();
     return sundial.newWorkflowServiceStubs();
