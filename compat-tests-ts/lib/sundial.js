@@ -42,13 +42,14 @@ function portAnswers(host, port) {
 }
 
 /**
- * Spawns `java -jar sundial-cli-*-all.jar server start --port 0 ...`, parses the gRPC address it
- * prints and waits until the port accepts connections. Returns { address, stop(), stderr() }.
+ * Spawns `java -jar sundial-cli-*-all.jar server start --port 0 ...` (plus extraArgs), parses the
+ * addresses it prints and waits until the gRPC port accepts connections. Returns { address, uiUrl,
+ * httpUrl, stop(), stderr() }; the URLs are null when the server serves no UI / HTTP API.
  */
-async function startSundial() {
+async function startSundial(extraArgs = []) {
   const jar = findJar();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-ts-'));
-  const args = ['-jar', jar, 'server', 'start', '--port', '0', '--db-filename', path.join(dataDir, 'ts.db'), '--log-level', 'warn'];
+  const args = ['-jar', jar, 'server', 'start', '--port', '0', '--db-filename', path.join(dataDir, 'ts.db'), '--log-level', 'warn', ...extraArgs];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -98,7 +99,7 @@ async function startSundial() {
       child.stdout.on('data', (d) => {
         stdout += d;
         const m = /gRPC:\s+(\S+):(\d+)/.exec(stdout);
-        if (m) {
+        if (m && /Press Ctrl-C/.test(stdout)) {
           clearTimeout(timer);
           resolve({ host: m[1], port: Number(m[2]) });
         }
@@ -115,7 +116,16 @@ async function startSundial() {
       if (Date.now() > deadline) throw new Error(`Sundial port ${address.port} did not answer`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { address: `${address.host}:${address.port}`, jar, stop, stderr: () => stderr };
+    const ui = /Web UI:\s+(http:\/\/\S+)/.exec(stdout);
+    const http = /HTTP API:\s+(http:\/\/\S+)/.exec(stdout);
+    return {
+      address: `${address.host}:${address.port}`,
+      uiUrl: ui ? ui[1] : null,
+      httpUrl: http ? http[1] : null,
+      jar,
+      stop,
+      stderr: () => stderr,
+    };
   } catch (err) {
     await stop();
     err.message += `\n--- sundial stdout ---\n${stdout}\n--- sundial stderr ---\n${stderr}`;

@@ -56,11 +56,11 @@ final class ApiInvoker {
 
   Pending invoke(
       HttpRouter.Match match, String body, Map<String, List<String>> query,
-      Metadata headers, boolean shorthand) {
+      Metadata headers, boolean readShorthand, boolean shorthand) {
     HttpRoute route = match.route();
     Message request;
     try {
-      request = bind(route, match.pathVariables(), body, query, shorthand);
+      request = bind(route, match.pathVariables(), body, query, readShorthand);
     } catch (BindException e) {
       return new Pending(
           CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(), shorthand)),

@@ -90,11 +90,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private void callApi(
       ChannelHandlerContext ctx, FullHttpRequest req, HttpRouter.Match match,
       Map<String, List<String>> query) {
-    boolean shorthand = !query.containsKey("noPayloadShorthand");
+    // Temporal's HTTP API writes payloads in shorthand unless told not to; the official UI reads
+    // long-form payloads (as its own server sends them), so the UI port writes long form.
+    boolean noShorthand = query.containsKey("noPayloadShorthand");
+    boolean writeShorthand = listener.ui() == null && !noShorthand;
     String body = req.content().toString(StandardCharsets.UTF_8);
     boolean keepAlive = HttpUtil.isKeepAlive(req);
-    ApiInvoker.Pending pending =
-        listener.invoker().invoke(match, body, query, metadata(req), shorthand);
+    ApiInvoker.Pending pending = listener.invoker()
+        .invoke(match, body, query, metadata(req), !noShorthand, writeShorthand);
     inFlight = pending;
     pending.result().whenComplete((r, e) -> {
       inFlight = null;
