@@ -173,54 +173,79 @@ public final class TemporalJson {
    */
   public void merge(JsonObject json, Message.Builder builder, boolean shorthand)
       throws InvalidProtocolBufferException {
-    if (shorthand) {
-      lengthen(builder.getDescriptorForType(), json);
-    }
+    normalize(builder.getDescriptorForType(), json, shorthand);
     parser.merge(json.toString(), builder);
   }
 
-  /** Rewrites shorthand payloads under {@code obj} (of message type d) to the long form. */
-  private void lengthen(Descriptor d, JsonObject obj) {
-    if (!holdsPayloads(d)) return;
+  /**
+   * Rewrites what Temporal accepts beyond proto3 JSON into it, in place: shorthand payloads (when
+   * {@code shorthand}) and enum values in the older PascalCase form without the type prefix
+   * ({@code "BufferAll"} for {@code SCHEDULE_OVERLAP_POLICY_BUFFER_ALL}), which the UI still sends.
+   */
+  private void normalize(Descriptor d, JsonObject obj, boolean shorthand) {
     for (Map.Entry<String, JsonElement> e : obj.entrySet()) {
       FieldDescriptor f = field(d, e.getKey());
-      if (f == null || f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) continue;
+      if (f == null) continue;
       JsonElement v = e.getValue();
       if (f.isMapField()) {
         FieldDescriptor valueField = f.getMessageType().findFieldByName("value");
-        if (valueField.getJavaType() != FieldDescriptor.JavaType.MESSAGE || !v.isJsonObject()) {
-          continue;
-        }
-        JsonObject map = v.getAsJsonObject();
-        for (Map.Entry<String, JsonElement> me : map.entrySet()) {
-          me.setValue(lengthenValue(valueField.getMessageType(), me.getValue()));
+        if (v.isJsonObject()) {
+          for (Map.Entry<String, JsonElement> me : v.getAsJsonObject().entrySet()) {
+            me.setValue(normalizeValue(valueField, me.getValue(), shorthand));
+          }
         }
       } else if (f.isRepeated() && v.isJsonArray()) {
         JsonArray arr = v.getAsJsonArray();
-        for (int i = 0; i < arr.size(); i++) {
-          arr.set(i, lengthenValue(f.getMessageType(), arr.get(i)));
-        }
-      } else if (!f.isRepeated()) {
-        e.setValue(lengthenValue(f.getMessageType(), v));
+        for (int i = 0; i < arr.size(); i++) arr.set(i, normalizeValue(f, arr.get(i), shorthand));
+      } else {
+        e.setValue(normalizeValue(f, v, shorthand));
       }
     }
   }
 
-  private JsonElement lengthenValue(Descriptor type, JsonElement v) {
-    if (type == PAYLOAD) {
+  private JsonElement normalizeValue(FieldDescriptor f, JsonElement v, boolean shorthand) {
+    if (f.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+      return enumValue(f.getEnumType(), v);
+    }
+    if (f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) return v;
+    Descriptor type = f.getMessageType();
+    if (shorthand && type == PAYLOAD) {
       return longPayload(v);
     }
-    if (type == PAYLOADS && v.isJsonArray()) {
+    if (shorthand && type == PAYLOADS && v.isJsonArray()) {
       JsonArray list = new JsonArray();
       for (JsonElement each : v.getAsJsonArray()) list.add(longPayload(each));
       JsonObject out = new JsonObject();
       out.add("payloads", list);
       return out;
     }
-    if (v.isJsonObject()) {
-      lengthen(type, v.getAsJsonObject());
+    if (v.isJsonObject() && !type.getFullName().startsWith("google.protobuf.")) {
+      normalize(type, v.getAsJsonObject(), shorthand);
     }
     return v;
+  }
+
+  /** A known enum name as is; "BufferAll" of ScheduleOverlapPolicy as its full name. */
+  private static JsonElement enumValue(com.google.protobuf.Descriptors.EnumDescriptor type,
+      JsonElement v) {
+    if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) return v;
+    String name = v.getAsString();
+    if (name.isEmpty() || type.findValueByName(name) != null || !Character.isUpperCase(name.charAt(0))
+        || name.indexOf('_') >= 0) {
+      return v;
+    }
+    String full = screamingSnake(type.getName()) + "_" + screamingSnake(name);
+    return type.findValueByName(full) != null ? new JsonPrimitive(full) : v;
+  }
+
+  private static String screamingSnake(String pascal) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < pascal.length(); i++) {
+      char c = pascal.charAt(i);
+      if (Character.isUpperCase(c) && i > 0) b.append('_');
+      b.append(Character.toUpperCase(c));
+    }
+    return b.toString();
   }
 
   private static JsonElement longPayload(JsonElement v) {

@@ -77,6 +77,21 @@ class TemporalJsonTest {
   }
 
   @Test
+  void acceptsTheOlderPascalCaseEnumFormTheUiSends() throws InvalidProtocolBufferException {
+    var b = io.temporal.api.workflowservice.v1.PatchScheduleRequest.newBuilder();
+    json.merge(JsonParser.parseString(
+        "{\"patch\":{\"triggerImmediately\":{\"overlapPolicy\":\"BufferAll\"}}}").getAsJsonObject(),
+        b, false);
+    assertThat(b.getPatch().getTriggerImmediately().getOverlapPolicy())
+        .isEqualTo(io.temporal.api.enums.v1.ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ALL);
+    var bad = io.temporal.api.workflowservice.v1.PatchScheduleRequest.newBuilder();
+    assertThatThrownBy(() -> json.merge(JsonParser.parseString(
+            "{\"patch\":{\"triggerImmediately\":{\"overlapPolicy\":\"Sometimes\"}}}").getAsJsonObject(),
+            bad, false))
+        .hasMessageContaining("Sometimes");
+  }
+
+  @Test
   void unknownFieldsAreRefusedByName() {
     var b = StartWorkflowExecutionRequest.newBuilder();
     assertThatThrownBy(() -> json.merge(
