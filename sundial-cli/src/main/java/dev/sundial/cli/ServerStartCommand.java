@@ -74,6 +74,16 @@ final class ServerStartCommand implements Callable<Integer> {
   @Option(names = "--headless", description = "Do not serve the web UI (the HTTP port still serves).")
   boolean headless;
 
+  @Option(
+      names = "--http-allowed-hosts",
+      paramLabel = "<host>",
+      split = ",",
+      description =
+          "Host names HTTP requests (UI and HTTP API) may address besides loopback and --ip;"
+              + " others are refused (DNS rebinding). Any host is allowed on a wildcard --ip"
+              + " unless this is given.")
+  List<String> httpAllowedHosts = new ArrayList<>();
+
   @Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(
@@ -118,6 +128,7 @@ final class ServerStartCommand implements Callable<Integer> {
       int uiPort,
       int httpPort,
       boolean headless,
+      Set<String> httpAllowedHosts,
       StoreOptions store,
       boolean migrate,
       Set<String> namespaces,
@@ -151,6 +162,7 @@ final class ServerStartCommand implements Callable<Integer> {
     if (settings.httpPort() >= 0) {
       builder.httpApi(settings.ip(), settings.httpPort());
     }
+    settings.httpAllowedHosts().forEach(builder::httpAllowedHost);
     settings.namespaces().forEach(builder::namespace);
 
     Sundial sundial;
@@ -227,6 +239,9 @@ final class ServerStartCommand implements Callable<Integer> {
     if (headless) {
       flags.put("headless", "true");
     }
+    if (!httpAllowedHosts.isEmpty()) {
+      flags.put("http-allowed-hosts", String.join(",", httpAllowedHosts));
+    }
     DatabaseOptions.putIfGiven(flags, "log-level", logLevel);
     DatabaseOptions.putIfGiven(flags, "node-id", nodeId);
     DatabaseOptions.putIfGiven(flags, "advertise-address", advertiseAddress);
@@ -249,6 +264,19 @@ final class ServerStartCommand implements Callable<Integer> {
     int resolvedUiPort = resolveUiPort(sources.get("ui-port"), resolvedPort);
     int resolvedHttpPort = resolveHttpPort(sources.get("http-port"), resolvedPort, resolvedUiPort);
     boolean resolvedHeadless = parseBoolean(sources.get("headless"));
+    Set<String> allowedHosts = new LinkedHashSet<>();
+    Setting hostsSetting = sources.get("http-allowed-hosts");
+    if (hostsSetting != null) {
+      for (String h : hostsSetting.value().split(",")) {
+        String host = h.strip();
+        if (host.isEmpty() || host.contains("/") || host.contains(" ")) {
+          throw new IllegalArgumentException(
+              hostsSetting.origin() + " must be host names separated by commas but was '"
+                  + hostsSetting.value() + "'");
+        }
+        allowedHosts.add(host);
+      }
+    }
     StoreOptions store = DatabaseOptions.resolve(sources, env);
     boolean migrate = !parseBoolean(sources.get("no-migrate"));
     Set<String> extraNamespaces = extraNamespaces(sources.get("namespace"));
@@ -267,6 +295,7 @@ final class ServerStartCommand implements Callable<Integer> {
         resolvedUiPort,
         resolvedHttpPort,
         resolvedHeadless,
+        allowedHosts,
         store,
         migrate,
         extraNamespaces,

@@ -32,6 +32,7 @@ final class SettingSources {
           "ui-port",
           "http-port",
           "headless",
+          "http-allowed-hosts",
           "db",
           "db-filename",
           "db-password-file",

@@ -57,6 +57,27 @@ class ServerStartSettingsTest {
   }
 
   @Test
+  void httpPortsAndUiFlags() {
+    ServerStartCommand.Settings d = settings();
+    assertThat(d.httpPort()).isEqualTo(7243);
+    assertThat(d.headless()).isFalse();
+    assertThat(d.httpAllowedHosts()).isEmpty();
+    ServerStartCommand.Settings s = settings("--port", "9000", "--headless",
+        "--http-allowed-hosts", "sundial.internal,ops.example");
+    assertThat(s.httpPort()).isEqualTo(9010);
+    assertThat(s.uiPort()).isEqualTo(10000);
+    assertThat(s.headless()).isTrue();
+    assertThat(s.httpAllowedHosts()).containsExactly("sundial.internal", "ops.example");
+    assertThat(settings("--http-port", "-1").httpPort()).isEqualTo(-1);
+    assertThat(settings("--port", "0").httpPort()).isZero();
+    assertThatThrownBy(() -> settings("--port", "7233", "--http-port", "7233"))
+        .hasMessageContaining("--http-port must differ");
+    assertThatThrownBy(() -> settings("--http-port", "-2")).hasMessageContaining("--http-port");
+    assertThatThrownBy(() -> settings("--http-allowed-hosts", "a b"))
+        .hasMessageContaining("--http-allowed-hosts");
+  }
+
+  @Test
   void sqliteSpellings() {
     Path db = tmp.resolve("a.db");
     assertThat(settings("--db", "sqlite:" + db).store().file()).isEqualTo(db);

@@ -271,6 +271,13 @@ class HttpApiTest {
     JsonObject described = get("/namespaces/default/schedules/" + sid).json();
     assertThat(described.getAsJsonObject("schedule").getAsJsonObject("action")
         .getAsJsonObject("startWorkflow").getAsJsonArray("input").get(0).getAsString()).isEqualTo("s");
+    // Update: replace the whole schedule (a new interval), then patch it.
+    Reply updated = post("/namespaces/default/schedules/" + sid + "/update",
+        schedule.replace("3600s", "7200s").replace("\"requestId\":\"" + sid, "\"requestId\":\"u-" + sid));
+    assertThat(updated.status).as(updated.body).isEqualTo(200);
+    assertThat(get("/namespaces/default/schedules/" + sid).json().getAsJsonObject("schedule")
+        .getAsJsonObject("spec").getAsJsonArray("interval").get(0).getAsJsonObject()
+        .get("interval").getAsString()).isEqualTo("7200s");
     assertThat(post("/namespaces/default/schedules/" + sid + "/patch",
         "{\"patch\":{\"pause\":\"paused by http\"}}").status).isEqualTo(200);
     assertThat(get("/namespaces/default/schedules/" + sid).json().getAsJsonObject("schedule")
@@ -295,6 +302,8 @@ class HttpApiTest {
 
   @Test
   void clusterAndSystemInfo() {
+    Reply pretty = get("/cluster?pretty");
+    assertThat(pretty.body).contains("\n  \"supportedClients\": {");
     JsonObject cluster = get("/cluster").json();
     assertThat(cluster.get("serverVersion").getAsString()).matches("\\d+\\.\\d+\\.\\d+");
     assertThat(cluster.getAsJsonObject("supportedClients").has("temporal-ui")).isTrue();

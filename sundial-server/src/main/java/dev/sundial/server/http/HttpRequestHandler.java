@@ -35,6 +35,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       List.of("authorization", "authorization-extras", "x-forwarded-for", "client-name",
           "client-version");
   private static final String METADATA_PREFIX = "grpc-metadata-";
+  /** {@code ?pretty}: indented JSON, as Temporal's HTTP API offers. */
+  private static final com.google.gson.Gson PRETTY =
+      new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
   private final HttpFrontend.Listener listener;
   private ApiInvoker.Pending inFlight;
@@ -94,6 +97,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     // long-form payloads (as its own server sends them), so the UI port writes long form.
     boolean noShorthand = query.containsKey("noPayloadShorthand");
     boolean writeShorthand = listener.ui() == null && !noShorthand;
+    boolean pretty = query.containsKey("pretty");
     String body = req.content().toString(StandardCharsets.UTF_8);
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     ApiInvoker.Pending pending = listener.invoker()
@@ -105,7 +109,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         log.warn("HTTP API call failed", e);
         send(ctx, keepAlive, 500, JSON, statusJson(13, "internal error").getBytes(StandardCharsets.UTF_8), null);
       } else {
-        send(ctx, keepAlive, r.httpStatus(), JSON, r.body().getBytes(StandardCharsets.UTF_8), null);
+        String json = pretty ? PRETTY.toJson(com.google.gson.JsonParser.parseString(r.body())) : r.body();
+        send(ctx, keepAlive, r.httpStatus(), JSON, json.getBytes(StandardCharsets.UTF_8), null);
       }
     });
   }
