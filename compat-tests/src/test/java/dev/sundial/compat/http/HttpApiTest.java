@@ -339,6 +339,22 @@ class HttpApiTest {
     assertError(send("PUT", "/namespaces/default/workflows/" + id, "{}", null), 501, 12, null);
     // 404 for a path no RPC has.
     assertError(get("/no/such/route"), 404, 5, null);
+    // 504: the deadline of grpc-gateway's Grpc-Timeout header passes before the answer. (An
+    // update nobody answers is not one: as on Temporal it returns 200 at stage ADMITTED.)
+    assertError(sendTo(sundial.sundial().httpPort(), "GET", "/namespaces/default/workflows/" + id,
+        null, null, null, java.util.Map.of("Grpc-Timeout", "1n")), 504, 4, null);
+    String idle = sundial.newWorkflowId("http-idle");
+    post("/namespaces/default/workflows/" + idle, "{\"workflowType\":{\"name\":\"Tally\"},"
+        + "\"taskQueue\":{\"name\":\"no-worker-here\"}}");
+    Reply admitted = sendTo(sundial.sundial().httpPort(), "POST",
+        "/namespaces/default/workflows/" + idle + "/update/addAndGet",
+        "{\"request\":{\"meta\":{\"updateId\":\"t1\"},\"input\":{\"args\":[1]}}}", null, null,
+        java.util.Map.of("Grpc-Timeout", "2S"));
+    assertThat(admitted.status).isEqualTo(200);
+    assertThat(admitted.json().get("stage").getAsString())
+        .isEqualTo("UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED");
+    assertError(sendTo(sundial.sundial().httpPort(), "GET", "/cluster", null, null, null,
+        java.util.Map.of("Grpc-Timeout", "soon")), 400, 3, null);
   }
 
   @Test
@@ -449,6 +465,11 @@ class HttpApiTest {
 
   private static Reply sendTo(int port, String method, String path, String body, String csrf,
       String host) {
+    return sendTo(port, method, path, body, csrf, host, java.util.Map.of());
+  }
+
+  private static Reply sendTo(int port, String method, String path, String body, String csrf,
+      String host, java.util.Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -456,6 +477,7 @@ class HttpApiTest {
     if (body != null) b.header("Content-Type", "application/json");
     if (csrf != null) b.header("X-CSRF-TOKEN", csrf).header("Cookie", "_csrf=" + csrf);
     if (host != null) b.header("Host", host);
+    headers.forEach(b::header);
     HttpResponse<byte[]> r = raw(port, b.build());
     return new Reply(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r.headers());
   }

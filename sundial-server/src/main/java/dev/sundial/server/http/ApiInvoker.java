@@ -56,7 +56,7 @@ final class ApiInvoker {
 
   Pending invoke(
       HttpRouter.Match match, String body, Map<String, List<String>> query,
-      Metadata headers, boolean readShorthand, boolean shorthand) {
+      Metadata headers, Long timeoutNanos, boolean readShorthand, boolean shorthand) {
     HttpRoute route = match.route();
     Message request;
     try {
@@ -68,7 +68,9 @@ final class ApiInvoker {
     }
     Channel withHeaders =
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    ClientCall<Message, Message> call = withHeaders.newCall(route.rpc(), CallOptions.DEFAULT);
+    CallOptions options = timeoutNanos == null ? CallOptions.DEFAULT
+        : CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    ClientCall<Message, Message> call = withHeaders.newCall(route.rpc(), options);
     var future = ClientCalls.futureUnaryCall(call, request);
     CompletableFuture<Result> result = new CompletableFuture<>();
     future.addListener(
@@ -101,6 +103,33 @@ final class ApiInvoker {
           .build();
     }
     return new Result(HttpStatuses.fromGrpc(status.getCode()), json.print(status, shorthand));
+  }
+
+  /**
+   * The {@code Grpc-Timeout} header as grpc-gateway reads it ("1S", "500m": a number and one of
+   * H M S m u n); null when absent.
+   */
+  static Long grpcTimeoutNanos(String header) throws BindException {
+    if (header == null) return null;
+    String h = header.strip();
+    if (h.length() < 2 || h.length() > 9) throw new BindException("invalid Grpc-Timeout header: " + header);
+    long value;
+    try {
+      value = Long.parseLong(h.substring(0, h.length() - 1));
+    } catch (NumberFormatException e) {
+      throw new BindException("invalid Grpc-Timeout header: " + header);
+    }
+    long unit = switch (h.charAt(h.length() - 1)) {
+      case 'H' -> 3_600_000_000_000L;
+      case 'M' -> 60_000_000_000L;
+      case 'S' -> 1_000_000_000L;
+      case 'm' -> 1_000_000L;
+      case 'u' -> 1_000L;
+      case 'n' -> 1L;
+      default -> throw new BindException("invalid Grpc-Timeout header: " + header);
+    };
+    if (value < 0) throw new BindException("invalid Grpc-Timeout header: " + header);
+    return Math.multiplyExact(value, unit);
   }
 
   // ------------------------------------------------------------------ binding

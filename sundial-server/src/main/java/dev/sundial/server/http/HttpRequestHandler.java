@@ -100,8 +100,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     boolean pretty = query.containsKey("pretty");
     String body = req.content().toString(StandardCharsets.UTF_8);
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    Long timeout;
+    try {
+      timeout = ApiInvoker.grpcTimeoutNanos(req.headers().get("Grpc-Timeout"));
+    } catch (ApiInvoker.BindException e) {
+      sendStatus(ctx, req, 400, 3, e.getMessage());
+      return;
+    }
     ApiInvoker.Pending pending = listener.invoker()
-        .invoke(match, body, query, metadata(req), !noShorthand, writeShorthand);
+        .invoke(match, body, query, metadata(req), timeout, !noShorthand, writeShorthand);
     inFlight = pending;
     pending.result().whenComplete((r, e) -> {
       inFlight = null;
