@@ -77,7 +77,7 @@ public final class HttpFrontend implements AutoCloseable {
       }
       if (ui != null) {
         HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
-        UiSite site = new UiSite(uiOptions, channel, json);
+        UiSite site = new UiSite(uiOptions, channel, json, UiSite.ROOT);
         f.uiBuilt = site.built();
         f.uiPort = f.bind(new Listener(ui, router, invoker, site));
       }

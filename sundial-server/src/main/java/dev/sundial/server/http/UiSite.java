@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UiSite {
   static final String CSRF_COOKIE = "_csrf";
   static final String UI_VERSION = "2.38.0"; // the @temporalio/ui the app is built with
-  private static final String ROOT = "sundial-ui/";
+  /** Where the Maven build puts the UI's files in the JAR. */
+  static final String ROOT = "sundial-ui/";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HttpFrontend.UiOptions options;
@@ -40,8 +41,10 @@ final class UiSite {
   private final TemporalJson json;
   private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
   private final boolean built;
+  private final String root;
 
-  UiSite(HttpFrontend.UiOptions options, io.grpc.Channel channel, TemporalJson json) {
+  UiSite(HttpFrontend.UiOptions options, io.grpc.Channel channel, TemporalJson json, String root) {
+    this.root = root;
     this.options = options;
     this.history = WorkflowServiceGrpc.newFutureStub(channel);
     this.json = json;
@@ -195,7 +198,7 @@ final class UiSite {
 
   private Optional<byte[]> resource(String name) {
     return files.computeIfAbsent(name, n -> {
-      try (InputStream in = UiSite.class.getClassLoader().getResourceAsStream(ROOT + n)) {
+      try (InputStream in = UiSite.class.getClassLoader().getResourceAsStream(root + n)) {
         return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
       } catch (IOException e) {
         return Optional.empty();
