@@ -4,6 +4,7 @@ import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.sqlite.SqliteStore;
+import dev.sundial.server.frontend.InboundChecks;
 import dev.sundial.server.frontend.WorkflowFrontend;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -59,10 +60,12 @@ final class SundialBootstrap {
       throw e;
     }
     WorkflowFrontend frontend = new WorkflowFrontend(engine);
-    io.grpc.ServerServiceDefinition workflowService =
-        cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend);
-    dev.sundial.server.frontend.OperatorFrontend operator =
-        new dev.sundial.server.frontend.OperatorFrontend(engine);
+    int payloadLimit = engine.context().limits.maxPayloadBytes();
+    io.grpc.ServerServiceDefinition workflowService = InboundChecks.wrap(
+        cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
+        payloadLimit);
+    io.grpc.ServerServiceDefinition operator = InboundChecks.wrap(
+        new dev.sundial.server.frontend.OperatorFrontend(engine).bindService(), payloadLimit);
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess;

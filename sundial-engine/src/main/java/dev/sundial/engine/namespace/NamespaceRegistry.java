@@ -176,6 +176,45 @@ public final class NamespaceRegistry {
     return all;
   }
 
+  /**
+   * Letters, digits, '.', '_' and '-', starting with a letter or digit, at most 255 characters:
+   * names end up in URLs (the UI, the HTTP API) and, later, file paths. Temporal's own server
+   * checks only the length; Sundial is stricter so that no name needs escaping anywhere.
+   */
+  static final java.util.regex.Pattern VALID_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+  /** Names Temporal keeps for itself. */
+  static final java.util.Set<String> RESERVED = java.util.Set.of("temporal-system");
+
+  /** Why a new namespace may not have this name, or null when it may. */
+  static String nameProblem(String name, java.util.Collection<String> existing) {
+    if (name.isEmpty()) return "Namespace is not set on request.";
+    if (name.length() > 255) return "Namespace length exceeds limit of 255.";
+    if (!VALID_NAME.matcher(name).matches()) {
+      return "Namespace name \"" + printable(name) + "\" is invalid: use letters, digits, '.', '_'"
+          + " and '-', starting with a letter or digit.";
+    }
+    if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+      return "Namespace name \"" + name + "\" is reserved.";
+    }
+    for (String other : existing) {
+      if (!other.equals(name) && other.equalsIgnoreCase(name)) {
+        return "Namespace name \"" + name + "\" differs from the existing namespace \"" + other
+            + "\" only in case.";
+      }
+    }
+    return null;
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(s.length(), 80); i++) {
+      char c = s.charAt(i);
+      b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return s.length() > 80 ? b + "..." : b.toString();
+  }
+
   public synchronized Entry register(String name, NamespaceInfo info, NamespaceConfig config) {
     if (shared) {
       refresh();
@@ -183,6 +222,10 @@ public final class NamespaceRegistry {
     if (byName.containsKey(name)) {
       throw new EngineException(
           EngineException.Code.ALREADY_EXISTS, "Namespace already exists: " + name);
+    }
+    String problem = nameProblem(name, byName.keySet());
+    if (problem != null) {
+      throw EngineException.invalidArgument(problem);
     }
     String id = UUID.randomUUID().toString();
     DescribeNamespaceResponse d =

@@ -1,0 +1,109 @@
+package dev.sundial.server.frontend;
+
+import com.google.protobuf.Message;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import java.io.InputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every call to the public services goes through first, whatever its transport (socket,
+ * in-process, HTTP): bytes that are not a valid protobuf message get INVALID_ARGUMENT with the
+ * parser's reason (not UNKNOWN and a stack trace), and a parsed request must pass {@link
+ * RequestShape} before its RPC sees it.
+ */
+public final class InboundChecks {
+  private static final Logger log = LoggerFactory.getLogger(InboundChecks.class);
+  /**
+   * Why the last request on this thread could not be parsed. grpc-java turns an exception thrown
+   * by a parser into UNKNOWN, so the parser returns null and leaves the reason here; the call
+   * listener, which gets the message on the same thread right after, answers INVALID_ARGUMENT.
+   */
+  private static final ThreadLocal<String> PARSE_ERROR = new ThreadLocal<>();
+
+  private InboundChecks() {}
+
+  /** The service with both checks in front of each of its methods. */
+  public static ServerServiceDefinition wrap(ServerServiceDefinition service, int maxPayloadBytes) {
+    ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+    for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
+      b.addMethod(safeParsing(m));
+    }
+    return ServerInterceptors.intercept(b.build(), new ShapeInterceptor(new RequestShape(maxPayloadBytes)));
+  }
+
+  private static <Q, R> ServerMethodDefinition<Q, R> safeParsing(ServerMethodDefinition<Q, R> m) {
+    MethodDescriptor<Q, R> d = m.getMethodDescriptor();
+    MethodDescriptor.Marshaller<Q> inner = d.getRequestMarshaller();
+    MethodDescriptor.Marshaller<Q> safe = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(Q value) {
+        return inner.stream(value);
+      }
+
+      @Override
+      public Q parse(InputStream stream) {
+        try {
+          return inner.parse(stream);
+        } catch (RuntimeException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          log.debug("malformed {} request: {}", d.getBareMethodName(), cause.toString());
+          PARSE_ERROR.set("malformed " + d.getBareMethodName() + " request: "
+              + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+          return null;
+        }
+      }
+    };
+    return ServerMethodDefinition.create(d.toBuilder().setRequestMarshaller(safe).build(), m.getServerCallHandler());
+  }
+
+  /** Closes a call whose request breaks a {@link RequestShape} rule; the RPC never sees it. */
+  private static final class ShapeInterceptor implements ServerInterceptor {
+    private final RequestShape shape;
+
+    ShapeInterceptor(RequestShape shape) {
+      this.shape = shape;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
+        private boolean refused;
+
+        @Override
+        public void onMessage(Q message) {
+          String problem;
+          if (message == null) {
+            problem = PARSE_ERROR.get();
+            PARSE_ERROR.remove();
+            if (problem == null) problem = "malformed request";
+          } else {
+            problem = message instanceof Message m ? shape.problem(m) : null;
+          }
+          if (problem != null) {
+            refused = true;
+            call.close(Status.INVALID_ARGUMENT.withDescription(problem), new Metadata());
+            return;
+          }
+          super.onMessage(message);
+        }
+
+        @Override
+        public void onHalfClose() {
+          if (!refused) super.onHalfClose();
+        }
+      };
+    }
+  }
+}
