@@ -15,6 +15,11 @@ import java.util.List;
  */
 public final class Sundial implements AutoCloseable {
 
+  /** Idle gRPC/HTTP connections are closed after this long (see Builder#connectionIdleTimeout). */
+  public static final java.time.Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = java.time.Duration.ofMinutes(2);
+  /** Calls a single gRPC connection may have in flight at once. */
+  public static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 1000;
+
   public static Builder builder() {
     return new Builder();
   }
@@ -41,6 +46,8 @@ public final class Sundial implements AutoCloseable {
     String uiHost = "127.0.0.1";
     int uiPort = -1;
     final java.util.Set<String> httpAllowedHosts = new java.util.LinkedHashSet<>();
+    java.time.Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
+    java.time.Duration requestArrivalTimeout = java.time.Duration.ofSeconds(30);
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {
@@ -127,6 +134,31 @@ public final class Sundial implements AutoCloseable {
      */
     public Builder httpAllowedHost(String host) {
       this.httpAllowedHosts.add(host);
+      return this;
+    }
+
+    /**
+     * How long a gRPC or HTTP connection with no call in flight is kept open (default 2 minutes;
+     * clients reconnect when they need to). Bounds what idle and half-open connections cost.
+     */
+    public Builder connectionIdleTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectionIdleTimeout must be positive");
+      }
+      this.connectionIdleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a call may wait for its request message after its headers before it is closed
+     * with DEADLINE_EXCEEDED (default 30 s), so a client that opens calls and sends nothing
+     * holds nothing for long.
+     */
+    public Builder requestArrivalTimeout(java.time.Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestArrivalTimeout must be positive");
+      }
+      this.requestArrivalTimeout = timeout;
       return this;
     }
 

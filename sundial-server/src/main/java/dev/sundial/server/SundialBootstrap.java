@@ -63,9 +63,10 @@ final class SundialBootstrap {
     int payloadLimit = engine.context().limits.maxPayloadBytes();
     io.grpc.ServerServiceDefinition workflowService = InboundChecks.wrap(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
-        payloadLimit);
+        payloadLimit, b.requestArrivalTimeout);
     io.grpc.ServerServiceDefinition operator = InboundChecks.wrap(
-        new dev.sundial.server.frontend.OperatorFrontend(engine).bindService(), payloadLimit);
+        new dev.sundial.server.frontend.OperatorFrontend(engine).bindService(), payloadLimit,
+        b.requestArrivalTimeout);
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess;
@@ -93,6 +94,13 @@ final class SundialBootstrap {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                // Idle and half-open connections (a preface and nothing more) are closed.
+                .maxConnectionIdle(b.connectionIdleTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                // As Temporal's frontend: connections are recycled every 5 minutes, with a grace
+                // longer than a long poll so that none is cut.
+                .maxConnectionAge(5, TimeUnit.MINUTES)
+                .maxConnectionAgeGrace(70, TimeUnit.SECONDS)
+                .maxConcurrentCallsPerConnection(Sundial.MAX_CONCURRENT_CALLS_PER_CONNECTION)
                 .build()
                 .start();
       }
@@ -149,7 +157,8 @@ final class SundialBootstrap {
     var status = new dev.sundial.server.cluster.ClusterStatus(
         store, b.clock, cluster == null ? null : cluster.nodeId(), b.shards);
     var uiOptions = new dev.sundial.server.http.HttpFrontend.UiOptions(
-        "default", false, path -> path.equals("/cluster") ? status.json() : null);
+        "default", false, path -> path.equals("/cluster") ? status.json() : null,
+        b.connectionIdleTimeout);
     java.util.Set<String> hosts = java.util.Set.copyOf(b.httpAllowedHosts);
     try {
       return dev.sundial.server.http.HttpFrontend.start(channel,

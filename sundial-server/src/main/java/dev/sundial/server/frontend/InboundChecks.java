@@ -29,16 +29,29 @@ public final class InboundChecks {
    * listener, which gets the message on the same thread right after, answers INVALID_ARGUMENT.
    */
   private static final ThreadLocal<String> PARSE_ERROR = new ThreadLocal<>();
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMER = timer();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor timer() {
+    var t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread thread = new Thread(r, "sundial-request-arrival");
+      thread.setDaemon(true);
+      return thread;
+    });
+    t.setRemoveOnCancelPolicy(true); // a cancelled wait leaves the queue at once
+    return t;
+  }
 
   private InboundChecks() {}
 
   /** The service with both checks in front of each of its methods. */
-  public static ServerServiceDefinition wrap(ServerServiceDefinition service, int maxPayloadBytes) {
+  public static ServerServiceDefinition wrap(
+      ServerServiceDefinition service, int maxPayloadBytes, java.time.Duration requestArrival) {
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
     for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
       b.addMethod(safeParsing(m));
     }
-    return ServerInterceptors.intercept(b.build(), new ShapeInterceptor(new RequestShape(maxPayloadBytes)));
+    return ServerInterceptors.intercept(
+        b.build(), new ShapeInterceptor(new RequestShape(maxPayloadBytes), requestArrival.toMillis()));
   }
 
   private static <Q, R> ServerMethodDefinition<Q, R> safeParsing(ServerMethodDefinition<Q, R> m) {
@@ -66,23 +79,58 @@ public final class InboundChecks {
     return ServerMethodDefinition.create(d.toBuilder().setRequestMarshaller(safe).build(), m.getServerCallHandler());
   }
 
-  /** Closes a call whose request breaks a {@link RequestShape} rule; the RPC never sees it. */
+  /**
+   * Closes a call whose request breaks a {@link RequestShape} rule (the RPC never sees it), or
+   * whose request message does not arrive in time after its headers.
+   */
   private static final class ShapeInterceptor implements ServerInterceptor {
     private final RequestShape shape;
+    private final long arrivalMillis;
 
-    ShapeInterceptor(RequestShape shape) {
+    ShapeInterceptor(RequestShape shape, long arrivalMillis) {
       this.shape = shape;
+      this.arrivalMillis = arrivalMillis;
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
       ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+      Object lock = new Object();
+      boolean[] state = new boolean[2]; // [0]: a message arrived, [1]: closed for lack of one
+      var late = TIMER.schedule(() -> {
+        synchronized (lock) {
+          if (state[0]) return;
+          state[1] = true;
+          call.close(Status.DEADLINE_EXCEEDED.withDescription("request message not received within "
+              + arrivalMillis + " ms of its headers"), new Metadata());
+        }
+      }, arrivalMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
       return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
         private boolean refused;
 
         @Override
+        public void onCancel() {
+          late.cancel(false);
+          super.onCancel();
+        }
+
+        @Override
+        public void onComplete() {
+          late.cancel(false);
+          super.onComplete();
+        }
+
+        @Override
         public void onMessage(Q message) {
+          synchronized (lock) {
+            if (state[1]) {
+              refused = true;
+              return;
+            }
+            state[0] = true;
+          }
+          late.cancel(false);
           String problem;
           if (message == null) {
             problem = PARSE_ERROR.get();

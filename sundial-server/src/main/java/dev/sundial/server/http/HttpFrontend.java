@@ -42,7 +42,8 @@ public final class HttpFrontend implements AutoCloseable {
 
   /** What the UI shows and how: default namespace, write actions, Sundial's extra JSON. */
   public record UiOptions(
-      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi) {}
+      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi,
+      java.time.Duration idleTimeout) {}
 
   /** One listener: address, and whether it serves the UI (then with the CSRF check). */
   public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
@@ -65,6 +66,7 @@ public final class HttpFrontend implements AutoCloseable {
       io.grpc.ManagedChannel channel, ListenerOptions api, ListenerOptions ui, UiOptions uiOptions) {
     HttpFrontend f = new HttpFrontend();
     f.onClose = channel::shutdownNow;
+    if (uiOptions.idleTimeout() != null) f.idleMillis = uiOptions.idleTimeout().toMillis();
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
@@ -101,6 +103,8 @@ public final class HttpFrontend implements AutoCloseable {
     return uiBuilt;
   }
 
+  private long idleMillis = java.time.Duration.ofMinutes(2).toMillis();
+
   private int bind(Listener listener) {
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
@@ -109,6 +113,10 @@ public final class HttpFrontend implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline()
+                // A connection with nothing read or written for this long is closed, unless a
+                // call (a long poll) is in flight: see HttpRequestHandler.userEventTriggered.
+                .addLast(new io.netty.handler.timeout.IdleStateHandler(
+                    0, 0, idleMillis, java.util.concurrent.TimeUnit.MILLISECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpContentCompressor())
                 .addLast(new BodyLimit())
@@ -154,8 +162,14 @@ public final class HttpFrontend implements AutoCloseable {
           HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
       resp.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpRequestHandler.JSON);
       resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-      resp.headers().set(HttpHeaderNames.CONNECTION, "close");
-      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      if (io.netty.handler.codec.http.HttpUtil.isKeepAlive(oversized)) {
+        // Answer now and keep the connection: the aggregator drops the rest of this body, so the
+        // client, still sending it, reads the 413 instead of a reset.
+        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      } else {
+        resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 

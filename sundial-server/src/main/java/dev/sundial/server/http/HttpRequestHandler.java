@@ -130,6 +130,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof io.netty.handler.timeout.IdleStateEvent && inFlight == null) {
+      ctx.close(); // idle, and no call waiting for its answer
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("HTTP connection error: {}", cause.toString());
     ctx.close();

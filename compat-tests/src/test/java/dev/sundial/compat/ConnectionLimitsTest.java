@@ -1,0 +1,116 @@
+package dev.sundial.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sundial.server.Sundial;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connections that do nothing are reaped: an idle or half-open gRPC connection (the HTTP/2
+ * preface and SETTINGS, then silence), an HTTP connection with no request, and a call whose
+ * request message never comes. Timeouts are shortened for the test; the defaults are documented.
+ */
+class ConnectionLimitsTest {
+  private static Path dir;
+  private static Sundial sundial;
+
+  @BeforeAll
+  static void start() throws IOException {
+    dir = Files.createTempDirectory("sundial-connections");
+    sundial = Sundial.builder().dbFile(dir.resolve("s.db"))
+        .grpc("127.0.0.1", 0).httpApi("127.0.0.1", 0)
+        .connectionIdleTimeout(Duration.ofSeconds(1))
+        .requestArrivalTimeout(Duration.ofSeconds(1))
+        .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    sundial.close();
+    CompatServer.deleteRecursively(dir);
+  }
+
+  /**
+   * Reads until the server closes the connection; fails if it is still open after 30 s. (A gRPC
+   * server's graceful close waits up to 10 s for a ping answer that this raw client never sends.)
+   */
+  private static long millisUntilClosed(Socket s) throws IOException {
+    long t0 = System.nanoTime();
+    s.setSoTimeout(30_000);
+    InputStream in = s.getInputStream();
+    byte[] buf = new byte[4096];
+    try {
+      while (in.read(buf) >= 0) {
+        // frames the server sends (SETTINGS, GOAWAY) are read and dropped
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      throw new AssertionError("the server kept an idle connection open for 30 s");
+    } catch (java.net.SocketException reset) {
+      // closed by the server with a reset: closed all the same
+    }
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+  }
+
+  @Test
+  void aHalfOpenGrpcConnectionIsClosed() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", sundial.grpcPort())) {
+      OutputStream out = s.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+      out.flush();
+      assertThat(millisUntilClosed(s)).isLessThan(30_000);
+    }
+  }
+
+  @Test
+  void aSilentHttpConnectionIsClosed() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", sundial.httpPort())) {
+      assertThat(millisUntilClosed(s)).isLessThan(30_000);
+    }
+  }
+
+  @Test
+  void aCallWhoseRequestNeverComesIsClosed() throws Exception {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(sundial.grpcTarget()).usePlaintext().build();
+    try {
+      CompletableFuture<Status> closed = new CompletableFuture<>();
+      ClientCall<GetSystemInfoRequest, io.temporal.api.workflowservice.v1.GetSystemInfoResponse> call = channel.newCall(
+          WorkflowServiceGrpc.getGetSystemInfoMethod(), CallOptions.DEFAULT);
+      call.start(new ClientCall.Listener<io.temporal.api.workflowservice.v1.GetSystemInfoResponse>() {
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          closed.complete(status);
+        }
+      }, new Metadata());
+      call.request(1); // headers go out; no message, no half-close
+      Status status = closed.get(15, TimeUnit.SECONDS);
+      assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      assertThat(status.getDescription()).contains("request message not received");
+      // The connection itself still serves.
+      assertThat(WorkflowServiceGrpc.newBlockingStub(channel)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion()).isNotEmpty();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}
