@@ -75,6 +75,10 @@ class HostileInputTest {
         new Case("start delay of Long.MAX seconds",
             s -> s.startWorkflowExecution(start("h2").setWorkflowStartDelay(FOREVER).build()),
             "WorkflowStartDelay"),
+        new Case("a start delay that ends past the year 9999",
+            s -> s.startWorkflowExecution(start("h9").setWorkflowStartDelay(
+                Duration.newBuilder().setSeconds(300_000_000_000L)).build()),
+            "WorkflowStartDelay"),
         new Case("nanos of a second or more",
             s -> s.startWorkflowExecution(start("h3").setWorkflowRunTimeout(
                 Duration.newBuilder().setSeconds(1).setNanos(1_000_000_000)).build()),
@@ -185,7 +189,7 @@ class HostileInputTest {
       assertThat(e.getStatus().getDescription()).as(c.what()).containsIgnoringCase(c.mentions());
     }
     // Nothing was written: no workflow, namespace or schedule from the table, no event on the target.
-    for (String id : List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8")) {
+    for (String id : List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9")) {
       assertThat(CompatServer.expectStatus(() -> sundial.describe(id, null)).getStatus().getCode())
           .as(id).isEqualTo(Status.Code.NOT_FOUND);
     }

@@ -48,6 +48,8 @@ public final class Sundial implements AutoCloseable {
     final java.util.Set<String> httpAllowedHosts = new java.util.LinkedHashSet<>();
     java.time.Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
     java.time.Duration requestArrivalTimeout = java.time.Duration.ofSeconds(30);
+    dev.sundial.server.frontend.VisibilityAdmission.Limits visibilityLimits =
+        dev.sundial.server.frontend.VisibilityAdmission.Limits.defaults();
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {
@@ -159,6 +161,22 @@ public final class Sundial implements AutoCloseable {
         throw new IllegalArgumentException("requestArrivalTimeout must be positive");
       }
       this.requestArrivalTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Bounds on visibility queries (list, count, scan): per namespace, {@code perSecond} with
+     * bursts up to {@code burst}; at most {@code concurrent} at once across namespaces (a query
+     * waits up to 2 s for a slot). Over either: RESOURCE_EXHAUSTED, which SDKs retry. Defaults:
+     * 1,000/s, burst 2,000 (a backstop; the concurrency bound does most of the work), one per
+     * core (at least 2).
+     */
+    public Builder visibilityLimits(double perSecond, int burst, int concurrent) {
+      if (perSecond <= 0 || burst < 1 || concurrent < 1) {
+        throw new IllegalArgumentException("visibility limits must be positive");
+      }
+      this.visibilityLimits =
+          new dev.sundial.server.frontend.VisibilityAdmission.Limits(perSecond, burst, concurrent, 2_000);
       return this;
     }
 

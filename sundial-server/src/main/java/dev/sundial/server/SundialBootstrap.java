@@ -59,7 +59,7 @@ final class SundialBootstrap {
       store.close();
       throw e;
     }
-    WorkflowFrontend frontend = new WorkflowFrontend(engine);
+    WorkflowFrontend frontend = new WorkflowFrontend(engine, b.visibilityLimits);
     int payloadLimit = engine.context().limits.maxPayloadBytes();
     io.grpc.ServerServiceDefinition workflowService = InboundChecks.wrap(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),

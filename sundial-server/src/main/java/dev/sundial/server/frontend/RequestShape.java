@@ -102,8 +102,16 @@ public final class RequestShape {
     int n = d.getNanos();
     boolean ok = Math.abs(s) <= MAX_DURATION_SECONDS && Math.abs(n) <= 999_999_999
         && !(s > 0 && n < 0) && !(s < 0 && n > 0);
-    return ok ? null : field(at) + " is not a valid duration (seconds " + s + ", nanos " + n
-        + "; at most " + MAX_DURATION_SECONDS + " s).";
+    if (!ok) {
+      return field(at) + " is not a valid duration (seconds " + s + ", nanos " + n
+          + "; at most " + MAX_DURATION_SECONDS + " s).";
+    }
+    // Durations become times (now + timeout, now + delay): the sum must stay a valid timestamp.
+    long now = System.currentTimeMillis() / 1000;
+    if (s > MAX_TIMESTAMP_SECONDS - now || s < MIN_TIMESTAMP_SECONDS - now) {
+      return field(at) + " of " + s + " s is too long: from now it ends past the year 9999.";
+    }
+    return null;
   }
 
   private static String timestamp(Timestamp t, String at) {

@@ -32,8 +32,14 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   private final ScheduleHandler schedules;
   private final BatchHandler batches;
   private final ActivityTaskHandler activities;
+  private final VisibilityAdmission admission;
 
   public WorkflowFrontend(Engine engine) {
+    this(engine, VisibilityAdmission.Limits.defaults());
+  }
+
+  public WorkflowFrontend(Engine engine, VisibilityAdmission.Limits visibilityLimits) {
+    this.admission = new VisibilityAdmission(visibilityLimits);
     this.engine = engine;
     this.namespaces = engine.namespaces();
     this.limits = engine.context().limits;
@@ -71,6 +77,12 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
             // the call was cancelled meanwhile; nothing to tell
           }
         });
+  }
+
+  /** A visibility query, admitted by the per-namespace rate and the concurrency bound. */
+  private <T> T visible(String namespace, java.util.function.Function<String, T> query) {
+    String ns = namespaceId(namespace);
+    return admission.run(ns, () -> query.apply(ns));
   }
 
   private <T> void replyNow(StreamObserver<T> out, Supplier<T> call) {
@@ -502,33 +514,33 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   @Override
   public void listWorkflowExecutions(
       ListWorkflowExecutionsRequest req, StreamObserver<ListWorkflowExecutionsResponse> out) {
-    replyNow(out, () -> visibility.list(namespaceId(req.getNamespace()), req));
+    replyNow(out, () -> visible(req.getNamespace(), ns -> visibility.list(ns, req)));
   }
 
   @Override
   public void scanWorkflowExecutions(
       ScanWorkflowExecutionsRequest req, StreamObserver<ScanWorkflowExecutionsResponse> out) {
-    replyNow(out, () -> visibility.scan(namespaceId(req.getNamespace()), req));
+    replyNow(out, () -> visible(req.getNamespace(), ns -> visibility.scan(ns, req)));
   }
 
   @Override
   public void countWorkflowExecutions(
       CountWorkflowExecutionsRequest req, StreamObserver<CountWorkflowExecutionsResponse> out) {
-    replyNow(out, () -> visibility.count(namespaceId(req.getNamespace()), req));
+    replyNow(out, () -> visible(req.getNamespace(), ns -> visibility.count(ns, req)));
   }
 
   @Override
   public void listOpenWorkflowExecutions(
       ListOpenWorkflowExecutionsRequest req,
       StreamObserver<ListOpenWorkflowExecutionsResponse> out) {
-    replyNow(out, () -> visibility.listOpen(namespaceId(req.getNamespace()), req));
+    replyNow(out, () -> visible(req.getNamespace(), ns -> visibility.listOpen(ns, req)));
   }
 
   @Override
   public void listClosedWorkflowExecutions(
       ListClosedWorkflowExecutionsRequest req,
       StreamObserver<ListClosedWorkflowExecutionsResponse> out) {
-    replyNow(out, () -> visibility.listClosed(namespaceId(req.getNamespace()), req));
+    replyNow(out, () -> visible(req.getNamespace(), ns -> visibility.listClosed(ns, req)));
   }
 
   @Override
