@@ -36,8 +36,14 @@ public final class ScheduleLogic {
   public static final int LIST_RECENT_ACTIONS = 5;
   public static final int LIST_FUTURE_ACTIONS = 5;
   public static final int MAX_BUFFER = 1000;
-  /** Backfilled starts expanded per pass (a large backfill proceeds over several passes). */
-  public static final int BACKFILL_PER_PASS = 100;
+  /**
+   * Backfilled starts expanded per pass, and passes of a backfill at most one per second: one
+   * schedule backfills at most 10 starts a second, whatever its overlap policy.
+   */
+  public static final int BACKFILL_PER_PASS = 10;
+  public static final long BACKFILL_INTERVAL_MS = 1000;
+  /** A backfill request may cover at most this many spec times (more is refused: split it). */
+  public static final int MAX_BACKFILL_ACTIONS = 10_000;
   /** How often a start waiting on a running workflow re-checks it (besides change watches). */
   public static final long WAIT_POLL_MS = 1000;
   /** Missed times counted one by one before the rest of a long outage is skipped wholesale. */
@@ -162,6 +168,26 @@ public final class ScheduleLogic {
   }
 
   /** Expands backfills in progress into manual starts, a bounded number per pass. */
+  /**
+   * Refuses a backfill that is reversed or covers more than {@link #MAX_BACKFILL_ACTIONS} spec
+   * times (counted, stopping at the cap).
+   */
+  public static void checkBackfill(ScheduleState s, CompiledSpec spec, long startMillis, long endMillis) {
+    if (startMillis > endMillis) {
+      throw dev.sundial.engine.api.EngineException.invalidArgument(
+          "BackfillRequest StartTime is after its EndTime.");
+    }
+    String seed = jitterSeed(s);
+    long cursor = startMillis - 1;
+    for (int n = 0; n <= MAX_BACKFILL_ACTIONS; n++) {
+      CompiledSpec.Next next = spec.next(seed, cursor);
+      if (next == null || next.actualMillis() > endMillis) return;
+      cursor = next.actualMillis();
+    }
+    throw dev.sundial.engine.api.EngineException.invalidArgument("BackfillRequest covers more than "
+        + MAX_BACKFILL_ACTIONS + " schedule times; split it into smaller backfills.");
+  }
+
   public static void expandBackfills(ScheduleState s, CompiledSpec spec) {
     String seed = jitterSeed(s);
     int budget = BACKFILL_PER_PASS;
@@ -386,7 +412,7 @@ public final class ScheduleLogic {
       wake = Math.min(wake, s.running.isEmpty() ? now : now + WAIT_POLL_MS);
     }
     if (!s.backfills.isEmpty()) {
-      wake = Math.min(wake, s.buffer.size() >= MAX_BUFFER / 2 ? now + WAIT_POLL_MS : now);
+      wake = Math.min(wake, now + (s.buffer.size() >= MAX_BUFFER / 2 ? WAIT_POLL_MS : BACKFILL_INTERVAL_MS));
     }
     return wake;
   }

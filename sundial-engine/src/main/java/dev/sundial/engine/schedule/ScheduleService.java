@@ -78,6 +78,12 @@ public final class ScheduleService implements AutoCloseable {
   private final WakeupQueue<Key> wakeups;
   private final RunStatusReader runs;
   private final Set<Key> wakePending = ConcurrentHashMap.newKeySet();
+  /**
+   * When each schedule last expanded backfilled starts. Any pass may run (a describe runs one),
+   * but backfill advances at most once per BACKFILL_INTERVAL_MS: a bounded rate. In memory only:
+   * after a restart the first pass may expand at once.
+   */
+  private final Map<Key, Long> lastBackfill = new ConcurrentHashMap<>();
   private final Map<Key, List<Watch>> watches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -370,8 +376,18 @@ public final class ScheduleService implements AutoCloseable {
   /** Takes the actions the buffer and overlap policy allow now. */
   private void act(ScheduleState s, CompiledSpec spec, Map<String, String> currentRuns) {
     String namespaceName = engine.namespaces().byId(s.namespaceId).name();
+    Key key = new Key(s.namespaceId, s.scheduleId);
+    if (s.backfills.isEmpty()) {
+      lastBackfill.remove(key);
+    } else {
+      long now = clock.millis();
+      Long last = lastBackfill.get(key);
+      if (last == null || now - last >= ScheduleLogic.BACKFILL_INTERVAL_MS) {
+        ScheduleLogic.expandBackfills(s, spec);
+        lastBackfill.put(key, now);
+      }
+    }
     for (int round = 0; round < 4; round++) {
-      ScheduleLogic.expandBackfills(s, spec);
       ScheduleLogic.Decision d = ScheduleLogic.takeFromBuffer(s, !s.running.isEmpty());
       List<ScheduleState.BufferedStart> starts = new ArrayList<>(d.overlapping);
       if (d.single != null) starts.add(d.single);
@@ -422,9 +438,8 @@ public final class ScheduleService implements AutoCloseable {
           retry = s.running.isEmpty() && !s.buffer.isEmpty();
         }
       }
-      boolean moreBackfill = !s.backfills.isEmpty() && s.buffer.isEmpty();
-      if (!retry && !moreBackfill) {
-        break;
+      if (!retry) {
+        break; // more backfill waits for the next pass (BACKFILL_INTERVAL_MS): a bounded rate
       }
     }
   }
@@ -466,6 +481,10 @@ public final class ScheduleService implements AutoCloseable {
       long at = t.hasScheduledTime() ? Durations.toMillis(t.getScheduledTime()) : now;
       ScheduleLogic.addStart(s, new ScheduleState.BufferedStart(
           at, at, t.getOverlapPolicyValue(), true, UUID.randomUUID().toString()));
+    }
+    for (BackfillRequest b : p.getBackfillRequestList()) {
+      ScheduleLogic.checkBackfill(s, compile(s), Durations.toMillis(b.getStartTime()),
+          Durations.toMillis(b.getEndTime()));
     }
     for (BackfillRequest b : p.getBackfillRequestList()) {
       if (s.backfills.size() >= ScheduleLogic.MAX_BUFFER) {
