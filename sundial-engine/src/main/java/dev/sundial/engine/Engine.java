@@ -232,6 +232,16 @@ public final class Engine implements AutoCloseable {
             Shard.defaultCacheSize(shardCount),
             this::committed);
     shard.setRetentionLookup(namespaces::retentionMillis);
+    // Temporal's history limits on every path that appends events (signals, updates, cancels,
+    // activity results, timers...), not only on workflow task completion: a running workflow
+    // whose history passes them is terminated in the same write.
+    shard.setBeforeCommit((txn, s) -> {
+      if (s.isRunning()
+          && dev.sundial.engine.history.workflowtask.CompleteWorkflowTask.overHistoryLimit(ctx, s)) {
+        dev.sundial.engine.history.workflow.WorkflowClose.terminate(
+            txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
+      }
+    });
     shards.set(shardId, shard);
     // Only the timers due soon come into memory; the timer queue refills from the store later.
     int pending = timers.addShard(shardId);

@@ -42,16 +42,22 @@ public final class HistoryReads {
   /** A page of events and the token for the next one (empty when the range is exhausted). */
   public record Page(List<HistoryEvent> events, ByteString nextPageToken) {}
 
-  /** Events [from, to] of a run, at most about maxEvents; the token continues after the page. */
+  /**
+   * Events [from, to] of a run, at most about maxEvents and about PAGE_BYTES (never fewer than
+   * one event), so that no page passes the 4 MB message limit a default client reads; the token
+   * continues after the page.
+   */
   Page readPage(String namespaceId, String runId, long from, long to, int maxEvents) {
     if (to - from + 1 <= maxEvents) {
       List<HistoryEvent> recent = engine.recentEvents.range(namespaceId, runId, from, to);
-      if (recent != null) {
+      if (recent != null && bytesOf(recent) <= PAGE_BYTES) {
         return new Page(recent, ByteString.EMPTY); // just committed: no store read needed
       }
     }
     List<HistoryEvent> events = new ArrayList<>();
     long next = from;
+    long bytes = 0;
+    boolean full = false;
     for (HistoryBatch b : engine.store.readHistory(namespaceId, runId, from, maxEvents)) {
       History h;
       try {
@@ -61,13 +67,29 @@ public final class HistoryReads {
       }
       for (HistoryEvent e : h.getEventsList()) {
         if (e.getEventId() >= from && e.getEventId() <= to) {
+          int size = e.getSerializedSize();
+          if (!events.isEmpty() && bytes + size > PAGE_BYTES) {
+            full = true;
+            break;
+          }
           events.add(e);
+          bytes += size;
           next = e.getEventId() + 1;
         }
       }
+      if (full) break;
     }
-    boolean more = !events.isEmpty() && next <= to && events.size() >= maxEvents;
+    boolean more = !events.isEmpty() && next <= to && (full || events.size() >= maxEvents);
     return new Page(events, more ? token(next) : ByteString.EMPTY);
+  }
+
+  /** A page's share of the 4 MB message limit, leaving room for the rest of the response. */
+  static final long PAGE_BYTES = 3L * 1024 * 1024;
+
+  private static long bytesOf(List<HistoryEvent> events) {
+    long n = 0;
+    for (HistoryEvent e : events) n += e.getSerializedSize();
+    return n;
   }
 
   /** The committed state of a run (the current run when runId is empty). */

@@ -48,6 +48,8 @@ public final class Sundial implements AutoCloseable {
     final java.util.Set<String> httpAllowedHosts = new java.util.LinkedHashSet<>();
     java.time.Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
     java.time.Duration requestArrivalTimeout = java.time.Duration.ofSeconds(30);
+    dev.sundial.engine.history.EngineContext.Limits limits =
+        dev.sundial.engine.history.EngineContext.Limits.defaults();
     dev.sundial.server.frontend.VisibilityAdmission.Limits visibilityLimits =
         dev.sundial.server.frontend.VisibilityAdmission.Limits.defaults();
 
@@ -177,6 +179,22 @@ public final class Sundial implements AutoCloseable {
       }
       this.visibilityLimits =
           new dev.sundial.server.frontend.VisibilityAdmission.Limits(perSecond, burst, concurrent, 2_000);
+      return this;
+    }
+
+    /**
+     * History limits: a running workflow whose history passes {@code maxEvents} events or {@code
+     * maxBytes} is terminated (defaults: Temporal's 51,200 and 50 MB). For tests and small
+     * deployments; the warning thresholds stay at a fifth of each.
+     */
+    public Builder historyLimits(int maxEvents, long maxBytes) {
+      if (maxEvents < 10 || maxBytes < 1024) {
+        throw new IllegalArgumentException("history limits must be at least 10 events and 1 KB");
+      }
+      var d = limits;
+      this.limits = new dev.sundial.engine.history.EngineContext.Limits(d.maxPayloadBytes(),
+          d.maxPendingActivities(), maxEvents, maxBytes, maxEvents / 5, maxBytes / 5,
+          d.longPollMillis());
       return this;
     }
 

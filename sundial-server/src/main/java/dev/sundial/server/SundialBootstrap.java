@@ -42,11 +42,11 @@ final class SundialBootstrap {
       if (store instanceof dev.sundial.persistence.postgres.PostgresStore) {
         cluster = new dev.sundial.server.cluster.ClusterWiring(
             b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort, store.clusterSecret());
-        engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults(),
+        engine = new Engine(store, b.clock, b.shards, b.limits,
             cluster.config());
         log.info("cluster node {} at {}", cluster.nodeId(), cluster.address());
       } else {
-        engine = new Engine(store, b.clock, b.shards, EngineContext.Limits.defaults());
+        engine = new Engine(store, b.clock, b.shards, b.limits);
       }
       if (b.minRetention != null) {
         engine.namespaces().setMinRetention(b.minRetention);

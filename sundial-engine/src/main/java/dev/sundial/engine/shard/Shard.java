@@ -130,6 +130,16 @@ public final class Shard {
     return done;
   }
 
+  /**
+   * Runs on every run an operation changed, after the operation and before its writes are built:
+   * the place for rules that hold whatever the operation was (the history limits).
+   */
+  private java.util.function.BiConsumer<ShardTxn, MutableState> beforeCommit = (t, s) -> { };
+
+  public void setBeforeCommit(java.util.function.BiConsumer<ShardTxn, MutableState> hook) {
+    this.beforeCommit = hook;
+  }
+
   /** How the shard learns a namespace's retention when one of its runs closes. */
   public void setRetentionLookup(java.util.function.ToLongFunction<String> lookup) {
     this.retention = lookup;
@@ -154,6 +164,9 @@ public final class Shard {
     R value;
     try {
       value = op.apply(txn);
+      for (MutableState s : List.copyOf(txn.touched.values())) {
+        if (s.dirty || txn.created.contains(s)) beforeCommit.accept(txn, s);
+      }
     } catch (Throwable t) {
       evict(txn);
       runActions(txn.onRollback, "rollback");

@@ -134,7 +134,7 @@ public final class CompleteWorkflowTask {
     return null;
   }
 
-  static boolean overHistoryLimit(EngineContext ctx, MutableState s) {
+  public static boolean overHistoryLimit(EngineContext ctx, MutableState s) {
     return s.nextEventId - 1 >= ctx.limits.maxHistoryEvents()
         || s.historySizeBytes >= ctx.limits.maxHistoryBytes();
   }
