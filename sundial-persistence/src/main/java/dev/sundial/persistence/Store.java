@@ -141,6 +141,14 @@ public interface Store extends AutoCloseable {
    * by {@link #commit} (see {@link ExecutionWrite#visibility()}) and deleted by
    * {@link #deleteExecution}.
    */
+  /**
+   * Why the last write failed (e.g. the disk is full), or null when the last write succeeded.
+   * Readiness reports it; it clears on the next successful write.
+   */
+  default String writeProblem() {
+    return null;
+  }
+
   default dev.sundial.persistence.visibility.VisibilityStore visibility() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no visibility");
   }

@@ -130,6 +130,7 @@ final class SundialBootstrap {
     Running running =
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
     running.http = http;
+    running.watchWrites();
     if (cluster != null) {
       running.cluster = cluster;
       try {
@@ -185,6 +186,37 @@ final class SundialBootstrap {
     private final HealthStatusManager health;
     private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private final java.util.concurrent.ScheduledExecutorService readiness =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "sundial-readiness");
+          t.setDaemon(true);
+          return t;
+        });
+    private volatile boolean writable = true;
+
+    /**
+     * Health says NOT_SERVING while database writes fail (a full disk, an I/O error), with the
+     * reason in the log, and SERVING again once a write succeeds: clients keep retrying, and
+     * the writer recovers by itself when the cause is gone.
+     */
+    void watchWrites() {
+      readiness.scheduleWithFixedDelay(() -> {
+        String problem = store.writeProblem();
+        boolean ok = problem == null;
+        if (ok == writable || closed) return;
+        writable = ok;
+        var status = ok ? io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
+            : io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING;
+        if (ok) {
+          log.info("ready again: database writes succeed");
+        } else {
+          log.warn("not ready: {}", problem);
+        }
+        health.setStatus("", status);
+        health.setStatus("temporal.api.workflowservice.v1.WorkflowService", status);
+      }, 250, 250, TimeUnit.MILLISECONDS);
+    }
+
     /** HTTP API and UI listeners, or null; closed before the gRPC servers. */
     volatile dev.sundial.server.http.HttpFrontend http;
     /** Cluster mode: closed after the engine has handed its shards over. */
@@ -249,6 +281,7 @@ final class SundialBootstrap {
         return;
       }
       closed = true;
+      readiness.shutdownNow();
       health.enterTerminalState();
       if (http != null) {
         http.close();

@@ -39,6 +39,18 @@ final class Conn implements AutoCloseable {
     }
   }
 
+  /** Closes the cached statements (prepared again on next use), keeping the connection. */
+  void resetStatements() {
+    for (PreparedStatement ps : statements.values()) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // dropping it anyway
+      }
+    }
+    statements.clear();
+  }
+
   @Override
   public void close() {
     for (PreparedStatement ps : statements.values()) {

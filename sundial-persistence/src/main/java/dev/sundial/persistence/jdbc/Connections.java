@@ -33,6 +33,7 @@ final class Connections {
   private final ConnectionFactory readPool; // null: fixed readers or the writer
   private final AutoCloseable onClose;
   private volatile boolean closed;
+  private volatile String writeProblem;
 
   /** Fixed connections (writer in auto-commit mode), owned from now on. */
   Connections(Connection writer, List<Connection> readers) {
@@ -96,13 +97,43 @@ final class Connections {
       checkOpen();
       Conn c = writer();
       try {
-        return work.run(c);
+        T result = work.run(c);
+        if (writeProblem != null) {
+          log.info("database writes succeed again (after: {})", writeProblem);
+          writeProblem = null;
+        }
+        return result;
       } catch (SQLException e) {
+        if (writeProblem == null) {
+          log.warn("{} failed: {}", what, e.getMessage());
+        }
+        writeProblem = what + " failed: " + e.getMessage();
+        recover(c);
         discardIfBroken(c);
         throw new StoreException(what + " failed: " + e.getMessage(), e);
       }
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /** Null while writes succeed; else why the last one failed. */
+  String writeProblem() {
+    return writeProblem;
+  }
+
+  /**
+   * After a failed write (a full disk, an I/O error): leaves no transaction open and no prepared
+   * statement in a failed state, so the next write starts clean and succeeds once the cause is
+   * gone, without a restart. The rollback uses a fresh statement: a cached one may be the one
+   * that failed.
+   */
+  private static void recover(Conn c) {
+    c.resetStatements();
+    try (java.sql.Statement st = c.connection.createStatement()) {
+      st.execute("ROLLBACK");
+    } catch (SQLException alreadyRolledBack) {
+      // the database rolled the transaction back itself
     }
   }
 

@@ -423,6 +423,11 @@ public abstract class JdbcStore implements Store {
     return connections.write(what, work);
   }
 
+  @Override
+  public String writeProblem() {
+    return connections.writeProblem();
+  }
+
   <T> T read(String what, SqlWork<T> work) {
     return connections.read(what, work);
   }
