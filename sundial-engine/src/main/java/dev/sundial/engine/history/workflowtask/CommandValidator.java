@@ -29,6 +29,13 @@ final class CommandValidator {
     Set<String> canceledTimers = new HashSet<>();
     int pendingActivities = s.activities.size();
     int pendingChildren = s.children.size();
+    // Signals and cancel requests this run sent to other workflows, not yet delivered.
+    int pendingSignals = 0;
+    int pendingCancels = 0;
+    for (var r : s.externalRequests.values()) {
+      if (r.signal != null) pendingSignals++;
+      else pendingCancels++;
+    }
     boolean closed = false;
     for (Command c : commands) {
       if (closed) {
@@ -177,6 +184,12 @@ final class CommandValidator {
             return new Rejection(
                 WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES, err);
           }
+          if (++pendingSignals > ctx.limits.maxPendingActivities()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_SIGNALS_LIMIT_EXCEEDED,
+                "the number of pending signals to other workflows would exceed the limit of "
+                    + ctx.limits.maxPendingActivities());
+          }
         }
         case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> {
           var a = c.getRequestCancelExternalWorkflowExecutionCommandAttributes();
@@ -185,6 +198,12 @@ final class CommandValidator {
             return new Rejection(
                 WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
                 err);
+          }
+          if (++pendingCancels > ctx.limits.maxPendingActivities()) {
+            return new Rejection(
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_REQUEST_CANCEL_LIMIT_EXCEEDED,
+                "the number of pending cancel requests to other workflows would exceed the limit of "
+                    + ctx.limits.maxPendingActivities());
           }
         }
         case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION -> {

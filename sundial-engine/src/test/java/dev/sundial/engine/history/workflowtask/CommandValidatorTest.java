@@ -209,6 +209,38 @@ class CommandValidatorTest {
   }
 
   @Test
+  void pendingExternalSignalAndCancelLimits() {
+    EngineContext.Limits two =
+        new EngineContext.Limits(
+            DEFAULTS.maxPayloadBytes(), 2, DEFAULTS.maxHistoryEvents(), DEFAULTS.maxHistoryBytes(),
+            DEFAULTS.warnHistoryEvents(), DEFAULTS.warnHistoryBytes(), DEFAULTS.longPollMillis());
+    var pending = new dev.sundial.engine.history.ExternalRequest();
+    pending.initiatedEventId = 7;
+    pending.signal = io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes
+        .getDefaultInstance();
+    state.externalRequests.put(7L, pending);
+    Command signal = Command.newBuilder()
+        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION)
+        .setSignalExternalWorkflowExecutionCommandAttributes(
+            io.temporal.api.command.v1.SignalExternalWorkflowExecutionCommandAttributes.newBuilder()
+                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("t"))
+                .setSignalName("s"))
+        .build();
+    Command cancel = Command.newBuilder()
+        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION)
+        .setRequestCancelExternalWorkflowExecutionCommandAttributes(
+            io.temporal.api.command.v1.RequestCancelExternalWorkflowExecutionCommandAttributes.newBuilder()
+                .setWorkflowId("t"))
+        .build();
+    assertThat(CommandValidator.validate(ctx(two), state, List.of(signal))).isNull();
+    assertRejected(CommandValidator.validate(ctx(two), state, List.of(signal, signal)),
+        WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_SIGNALS_LIMIT_EXCEEDED, "2");
+    assertThat(CommandValidator.validate(ctx(two), state, List.of(cancel, cancel))).isNull();
+    assertRejected(CommandValidator.validate(ctx(two), state, List.of(cancel, cancel, cancel)),
+        WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_REQUEST_CANCEL_LIMIT_EXCEEDED, "2");
+  }
+
+  @Test
   void oversizedActivityInputOrResult() {
     EngineContext.Limits small =
         new EngineContext.Limits(
