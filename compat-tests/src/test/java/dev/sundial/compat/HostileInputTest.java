@@ -237,6 +237,30 @@ class HostileInputTest {
         .isTrue();
   }
 
+  @Test
+  void aFloodOfNamespaceRegistrationsIsShed() {
+    // In its own server: the other test checks that no namespace was registered.
+    try (var own = dev.sundial.server.Sundial.builder().inMemory().start()) {
+      var stub = own.newWorkflowServiceStubs().blockingStub();
+      int registered = 0;
+      StatusRuntimeException shed = null;
+      for (int i = 0; i < 200 && shed == null; i++) {
+        try {
+          stub.registerNamespace(RegisterNamespaceRequest.newBuilder().setNamespace("flood-" + i)
+              .setWorkflowExecutionRetentionPeriod(Duration.newBuilder().setSeconds(86_400)).build());
+          registered++;
+        } catch (StatusRuntimeException e) {
+          shed = e;
+        }
+      }
+      assertThat(shed).as("registrations past the burst are refused").isNotNull();
+      assertThat(shed.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      var details = io.grpc.protobuf.StatusProto.fromThrowable(shed).getDetails(0);
+      assertThat(details.is(io.temporal.api.errordetails.v1.ResourceExhaustedFailure.class)).isTrue();
+      assertThat(registered).isGreaterThanOrEqualTo(50); // the burst is honoured
+    }
+  }
+
   /** Sends and receives bytes as they are. */
   private static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
     @Override

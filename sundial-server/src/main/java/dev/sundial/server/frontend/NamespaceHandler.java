@@ -16,7 +16,19 @@ final class NamespaceHandler {
     this.registry = registry;
   }
 
+  /**
+   * Namespace registrations, server-wide: 10 a second with bursts of 50. A namespace is a
+   * long-lived thing; a flood of them is a mistake or an attack.
+   */
+  private final TokenBucket registrations = new TokenBucket(10, 50);
+
   RegisterNamespaceResponse register(RegisterNamespaceRequest r) {
+    if (!registrations.take()) {
+      throw VisibilityAdmission.exhausted(
+          io.temporal.api.enums.v1.ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_RPS_LIMIT,
+          io.temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_SYSTEM,
+          "namespace registration rate limit exceeded (10/s); retry later");
+    }
     if (r.getNamespace().isEmpty()) {
       throw RequestValidator.invalid("Namespace not set on request.");
     }

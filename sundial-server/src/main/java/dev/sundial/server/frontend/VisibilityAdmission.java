@@ -28,7 +28,7 @@ public final class VisibilityAdmission {
 
   private final Limits limits;
   private final Semaphore running;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
   VisibilityAdmission(Limits limits) {
     this.limits = limits;
@@ -36,7 +36,8 @@ public final class VisibilityAdmission {
   }
 
   <T> T run(String namespace, Supplier<T> query) {
-    if (!buckets.computeIfAbsent(namespace, n -> new Bucket(limits)).take()) {
+    if (!buckets.computeIfAbsent(namespace,
+        n -> new TokenBucket(limits.perNamespacePerSecond(), limits.burst())).take()) {
       throw exhausted(ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_RPS_LIMIT,
           "namespace visibility rate limit exceeded (" + limits.perNamespacePerSecond() + "/s)");
     }
@@ -59,36 +60,19 @@ public final class VisibilityAdmission {
   }
 
   private static StatusRuntimeException exhausted(ResourceExhaustedCause cause, String message) {
+    return exhausted(cause, ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE, message);
+  }
+
+  /** RESOURCE_EXHAUSTED with the details Temporal's SDKs read (and retry on). */
+  static StatusRuntimeException exhausted(
+      ResourceExhaustedCause cause, ResourceExhaustedScope scope, String message) {
     return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
         .setCode(com.google.rpc.Code.RESOURCE_EXHAUSTED.getNumber())
         .setMessage(message)
         .addDetails(Any.pack(ResourceExhaustedFailure.newBuilder()
             .setCause(cause)
-            .setScope(ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE)
+            .setScope(scope)
             .build()))
         .build());
-  }
-
-  /** A token bucket: refills at the rate, holds at most the burst. */
-  private static final class Bucket {
-    private final double rate;
-    private final double capacity;
-    private double tokens;
-    private long lastNanos = System.nanoTime();
-
-    Bucket(Limits l) {
-      this.rate = l.perNamespacePerSecond();
-      this.capacity = l.burst();
-      this.tokens = capacity;
-    }
-
-    synchronized boolean take() {
-      long now = System.nanoTime();
-      tokens = Math.min(capacity, tokens + (now - lastNanos) / 1e9 * rate);
-      lastNanos = now;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    }
   }
 }
