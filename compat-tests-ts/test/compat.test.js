@@ -7,9 +7,10 @@ const assert = require('node:assert/strict');
 const { randomUUID } = require('node:crypto');
 
 const { Client, Connection } = require('@temporalio/client');
-const { Worker, NativeConnection, Runtime, DefaultLogger, bundleWorkflowCode } = require('@temporalio/worker');
+const { Worker, NativeConnection, DefaultLogger, bundleWorkflowCode } = require('@temporalio/worker');
 
 const { startSundial } = require('../lib/sundial');
+const { installQuietRuntime } = require('../lib/quiet-sdk');
 const activities = require('../lib/activities');
 const wf = require('../lib/workflows');
 
@@ -18,11 +19,7 @@ const TEST_TIMEOUT_MS = 60_000;
 const RESULT_TIMEOUT_MS = 20_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-// SDK logs: warnings and errors only, so the build output stays readable.
-Runtime.install({
-  logger: new DefaultLogger('WARN'),
-  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
-});
+installQuietRuntime();
 
 let server;
 let nativeConnection;

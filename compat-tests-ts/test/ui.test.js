@@ -11,9 +11,10 @@ const path = require('node:path');
 
 const { chromium } = require('playwright-core');
 const { Client, Connection } = require('@temporalio/client');
-const { Worker, NativeConnection, Runtime, DefaultLogger, bundleWorkflowCode } = require('@temporalio/worker');
+const { Worker, NativeConnection, DefaultLogger, bundleWorkflowCode } = require('@temporalio/worker');
 
 const { startSundial } = require('../lib/sundial');
+const { installQuietRuntime } = require('../lib/quiet-sdk');
 const activities = require('../lib/ui-activities');
 
 const CHROMIUM = process.env.SUNDIAL_CHROMIUM || '/usr/bin/chromium';
@@ -29,10 +30,7 @@ if (!haveChromium && process.env.CI) {
 }
 const skip = haveChromium ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
-Runtime.install({
-  logger: new DefaultLogger('WARN'),
-  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
-});
+installQuietRuntime();
 
 let server;
 let connection;

@@ -328,16 +328,20 @@ final class ServerStartCommand implements Callable<Integer> {
       }
       return value;
     }
+    return derivedPort(port, 1000, "--ui-port");
+  }
+
+  /** A port derived from --port (0 stays 0: every listener then picks a free port). */
+  private static int derivedPort(int port, int offset, String flag) {
     if (port == 0) {
       return 0;
     }
-    if (port + 1000 > 65535) {
+    if (port + offset > 65535) {
       throw new IllegalArgumentException(
-          "the default --ui-port (--port + 1000 = "
-              + (port + 1000)
-              + ") is not a valid port; pass --ui-port explicitly");
+          "the default " + flag + " (--port + " + offset + " = " + (port + offset)
+              + ") is not a valid port; pass " + flag + " explicitly");
     }
-    return port + 1000;
+    return port + offset;
   }
 
   /** Temporal's HTTP API port: --port + 10 by default (7243 for 7233), -1 for off. */
@@ -350,15 +354,7 @@ final class ServerStartCommand implements Callable<Integer> {
       }
       return value;
     }
-    if (port == 0) {
-      return 0;
-    }
-    if (port + 10 > 65535) {
-      throw new IllegalArgumentException(
-          "the default --http-port (--port + 10 = " + (port + 10)
-              + ") is not a valid port; pass --http-port explicitly");
-    }
-    return port + 10;
+    return derivedPort(port, 10, "--http-port");
   }
 
   private static String urlHost(String ip) {

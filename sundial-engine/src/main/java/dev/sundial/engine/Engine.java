@@ -235,13 +235,9 @@ public final class Engine implements AutoCloseable {
     // Temporal's history limits on every path that appends events (signals, updates, cancels,
     // activity results, timers...), not only on workflow task completion: a running workflow
     // whose history passes them is terminated in the same write.
-    shard.setBeforeCommit((txn, s) -> {
-      if (s.isRunning()
-          && dev.sundial.engine.history.workflowtask.CompleteWorkflowTask.overHistoryLimit(ctx, s)) {
-        dev.sundial.engine.history.workflow.WorkflowClose.terminate(
-            txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
-      }
-    });
+    shard.setBeforeCommit(
+        (txn, s) -> dev.sundial.engine.history.workflow.WorkflowClose.terminateIfOverHistoryLimit(
+            ctx, txn, s));
     shards.set(shardId, shard);
     // Only the timers due soon come into memory; the timer queue refills from the store later.
     int pending = timers.addShard(shardId);
@@ -328,16 +324,6 @@ public final class Engine implements AutoCloseable {
     } else {
       remote.addTask(partition, t);
     }
-  }
-
-  /** How many history shards executions are spread over. */
-  public int shardCount() {
-    return shardCount;
-  }
-
-  /** Whether the store is PostgreSQL (else SQLite), for GetClusterInfo. */
-  public boolean onPostgres() {
-    return store instanceof dev.sundial.persistence.postgres.PostgresStore;
   }
 
   public NamespaceRegistry namespaces() {

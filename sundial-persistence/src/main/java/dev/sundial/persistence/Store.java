@@ -135,12 +135,6 @@ public interface Store extends AutoCloseable {
    */
   List<QueueTask> loadPartitionQueueTasks(int partitionId, long afterTaskId, int limit);
 
-  // ---- visibility
-  /**
-   * Visibility queries and the search attribute registry. Visibility rows themselves are written
-   * by {@link #commit} (see {@link ExecutionWrite#visibility()}) and deleted by
-   * {@link #deleteExecution}.
-   */
   /**
    * Why the last write failed (e.g. the disk is full), or null when the last write succeeded.
    * Readiness reports it; it clears on the next successful write.
@@ -149,6 +143,12 @@ public interface Store extends AutoCloseable {
     return null;
   }
 
+  // ---- visibility
+  /**
+   * Visibility queries and the search attribute registry. Visibility rows themselves are written
+   * by {@link #commit} (see {@link ExecutionWrite#visibility()}) and deleted by
+   * {@link #deleteExecution}.
+   */
   default dev.sundial.persistence.visibility.VisibilityStore visibility() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no visibility");
   }

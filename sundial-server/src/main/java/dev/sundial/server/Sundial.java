@@ -115,6 +115,13 @@ public final class Sundial implements AutoCloseable {
       return this;
     }
 
+    private static java.time.Duration positive(java.time.Duration d, String what) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive");
+      }
+      return d;
+    }
+
     /** Serve Temporal's HTTP/JSON API on host:port (port 0 picks a free port). Off by default. */
     public Builder httpApi(String host, int port) {
       this.httpHost = host;
@@ -146,10 +153,7 @@ public final class Sundial implements AutoCloseable {
      * clients reconnect when they need to). Bounds what idle and half-open connections cost.
      */
     public Builder connectionIdleTimeout(java.time.Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("connectionIdleTimeout must be positive");
-      }
-      this.connectionIdleTimeout = timeout;
+      this.connectionIdleTimeout = positive(timeout, "connectionIdleTimeout");
       return this;
     }
 
@@ -159,10 +163,7 @@ public final class Sundial implements AutoCloseable {
      * holds nothing for long.
      */
     public Builder requestArrivalTimeout(java.time.Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("requestArrivalTimeout must be positive");
-      }
-      this.requestArrivalTimeout = timeout;
+      this.requestArrivalTimeout = positive(timeout, "requestArrivalTimeout");
       return this;
     }
 

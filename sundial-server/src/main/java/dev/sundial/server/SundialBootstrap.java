@@ -59,7 +59,9 @@ final class SundialBootstrap {
       store.close();
       throw e;
     }
-    WorkflowFrontend frontend = new WorkflowFrontend(engine, b.visibilityLimits);
+    WorkflowFrontend frontend = new WorkflowFrontend(engine, b.visibilityLimits,
+        dev.sundial.server.frontend.SystemInfo.clusterInfo(
+            b.shards, store instanceof dev.sundial.persistence.postgres.PostgresStore));
     int payloadLimit = engine.context().limits.maxPayloadBytes();
     io.grpc.ServerServiceDefinition workflowService = InboundChecks.wrap(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
@@ -69,8 +71,9 @@ final class SundialBootstrap {
         b.requestArrivalTimeout);
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
-    Server inProcess;
+    Server inProcess = null;
     Server socket = null;
+    dev.sundial.server.http.HttpFrontend http = null;
     try {
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
@@ -104,24 +107,20 @@ final class SundialBootstrap {
                 .build()
                 .start();
       }
-    } catch (IOException e) {
+      if (b.httpPort >= 0 || b.uiPort >= 0) {
+        http = startHttp(b, inProcessName, store, cluster);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Whatever started is stopped again, in reverse order.
+      if (socket != null) socket.shutdownNow();
+      if (inProcess != null) inProcess.shutdownNow();
       engine.close();
       if (cluster != null) cluster.close();
       store.close();
-      throw new UncheckedIOException("cannot start gRPC on " + b.grpcHost + ":" + b.grpcPort, e);
-    }
-    dev.sundial.server.http.HttpFrontend http = null;
-    if (b.httpPort >= 0 || b.uiPort >= 0) {
-      try {
-        http = startHttp(b, inProcessName, engine, store, cluster);
-      } catch (RuntimeException e) {
-        if (socket != null) socket.shutdownNow();
-        inProcess.shutdownNow();
-        engine.close();
-        if (cluster != null) cluster.close();
-        store.close();
-        throw e;
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot start gRPC on " + b.grpcHost + ":" + b.grpcPort, io);
       }
+      throw (RuntimeException) e;
     }
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(
@@ -148,8 +147,7 @@ final class SundialBootstrap {
 
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static dev.sundial.server.http.HttpFrontend startHttp(Sundial.Builder b,
-      String inProcessName, Engine engine, Store store,
-      dev.sundial.server.cluster.ClusterWiring cluster) {
+      String inProcessName, Store store, dev.sundial.server.cluster.ClusterWiring cluster) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -158,8 +156,7 @@ final class SundialBootstrap {
     var status = new dev.sundial.server.cluster.ClusterStatus(
         store, b.clock, cluster == null ? null : cluster.nodeId(), b.shards);
     var uiOptions = new dev.sundial.server.http.HttpFrontend.UiOptions(
-        "default", false, path -> path.equals("/cluster") ? status.json() : null,
-        b.connectionIdleTimeout);
+        "default", false, path -> path.equals("/cluster") ? status.json() : null);
     java.util.Set<String> hosts = java.util.Set.copyOf(b.httpAllowedHosts);
     try {
       return dev.sundial.server.http.HttpFrontend.start(channel,
@@ -167,7 +164,7 @@ final class SundialBootstrap {
               : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions);
+          uiOptions, b.connectionIdleTimeout);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;

@@ -167,7 +167,6 @@ public final class ScheduleLogic {
     s.buffer.add(start);
   }
 
-  /** Expands backfills in progress into manual starts, a bounded number per pass. */
   /**
    * Refuses a backfill that is reversed or covers more than {@link #MAX_BACKFILL_ACTIONS} spec
    * times (counted, stopping at the cap).
@@ -188,6 +187,7 @@ public final class ScheduleLogic {
         + MAX_BACKFILL_ACTIONS + " schedule times; split it into smaller backfills.");
   }
 
+  /** Expands backfills in progress into manual starts, a bounded number per pass. */
   public static void expandBackfills(ScheduleState s, CompiledSpec spec) {
     String seed = jitterSeed(s);
     int budget = BACKFILL_PER_PASS;

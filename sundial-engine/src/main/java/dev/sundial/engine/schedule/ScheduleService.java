@@ -482,8 +482,9 @@ public final class ScheduleService implements AutoCloseable {
       ScheduleLogic.addStart(s, new ScheduleState.BufferedStart(
           at, at, t.getOverlapPolicyValue(), true, UUID.randomUUID().toString()));
     }
+    CompiledSpec spec = p.getBackfillRequestCount() == 0 ? null : compile(s);
     for (BackfillRequest b : p.getBackfillRequestList()) {
-      ScheduleLogic.checkBackfill(s, compile(s), Durations.toMillis(b.getStartTime()),
+      ScheduleLogic.checkBackfill(s, spec, Durations.toMillis(b.getStartTime()),
           Durations.toMillis(b.getEndTime()));
     }
     for (BackfillRequest b : p.getBackfillRequestList()) {

@@ -93,6 +93,15 @@ final class GrpcErrors {
     return Status.INTERNAL.withDescription(String.valueOf(t)).withCause(t).asRuntimeException();
   }
 
+  /** RESOURCE_EXHAUSTED with the ResourceExhaustedFailure details SDKs read (and retry on). */
+  static StatusRuntimeException resourceExhausted(
+      io.temporal.api.enums.v1.ResourceExhaustedCause cause,
+      io.temporal.api.enums.v1.ResourceExhaustedScope scope, String message) {
+    return withDetails(Code.RESOURCE_EXHAUSTED, message,
+        io.temporal.api.errordetails.v1.ResourceExhaustedFailure.newBuilder()
+            .setCause(cause).setScope(scope).build());
+  }
+
   private static StatusRuntimeException withDetails(Code code, String message, Message details) {
     return StatusProto.toStatusRuntimeException(
         com.google.rpc.Status.newBuilder()

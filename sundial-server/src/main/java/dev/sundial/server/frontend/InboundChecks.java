@@ -84,6 +84,9 @@ public final class InboundChecks {
    * whose request message does not arrive in time after its headers.
    */
   private static final class ShapeInterceptor implements ServerInterceptor {
+    private static final int WAITING = 0;
+    private static final int ARRIVED = 1;
+    private static final int TIMED_OUT = 2;
     private final RequestShape shape;
     private final long arrivalMillis;
 
@@ -96,12 +99,10 @@ public final class InboundChecks {
     public <Q, R> ServerCall.Listener<Q> interceptCall(
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
       ServerCall.Listener<Q> delegate = next.startCall(call, headers);
-      Object lock = new Object();
-      boolean[] state = new boolean[2]; // [0]: a message arrived, [1]: closed for lack of one
+      // WAITING → ARRIVED (the message came) or TIMED_OUT (closed for lack of one), once.
+      var state = new java.util.concurrent.atomic.AtomicInteger(WAITING);
       var late = TIMER.schedule(() -> {
-        synchronized (lock) {
-          if (state[0]) return;
-          state[1] = true;
+        if (state.compareAndSet(WAITING, TIMED_OUT)) {
           call.close(Status.DEADLINE_EXCEEDED.withDescription("request message not received within "
               + arrivalMillis + " ms of its headers"), new Metadata());
         }
@@ -123,12 +124,9 @@ public final class InboundChecks {
 
         @Override
         public void onMessage(Q message) {
-          synchronized (lock) {
-            if (state[1]) {
-              refused = true;
-              return;
-            }
-            state[0] = true;
+          if (!state.compareAndSet(WAITING, ARRIVED)) {
+            refused = true; // already closed for arriving too late
+            return;
           }
           late.cancel(false);
           String problem;

@@ -24,7 +24,7 @@ final class NamespaceHandler {
 
   RegisterNamespaceResponse register(RegisterNamespaceRequest r) {
     if (!registrations.take()) {
-      throw VisibilityAdmission.exhausted(
+      throw GrpcErrors.resourceExhausted(
           io.temporal.api.enums.v1.ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_RPS_LIMIT,
           io.temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_SYSTEM,
           "namespace registration rate limit exceeded (10/s); retry later");

@@ -3,8 +3,7 @@ package dev.sundial.server.frontend;
 import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
 
 /** What GetSystemInfo advertises: only capabilities Sundial really implements. */
-final class SystemInfo {
-  static final String SERVER_VERSION = "1.24.0-sundial";
+public final class SystemInfo {
 
   /**
    * The Temporal server version whose API and behaviour Sundial matches, as plain x.y.z: the web
@@ -12,11 +11,15 @@ final class SystemInfo {
    */
   static final String TEMPORAL_VERSION = "1.24.0";
 
+  /** What GetSystemInfo reports (SDKs show it): that version, marked as Sundial. */
+  static final String SERVER_VERSION = TEMPORAL_VERSION + "-sundial";
+
   static final String CLUSTER_ID = "sundial";
 
   private SystemInfo() {}
 
-  static io.temporal.api.workflowservice.v1.GetClusterInfoResponse clusterInfo(
+  /** What GetClusterInfo answers: fixed for the life of the server. */
+  public static io.temporal.api.workflowservice.v1.GetClusterInfoResponse clusterInfo(
       int shards, boolean postgres) {
     String store = postgres ? "postgres" : "sqlite";
     return io.temporal.api.workflowservice.v1.GetClusterInfoResponse.newBuilder()

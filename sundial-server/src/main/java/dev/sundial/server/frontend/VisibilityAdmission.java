@@ -1,11 +1,8 @@
 package dev.sundial.server.frontend;
 
-import com.google.protobuf.Any;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.temporal.api.enums.v1.ResourceExhaustedCause;
 import io.temporal.api.enums.v1.ResourceExhaustedScope;
-import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -60,19 +57,7 @@ public final class VisibilityAdmission {
   }
 
   private static StatusRuntimeException exhausted(ResourceExhaustedCause cause, String message) {
-    return exhausted(cause, ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE, message);
-  }
-
-  /** RESOURCE_EXHAUSTED with the details Temporal's SDKs read (and retry on). */
-  static StatusRuntimeException exhausted(
-      ResourceExhaustedCause cause, ResourceExhaustedScope scope, String message) {
-    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-        .setCode(com.google.rpc.Code.RESOURCE_EXHAUSTED.getNumber())
-        .setMessage(message)
-        .addDetails(Any.pack(ResourceExhaustedFailure.newBuilder()
-            .setCause(cause)
-            .setScope(scope)
-            .build()))
-        .build());
+    return GrpcErrors.resourceExhausted(
+        cause, ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE, message);
   }
 }

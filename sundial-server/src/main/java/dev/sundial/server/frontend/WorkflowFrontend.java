@@ -2,28 +2,21 @@ package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Describer;
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.namespace.NamespaceRegistry;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The Temporal WorkflowService over the engine: validates requests, resolves namespaces, maps
- * errors to gRPC statuses. The only layer that knows gRPC.
+ * errors to gRPC statuses. The only layer that knows gRPC. The RPCs workers call (task polls and
+ * results, heartbeats, query answers) are in {@link WorkerFrontend}; these are the ones clients
+ * call.
  */
-public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBase {
-  private final Engine engine;
-  private final NamespaceRegistry namespaces;
-  private final RequestValidator validate;
-  private final EngineContext.Limits limits;
+public final class WorkflowFrontend extends WorkerFrontend {
   private final NamespaceHandler namespaceHandler;
   private final UpdateHandler updates;
   private final ResetHandler resets;
@@ -31,19 +24,14 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   private final VisibilityHandler visibility;
   private final ScheduleHandler schedules;
   private final BatchHandler batches;
-  private final ActivityTaskHandler activities;
   private final VisibilityAdmission admission;
+  private final GetClusterInfoResponse clusterInfo;
 
-  public WorkflowFrontend(Engine engine) {
-    this(engine, VisibilityAdmission.Limits.defaults());
-  }
-
-  public WorkflowFrontend(Engine engine, VisibilityAdmission.Limits visibilityLimits) {
+  public WorkflowFrontend(
+      Engine engine, VisibilityAdmission.Limits visibilityLimits, GetClusterInfoResponse clusterInfo) {
+    super(engine);
     this.admission = new VisibilityAdmission(visibilityLimits);
-    this.engine = engine;
-    this.namespaces = engine.namespaces();
-    this.limits = engine.context().limits;
-    this.validate = new RequestValidator(limits);
+    this.clusterInfo = clusterInfo;
     this.updates = new UpdateHandler(engine, validate);
     this.resets = new ResetHandler(engine);
     this.taskQueues = new dev.sundial.engine.TaskQueueDescriber(engine);
@@ -51,57 +39,12 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
     this.visibility = new VisibilityHandler(engine);
     this.schedules = new ScheduleHandler(engine, validate);
     this.batches = new BatchHandler(engine, validate);
-    this.activities = new ActivityTaskHandler(engine, validate);
-  }
-
-  // ------------------------------------------------------------------ plumbing
-
-  private <T> void reply(StreamObserver<T> out, Supplier<CompletableFuture<T>> call) {
-    CompletableFuture<T> f;
-    try {
-      f = call.get();
-    } catch (Throwable t) {
-      out.onError(GrpcErrors.toStatus(t));
-      return;
-    }
-    f.whenComplete(
-        (r, e) -> {
-          try {
-            if (e != null) {
-              out.onError(GrpcErrors.toStatus(e));
-            } else {
-              out.onNext(r);
-              out.onCompleted();
-            }
-          } catch (RuntimeException ignored) {
-            // the call was cancelled meanwhile; nothing to tell
-          }
-        });
   }
 
   /** A visibility query, admitted by the per-namespace rate and the concurrency bound. */
   private <T> T visible(String namespace, java.util.function.Function<String, T> query) {
     String ns = namespaceId(namespace);
     return admission.run(ns, () -> query.apply(ns));
-  }
-
-  private <T> void replyNow(StreamObserver<T> out, Supplier<T> call) {
-    reply(out, () -> CompletableFuture.completedFuture(call.get()));
-  }
-
-  private String namespaceId(String namespace) {
-    validate.namespace(namespace);
-    return namespaces.byName(namespace).id();
-  }
-
-  /** The long-poll budget: our limit, shortened to end before the caller's deadline. */
-  private long longPollMillis() {
-    long budget = limits.longPollMillis();
-    Deadline d = Context.current().getDeadline();
-    if (d != null) {
-      budget = Math.min(budget, d.timeRemaining(TimeUnit.MILLISECONDS) - 1000);
-    }
-    return Math.max(budget, 0);
   }
 
   // ------------------------------------------------------------------ system & namespaces
@@ -278,7 +221,7 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
 
   @Override
   public void getClusterInfo(GetClusterInfoRequest req, StreamObserver<GetClusterInfoResponse> out) {
-    replyNow(out, () -> SystemInfo.clusterInfo(engine.shardCount(), engine.onPostgres()));
+    replyNow(out, () -> clusterInfo);
   }
 
   @Override
@@ -313,117 +256,6 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
         });
   }
 
-  // ------------------------------------------------------------------ workflow tasks
-
-  @Override
-  public void pollWorkflowTaskQueue(
-      PollWorkflowTaskQueueRequest req, StreamObserver<PollWorkflowTaskQueueResponse> out) {
-    TaskOps.Cancellation cancel = CallCancellation.of(out);
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.taskQueue(req.getTaskQueue(), "PollWorkflowTaskQueueRequest");
-          return engine.tasks.pollWorkflowTask(ns, req, longPollMillis(), cancel);
-        });
-  }
-
-  @Override
-  public void respondWorkflowTaskCompleted(
-      RespondWorkflowTaskCompletedRequest req,
-      StreamObserver<RespondWorkflowTaskCompletedResponse> out) {
-    reply(out, () -> engine.tasks.completeWorkflowTask(
-        tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.WORKFLOW, req)));
-  }
-
-  @Override
-  public void respondWorkflowTaskFailed(
-      RespondWorkflowTaskFailedRequest req, StreamObserver<RespondWorkflowTaskFailedResponse> out) {
-    reply(
-        out,
-        () ->
-            engine.tasks
-                .failWorkflowTask(
-                    tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.WORKFLOW, req))
-                .thenApply(v -> RespondWorkflowTaskFailedResponse.getDefaultInstance()));
-  }
-
-  // ------------------------------------------------------------------ activity tasks
-
-  @Override
-  public void pollActivityTaskQueue(
-      PollActivityTaskQueueRequest req, StreamObserver<PollActivityTaskQueueResponse> out) {
-    TaskOps.Cancellation cancel = CallCancellation.of(out);
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.taskQueue(req.getTaskQueue(), "PollActivityTaskQueueRequest");
-          return engine.tasks.pollActivityTask(ns, req, longPollMillis(), cancel);
-        });
-  }
-
-  @Override
-  public void recordActivityTaskHeartbeat(
-      RecordActivityTaskHeartbeatRequest req,
-      StreamObserver<RecordActivityTaskHeartbeatResponse> out) {
-    reply(out, () -> activities.heartbeat(req));
-  }
-
-  @Override
-  public void recordActivityTaskHeartbeatById(
-      RecordActivityTaskHeartbeatByIdRequest req,
-      StreamObserver<RecordActivityTaskHeartbeatByIdResponse> out) {
-    reply(out, () -> activities.heartbeatById(req));
-  }
-
-  @Override
-  public void respondActivityTaskCompleted(
-      RespondActivityTaskCompletedRequest req,
-      StreamObserver<RespondActivityTaskCompletedResponse> out) {
-    reply(out, () -> activities.completed(req));
-  }
-
-  @Override
-  public void respondActivityTaskCompletedById(
-      RespondActivityTaskCompletedByIdRequest req,
-      StreamObserver<RespondActivityTaskCompletedByIdResponse> out) {
-    reply(out, () -> activities.completedById(req));
-  }
-
-  @Override
-  public void respondActivityTaskFailed(
-      RespondActivityTaskFailedRequest req, StreamObserver<RespondActivityTaskFailedResponse> out) {
-    reply(out, () -> activities.failed(req));
-  }
-
-  @Override
-  public void respondActivityTaskFailedById(
-      RespondActivityTaskFailedByIdRequest req,
-      StreamObserver<RespondActivityTaskFailedByIdResponse> out) {
-    reply(out, () -> activities.failedById(req));
-  }
-
-  @Override
-  public void respondActivityTaskCanceled(
-      RespondActivityTaskCanceledRequest req,
-      StreamObserver<RespondActivityTaskCanceledResponse> out) {
-    reply(out, () -> activities.canceled(req));
-  }
-
-  @Override
-  public void respondActivityTaskCanceledById(
-      RespondActivityTaskCanceledByIdRequest req,
-      StreamObserver<RespondActivityTaskCanceledByIdResponse> out) {
-    reply(out, () -> activities.canceledById(req));
-  }
-
-  /** The request, after checking its task token belongs to the namespace it names. */
-  private <T> T tokenIn(String namespace, com.google.protobuf.ByteString token, int kind, T req) {
-    TokenNamespaces.check(namespaces, namespace, token, kind);
-    return req;
-  }
-
   // ------------------------------------------------------------------ queries & stickiness
 
   @Override
@@ -446,33 +278,6 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
       budget = Math.min(budget, Math.max(remaining - 500, remaining / 2));
     }
     return Math.max(budget, 0);
-  }
-
-  @Override
-  public void respondQueryTaskCompleted(
-      RespondQueryTaskCompletedRequest req, StreamObserver<RespondQueryTaskCompletedResponse> out) {
-    reply(
-        out,
-        () ->
-            engine.queries
-                .respondQueryTaskCompleted(
-                    tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.QUERY, req))
-                .thenApply(v -> RespondQueryTaskCompletedResponse.getDefaultInstance()));
-  }
-
-  @Override
-  public void resetStickyTaskQueue(
-      ResetStickyTaskQueueRequest req, StreamObserver<ResetStickyTaskQueueResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getExecution().getWorkflowId());
-          return engine.queries
-              .resetStickyTaskQueue(
-                  ns, req.getExecution().getWorkflowId(), req.getExecution().getRunId())
-              .thenApply(v -> ResetStickyTaskQueueResponse.getDefaultInstance());
-        });
   }
 
   // ------------------------------------------------------------------ workflow updates
@@ -547,20 +352,6 @@ public final class WorkflowFrontend extends WorkflowServiceGrpc.WorkflowServiceI
   public void getSearchAttributes(
       GetSearchAttributesRequest req, StreamObserver<GetSearchAttributesResponse> out) {
     replyNow(out, visibility::searchAttributes);
-  }
-
-  // ------------------------------------------------------------------ worker lifecycle
-
-  @Override
-  public void shutdownWorker(ShutdownWorkerRequest req, StreamObserver<ShutdownWorkerResponse> out) {
-    replyNow(
-        out,
-        () -> {
-          // Like unloading the sticky queue: queries stop waiting for the departed worker.
-          engine.queries.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
-          engine.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
-          return ShutdownWorkerResponse.getDefaultInstance();
-        });
   }
 
   // ------------------------------------------------------------------ schedules

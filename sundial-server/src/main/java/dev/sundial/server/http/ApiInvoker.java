@@ -92,8 +92,12 @@ final class ApiInvoker {
     return new Pending(result, future);
   }
 
-  /** A google.rpc.Status body with grpc-gateway's HTTP status for the code. */
   Result error(Throwable t, boolean shorthand) {
+    return error(json, t, shorthand);
+  }
+
+  /** A google.rpc.Status body with grpc-gateway's HTTP status for the code. */
+  static Result error(TemporalJson json, Throwable t, boolean shorthand) {
     com.google.rpc.Status status = StatusProto.fromThrowable(t);
     if (status == null) {
       Status s = Status.fromThrowable(t);

@@ -42,8 +42,7 @@ public final class HttpFrontend implements AutoCloseable {
 
   /** What the UI shows and how: default namespace, write actions, Sundial's extra JSON. */
   public record UiOptions(
-      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi,
-      java.time.Duration idleTimeout) {}
+      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi) {}
 
   /** One listener: address, and whether it serves the UI (then with the CSRF check). */
   public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
@@ -55,18 +54,19 @@ public final class HttpFrontend implements AutoCloseable {
   private int uiPort = -1;
   private boolean uiBuilt;
   private Runnable onClose = () -> {};
+  private long idleMillis;
 
   private HttpFrontend() {}
 
   /**
    * Starts the listeners given (either may be null). {@code channel} reaches the gRPC services
-   * in-process.
+   * in-process; a connection idle for {@code idleTimeout} with no call in flight is closed.
    */
-  public static HttpFrontend start(
-      io.grpc.ManagedChannel channel, ListenerOptions api, ListenerOptions ui, UiOptions uiOptions) {
+  public static HttpFrontend start(io.grpc.ManagedChannel channel, ListenerOptions api,
+      ListenerOptions ui, UiOptions uiOptions, java.time.Duration idleTimeout) {
     HttpFrontend f = new HttpFrontend();
     f.onClose = channel::shutdownNow;
-    if (uiOptions.idleTimeout() != null) f.idleMillis = uiOptions.idleTimeout().toMillis();
+    f.idleMillis = idleTimeout.toMillis();
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
@@ -102,8 +102,6 @@ public final class HttpFrontend implements AutoCloseable {
   public boolean uiBuilt() {
     return uiBuilt;
   }
-
-  private long idleMillis = java.time.Duration.ofMinutes(2).toMillis();
 
   private int bind(Listener listener) {
     ServerBootstrap b = new ServerBootstrap()

@@ -49,17 +49,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      sendStatus(ctx, req, 400, 3, "malformed HTTP request");
+      sendStatus(ctx, req, io.grpc.Status.Code.INVALID_ARGUMENT, "malformed HTTP request");
       return;
     }
     if (!listener.hostAllowed(req.headers().get(HttpHeaderNames.HOST))) {
-      sendStatus(ctx, req, 403, 7, "Host not allowed");
+      sendStatus(ctx, req, io.grpc.Status.Code.PERMISSION_DENIED, "Host not allowed");
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     List<String> segments = segments(uri.rawPath());
     if (segments == null) {
-      sendStatus(ctx, req, 400, 3, "malformed path");
+      sendStatus(ctx, req, io.grpc.Status.Code.INVALID_ARGUMENT, "malformed path");
       return;
     }
     Map<String, List<String>> query = uri.parameters();
@@ -74,14 +74,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       HttpRouter.Match match = listener.router().match(req.method().name(), segments);
       if (match == null) {
         if (listener.router().matchesOtherMethod(req.method().name(), segments)) {
-          sendStatus(ctx, req, 501, 12, "Method Not Allowed");
+          sendStatus(ctx, req, io.grpc.Status.Code.UNIMPLEMENTED, "Method Not Allowed");
         } else {
-          sendStatus(ctx, req, 404, 5, "Not Found");
+          sendStatus(ctx, req, io.grpc.Status.Code.NOT_FOUND, "Not Found");
         }
         return;
       }
       if (listener.csrf() && !isSafe(req.method()) && !csrfTokenMatches(req)) {
-        sendStatus(ctx, req, 403, 7, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
+        sendStatus(ctx, req, io.grpc.Status.Code.PERMISSION_DENIED, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
         return;
       }
       callApi(ctx, req, match, query);
@@ -104,7 +104,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     try {
       timeout = ApiInvoker.grpcTimeoutNanos(req.headers().get("Grpc-Timeout"));
     } catch (ApiInvoker.BindException e) {
-      sendStatus(ctx, req, 400, 3, e.getMessage());
+      sendStatus(ctx, req, io.grpc.Status.Code.INVALID_ARGUMENT, e.getMessage());
       return;
     }
     ApiInvoker.Pending pending = listener.invoker()
@@ -200,9 +200,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     return o.toString();
   }
 
-  void sendStatus(ChannelHandlerContext ctx, FullHttpRequest req, int http, int code, String msg) {
-    send(ctx, HttpUtil.isKeepAlive(req), http, JSON,
-        statusJson(code, msg).getBytes(StandardCharsets.UTF_8), null);
+  /** A google.rpc.Status body, with the HTTP status grpc-gateway gives its code. */
+  void sendStatus(ChannelHandlerContext ctx, FullHttpRequest req, io.grpc.Status.Code code, String msg) {
+    send(ctx, HttpUtil.isKeepAlive(req), HttpStatuses.fromGrpc(code.value()), JSON,
+        statusJson(code.value(), msg).getBytes(StandardCharsets.UTF_8), null);
   }
 
   void send(ChannelHandlerContext ctx, boolean keepAlive, int status, String contentType,

@@ -42,6 +42,7 @@ final class UiSite {
   private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
   private final boolean built;
   private final String root;
+  private final byte[] settingsJson; // fixed for the life of the server
 
   UiSite(HttpFrontend.UiOptions options, io.grpc.Channel channel, TemporalJson json, String root) {
     this.root = root;
@@ -49,6 +50,7 @@ final class UiSite {
     this.history = WorkflowServiceGrpc.newFutureStub(channel);
     this.json = json;
     this.built = resource("index.html").isPresent();
+    this.settingsJson = bytes(settings());
   }
 
   boolean built() {
@@ -65,13 +67,13 @@ final class UiSite {
       List<String> segments, Map<String, List<String>> query) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (path.equals("/api/v1/settings")) {
-      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes(settings()), csrfCookie(req));
+      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, settingsJson, csrfCookie(req));
     } else if (path.equals("/api/v1/me")) {
       h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes("{}"), null);
     } else if (path.startsWith("/sundial/api/")) {
       String body = options.sundialApi().apply(path.substring("/sundial/api".length()));
       if (body == null) {
-        h.sendStatus(ctx, req, 404, 5, "Not Found");
+        h.sendStatus(ctx, req, io.grpc.Status.Code.NOT_FOUND, "Not Found");
       } else {
         h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes(body), null);
       }
@@ -79,12 +81,12 @@ final class UiSite {
       // /api/v1/namespaces/{ns}/workflows/{id}/run/{run}/history.json
       if (segments.size() != 9 || !segments.get(4).equals("workflows")
           || !segments.get(6).equals("run")) {
-        h.sendStatus(ctx, req, 404, 5, "Not Found");
+        h.sendStatus(ctx, req, io.grpc.Status.Code.NOT_FOUND, "Not Found");
         return;
       }
       rawHistory(segments.get(3), segments.get(5), segments.get(7)).whenComplete((body, e) -> {
         if (e != null) {
-          var r = new ApiInvoker(null, json).error(e instanceof java.util.concurrent.CompletionException
+          var r = ApiInvoker.error(json, e instanceof java.util.concurrent.CompletionException
               ? e.getCause() : e, false);
           h.send(ctx, keepAlive, r.httpStatus(), HttpRequestHandler.JSON, bytes(r.body()), null);
         } else {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class UiSiteTest {
 
   private static FullHttpResponse get(String root, String path) {
-    var options = new HttpFrontend.UiOptions("default", false, p -> null, null);
+    var options = new HttpFrontend.UiOptions("default", false, p -> null);
     var json = new TemporalJson();
     var unused = io.grpc.inprocess.InProcessChannelBuilder.forName("unused").build();
     var listener = new HttpFrontend.Listener(

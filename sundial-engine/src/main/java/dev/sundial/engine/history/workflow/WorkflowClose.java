@@ -209,6 +209,21 @@ public final class WorkflowClose {
         next, backoff, retry ? s.executionExpirationTime : -1, currentOf(s));
   }
 
+  /**
+   * Temporal's history limits: a running workflow whose history has reached the event count or
+   * byte size limit is terminated. True when it was.
+   */
+  public static boolean terminateIfOverHistoryLimit(
+      dev.sundial.engine.history.EngineContext ctx, ShardTxn txn, MutableState s) {
+    if (!s.isRunning()
+        || (s.nextEventId - 1 < ctx.limits.maxHistoryEvents()
+            && s.historySizeBytes < ctx.limits.maxHistoryBytes())) {
+      return false;
+    }
+    terminate(txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
+    return true;
+  }
+
   public static void terminate(
       ShardTxn txn, MutableState s, String reason, Payloads details, String identity) {
     closePendingWorkflowTask(txn, s);

@@ -121,9 +121,9 @@ public final class CompleteWorkflowTask {
     }
     s.dirty = true;
     boolean news = s.flushBufferedEvents();
-    if (s.isRunning() && overHistoryLimit(ctx, s)) {
-      WorkflowClose.terminate(
-          txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
+    // The shard applies this rule to every operation; here it also keeps a new task from being
+    // scheduled for a workflow about to be terminated.
+    if (WorkflowClose.terminateIfOverHistoryLimit(ctx, txn, s)) {
       return null;
     }
     if (s.isRunning() && (news || newTaskNeeded || req.getForceCreateNewWorkflowTask())) {
@@ -132,11 +132,6 @@ public final class CompleteWorkflowTask {
       WorkflowTasks.scheduleSpeculative(txn, s); // updates that arrived while the task ran
     }
     return null;
-  }
-
-  public static boolean overHistoryLimit(EngineContext ctx, MutableState s) {
-    return s.nextEventId - 1 >= ctx.limits.maxHistoryEvents()
-        || s.historySizeBytes >= ctx.limits.maxHistoryBytes();
   }
 
   private static boolean closesWorkflow(RespondWorkflowTaskCompletedRequest req) {
