@@ -113,4 +113,27 @@ class ConnectionLimitsTest {
       channel.shutdownNow();
     }
   }
+
+  @Test
+  void aRequestOverTheMessageLimitGetsResourceExhausted() {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(sundial.grpcTarget()).usePlaintext().build();
+    try {
+      var stub = WorkflowServiceGrpc.newBlockingStub(channel);
+      var huge = io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.newBuilder()
+          .setNamespace("default").setWorkflowId("too-big").setRequestId("r")
+          .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName("T"))
+          .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName("q"))
+          .setIdentity("x".repeat(5 * 1024 * 1024)).build();
+      io.grpc.StatusRuntimeException e =
+          CompatServer.expectStatus(() -> stub.startWorkflowExecution(huge));
+      assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(e.getStatus().getDescription()).contains("exceeds maximum size 4194304");
+      // The connection still serves.
+      assertThat(stub.getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion())
+          .isNotEmpty();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
 }
