@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +80,80 @@ class ConnectionLimitsTest {
       out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
       out.flush();
       assertThat(millisUntilClosed(s)).isLessThan(30_000);
+    }
+  }
+
+  @Test
+  void aConnectionThatNeverStartsTheHandshakeIsClosed() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", sundial.grpcPort())) {
+      assertThat(millisUntilClosed(s)).isLessThan(30_000);
+    }
+  }
+
+  @Test
+  void connectionsPastTheLimitAreClosedAndServiceResumesWhenOneCloses() throws Exception {
+    try (Sundial small = Sundial.builder().inMemory().grpc("127.0.0.1", 0).httpApi("127.0.0.1", 0)
+        .maxConnections(3).start()) {
+      List<Socket> held = new java.util.ArrayList<>();
+      try {
+        // Three connections (two gRPC, one HTTP) fill the limit; each is known to be accepted
+        // once the server has answered on it (its HTTP/2 SETTINGS; an HTTP response).
+        held.add(accepted(new Socket("127.0.0.1", small.grpcPort()), null));
+        held.add(accepted(new Socket("127.0.0.1", small.grpcPort()), null));
+        held.add(accepted(new Socket("127.0.0.1", small.httpPort()),
+            "GET /api/v1/system-info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+        try (Socket refusedGrpc = new Socket("127.0.0.1", small.grpcPort());
+            Socket refusedHttp = new Socket("127.0.0.1", small.httpPort())) {
+          assertThat(millisUntilClosed(refusedGrpc)).isLessThan(30_000);
+          assertThat(millisUntilClosed(refusedHttp)).isLessThan(30_000);
+        }
+        // The held connections are still open: reading times out instead of reaching the end.
+        for (Socket s : held) {
+          assertThat(stillOpen(s)).as("held connection").isTrue();
+        }
+        held.remove(0).close();
+        ManagedChannel channel =
+            ManagedChannelBuilder.forTarget(small.grpcTarget()).usePlaintext().build();
+        try {
+          var stub = WorkflowServiceGrpc.newBlockingStub(channel);
+          CompatServer.await(Duration.ofSeconds(20), "a call once a connection is free", () -> {
+            try {
+              return !stub.withDeadlineAfter(2, TimeUnit.SECONDS)
+                  .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion().isEmpty();
+            } catch (io.grpc.StatusRuntimeException e) {
+              return false;
+            }
+          });
+        } finally {
+          channel.shutdownNow();
+        }
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  /** The socket once the server has sent something on it (after {@code request}, if any). */
+  private static Socket accepted(Socket s, String request) throws IOException {
+    if (request != null) {
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+    }
+    s.setSoTimeout(10_000);
+    assertThat(s.getInputStream().read()).as("first byte from the server").isGreaterThanOrEqualTo(0);
+    s.setSoTimeout(200);
+    return s;
+  }
+
+  private static boolean stillOpen(Socket s) throws IOException {
+    try {
+      return s.getInputStream().read() >= 0; // bytes (a SETTINGS frame) or the end
+    } catch (java.net.SocketTimeoutException e) {
+      return true;
+    } catch (java.net.SocketException reset) {
+      return false;
     }
   }
 

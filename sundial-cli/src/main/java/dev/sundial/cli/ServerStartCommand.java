@@ -84,6 +84,14 @@ final class ServerStartCommand implements Callable<Integer> {
               + " unless this is given.")
   List<String> httpAllowedHosts = new ArrayList<>();
 
+  @Option(
+      names = "--max-connections",
+      paramLabel = "<n>",
+      description =
+          "Most gRPC and HTTP connections open at once; more are closed as they arrive."
+              + " Default: 10000.")
+  String maxConnections;
+
   @Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(
@@ -129,6 +137,7 @@ final class ServerStartCommand implements Callable<Integer> {
       int httpPort,
       boolean headless,
       Set<String> httpAllowedHosts,
+      int maxConnections,
       StoreOptions store,
       boolean migrate,
       Set<String> namespaces,
@@ -154,6 +163,7 @@ final class ServerStartCommand implements Callable<Integer> {
             .store(settings.store())
             .migrate(settings.migrate())
             .grpc(settings.ip(), settings.port())
+            .maxConnections(settings.maxConnections())
             .nodeId(settings.nodeId())
             .advertiseAddress(settings.advertiseAddress());
     if (!settings.headless()) {
@@ -236,6 +246,7 @@ final class ServerStartCommand implements Callable<Integer> {
     DatabaseOptions.putIfGiven(flags, "port", port);
     DatabaseOptions.putIfGiven(flags, "ui-port", uiPort);
     DatabaseOptions.putIfGiven(flags, "http-port", httpPort);
+    DatabaseOptions.putIfGiven(flags, "max-connections", maxConnections);
     if (headless) {
       flags.put("headless", "true");
     }
@@ -277,6 +288,9 @@ final class ServerStartCommand implements Callable<Integer> {
         allowedHosts.add(host);
       }
     }
+    Setting connectionsSetting = sources.get("max-connections");
+    int resolvedMaxConnections = connectionsSetting == null ? Sundial.DEFAULT_MAX_CONNECTIONS
+        : DatabaseOptions.parseInt(connectionsSetting, 1, 1_000_000);
     StoreOptions store = DatabaseOptions.resolve(sources, env);
     boolean migrate = !parseBoolean(sources.get("no-migrate"));
     Set<String> extraNamespaces = extraNamespaces(sources.get("namespace"));
@@ -296,6 +310,7 @@ final class ServerStartCommand implements Callable<Integer> {
         resolvedHttpPort,
         resolvedHeadless,
         allowedHosts,
+        resolvedMaxConnections,
         store,
         migrate,
         extraNamespaces,

@@ -33,6 +33,7 @@ final class SettingSources {
           "http-port",
           "headless",
           "http-allowed-hosts",
+          "max-connections",
           "db",
           "db-filename",
           "db-password-file",

@@ -78,6 +78,14 @@ class ServerStartSettingsTest {
   }
 
   @Test
+  void maxConnections() {
+    assertThat(settings().maxConnections()).isEqualTo(10_000);
+    assertThat(settings("--max-connections", "50").maxConnections()).isEqualTo(50);
+    assertThatThrownBy(() -> settings("--max-connections", "0"))
+        .hasMessageContaining("--max-connections");
+  }
+
+  @Test
   void sqliteSpellings() {
     Path db = tmp.resolve("a.db");
     assertThat(settings("--db", "sqlite:" + db).store().file()).isEqualTo(db);

@@ -17,6 +17,8 @@ public final class Sundial implements AutoCloseable {
 
   /** Idle gRPC/HTTP connections are closed after this long (see Builder#connectionIdleTimeout). */
   public static final java.time.Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = java.time.Duration.ofMinutes(2);
+  /** Connections kept open at once over all listeners (see Builder#maxConnections). */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Calls a single gRPC connection may have in flight at once. */
   public static final int MAX_CONCURRENT_CALLS_PER_CONNECTION = 1000;
 
@@ -48,6 +50,7 @@ public final class Sundial implements AutoCloseable {
     final java.util.Set<String> httpAllowedHosts = new java.util.LinkedHashSet<>();
     java.time.Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
     java.time.Duration requestArrivalTimeout = java.time.Duration.ofSeconds(30);
+    int maxConnections = DEFAULT_MAX_CONNECTIONS;
     dev.sundial.engine.history.EngineContext.Limits limits =
         dev.sundial.engine.history.EngineContext.Limits.defaults();
     dev.sundial.server.frontend.VisibilityAdmission.Limits visibilityLimits =
@@ -154,6 +157,19 @@ public final class Sundial implements AutoCloseable {
      */
     public Builder connectionIdleTimeout(java.time.Duration timeout) {
       this.connectionIdleTimeout = positive(timeout, "connectionIdleTimeout");
+      return this;
+    }
+
+    /**
+     * The most gRPC and HTTP connections open at once, over all listeners (default 10,000); a
+     * connection accepted past it is closed at once (clients retry). Keep it under the process's
+     * file descriptor limit ({@code ulimit -n}).
+     */
+    public Builder maxConnections(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1, was " + max);
+      }
+      this.maxConnections = max;
       return this;
     }
 

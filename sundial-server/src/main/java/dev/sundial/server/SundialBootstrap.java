@@ -4,6 +4,9 @@ import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.sqlite.SqliteStore;
+import dev.sundial.server.connections.ConnectionLimit;
+import dev.sundial.server.connections.GrpcEventLoops;
+import dev.sundial.server.connections.LimitedGrpcServerChannel;
 import dev.sundial.server.frontend.InboundChecks;
 import dev.sundial.server.frontend.WorkflowFrontend;
 import io.grpc.ManagedChannel;
@@ -73,7 +76,9 @@ final class SundialBootstrap {
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess = null;
     Server socket = null;
+    GrpcEventLoops grpcLoops = null;
     dev.sundial.server.http.HttpFrontend http = null;
+    ConnectionLimit connections = new ConnectionLimit(b.maxConnections);
     try {
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
@@ -84,8 +89,13 @@ final class SundialBootstrap {
               .build()
               .start();
       if (b.grpcPort >= 0) {
+        grpcLoops = new GrpcEventLoops();
         NettyServerBuilder nb =
-            NettyServerBuilder.forAddress(new InetSocketAddress(b.grpcHost, b.grpcPort));
+            NettyServerBuilder.forAddress(new InetSocketAddress(b.grpcHost, b.grpcPort))
+                // Connections past the limit are closed as they are accepted.
+                .channelFactory(() -> new LimitedGrpcServerChannel(connections))
+                .bossEventLoopGroup(grpcLoops.boss)
+                .workerEventLoopGroup(grpcLoops.workers);
         if (cluster != null) {
           nb.addService(cluster.internalService(engine));
         }
@@ -97,7 +107,9 @@ final class SundialBootstrap {
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                // Idle and half-open connections (a preface and nothing more) are closed.
+                // A connection must finish the HTTP/2 handshake (preface and SETTINGS) within
+                // 20 s; idle and half-open connections (a preface and nothing more) are closed.
+                .handshakeTimeout(Math.min(20_000, b.connectionIdleTimeout.toMillis()), TimeUnit.MILLISECONDS)
                 .maxConnectionIdle(b.connectionIdleTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 // As Temporal's frontend: connections are recycled every 5 minutes, with a grace
                 // longer than a long poll so that none is cut.
@@ -108,11 +120,12 @@ final class SundialBootstrap {
                 .start();
       }
       if (b.httpPort >= 0 || b.uiPort >= 0) {
-        http = startHttp(b, inProcessName, store, cluster);
+        http = startHttp(b, inProcessName, store, cluster, connections);
       }
     } catch (IOException | RuntimeException e) {
       // Whatever started is stopped again, in reverse order.
       if (socket != null) socket.shutdownNow();
+      if (grpcLoops != null) grpcLoops.close();
       if (inProcess != null) inProcess.shutdownNow();
       engine.close();
       if (cluster != null) cluster.close();
@@ -129,6 +142,7 @@ final class SundialBootstrap {
     Running running =
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
     running.http = http;
+    running.grpcLoops = grpcLoops;
     running.watchWrites();
     if (cluster != null) {
       running.cluster = cluster;
@@ -147,7 +161,8 @@ final class SundialBootstrap {
 
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static dev.sundial.server.http.HttpFrontend startHttp(Sundial.Builder b,
-      String inProcessName, Store store, dev.sundial.server.cluster.ClusterWiring cluster) {
+      String inProcessName, Store store, dev.sundial.server.cluster.ClusterWiring cluster,
+      ConnectionLimit connections) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -164,7 +179,7 @@ final class SundialBootstrap {
               : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions, b.connectionIdleTimeout);
+          uiOptions, b.connectionIdleTimeout, connections);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;
@@ -216,6 +231,8 @@ final class SundialBootstrap {
 
     /** HTTP API and UI listeners, or null; closed before the gRPC servers. */
     volatile dev.sundial.server.http.HttpFrontend http;
+    /** The gRPC listener's event loops, or null; closed after the gRPC socket server. */
+    volatile GrpcEventLoops grpcLoops;
     /** Cluster mode: closed after the engine has handed its shards over. */
     volatile AutoCloseable cluster;
 
@@ -299,6 +316,9 @@ final class SundialBootstrap {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      if (grpcLoops != null) {
+        grpcLoops.close();
       }
       engine.close();
       if (cluster != null) {

@@ -55,18 +55,22 @@ public final class HttpFrontend implements AutoCloseable {
   private boolean uiBuilt;
   private Runnable onClose = () -> {};
   private long idleMillis;
+  private dev.sundial.server.connections.ConnectionLimit connections;
 
   private HttpFrontend() {}
 
   /**
    * Starts the listeners given (either may be null). {@code channel} reaches the gRPC services
-   * in-process; a connection idle for {@code idleTimeout} with no call in flight is closed.
+   * in-process; a connection idle for {@code idleTimeout} with no call in flight is closed, and
+   * one accepted past {@code connections} is closed at once.
    */
   public static HttpFrontend start(io.grpc.ManagedChannel channel, ListenerOptions api,
-      ListenerOptions ui, UiOptions uiOptions, java.time.Duration idleTimeout) {
+      ListenerOptions ui, UiOptions uiOptions, java.time.Duration idleTimeout,
+      dev.sundial.server.connections.ConnectionLimit connections) {
     HttpFrontend f = new HttpFrontend();
     f.onClose = channel::shutdownNow;
     f.idleMillis = idleTimeout.toMillis();
+    f.connections = connections;
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
@@ -110,6 +114,11 @@ public final class HttpFrontend implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (!connections.tryOpen()) {
+              ch.close();
+              return;
+            }
+            ch.closeFuture().addListener(closed -> connections.closed());
             ch.pipeline()
                 // A connection with nothing read or written for this long is closed, unless a
                 // call (a long poll) is in flight: see HttpRequestHandler.userEventTriggered.
