@@ -31,6 +31,7 @@ final class SundialProcess implements AutoCloseable {
   private final String schema; // null: SQLite
   private Process process;
   private int starts;
+  private String maxHeap = "512m";
 
   SundialProcess(int port, Path dbFile, Path logFile) {
     this.port = port;
@@ -56,6 +57,12 @@ final class SundialProcess implements AutoCloseable {
     return logFile;
   }
 
+  /** The -Xmx of the next start (default 512m). */
+  SundialProcess maxHeap(String xmx) {
+    this.maxHeap = xmx;
+    return this;
+  }
+
   /** Starts the server process (does not wait for it to serve). */
   void start() {
     if (process != null && process.isAlive()) {
@@ -63,8 +70,9 @@ final class SundialProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(ChildJvm.javaExecutable());
-    command.add("-Xmx512m");
+    command.add("-Xmx" + maxHeap);
     command.add("-XX:+UseSerialGC");
+    command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher: a JVM out of memory exits
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(MAIN_CLASS);
@@ -87,7 +95,7 @@ final class SundialProcess implements AutoCloseable {
     command.add("info");
     process =
         ChildJvm.launch(command, logFile, String.format(
-            "%n==== start #%d: %s%n", ++starts, String.join(" ", command.subList(5, command.size()))));
+            "%n==== start #%d: %s%n", ++starts, String.join(" ", command.subList(6, command.size()))));
   }
 
   boolean isAlive() {

@@ -66,12 +66,13 @@ final class SundialBootstrap {
         dev.sundial.server.frontend.SystemInfo.clusterInfo(
             b.shards, store instanceof dev.sundial.persistence.postgres.PostgresStore));
     int payloadLimit = engine.context().limits.maxPayloadBytes();
+    var shedding = new dev.sundial.server.frontend.LoadShedding();
     io.grpc.ServerServiceDefinition workflowService = InboundChecks.wrap(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
-        payloadLimit, b.requestArrivalTimeout);
+        payloadLimit, b.requestArrivalTimeout, shedding);
     io.grpc.ServerServiceDefinition operator = InboundChecks.wrap(
         new dev.sundial.server.frontend.OperatorFrontend(engine).bindService(), payloadLimit,
-        b.requestArrivalTimeout);
+        b.requestArrivalTimeout, shedding);
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess = null;

@@ -79,6 +79,11 @@ public final class MutableState {
   /** Optimistic-concurrency version of the stored row this state was read from. */
   public long dbVersion;
 
+  /** Size of the state's stored form when last written or loaded; its weight in the shard cache. Not persisted. */
+  public int encodedBytes;
+  /** The weight the shard cache counted this state at. Not persisted. */
+  public int cacheWeight;
+
   /** Set when the operation in progress changed this state; only dirty states are written. */
   public boolean dirty;
 

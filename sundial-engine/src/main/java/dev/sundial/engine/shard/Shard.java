@@ -34,7 +34,7 @@ public final class Shard {
   private final GroupCommitter committer;
   private final Clock clock;
   private final SerialExecutor mailbox;
-  private final Map<RunKey, MutableState> cache;
+  private final StateCache cache;
   private final Map<WorkflowKey, CurrentExecution> currentCache;
   private final CommitListener listener;
   /** Namespace id to its retention in millis (0: keep closed runs); set by the engine. */
@@ -58,8 +58,12 @@ public final class Shard {
       boolean running,
       List<io.temporal.api.history.v1.HistoryEvent> events) {}
 
-  /** Mutable states cached by all shards together (about 4 KB each: ~64 MB when full). */
-  public static final int CACHED_STATES_TOTAL = 16_384;
+  /**
+   * Mutable states cached by all shards together, about 4 KB each: at most a sixteenth of the
+   * maximum heap (16,384 states, ~64 MB, from a 1 GB heap up; at least 1,024).
+   */
+  public static final int CACHED_STATES_TOTAL =
+      (int) Math.max(1_024, Math.min(16_384, Runtime.getRuntime().maxMemory() / 16 / 4_096));
 
   /**
    * Per-shard LRU size: a share of {@link #CACHED_STATES_TOTAL}, so the cache stays bounded
@@ -67,6 +71,14 @@ public final class Shard {
    */
   public static int defaultCacheSize(int shardCount) {
     return Math.max(256, CACHED_STATES_TOTAL / Math.max(1, shardCount));
+  }
+
+  /**
+   * Per-shard bound on the stored size of the cached states: a share of an eighth of the maximum
+   * heap, so runs with large inputs or memos are evicted by weight long before the count bound.
+   */
+  static long defaultCacheBytes(int shardCount) {
+    return Runtime.getRuntime().maxMemory() / 8 / Math.max(1, shardCount);
   }
 
   public Shard(
@@ -89,13 +101,7 @@ public final class Shard {
     this.taskIds = taskIds;
     this.shardCount = shardCount;
     this.listener = listener;
-    this.cache =
-        new LinkedHashMap<>(64, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<RunKey, MutableState> e) {
-            return size() > cacheSize;
-          }
-        };
+    this.cache = new StateCache(cacheSize, defaultCacheBytes(shardCount));
     this.currentCache =
         new LinkedHashMap<>(64, 0.75f, true) {
           @Override
@@ -273,7 +279,7 @@ public final class Shard {
               expected + 1,
               s.isRunning(),
               s.nextEventId,
-              MutableStateCodec.encode(s));
+              encoded(s));
       ShardTxn.CurrentChange cc = currents.remove(new WorkflowKey(s.namespaceId, s.workflowId));
       boolean attach = !outboxAttached;
       outboxAttached = true;
@@ -315,6 +321,13 @@ public final class Shard {
     return writes;
   }
 
+  /** The state's stored form; its size is what the state weighs in the cache. */
+  private static byte[] encoded(MutableState s) {
+    byte[] bytes = MutableStateCodec.encode(s);
+    s.encodedBytes = bytes.length;
+    return bytes;
+  }
+
   /** Forgets states an operation may have half-changed; clean ones stay cached. */
   private void evict(ShardTxn txn) {
     txn.touched.forEach(
@@ -347,6 +360,7 @@ public final class Shard {
       return null;
     }
     s = MutableStateCodec.decode(rec.state(), rec.dbVersion());
+    s.encodedBytes = rec.state().length;
     cache.put(key, s);
     return s;
   }

@@ -43,15 +43,16 @@ public final class InboundChecks {
 
   private InboundChecks() {}
 
-  /** The service with both checks in front of each of its methods. */
-  public static ServerServiceDefinition wrap(
-      ServerServiceDefinition service, int maxPayloadBytes, java.time.Duration requestArrival) {
+  /** The service with load shedding and both checks in front of each of its methods. */
+  public static ServerServiceDefinition wrap(ServerServiceDefinition service, int maxPayloadBytes,
+      java.time.Duration requestArrival, LoadShedding shedding) {
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
     for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
       b.addMethod(safeParsing(m));
     }
-    return ServerInterceptors.intercept(
-        b.build(), new ShapeInterceptor(new RequestShape(maxPayloadBytes), requestArrival.toMillis()));
+    // The last interceptor sees a call first: load is shed before anything else is done.
+    return ServerInterceptors.intercept(b.build(),
+        new ShapeInterceptor(new RequestShape(maxPayloadBytes), requestArrival.toMillis()), shedding);
   }
 
   private static <Q, R> ServerMethodDefinition<Q, R> safeParsing(ServerMethodDefinition<Q, R> m) {
