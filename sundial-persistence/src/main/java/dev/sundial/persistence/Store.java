@@ -143,6 +143,13 @@ public interface Store extends AutoCloseable {
     return null;
   }
 
+  /**
+   * A harmless write, made while {@link #writeProblem()} is set so that readiness comes back when
+   * the cause is gone even if no client writes meanwhile (clients that follow readiness would not).
+   * Updates {@link #writeProblem()} like any write; throws like any write when it fails.
+   */
+  default void probeWrite() {}
+
   // ---- visibility
   /**
    * Visibility queries and the search attribute registry. Visibility rows themselves are written

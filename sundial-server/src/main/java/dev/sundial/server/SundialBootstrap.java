@@ -208,13 +208,24 @@ final class SundialBootstrap {
     private volatile boolean writable = true;
 
     /**
-     * Health says NOT_SERVING while database writes fail (a full disk, an I/O error), with the
-     * reason in the log, and SERVING again once a write succeeds: clients keep retrying, and
-     * the writer recovers by itself when the cause is gone.
+     * Health says NOT_SERVING while database writes fail (a full disk, an I/O error, a lost
+     * PostgreSQL connection), with the reason in the log, and SERVING again once a write
+     * succeeds: meanwhile a harmless probe write is tried every second, so the server comes back
+     * by itself when the cause is gone, whether or not clients write.
      */
     void watchWrites() {
+      long[] lastProbe = {0};
       readiness.scheduleWithFixedDelay(() -> {
         String problem = store.writeProblem();
+        if (problem != null && !closed && System.nanoTime() - lastProbe[0] >= 1_000_000_000L) {
+          lastProbe[0] = System.nanoTime();
+          try {
+            store.probeWrite();
+          } catch (RuntimeException stillFailing) {
+            // writeProblem() says why; logged once by the store
+          }
+          problem = store.writeProblem();
+        }
         boolean ok = problem == null;
         if (ok == writable || closed) return;
         writable = ok;

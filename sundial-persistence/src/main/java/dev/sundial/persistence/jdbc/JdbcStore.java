@@ -428,6 +428,37 @@ public abstract class JdbcStore implements Store {
     return connections.writeProblem();
   }
 
+  /**
+   * 1 MB of text that does not compress much (PostgreSQL compresses large values): the probe
+   * must need real space, or a nearly full disk would pass it while real writes still fail.
+   * Made on first use (a holder class): most stores never probe.
+   */
+  private static final class Probe {
+    static final String VALUE = probeValue();
+  }
+
+  private static String probeValue() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    StringBuilder b = new StringBuilder(1 << 20);
+    while (b.length() < 1 << 20) {
+      b.append((char) ('!' + random.nextInt(90)));
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void probeWrite() {
+    // Two committed writes (auto-commit) that leave nothing behind: a 1 MB row, then its removal.
+    write("readiness probe", c -> {
+      PreparedStatement remove = c.ps("DELETE FROM cluster_settings WHERE name = 'write_probe'");
+      remove.executeUpdate();
+      PreparedStatement put = c.ps("INSERT INTO cluster_settings (name, value) VALUES ('write_probe', ?)");
+      put.setString(1, Probe.VALUE);
+      put.executeUpdate();
+      return remove.executeUpdate();
+    });
+  }
+
   <T> T read(String what, SqlWork<T> work) {
     return connections.read(what, work);
   }
