@@ -55,6 +55,25 @@ class HistoryLimitTest {
             .build()).getWorkflowExecutionInfo().getStatus();
   }
 
+  /**
+   * Polls the by-warn workflow's task and fails it (so the next signal schedules another): the
+   * WorkflowTaskStarted event the worker got.
+   */
+  private static io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes startedTask(
+      WorkflowServiceGrpc.WorkflowServiceBlockingStub stub) {
+    var task = stub.pollWorkflowTaskQueue(
+        io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest.newBuilder()
+            .setNamespace("default").setTaskQueue(TaskQueue.newBuilder().setName("no-worker")).build());
+    assertThat(task.getWorkflowExecution().getWorkflowId()).isEqualTo("by-warn");
+    var events = task.getHistory().getEventsList();
+    var started = events.get(events.size() - 1);
+    assertThat(started.getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    stub.respondWorkflowTaskCompleted(
+        io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
+            .setNamespace("default").setTaskToken(task.getTaskToken()).build());
+    return started.getWorkflowTaskStartedEventAttributes();
+  }
+
   @Test
   void signalsPastTheLimitsTerminateTheWorkflowAndHistoryPagesFitAMessage() throws Exception {
     Path dir = Files.createTempDirectory("sundial-history-limit");
@@ -83,6 +102,18 @@ class HistoryLimitTest {
       assertThat(last.getWorkflowExecutionTerminatedEventAttributes().getReason())
           .isEqualTo("Workflow history size / count exceeds limit.");
       assertThat(history.size()).isLessThanOrEqualTo(101);
+
+      // Warn limit (a fifth: 20 events): signals alone take the workflow past it; the next
+      // workflow task tells the SDK to continue as new, the one before did not.
+      start(stub, "by-warn");
+      assertThat(startedTask(stub).getSuggestContinueAsNew()).isFalse();
+      for (int i = 0; i < 20; i++) {
+        signal(stub, "by-warn", 0);
+      }
+      var suggested = startedTask(stub);
+      assertThat(suggested.getSuggestContinueAsNew()).isTrue();
+      assertThat(suggested.getHistorySizeBytes()).isPositive();
+      assertThat(status(stubs, "by-warn")).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
 
       // Bytes: 1.9 MB signals until the 12 MB limit; then every page read fits 4 MB.
       start(stub, "by-size");

@@ -22,6 +22,7 @@ import java.util.UUID;
 
 /** Closing a run: completed, failed (with workflow retry), canceled, timed out, terminated. */
 public final class WorkflowClose {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkflowClose.class);
   private WorkflowClose() {}
 
   public static void complete(ShardTxn txn, MutableState s, Payloads result, long wtCompletedId) {
@@ -215,6 +216,7 @@ public final class WorkflowClose {
    */
   public static boolean terminateIfOverHistoryLimit(
       dev.sundial.engine.history.EngineContext ctx, ShardTxn txn, MutableState s) {
+    warnIfCrossingHistoryWarnLimit(ctx, s);
     if (!s.isRunning()
         || (s.nextEventId - 1 < ctx.limits.maxHistoryEvents()
             && s.historySizeBytes < ctx.limits.maxHistoryBytes())) {
@@ -222,6 +224,37 @@ public final class WorkflowClose {
     }
     terminate(txn, s, "Workflow history size / count exceeds limit.", null, "sundial");
     return true;
+  }
+
+  /**
+   * As Temporal's history service: one warning when this operation's events take a running
+   * workflow's history past the warn limits (where continue-as-new starts being suggested to the
+   * SDK, on the next workflow task), whichever path appended them.
+   */
+  private static void warnIfCrossingHistoryWarnLimit(
+      dev.sundial.engine.history.EngineContext ctx, MutableState s) {
+    if (!s.isRunning() || s.newEvents.isEmpty()) {
+      return;
+    }
+    long events = s.nextEventId - 1;
+    long added = s.newEvents.size();
+    boolean overEvents = events >= ctx.limits.warnHistoryEvents();
+    boolean overBytes = s.historySizeBytes >= ctx.limits.warnHistoryBytes();
+    if (!overEvents && !overBytes) {
+      return;
+    }
+    long addedBytes = 0;
+    for (io.temporal.api.history.v1.HistoryEvent e : s.newEvents) {
+      addedBytes += e.getSerializedSize();
+    }
+    boolean crossedEvents = overEvents && events - added < ctx.limits.warnHistoryEvents();
+    boolean crossedBytes = overBytes && s.historySizeBytes - addedBytes < ctx.limits.warnHistoryBytes();
+    if (crossedEvents || crossedBytes) {
+      log.warn("history of workflow {} run {} (namespace {}) passed the warn limit: {} events,"
+              + " {} bytes (terminated at {} events or {} bytes); continue-as-new is suggested",
+          s.workflowId, s.runId, s.namespaceId, events, s.historySizeBytes,
+          ctx.limits.maxHistoryEvents(), ctx.limits.maxHistoryBytes());
+    }
   }
 
   public static void terminate(
