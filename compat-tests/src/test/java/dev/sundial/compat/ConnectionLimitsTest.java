@@ -158,6 +158,30 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void aConnectionThatIsNotGrpcLogsOneLine() throws IOException {
+    var grpcLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.sundial.server.grpc");
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    grpcLog.addAppender(lines);
+    var level = grpcLog.getLevel();
+    grpcLog.setLevel(ch.qos.logback.classic.Level.INFO); // the tests log WARN and up
+    try (Socket s = new Socket("127.0.0.1", sundial.grpcPort())) {
+      s.getOutputStream().write("this is not HTTP/2 at all\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      millisUntilClosed(s);
+      CompatServer.await(Duration.ofSeconds(10), "the failed connection's log line",
+          () -> !lines.list.isEmpty());
+      assertThat(lines.list).hasSize(1);
+      String line = lines.list.get(0).getFormattedMessage();
+      assertThat(line).contains("preface").doesNotContain("\n");
+      assertThat(lines.list.get(0).getThrowableProxy()).as("no stack trace").isNull();
+    } finally {
+      grpcLog.setLevel(level);
+      grpcLog.detachAppender(lines);
+    }
+  }
+
+  @Test
   void aSilentHttpConnectionIsClosed() throws IOException {
     try (Socket s = new Socket("127.0.0.1", sundial.httpPort())) {
       assertThat(millisUntilClosed(s)).isLessThan(30_000);

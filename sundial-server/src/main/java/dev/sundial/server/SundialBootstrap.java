@@ -80,6 +80,7 @@ final class SundialBootstrap {
     GrpcEventLoops grpcLoops = null;
     dev.sundial.server.http.HttpFrontend http = null;
     ConnectionLimit connections = new ConnectionLimit(b.maxConnections);
+    dev.sundial.server.connections.GrpcServerLogs.install();
     try {
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
