@@ -130,6 +130,13 @@ class HostileInputTest {
                     .setApplicationFailureInfo(io.temporal.api.failure.v1.ApplicationFailureInfo
                         .newBuilder().setDetails(bigPayloads(5 * MB / 2)))).build()),
             "Details"),
+        new Case("an unknown command type",
+            s -> s.respondWorkflowTaskCompleted(
+                io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
+                    .setNamespace("default").setTaskToken(com.google.protobuf.ByteString.copyFromUtf8("t"))
+                    .addCommands(io.temporal.api.command.v1.Command.newBuilder().setCommandTypeValue(999))
+                    .build()),
+            "CommandType"),
         new Case("a 1 MB identity",
             s -> s.requestCancelWorkflowExecution(RequestCancelWorkflowExecutionRequest.newBuilder()
                 .setNamespace("default").setWorkflowExecution(target())

@@ -196,7 +196,7 @@ class MutableStateCodecTest {
   }
 
   private static final Set<String> NOT_PERSISTED =
-      Set.of("dirty", "newEvents", "dbVersion", "writtenVisibilityStamp");
+      Set.of("dirty", "newEvents", "dbVersion", "writtenVisibilityStamp", "encodedBytes", "cacheWeight");
 
   @Test
   void fixtureReallyPopulatesEveryPersistedField() throws Exception {
