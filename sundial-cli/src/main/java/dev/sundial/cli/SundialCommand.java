@@ -18,10 +18,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A durable execution server for the JVM that speaks the Temporal API.",
-    subcommands = {ServerCommand.class, DbCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, dev.sundial.cli.workflow.WorkflowCommand.class,
+        dev.sundial.cli.operator.OperatorCommand.class, DbCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SundialCommand implements Callable<Integer> {
 
-  static final String MISSING_SUBCOMMAND = "Missing required subcommand";
+  public static final String MISSING_SUBCOMMAND = "Missing required subcommand";
 
   @Spec CommandSpec spec;
 
@@ -37,7 +39,7 @@ public final class SundialCommand implements Callable<Integer> {
   }
 
   /** The environment of the command whose spec this is. */
-  static Map<String, String> env(CommandSpec spec) {
+  public static Map<String, String> env(CommandSpec spec) {
     return spec.root().userObject() instanceof SundialCommand root ? root.env : System.getenv();
   }
 
@@ -75,7 +77,7 @@ public final class SundialCommand implements Callable<Integer> {
   }
 
   /** The messages of an exception and its causes, without repeats, for a one-line error. */
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     StringBuilder sb = new StringBuilder();
     Set<String> seen = new LinkedHashSet<>();
     for (Throwable t = e; t != null && seen.size() < 5; t = t.getCause()) {

@@ -1,0 +1,126 @@
+package dev.sundial.cli.client;
+
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connection to a Temporal server through the official SDK's service stubs: TLS, API key and
+ * metadata as configured; every call bounded by --command-timeout when given.
+ */
+public final class Client implements AutoCloseable {
+  private final ClientSettings settings;
+  private final WorkflowServiceStubs workflowStubs;
+  private final OperatorServiceStubsOptions operatorOptions;
+  private OperatorServiceStubs operatorStubs; // made on first use: most commands need none
+  private final Deadline deadline;
+
+  public Client(ClientSettings settings) {
+    this.settings = settings;
+    Metadata headers = new Metadata();
+    settings.grpcMeta().forEach((k, v) ->
+        headers.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+    if (settings.apiKey() != null) {
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + settings.apiKey());
+    }
+    SslContext ssl = settings.tls() ? sslContext(settings) : null;
+    var workflowOptions = WorkflowServiceStubsOptions.newBuilder()
+        .setTarget(settings.address())
+        .setHeaders(headers)
+        .setEnableHttps(settings.tls());
+    var operatorOptions = OperatorServiceStubsOptions.newBuilder()
+        // The SDK's operator stubs need a metrics scope of their own (none by default).
+        .setMetricsScope(new com.uber.m3.tally.NoopScope())
+        .setTarget(settings.address())
+        .setHeaders(headers)
+        .setEnableHttps(settings.tls());
+    if (ssl != null) {
+      workflowOptions.setSslContext(ssl);
+      operatorOptions.setSslContext(ssl);
+    }
+    if (settings.tlsServerName() != null) {
+      workflowOptions.setChannelInitializer(b -> b.overrideAuthority(settings.tlsServerName()));
+      operatorOptions.setChannelInitializer(b -> b.overrideAuthority(settings.tlsServerName()));
+    }
+    this.workflowStubs = WorkflowServiceStubs.newServiceStubs(workflowOptions.build());
+    this.operatorOptions = operatorOptions.build();
+    this.deadline = settings.commandTimeout() == null ? null
+        : Deadline.after(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static SslContext sslContext(ClientSettings s) {
+    try {
+      SslContextBuilder b = GrpcSslContexts.forClient();
+      if (s.tlsDisableHostVerification()) {
+        b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+      } else if (s.tlsCaPath() != null) {
+        b.trustManager(new File(s.tlsCaPath()));
+      }
+      if (s.tlsCertPath() != null) {
+        b.keyManager(new File(s.tlsCertPath()), new File(s.tlsKeyPath()));
+      }
+      return b.build();
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
+    }
+  }
+
+  public ClientSettings settings() {
+    return settings;
+  }
+
+  public String namespace() {
+    return settings.namespace();
+  }
+
+  public String identity() {
+    return settings.identity();
+  }
+
+  /** The blocking WorkflowService stub, with the command's deadline. */
+  public WorkflowServiceGrpc.WorkflowServiceBlockingStub workflow() {
+    var stub = workflowStubs.blockingStub();
+    return deadline == null ? stub : stub.withDeadline(deadline);
+  }
+
+  /** The same with a deadline of its own (long polls), never past the command's. */
+  public WorkflowServiceGrpc.WorkflowServiceBlockingStub workflow(java.time.Duration within) {
+    Deadline own = Deadline.after(within.toMillis(), TimeUnit.MILLISECONDS);
+    return workflowStubs.blockingStub().withDeadline(deadline == null ? own : deadline.minimum(own));
+  }
+
+  /** Whether the command's --command-timeout has passed. */
+  public boolean expired() {
+    return deadline != null && deadline.isExpired();
+  }
+
+  public synchronized OperatorServiceGrpc.OperatorServiceBlockingStub operator() {
+    if (operatorStubs == null) {
+      operatorStubs = OperatorServiceStubs.newServiceStubs(operatorOptions);
+    }
+    var stub = operatorStubs.blockingStub();
+    return deadline == null ? stub : stub.withDeadline(deadline);
+  }
+
+  public WorkflowServiceStubs workflowStubs() {
+    return workflowStubs;
+  }
+
+  @Override
+  public synchronized void close() {
+    workflowStubs.shutdownNow();
+    if (operatorStubs != null) operatorStubs.shutdownNow();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.sundial.cli.client;
+
+import dev.sundial.cli.SundialCommand;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to a Temporal server. Bad flags and values are found before any call
+ * (one line, exit status 2); a server error prints its gRPC status and message on one line
+ * (exit status 1); an unreachable server names the address and how to start one.
+ */
+public abstract class ClientCommand implements Callable<Integer> {
+  @Spec protected CommandSpec spec;
+  @Mixin protected ClientOptions clientOptions = new ClientOptions();
+  @Mixin protected OutputOptions outputOptions = new OutputOptions();
+
+  @picocli.CommandLine.Option(names = "--log-level", paramLabel = "<level>",
+      description = "Client logging: debug, info, warn, error or never. Default: never."
+          + " With debug, errors also print their stack trace.")
+  String logLevel = "never";
+
+  /** Exit status when the server answered with an error, or the workflow failed (execute). */
+  public static final int FAILED = 1;
+
+  /** Checks the command's own flags before connecting (IllegalArgumentException names one). */
+  protected void validate() {}
+
+  /** The command's work; returns the exit status. */
+  protected abstract int run(Client client, Output out) throws Exception;
+
+  @Override
+  public final Integer call() throws Exception {
+    ClientSettings settings;
+    Output out;
+    try {
+      applyLogLevel(logLevel);
+      settings = clientOptions.resolve(SundialCommand.env(spec));
+      out = outputOptions.open(spec.commandLine().getOut());
+      validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    try (Client client = new Client(settings)) {
+      return run(client, out);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    } catch (StatusRuntimeException e) {
+      err.println("Error: " + describe(e.getStatus(), settings));
+      if ("debug".equals(logLevel)) e.printStackTrace(err);
+      err.flush();
+      return FAILED;
+    } catch (RuntimeException e) {
+      err.println("Error: " + SundialCommand.describe(e));
+      if ("debug".equals(logLevel)) e.printStackTrace(err);
+      err.flush();
+      return FAILED;
+    }
+  }
+
+  /** The root logger's level for a client command (the SDK's own logging included). */
+  private static void applyLogLevel(String level) {
+    ch.qos.logback.classic.Level l = switch (level.toLowerCase(java.util.Locale.ROOT)) {
+      case "debug" -> ch.qos.logback.classic.Level.DEBUG;
+      case "info" -> ch.qos.logback.classic.Level.INFO;
+      case "warn" -> ch.qos.logback.classic.Level.WARN;
+      case "error" -> ch.qos.logback.classic.Level.ERROR;
+      case "never", "off" -> ch.qos.logback.classic.Level.OFF;
+      default -> throw new IllegalArgumentException(
+          "--log-level must be debug, info, warn, error or never but was '" + level + "'");
+    };
+    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(l);
+    }
+  }
+
+  /** {@code NOT_FOUND: workflow not found for ID: x}, or how to reach a server. */
+  static String describe(Status status, ClientSettings settings) {
+    String message = status.getDescription() == null ? "" : status.getDescription();
+    if (status.getCode() == Status.Code.UNAVAILABLE
+        && (message.contains("Connection refused") || message.contains("io exception")
+            || message.contains("UnresolvedAddress") || message.isEmpty())) {
+      return "cannot reach a Temporal server at " + settings.address() + " (" + status.getCode()
+          + (message.isEmpty() ? "" : ": " + message) + "). Start one with './sundial server start',"
+          + " or point --address / TEMPORAL_ADDRESS at yours.";
+    }
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && settings.commandTimeout() != null) {
+      return "DEADLINE_EXCEEDED: the command did not finish within --command-timeout "
+          + Durations.format(settings.commandTimeout());
+    }
+    return status.getCode() + (message.isEmpty() ? "" : ": " + message);
+  }
+
+  /** Reads y/yes from the terminal for a bulk change; false without a terminal. */
+  public boolean ask(String question) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(question + " [y/N] ");
+    out.flush();
+    java.io.Console console = System.console();
+    String answer = null;
+    if (console != null) {
+      answer = console.readLine();
+    } else {
+      try {
+        answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+      } catch (java.io.IOException e) {
+        answer = null;
+      }
+    }
+    return answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.sundial.cli.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * How a client command reaches a Temporal server, with the names, environment variables and
+ * defaults of the {@code temporal} CLI. A flag wins over its environment variable, which wins over
+ * the default.
+ */
+public final class ClientOptions {
+  static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
+
+  @Option(names = "--address", paramLabel = "<host:port>",
+      description = "Server address. Env: TEMPORAL_ADDRESS. Default: " + DEFAULT_ADDRESS + ".")
+  String address;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "<namespace>",
+      description = "Namespace. Env: TEMPORAL_NAMESPACE. Default: default.")
+  String namespace;
+
+  @Option(names = "--api-key", paramLabel = "<key>",
+      description = "API key, sent as 'authorization: Bearer <key>'. Env: TEMPORAL_API_KEY.")
+  String apiKey;
+
+  @Option(names = "--grpc-meta", paramLabel = "<key=value>",
+      description = "gRPC metadata sent with every call; repeatable.")
+  List<String> grpcMeta = new ArrayList<>();
+
+  @Option(names = "--tls", description = "Connect with TLS. Env: TEMPORAL_TLS.")
+  Boolean tls;
+
+  @Option(names = "--tls-cert-path", paramLabel = "<file>",
+      description = "Client certificate (PEM) for mTLS. Env: TEMPORAL_TLS_CLIENT_CERT_PATH.")
+  String tlsCertPath;
+
+  @Option(names = "--tls-key-path", paramLabel = "<file>",
+      description = "Client private key (PEM) for mTLS. Env: TEMPORAL_TLS_CLIENT_KEY_PATH.")
+  String tlsKeyPath;
+
+  @Option(names = "--tls-ca-path", paramLabel = "<file>",
+      description = "CA certificates (PEM) to trust for the server. Env: TEMPORAL_TLS_SERVER_CA_CERT_PATH.")
+  String tlsCaPath;
+
+  @Option(names = "--tls-server-name", paramLabel = "<name>",
+      description = "Server name to verify the certificate against. Env: TEMPORAL_TLS_SERVER_NAME.")
+  String tlsServerName;
+
+  @Option(names = "--tls-disable-host-verification",
+      description = "Do not verify the server's host name. Env: TEMPORAL_TLS_DISABLE_HOST_VERIFICATION.")
+  Boolean tlsDisableHostVerification;
+
+  @Option(names = "--command-timeout", paramLabel = "<duration>",
+      description = "Give up on the command after this long (e.g. 30s, 5m). Default: no limit.")
+  String commandTimeout;
+
+  @Option(names = "--identity", paramLabel = "<identity>",
+      description = "Identity recorded with the changes this command makes. Default: sundial-cli@<host>.")
+  String identity;
+
+  /** The settings after flags, environment and defaults; a bad value names its flag. */
+  public ClientSettings resolve(Map<String, String> env) {
+    String addr = first(address, env.get("TEMPORAL_ADDRESS"), DEFAULT_ADDRESS).strip();
+    if (addr.isEmpty() || addr.contains("/") || addr.contains(" ")) {
+      throw new IllegalArgumentException("--address must be host:port but was '" + addr + "'");
+    }
+    if (!addr.contains(":")) {
+      addr = addr + ":7233";
+    }
+    String ns = first(namespace, env.get("TEMPORAL_NAMESPACE"), "default").strip();
+    if (ns.isEmpty()) {
+      throw new IllegalArgumentException("--namespace must not be empty");
+    }
+    Map<String, String> meta = new java.util.LinkedHashMap<>();
+    for (String kv : grpcMeta) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--grpc-meta must be key=value but was '" + kv + "'");
+      }
+      meta.put(kv.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), kv.substring(eq + 1));
+    }
+    java.time.Duration timeout = commandTimeout == null ? null
+        : Durations.parse(commandTimeout, "--command-timeout");
+    String certPath = first(tlsCertPath, env.get("TEMPORAL_TLS_CLIENT_CERT_PATH"), null);
+    String keyPath = first(tlsKeyPath, env.get("TEMPORAL_TLS_CLIENT_KEY_PATH"), null);
+    if ((certPath == null) != (keyPath == null)) {
+      throw new IllegalArgumentException("--tls-cert-path and --tls-key-path go together");
+    }
+    String caPath = first(tlsCaPath, env.get("TEMPORAL_TLS_SERVER_CA_CERT_PATH"), null);
+    String serverName = first(tlsServerName, env.get("TEMPORAL_TLS_SERVER_NAME"), null);
+    boolean noHostCheck = flag(tlsDisableHostVerification,
+        env.get("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"), "--tls-disable-host-verification");
+    // As temporal: TLS is on when asked for, or implied by any TLS file or setting.
+    boolean useTls = flag(tls, env.get("TEMPORAL_TLS"), "--tls")
+        || certPath != null || caPath != null || serverName != null || noHostCheck;
+    String key = first(apiKey, env.get("TEMPORAL_API_KEY"), null);
+    String who = identity != null ? identity : "sundial-cli@" + hostName();
+    return new ClientSettings(addr, ns, key, meta, useTls, certPath, keyPath, caPath, serverName,
+        noHostCheck, timeout, who);
+  }
+
+  private static String first(String flag, String envValue, String fallback) {
+    if (flag != null) return flag;
+    if (envValue != null && !envValue.isBlank()) return envValue;
+    return fallback;
+  }
+
+  private static boolean flag(Boolean flag, String envValue, String name) {
+    if (flag != null) return flag;
+    if (envValue == null || envValue.isBlank()) return false;
+    return switch (envValue.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(
+          "the environment variable for " + name + " must be true or false but was '" + envValue + "'");
+    };
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+}

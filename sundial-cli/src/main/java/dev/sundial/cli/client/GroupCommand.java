@@ -1,0 +1,16 @@
+package dev.sundial.cli.client;
+
+import dev.sundial.cli.SundialCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** A command that only groups others: without a subcommand it is an input error. */
+public abstract class GroupCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), SundialCommand.MISSING_SUBCOMMAND);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.sundial.cli.workflow;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "workflow",
+    description = "Start, inspect and change workflow executions (as 'temporal workflow').",
+    subcommands = {
+        WorkflowStartCommand.class,
+        WorkflowExecuteCommand.class,
+        WorkflowDescribeCommand.class,
+        WorkflowListCommand.class,
+        WorkflowCountCommand.class,
+        WorkflowShowCommand.class,
+        WorkflowResultCommand.class,
+        WorkflowSignalCommand.class,
+        WorkflowQueryCommand.class,
+        WorkflowStackCommand.class,
+        WorkflowCancelCommand.class,
+        WorkflowTerminateCommand.class,
+        WorkflowDeleteCommand.class,
+    })
+public final class WorkflowCommand extends dev.sundial.cli.client.GroupCommand {}

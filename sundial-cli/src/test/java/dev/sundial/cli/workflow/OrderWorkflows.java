@@ -1,0 +1,76 @@
+package dev.sundial.cli.workflow;
+
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** The workflows the CLI tests drive: the shapes users' scripts expect. */
+final class OrderWorkflows {
+  private OrderWorkflows() {}
+
+  /** Input of OrderProcessing, as a script passes it: {"data": "value"}. */
+  public static final class Order {
+    public String data;
+  }
+
+  @WorkflowInterface
+  public interface OrderProcessing {
+    @WorkflowMethod(name = "OrderProcessing")
+    String process(Order order);
+
+    @QueryMethod
+    String getStatus();
+
+    @SignalMethod
+    void updateData(Order order);
+
+    @SignalMethod
+    void finish();
+  }
+
+  public static final class OrderProcessingImpl implements OrderProcessing {
+    private String data;
+    private boolean done;
+
+    @Override
+    public String process(Order order) {
+      data = order.data;
+      Workflow.await(() -> done);
+      return "processed " + data;
+    }
+
+    @Override
+    public String getStatus() {
+      return "data=" + data;
+    }
+
+    @Override
+    public void updateData(Order order) {
+      data = order.data;
+    }
+
+    @Override
+    public void finish() {
+      done = true;
+    }
+  }
+
+  @WorkflowInterface
+  public interface Greeting {
+    @WorkflowMethod(name = "Greeting")
+    String greet(String name);
+  }
+
+  public static final class GreetingImpl implements Greeting {
+    @Override
+    public String greet(String name) {
+      if (name.equals("fail")) {
+        throw ApplicationFailure.newNonRetryableFailure("no greeting for you", "Refused");
+      }
+      return "Hello " + name;
+    }
+  }
+}
