@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
  */
 public abstract class ClientCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
+
+  @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
   @Mixin protected ClientOptions clientOptions = new ClientOptions();
   @Mixin protected OutputOptions outputOptions = new OutputOptions();
 

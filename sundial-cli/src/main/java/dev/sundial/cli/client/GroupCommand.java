@@ -9,6 +9,9 @@ import picocli.CommandLine.Spec;
 public abstract class GroupCommand implements Runnable {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  boolean help;
+
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), SundialCommand.MISSING_SUBCOMMAND);
