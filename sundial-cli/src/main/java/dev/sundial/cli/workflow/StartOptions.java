@@ -1,13 +1,10 @@
 package dev.sundial.cli.workflow;
 
 import dev.sundial.cli.client.Durations;
-import dev.sundial.cli.client.Enums;
 import dev.sundial.cli.client.PayloadInput;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.common.v1.WorkflowType;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.ArrayList;
@@ -16,8 +13,14 @@ import java.util.UUID;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The flags of {@code temporal workflow start}, shared by start, execute and signal-with-start. */
+/**
+ * The flags of {@code temporal workflow start} that schedules share too (the workflow to run);
+ * {@link StartOnlyOptions} has those of a direct start.
+ */
 public final class StartOptions {
+  /** The workflow id to use when --workflow-id is not given (null: a random UUID). */
+  public String defaultWorkflowId;
+
   @Option(names = {"-w", "--workflow-id"}, paramLabel = "<id>",
       description = "Workflow id. Default: a random UUID.")
   String workflowId;
@@ -48,28 +51,14 @@ public final class StartOptions {
   @Option(names = "--memo", paramLabel = "<key=json>", description = "A memo field, KEY=JSON; repeatable.")
   List<String> memo = new ArrayList<>();
 
-  @Option(names = "--cron", paramLabel = "<spec>", description = "Cron schedule, e.g. '0 * * * *'.")
-  String cron;
-
-  @Option(names = "--start-delay", paramLabel = "<duration>",
-      description = "Wait this long before the first workflow task.")
-  String startDelay;
-
-  @Option(names = "--id-reuse-policy", paramLabel = "<policy>",
-      description = "AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate or TerminateIfRunning.")
-  String idReusePolicy;
-
-  @Option(names = "--id-conflict-policy", paramLabel = "<policy>",
-      description = "Fail, UseExisting or TerminateExisting.")
-  String idConflictPolicy;
-
   @Mixin PayloadInput input = new PayloadInput();
 
   /** The request, checking every flag; IllegalArgumentException names the one at fault. */
-  StartWorkflowExecutionRequest.Builder request(String namespace, String identity) {
+  public StartWorkflowExecutionRequest.Builder request(String namespace, String identity) {
     var b = StartWorkflowExecutionRequest.newBuilder()
         .setNamespace(namespace)
-        .setWorkflowId(workflowId != null ? workflowId : UUID.randomUUID().toString())
+        .setWorkflowId(workflowId != null ? workflowId
+            : defaultWorkflowId != null ? defaultWorkflowId : UUID.randomUUID().toString())
         .setWorkflowType(WorkflowType.newBuilder().setName(type))
         .setTaskQueue(TaskQueue.newBuilder().setName(taskQueue))
         .setRequestId(UUID.randomUUID().toString())
@@ -80,20 +69,6 @@ public final class StartOptions {
     }
     if (executionTimeout != null) {
       b.setWorkflowExecutionTimeout(proto(Durations.parse(executionTimeout, "--execution-timeout")));
-    }
-    if (startDelay != null) {
-      b.setWorkflowStartDelay(proto(Durations.parse(startDelay, "--start-delay")));
-    }
-    if (cron != null) {
-      b.setCronSchedule(cron);
-    }
-    if (idReusePolicy != null) {
-      b.setWorkflowIdReusePolicy(Enums.parse(WorkflowIdReusePolicy.class,
-          "WORKFLOW_ID_REUSE_POLICY_", idReusePolicy, "--id-reuse-policy"));
-    }
-    if (idConflictPolicy != null) {
-      b.setWorkflowIdConflictPolicy(Enums.parse(WorkflowIdConflictPolicy.class,
-          "WORKFLOW_ID_CONFLICT_POLICY_", idConflictPolicy, "--id-conflict-policy"));
     }
     var payloads = input.payloads();
     if (payloads != null) {
@@ -118,7 +93,21 @@ public final class StartOptions {
     return b;
   }
 
-  static com.google.protobuf.Duration proto(java.time.Duration d) {
+  /** The same as a schedule's action: what each scheduled start runs. */
+  public io.temporal.api.workflow.v1.NewWorkflowExecutionInfo newWorkflow() {
+    var r = request("n", "i").build();
+    var b = io.temporal.api.workflow.v1.NewWorkflowExecutionInfo.newBuilder()
+        .setWorkflowId(r.getWorkflowId()).setWorkflowType(r.getWorkflowType())
+        .setTaskQueue(r.getTaskQueue()).setWorkflowTaskTimeout(r.getWorkflowTaskTimeout());
+    if (r.hasInput()) b.setInput(r.getInput());
+    if (r.hasWorkflowRunTimeout()) b.setWorkflowRunTimeout(r.getWorkflowRunTimeout());
+    if (r.hasWorkflowExecutionTimeout()) b.setWorkflowExecutionTimeout(r.getWorkflowExecutionTimeout());
+    if (r.hasMemo()) b.setMemo(r.getMemo());
+    if (r.hasSearchAttributes()) b.setSearchAttributes(r.getSearchAttributes());
+    return b.build();
+  }
+
+  public static com.google.protobuf.Duration proto(java.time.Duration d) {
     return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 }

@@ -15,15 +15,17 @@ import picocli.CommandLine.Mixin;
     footer = {"", "Example:", "  sundial workflow execute --type Greeting --task-queue hello --input '\"World\"'"})
 public final class WorkflowExecuteCommand extends ClientCommand {
   @Mixin StartOptions start = new StartOptions();
+  @Mixin StartOnlyOptions only = new StartOnlyOptions();
 
   @Override
   protected void validate() {
-    start.request("n", "i");
+    only.apply(start.request("n", "i"));
   }
 
   @Override
   protected int run(Client client, Output out) {
-    StartWorkflowExecutionRequest request = start.request(client.namespace(), client.identity()).build();
+    StartWorkflowExecutionRequest request =
+        only.apply(start.request(client.namespace(), client.identity())).build();
     long t0 = System.nanoTime();
     String runId = client.workflow().startWorkflowExecution(request).getRunId();
     if (out.isText()) { // JSON output is one document, at the end

@@ -13,15 +13,17 @@ import picocli.CommandLine.Mixin;
         + " --workflow-id order-1 --input '{\"data\": \"value\"}'"})
 public final class WorkflowStartCommand extends ClientCommand {
   @Mixin StartOptions start = new StartOptions();
+  @Mixin StartOnlyOptions only = new StartOnlyOptions();
 
   @Override
   protected void validate() {
-    start.request("n", "i"); // every flag checked before connecting
+    only.apply(start.request("n", "i")); // every flag checked before connecting
   }
 
   @Override
   protected int run(Client client, Output out) {
-    StartWorkflowExecutionRequest request = start.request(client.namespace(), client.identity()).build();
+    StartWorkflowExecutionRequest request =
+        only.apply(start.request(client.namespace(), client.identity())).build();
     String runId = client.workflow().startWorkflowExecution(request).getRunId();
     print(out, client, request, runId);
     return 0;
