@@ -19,7 +19,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     versionProvider = VersionProvider.class,
     description = "A durable execution server for the JVM that speaks the Temporal API.",
     subcommands = {ServerCommand.class, dev.sundial.cli.workflow.WorkflowCommand.class,
-        dev.sundial.cli.schedule.ScheduleCommands.class,
+        dev.sundial.cli.workflow.ActivityCommands.class, dev.sundial.cli.schedule.ScheduleCommands.class,
+        dev.sundial.cli.workflow.BatchCommands.class, dev.sundial.cli.workflow.TaskQueueCommands.class,
         dev.sundial.cli.operator.OperatorCommand.class, DbCommand.class,
         CommandLine.HelpCommand.class})
 public final class SundialCommand implements Callable<Integer> {

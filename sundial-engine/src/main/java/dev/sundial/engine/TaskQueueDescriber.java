@@ -35,6 +35,23 @@ public final class TaskQueueDescriber {
     this.engine = engine;
   }
 
+  /**
+   * A task queue lives in one matching partition (the shard it hashes to), for workflow and
+   * activity tasks alike: one partition each, owned by the node that owns that shard (this one
+   * when not clustered).
+   */
+  public io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse partitions(
+      String namespaceId, String taskQueue, String thisNode) {
+    int partition = engine.partitionOf(namespaceId, taskQueue);
+    var ownership = engine.ownership();
+    String owner = ownership == null ? thisNode
+        : java.util.Objects.requireNonNullElse(ownership.ownerAddress(partition), "");
+    var meta = io.temporal.api.taskqueue.v1.TaskQueuePartitionMetadata.newBuilder()
+        .setKey(taskQueue).setOwnerHostName(owner).build();
+    return io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse.newBuilder()
+        .addWorkflowTaskQueuePartitions(meta).addActivityTaskQueuePartitions(meta).build();
+  }
+
   public DescribeTaskQueueResponse describe(String namespaceId, DescribeTaskQueueRequest req) {
     String name = req.getTaskQueue().getName();
     if (req.getApiMode() == DescribeTaskQueueMode.DESCRIBE_TASK_QUEUE_MODE_ENHANCED) {

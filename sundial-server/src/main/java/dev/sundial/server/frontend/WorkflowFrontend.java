@@ -243,6 +243,19 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   @Override
+  public void listTaskQueuePartitions(
+      io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsRequest req,
+      StreamObserver<io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse> out) {
+    replyNow(
+        out,
+        () -> {
+          String ns = namespaceId(req.getNamespace());
+          RequestValidator.taskQueue(req.getTaskQueue(), "request");
+          return taskQueues.partitions(ns, req.getTaskQueue().getName(), "local");
+        });
+  }
+
+  @Override
   public void describeWorkflowExecution(
       DescribeWorkflowExecutionRequest req, StreamObserver<DescribeWorkflowExecutionResponse> out) {
     replyNow(
