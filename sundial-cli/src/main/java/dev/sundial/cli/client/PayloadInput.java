@@ -40,7 +40,7 @@ public final class PayloadInput {
     return build(input, inputFile, inputMeta, inputBase64, "--input");
   }
 
-  static Payloads build(List<String> values, List<String> files, List<String> meta, boolean base64,
+  public static Payloads build(List<String> values, List<String> files, List<String> meta, boolean base64,
       String flag) {
     List<String> texts = new ArrayList<>(values);
     for (String f : files) {

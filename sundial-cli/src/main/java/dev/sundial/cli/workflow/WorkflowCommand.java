@@ -13,10 +13,13 @@ import picocli.CommandLine.Command;
         WorkflowShowCommand.class,
         WorkflowResultCommand.class,
         WorkflowSignalCommand.class,
+        WorkflowSignalWithStartCommand.class,
+        UpdateCommands.class,
         WorkflowQueryCommand.class,
         WorkflowStackCommand.class,
         WorkflowCancelCommand.class,
         WorkflowTerminateCommand.class,
         WorkflowDeleteCommand.class,
+        WorkflowResetCommand.class,
     })
 public final class WorkflowCommand extends dev.sundial.cli.client.GroupCommand {}

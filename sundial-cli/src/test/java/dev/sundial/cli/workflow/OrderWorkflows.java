@@ -29,6 +29,12 @@ final class OrderWorkflows {
 
     @SignalMethod
     void finish();
+
+    @io.temporal.workflow.UpdateMethod
+    String setData(Order order);
+
+    @io.temporal.workflow.UpdateValidatorMethod(updateName = "setData")
+    void validateSetData(Order order);
   }
 
   public static final class OrderProcessingImpl implements OrderProcessing {
@@ -55,6 +61,20 @@ final class OrderWorkflows {
     @Override
     public void finish() {
       done = true;
+    }
+
+    @Override
+    public String setData(Order order) {
+      String before = data;
+      data = order.data;
+      return before + " -> " + data;
+    }
+
+    @Override
+    public void validateSetData(Order order) {
+      if ("bad".equals(order.data)) {
+        throw new IllegalArgumentException("bad data");
+      }
     }
   }
 
