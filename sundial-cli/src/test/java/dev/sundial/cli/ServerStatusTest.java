@@ -1,0 +1,28 @@
+package dev.sundial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonParser;
+import dev.sundial.cli.CliHarness.Run;
+import org.junit.jupiter.api.Test;
+
+/** {@code server status} on a running and on a stopped server. */
+class ServerStatusTest {
+  @Test
+  void aRunningServerIsReadyAndAStoppedOneIsNot() {
+    String address;
+    try (CliHarness h = new CliHarness()) {
+      address = h.address();
+      Run text = h.cli("server", "status");
+      assertThat(text.code()).as(text.err()).isZero();
+      assertThat(text.out()).contains("SERVING").contains("default").contains(address);
+      var json = JsonParser.parseString(h.cli("server", "status", "-o", "json").out()).getAsJsonObject();
+      assertThat(json.get("ready").getAsBoolean()).isTrue();
+      assertThat(json.get("serverVersion").getAsString()).isNotEmpty();
+    }
+    Run stopped = CliHarness.run(CliHarness.env(), "server", "status", "--address", address,
+        "--command-timeout", "20s");
+    assertThat(stopped.code()).isEqualTo(1);
+    assertThat(stopped.err()).contains("cannot reach a Temporal server at " + address);
+  }
+}
