@@ -21,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {ServerCommand.class, dev.sundial.cli.workflow.WorkflowCommand.class,
         dev.sundial.cli.workflow.ActivityCommands.class, dev.sundial.cli.schedule.ScheduleCommands.class,
         dev.sundial.cli.workflow.BatchCommands.class, dev.sundial.cli.workflow.TaskQueueCommands.class,
-        dev.sundial.cli.operator.OperatorCommand.class, DbCommand.class,
+        dev.sundial.cli.operator.OperatorCommand.class, DbCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class SundialCommand implements Callable<Integer> {
 
