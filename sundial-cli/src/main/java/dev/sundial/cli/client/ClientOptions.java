@@ -29,7 +29,9 @@ public final class ClientOptions {
       description = "gRPC metadata sent with every call; repeatable.")
   List<String> grpcMeta = new ArrayList<>();
 
-  @Option(names = "--tls", description = "Connect with TLS. Env: TEMPORAL_TLS.")
+  @Option(names = "--tls", arity = "0..1", paramLabel = "<true|false>",
+      description = "Connect with TLS (on by default with an API key or any TLS setting; --tls=false"
+          + " turns it off). Env: TEMPORAL_TLS.")
   Boolean tls;
 
   @Option(names = "--tls-cert-path", paramLabel = "<file>",
@@ -56,24 +58,35 @@ public final class ClientOptions {
       description = "Give up on the command after this long (e.g. 30s, 5m). Default: no limit.")
   String commandTimeout;
 
+  @Option(names = "--profile", paramLabel = "<name>",
+      description = "Profile of the config file to use. Env: TEMPORAL_PROFILE. Default: default.")
+  String profile;
+
+  @Option(names = "--config-file", paramLabel = "<file>",
+      description = "The TOML config file (temporal.toml). Env: TEMPORAL_CONFIG_FILE."
+          + " Default: temporalio/temporal.toml in the user's config directory.")
+  String configFile;
+
   @Option(names = "--identity", paramLabel = "<identity>",
       description = "Identity recorded with the changes this command makes. Default: sundial-cli@<host>.")
   String identity;
 
-  /** The settings after flags, environment and defaults; a bad value names its flag. */
+  /** The settings after flags, environment, the config file's profile and defaults; a bad value names its flag. */
   public ClientSettings resolve(Map<String, String> env) {
-    String addr = first(address, env.get("TEMPORAL_ADDRESS"), DEFAULT_ADDRESS).strip();
+    ConfigProfile p = ConfigProfile.load(configFile, profile, env);
+    String addr = first(address, env.get("TEMPORAL_ADDRESS"), or(p.address(), DEFAULT_ADDRESS)).strip();
     if (addr.isEmpty() || addr.contains("/") || addr.contains(" ")) {
       throw new IllegalArgumentException("--address must be host:port but was '" + addr + "'");
     }
     if (!addr.contains(":")) {
       addr = addr + ":7233";
     }
-    String ns = first(namespace, env.get("TEMPORAL_NAMESPACE"), "default").strip();
+    String ns = first(namespace, env.get("TEMPORAL_NAMESPACE"), or(p.namespace(), "default")).strip();
     if (ns.isEmpty()) {
       throw new IllegalArgumentException("--namespace must not be empty");
     }
     Map<String, String> meta = new java.util.LinkedHashMap<>();
+    p.grpcMeta().forEach((k, v) -> meta.put(k.toLowerCase(java.util.Locale.ROOT), v));
     for (String kv : grpcMeta) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
@@ -83,19 +96,23 @@ public final class ClientOptions {
     }
     java.time.Duration timeout = commandTimeout == null ? null
         : Durations.parse(commandTimeout, "--command-timeout");
-    String certPath = first(tlsCertPath, env.get("TEMPORAL_TLS_CLIENT_CERT_PATH"), null);
-    String keyPath = first(tlsKeyPath, env.get("TEMPORAL_TLS_CLIENT_KEY_PATH"), null);
+    String certPath = first(tlsCertPath, env.get("TEMPORAL_TLS_CLIENT_CERT_PATH"), p.tlsCertPath());
+    String keyPath = first(tlsKeyPath, env.get("TEMPORAL_TLS_CLIENT_KEY_PATH"), p.tlsKeyPath());
     if ((certPath == null) != (keyPath == null)) {
       throw new IllegalArgumentException("--tls-cert-path and --tls-key-path go together");
     }
-    String caPath = first(tlsCaPath, env.get("TEMPORAL_TLS_SERVER_CA_CERT_PATH"), null);
-    String serverName = first(tlsServerName, env.get("TEMPORAL_TLS_SERVER_NAME"), null);
-    boolean noHostCheck = flag(tlsDisableHostVerification,
+    String caPath = first(tlsCaPath, env.get("TEMPORAL_TLS_SERVER_CA_CERT_PATH"), p.tlsCaPath());
+    String serverName = first(tlsServerName, env.get("TEMPORAL_TLS_SERVER_NAME"), p.tlsServerName());
+    Boolean noHostCheckSet = flag(tlsDisableHostVerification,
         env.get("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"), "--tls-disable-host-verification");
-    // As temporal: TLS is on when asked for, or implied by any TLS file or setting.
-    boolean useTls = flag(tls, env.get("TEMPORAL_TLS"), "--tls")
-        || certPath != null || caPath != null || serverName != null || noHostCheck;
-    String key = first(apiKey, env.get("TEMPORAL_API_KEY"), null);
+    boolean noHostCheck = noHostCheckSet != null ? noHostCheckSet
+        : Boolean.TRUE.equals(p.tlsDisableHostVerification());
+    String key = first(apiKey, env.get("TEMPORAL_API_KEY"), p.apiKey());
+    // As temporal: TLS when asked for; otherwise implied by an API key or any TLS setting.
+    Boolean tlsSet = flag(tls, env.get("TEMPORAL_TLS"), "--tls");
+    if (tlsSet == null) tlsSet = p.tls();
+    boolean useTls = tlsSet != null ? tlsSet
+        : key != null || certPath != null || caPath != null || serverName != null || noHostCheck;
     String who = identity != null ? identity : "sundial-cli@" + hostName();
     return new ClientSettings(addr, ns, key, meta, useTls, certPath, keyPath, caPath, serverName,
         noHostCheck, timeout, who);
@@ -107,9 +124,14 @@ public final class ClientOptions {
     return fallback;
   }
 
-  private static boolean flag(Boolean flag, String envValue, String name) {
+  private static String or(String value, String fallback) {
+    return value != null ? value : fallback;
+  }
+
+  /** The flag, else the environment variable's true/false; null when neither says. */
+  private static Boolean flag(Boolean flag, String envValue, String name) {
     if (flag != null) return flag;
-    if (envValue == null || envValue.isBlank()) return false;
+    if (envValue == null || envValue.isBlank()) return null;
     return switch (envValue.strip().toLowerCase(java.util.Locale.ROOT)) {
       case "true", "1", "yes" -> true;
       case "false", "0", "no" -> false;

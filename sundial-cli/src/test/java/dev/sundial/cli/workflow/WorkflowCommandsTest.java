@@ -187,7 +187,7 @@ class WorkflowCommandsTest {
   }
 
   @Test
-  void flagsWinOverTheEnvironment() {
+  void flagsWinOverTheEnvironment() throws Exception {
     assertThat(h.cli("operator", "namespace", "create", "--namespace", "env-ns").code()).isZero();
     var env = CliHarness.env("TEMPORAL_ADDRESS", h.address(), "TEMPORAL_NAMESPACE", "env-ns");
     Run start = CliHarness.run(env, "workflow", "start", "--type", "X", "-t", "nobody", "-w", "env-1");
@@ -197,6 +197,15 @@ class WorkflowCommandsTest {
     Run flag = CliHarness.run(env, "workflow", "describe", "-w", "env-1", "-n", "default");
     assertThat(flag.code()).isEqualTo(1);
     assertThat(flag.err()).contains("NOT_FOUND");
+
+    // The same server and namespace from a temporal.toml profile alone.
+    java.nio.file.Path toml = java.nio.file.Files.createTempFile("temporal", ".toml");
+    java.nio.file.Files.writeString(toml, "[profile.local]\naddress = \"" + h.address()
+        + "\"\nnamespace = \"env-ns\"\n");
+    Run profile = CliHarness.run(CliHarness.env(), "workflow", "describe", "-w", "env-1",
+        "--config-file", toml.toString(), "--profile", "local");
+    assertThat(profile.code()).as(profile.err()).isZero();
+    java.nio.file.Files.delete(toml);
   }
 
   @Test
