@@ -38,13 +38,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A standalone server with a small heap (192 MB, as -Xmx in the launcher) under a flood of
- * concurrent starts with 1.9 MB inputs: it sheds what it cannot hold with RESOURCE_EXHAUSTED
+ * A standalone server with a small heap (192 MB, as -Xmx in the launcher) under a flood of 24
+ * clients starting workflows with 1.9 MB inputs: it sheds what it cannot hold with RESOURCE_EXHAUSTED
  * (SYSTEM_OVERLOADED, which SDKs retry) instead of running out of memory, keeps every start it
  * acknowledged, and serves normally once the flood stops.
  */
 class MemoryPressureTest {
-  private static final int CLIENTS = 48;
+  private static final int CLIENTS = 24;
   private static final Duration FLOOD = Duration.ofSeconds(8);
 
   @TempDir Path dir;

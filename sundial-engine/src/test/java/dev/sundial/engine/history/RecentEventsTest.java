@@ -54,4 +54,25 @@ class RecentEventsTest {
     assertThat(r.range("ns", "run-0", 1, 1)).isNull();
     assertThat(r.range("ns", "run-" + RecentEvents.MAX_RUNS, 1, 1)).isNotNull();
   }
+
+  @Test
+  void holdsAtMostItsByteBoundDroppingTheLeastRecentlyUsedRuns() {
+    RecentEvents r = new RecentEvents(5_000_000);
+    for (int i = 0; i < 4; i++) {
+      // A start event with a 2 MB input, as a run started with a large payload commits.
+      HistoryEvent big = HistoryEvent.newBuilder().setEventId(1)
+          .setWorkflowExecutionStartedEventAttributes(
+              io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes.newBuilder()
+                  .setInput(io.temporal.api.common.v1.Payloads.newBuilder().addPayloads(
+                      io.temporal.api.common.v1.Payload.newBuilder()
+                          .setData(com.google.protobuf.ByteString.copyFrom(new byte[2_000_000])))))
+          .build();
+      r.committed("ns", "big-" + i, List.of(big));
+    }
+    assertThat(r.bytes()).isLessThanOrEqualTo(5_000_000).isGreaterThan(3_000_000);
+    assertThat(r.range("ns", "big-0", 1, 1)).isNull();
+    assertThat(r.range("ns", "big-3", 1, 1)).isNotNull();
+    r.forget("ns", "big-3");
+    assertThat(r.bytes()).isLessThan(2_100_000);
+  }
 }
