@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Run a Sundial server.",
-    subcommands = {ServerStartCommand.class, ServerStatusCommand.class})
+    subcommands = {ServerStartCommand.class, ServerStartDevCommand.class, ServerStatusCommand.class})
 final class ServerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -38,7 +38,7 @@ import picocli.CommandLine.TypeConversionException;
       "Settings come from flags, then SUNDIAL_DB / SUNDIAL_DB_PASSWORD /"
           + " SUNDIAL_DB_PASSWORD_FILE, then the --config file, then the defaults."
     })
-final class ServerStartCommand implements Callable<Integer> {
+class ServerStartCommand implements Callable<Integer> {
 
   static final String DEFAULT_NAMESPACE = "default";
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,200}");
@@ -93,6 +93,34 @@ final class ServerStartCommand implements Callable<Integer> {
   String maxConnections;
 
   @Mixin DatabaseOptions database = new DatabaseOptions();
+
+  @Option(
+      names = "--search-attribute",
+      paramLabel = "<name=type>",
+      description =
+          "A search attribute registered in every namespace at start (Text, Keyword, Int, Double,"
+              + " Bool, Datetime, KeywordList); repeatable.")
+  List<String> searchAttributes = new ArrayList<>();
+
+  @Option(names = "--ui-ip", paramLabel = "<address>", description = "Address the web UI binds to. Default: --ip.")
+  String uiIp;
+
+  @Option(names = "--log-format", paramLabel = "<format>", description = "Log lines as text or json. Default: text.")
+  String logFormat = "text";
+
+  @Option(
+      names = "--dynamic-config-value",
+      paramLabel = "<key=json>",
+      description =
+          "A Temporal dynamic config value; Sundial understands limit.historyCount.error and"
+              + " limit.historySize.error and warns about any other key; repeatable.")
+  List<String> dynamicConfig = new ArrayList<>();
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "<port>",
+      description = "Accepted for temporal compatibility; Sundial has no metrics endpoint yet (a warning says so).")
+  Integer metricsPort;
 
   @Option(
       names = "--no-migrate",
@@ -154,6 +182,13 @@ final class ServerStartCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     settings.logLevel().apply();
+    DevOptions dev;
+    try {
+      dev = DevOptions.resolve(searchAttributes, logFormat, dynamicConfig);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    dev.applyLogFormat();
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -167,8 +202,9 @@ final class ServerStartCommand implements Callable<Integer> {
             .nodeId(settings.nodeId())
             .advertiseAddress(settings.advertiseAddress());
     if (!settings.headless()) {
-      builder.ui(settings.ip(), settings.uiPort());
+      builder.ui(uiIp != null ? uiIp : settings.ip(), settings.uiPort());
     }
+    dev.applyLimits(builder);
     if (settings.httpPort() >= 0) {
       builder.httpApi(settings.ip(), settings.httpPort());
     }
@@ -189,6 +225,14 @@ final class ServerStartCommand implements Callable<Integer> {
       return 1;
     }
 
+    try {
+      dev.registerSearchAttributes(sundial, settings.namespaces());
+    } catch (RuntimeException e) {
+      err.println("sundial: cannot register the search attributes: " + SundialCommand.describe(e));
+      err.flush();
+      sundial.close();
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> stop(sundial, out, err, stopped), "sundial-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -218,6 +262,16 @@ final class ServerStartCommand implements Callable<Integer> {
                 ? ""
                 : " (advertised as " + settings.advertiseAddress() + ")"));
     out.println("  Log level:  " + settings.logLevel());
+    if (settings.store().kind() == StoreOptions.Kind.SQLITE_MEMORY) {
+      out.println("  Note:       the database is in memory and is gone when the server stops"
+          + " (give --db-filename to keep it)");
+    }
+    for (String warning : dev.warnings()) {
+      out.println("  Warning:    " + warning);
+    }
+    if (metricsPort != null) {
+      out.println("  Warning:    --metrics-port " + metricsPort + " ignored: Sundial has no metrics endpoint yet");
+    }
     out.println("Press Ctrl-C to stop.");
     out.flush();
 
@@ -232,6 +286,11 @@ final class ServerStartCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** True for {@code server start-dev}: no database file unless one is given. */
+  boolean devMode() {
+    return false;
   }
 
   /**
@@ -292,6 +351,10 @@ final class ServerStartCommand implements Callable<Integer> {
     int resolvedMaxConnections = connectionsSetting == null ? Sundial.DEFAULT_MAX_CONNECTIONS
         : DatabaseOptions.parseInt(connectionsSetting, 1, 1_000_000);
     StoreOptions store = DatabaseOptions.resolve(sources, env);
+    if (devMode() && sources.get("db") == null && sources.get("db-filename") == null) {
+      // As temporal server start-dev: without a file, a database that lasts as long as the process.
+      store = StoreOptions.sqliteInMemory();
+    }
     boolean migrate = !parseBoolean(sources.get("no-migrate"));
     Set<String> extraNamespaces = extraNamespaces(sources.get("namespace"));
     Setting levelSetting = sources.get("log-level");
