@@ -21,5 +21,6 @@ import picocli.CommandLine.Command;
         WorkflowTerminateCommand.class,
         WorkflowDeleteCommand.class,
         WorkflowResetCommand.class,
+        WorkflowTraceCommand.class,
     })
 public final class WorkflowCommand extends dev.sundial.cli.client.GroupCommand {}

@@ -20,7 +20,8 @@ class MoreWorkflowCommandsTest {
     h = new CliHarness();
     var worker = h.workers.newWorker("orders");
     worker.registerWorkflowImplementationTypes(
-        OrderWorkflows.OrderProcessingImpl.class, OrderWorkflows.GreetingImpl.class);
+        OrderWorkflows.OrderProcessingImpl.class, OrderWorkflows.GreetingImpl.class,
+        OrderWorkflows.ParentImpl.class);
     h.workers.start();
   }
 
@@ -92,5 +93,20 @@ class MoreWorkflowCommandsTest {
     assertThat(neither.err()).contains("--event-id or --type");
     Run noPrevious = h.cli("workflow", "reset", "-w", "reset-1", "--type", "LastContinuedAsNew", "--reason", "x");
     assertThat(noPrevious.code()).isEqualTo(1);
+  }
+
+  @Test
+  void traceShowsTheWorkflowAndItsChildrenAsATree() {
+    Run run = h.cli("workflow", "start", "-w", "parent-1", "--type", "Parent", "-t", "orders", "-i", "\"kid\"");
+    assertThat(run.code()).as(run.err()).isZero();
+    Run trace = h.cli("workflow", "trace", "-w", "parent-1", "--command-timeout", "60s");
+    assertThat(trace.code()).as(trace.err()).isZero();
+    String last = trace.out().substring(trace.out().lastIndexOf("Parent ("));
+    assertThat(last).startsWith("Parent (Completed)  parent-1/").contains("├── Greeting (Completed)")
+        .contains("└── Greeting (Completed)");
+    Run shallow = h.cli("workflow", "trace", "-w", "parent-1", "--depth", "0", "-o", "json");
+    var json = JsonParser.parseString(shallow.out()).getAsJsonObject();
+    assertThat(json.get("status").getAsString()).isEqualTo("Completed");
+    assertThat(json.getAsJsonArray("children")).isEmpty();
   }
 }

@@ -93,4 +93,20 @@ final class OrderWorkflows {
       return "Hello " + name;
     }
   }
+
+  @WorkflowInterface
+  public interface Parent {
+    @WorkflowMethod(name = "Parent")
+    String run(String name);
+  }
+
+  /** Two Greeting children, one after the other. */
+  public static final class ParentImpl implements Parent {
+    @Override
+    public String run(String name) {
+      String a = Workflow.newChildWorkflowStub(Greeting.class).greet(name + "-1");
+      String b = Workflow.newChildWorkflowStub(Greeting.class).greet(name + "-2");
+      return a + ", " + b;
+    }
+  }
 }
