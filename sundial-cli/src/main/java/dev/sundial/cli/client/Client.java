@@ -67,14 +67,22 @@ public final class Client implements AutoCloseable {
         b.trustManager(InsecureTrustManagerFactory.INSTANCE);
       } else if (s.tlsCaPath() != null) {
         b.trustManager(new File(s.tlsCaPath()));
+      } else if (s.tlsCaData() != null) {
+        b.trustManager(pem(s.tlsCaData()));
       }
-      if (s.tlsCertPath() != null) {
-        b.keyManager(new File(s.tlsCertPath()), new File(s.tlsKeyPath()));
+      if (s.tlsCertPath() != null || s.tlsCertData() != null) {
+        b.keyManager(
+            s.tlsCertPath() != null ? new java.io.FileInputStream(s.tlsCertPath()) : pem(s.tlsCertData()),
+            s.tlsKeyPath() != null ? new java.io.FileInputStream(s.tlsKeyPath()) : pem(s.tlsKeyData()));
       }
       return b.build();
-    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+    } catch (java.io.IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
     }
+  }
+
+  private static java.io.InputStream pem(String text) {
+    return new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   public ClientSettings settings() {

@@ -46,6 +46,18 @@ public final class ClientOptions {
       description = "CA certificates (PEM) to trust for the server. Env: TEMPORAL_TLS_SERVER_CA_CERT_PATH.")
   String tlsCaPath;
 
+  @Option(names = "--tls-cert-data", paramLabel = "<pem>",
+      description = "Client certificate (PEM text) for mTLS. Env: TEMPORAL_TLS_CLIENT_CERT_DATA.")
+  String tlsCertData;
+
+  @Option(names = "--tls-key-data", paramLabel = "<pem>",
+      description = "Client private key (PEM text) for mTLS. Env: TEMPORAL_TLS_CLIENT_KEY_DATA.")
+  String tlsKeyData;
+
+  @Option(names = "--tls-ca-data", paramLabel = "<pem>",
+      description = "CA certificates (PEM text) to trust for the server. Env: TEMPORAL_TLS_SERVER_CA_CERT_DATA.")
+  String tlsCaData;
+
   @Option(names = "--tls-server-name", paramLabel = "<name>",
       description = "Server name to verify the certificate against. Env: TEMPORAL_TLS_SERVER_NAME.")
   String tlsServerName;
@@ -98,10 +110,20 @@ public final class ClientOptions {
         : Durations.parse(commandTimeout, "--command-timeout");
     String certPath = first(tlsCertPath, env.get("TEMPORAL_TLS_CLIENT_CERT_PATH"), p.tlsCertPath());
     String keyPath = first(tlsKeyPath, env.get("TEMPORAL_TLS_CLIENT_KEY_PATH"), p.tlsKeyPath());
-    if ((certPath == null) != (keyPath == null)) {
-      throw new IllegalArgumentException("--tls-cert-path and --tls-key-path go together");
+    String certData = first(tlsCertData, env.get("TEMPORAL_TLS_CLIENT_CERT_DATA"), p.tlsCertData());
+    String keyData = first(tlsKeyData, env.get("TEMPORAL_TLS_CLIENT_KEY_DATA"), p.tlsKeyData());
+    if (certPath != null && certData != null || keyPath != null && keyData != null) {
+      throw new IllegalArgumentException("give a client certificate and key as a path or as data, not both");
+    }
+    if ((certPath == null && certData == null) != (keyPath == null && keyData == null)) {
+      throw new IllegalArgumentException("a client certificate (--tls-cert-path/--tls-cert-data) and its key"
+          + " (--tls-key-path/--tls-key-data) go together");
     }
     String caPath = first(tlsCaPath, env.get("TEMPORAL_TLS_SERVER_CA_CERT_PATH"), p.tlsCaPath());
+    String caData = first(tlsCaData, env.get("TEMPORAL_TLS_SERVER_CA_CERT_DATA"), p.tlsCaData());
+    if (caPath != null && caData != null) {
+      throw new IllegalArgumentException("give the server CA as --tls-ca-path or --tls-ca-data, not both");
+    }
     String serverName = first(tlsServerName, env.get("TEMPORAL_TLS_SERVER_NAME"), p.tlsServerName());
     Boolean noHostCheckSet = flag(tlsDisableHostVerification,
         env.get("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION"), "--tls-disable-host-verification");
@@ -112,10 +134,11 @@ public final class ClientOptions {
     Boolean tlsSet = flag(tls, env.get("TEMPORAL_TLS"), "--tls");
     if (tlsSet == null) tlsSet = p.tls();
     boolean useTls = tlsSet != null ? tlsSet
-        : key != null || certPath != null || caPath != null || serverName != null || noHostCheck;
+        : key != null || certPath != null || certData != null || caPath != null || caData != null
+            || serverName != null || noHostCheck;
     String who = identity != null ? identity : "sundial-cli@" + hostName();
-    return new ClientSettings(addr, ns, key, meta, useTls, certPath, keyPath, caPath, serverName,
-        noHostCheck, timeout, who);
+    return new ClientSettings(addr, ns, key, meta, useTls, certPath, keyPath, caPath, certData,
+        keyData, caData, serverName, noHostCheck, timeout, who);
   }
 
   private static String first(String flag, String envValue, String fallback) {

@@ -23,12 +23,15 @@ public record ConfigProfile(
     String tlsCertPath,
     String tlsKeyPath,
     String tlsCaPath,
+    String tlsCertData,
+    String tlsKeyData,
+    String tlsCaData,
     String tlsServerName,
     Boolean tlsDisableHostVerification,
     Map<String, String> grpcMeta) {
 
   static final ConfigProfile NONE =
-      new ConfigProfile(null, null, null, null, null, null, null, null, null, Map.of());
+      new ConfigProfile(null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
 
   /**
    * The profile named by --profile / TEMPORAL_PROFILE (default "default") in the file named by
@@ -68,6 +71,9 @@ public record ConfigProfile(
     String cert = null;
     String key = null;
     String ca = null;
+    String certData = null;
+    String keyData = null;
+    String caData = null;
     String serverName = null;
     Boolean noHostCheck = null;
     JsonNode t = p.path("tls");
@@ -78,13 +84,16 @@ public record ConfigProfile(
       cert = text(t, "client_cert_path");
       key = text(t, "client_key_path");
       ca = text(t, "server_ca_cert_path");
+      certData = text(t, "client_cert_data");
+      keyData = text(t, "client_key_data");
+      caData = text(t, "server_ca_cert_data");
       serverName = text(t, "server_name");
       noHostCheck = t.has("disable_host_verification") ? t.get("disable_host_verification").asBoolean() : null;
     }
     Map<String, String> meta = new LinkedHashMap<>();
     p.path("grpc_meta").fields().forEachRemaining(e -> meta.put(e.getKey(), e.getValue().asText()));
     return new ConfigProfile(text(p, "address"), text(p, "namespace"), text(p, "api_key"), tls, cert,
-        key, ca, serverName, noHostCheck, meta);
+        key, ca, certData, keyData, caData, serverName, noHostCheck, meta);
   }
 
   /** {@code $XDG_CONFIG_HOME} or {@code ~/.config} (macOS: Application Support), as Go's UserConfigDir. */

@@ -80,6 +80,21 @@ class ClientOptionsTest {
     assertThat(resolve(Map.of("TEMPORAL_API_KEY", "k"), "--tls=false").tls()).isFalse();
     assertThat(resolve(Map.of("TEMPORAL_API_KEY", "k", "TEMPORAL_TLS", "false")).tls()).isFalse();
     assertThat(resolve(Map.of(), "--tls-server-name", "x").tls()).isTrue();
+    assertThat(resolve(Map.of("TEMPORAL_TLS_SERVER_CA_CERT_DATA", "-----BEGIN CERTIFICATE-----")).tls()).isTrue();
+  }
+
+  @Test
+  void certificatesComeAsPathsOrAsDataWithTheirKeys() {
+    ClientSettings data = resolve(Map.of("TEMPORAL_TLS_CLIENT_CERT_DATA", "cert", "TEMPORAL_TLS_CLIENT_KEY_DATA", "key"));
+    assertThat(data.tlsCertData()).isEqualTo("cert");
+    assertThat(data.tlsKeyData()).isEqualTo("key");
+    assertThat(data.tls()).isTrue();
+    assertThatThrownBy(() -> resolve(Map.of(), "--tls-cert-path", "a.pem"))
+        .hasMessageContaining("go together");
+    assertThatThrownBy(() -> resolve(Map.of(), "--tls-cert-path", "a.pem", "--tls-cert-data", "x",
+        "--tls-key-data", "k")).hasMessageContaining("not both");
+    assertThatThrownBy(() -> resolve(Map.of(), "--tls-ca-path", "a.pem", "--tls-ca-data", "x"))
+        .hasMessageContaining("not both");
   }
 
   @Test
