@@ -22,5 +22,6 @@ import picocli.CommandLine.Command;
         WorkflowDeleteCommand.class,
         WorkflowResetCommand.class,
         WorkflowTraceCommand.class,
+        WorkflowReplayCommand.class,
     })
 public final class WorkflowCommand extends dev.sundial.cli.client.GroupCommand {}
