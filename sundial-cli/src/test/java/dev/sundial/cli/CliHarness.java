@@ -59,6 +59,15 @@ public final class CliHarness implements AutoCloseable {
     return all;
   }
 
+  /** Waits (up to 20 s) until the condition holds; fails naming what it waited for. */
+  public static void await(String what, java.util.function.BooleanSupplier condition) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
+      Thread.onSpinWait();
+    }
+  }
+
   public static Map<String, String> env(String... kv) {
     Map<String, String> m = new HashMap<>();
     for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);

@@ -3,41 +3,30 @@ package dev.sundial.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code sundial db migrate} on real SQLite files. */
 class DbMigrateCommandTest {
 
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = SundialCommand.newCommandLine(env);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliHarness.Run run(Map<String, String> env, String... args) {
+    return CliHarness.run(env, args);
   }
 
   @Test
   void migratesASqliteFileAndPrintsTheVersion() {
     Path db = tmp.resolve("data/sundial.db");
-    Run first = run(Map.of(), "db", "migrate", "--db", "sqlite:" + db);
+    CliHarness.Run first = run(Map.of(), "db", "migrate", "--db", "sqlite:" + db);
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains(db.toString()).containsPattern("schema version \\d+");
     assertThat(Files.exists(db)).isTrue();
     // Running it again is harmless and reports the same version.
-    Run again = run(Map.of(), "db", "migrate", "-f", db.toString());
+    CliHarness.Run again = run(Map.of(), "db", "migrate", "-f", db.toString());
     assertThat(again.code()).isZero();
     assertThat(again.out()).isEqualTo(first.out());
   }
@@ -57,13 +46,13 @@ class DbMigrateCommandTest {
 
   @Test
   void badFlagsExitWithTwo() {
-    Run both = run(Map.of(), "db", "migrate", "--db", "sqlite:a.db", "-f", "b.db");
+    CliHarness.Run both = run(Map.of(), "db", "migrate", "--db", "sqlite:a.db", "-f", "b.db");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("give only one");
-    Run scheme = run(Map.of(), "db", "migrate", "--db", "oracle://h/x");
+    CliHarness.Run scheme = run(Map.of(), "db", "migrate", "--db", "oracle://h/x");
     assertThat(scheme.code()).isEqualTo(2);
     assertThat(scheme.err()).contains("'oracle'");
-    Run missing = run(Map.of(), "db");
+    CliHarness.Run missing = run(Map.of(), "db");
     assertThat(missing.code()).isEqualTo(2);
   }
 
@@ -71,7 +60,7 @@ class DbMigrateCommandTest {
   void databaseErrorsExitWithOneWithoutAStackTrace() throws IOException {
     Path notADir = tmp.resolve("file");
     Files.writeString(notADir, "x");
-    Run r = run(Map.of(), "db", "migrate", "-f", notADir.resolve("sundial.db").toString());
+    CliHarness.Run r = run(Map.of(), "db", "migrate", "-f", notADir.resolve("sundial.db").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("sundial: cannot migrate ").doesNotContain("\tat ");
   }

@@ -65,14 +65,14 @@ class PostgresCliTest {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void migrateThenStartWithoutMigrating() throws Exception {
     // Before migrating, --no-migrate refuses the empty schema and says what to do.
-    DbMigrateCommandTest.Run refused =
-        DbMigrateCommandTest.run(
+    CliHarness.Run refused =
+        CliHarness.run(
             env(), "server", "start", "--no-migrate", "--db-schema", schema, "--port", "0");
     assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(1);
     assertThat(refused.err()).contains("sundial db migrate").doesNotContain(password + "@");
 
-    DbMigrateCommandTest.Run migrated =
-        DbMigrateCommandTest.run(env(), "db", "migrate", "--db-schema", schema);
+    CliHarness.Run migrated =
+        CliHarness.run(env(), "db", "migrate", "--db-schema", schema);
     assertThat(migrated.code()).as(migrated.err()).isZero();
     assertThat(migrated.out()).containsPattern("schema version \\d+").contains(schema);
 

@@ -6,8 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sundial.cli.CliHarness;
 import dev.sundial.cli.CliHarness.Run;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,14 +22,6 @@ class ScheduleCommandsTest {
   @AfterAll
   static void stop() {
     h.close();
-  }
-
-  static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
-      Thread.onSpinWait();
-    }
   }
 
   private static JsonObject describe(String id) {
@@ -76,12 +66,12 @@ class ScheduleCommandsTest {
     assertThat(both.code()).isEqualTo(2);
 
     assertThat(h.cli("schedule", "trigger", "-s", "nightly").code()).isZero();
-    await("the triggered workflow", () -> workflowsOf("Report") >= 1);
+    CliHarness.await("the triggered workflow", () -> workflowsOf("Report") >= 1);
 
     Run backfill = h.cli("schedule", "backfill", "-s", "nightly", "--start-time", "2026-11-02T00:00:00Z",
         "--end-time", "2026-11-03T00:00:00Z", "--overlap-policy", "AllowAll");
     assertThat(backfill.code()).as(backfill.err()).isZero();
-    await("the backfilled runs", () -> workflowsOf("Report") >= 2);
+    CliHarness.await("the backfilled runs", () -> workflowsOf("Report") >= 2);
 
     Run times = h.cli("schedule", "list-matching-times", "-s", "nightly",
         "--start-time", "2026-11-02T00:00:00Z", "--end-time", "2026-11-02T03:00:00Z");

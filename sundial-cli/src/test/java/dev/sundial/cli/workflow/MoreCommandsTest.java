@@ -7,8 +7,6 @@ import dev.sundial.cli.CliHarness;
 import dev.sundial.cli.CliHarness.Run;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,14 +29,6 @@ class MoreCommandsTest {
     h.close();
   }
 
-  static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
-      Thread.onSpinWait();
-    }
-  }
-
   private static io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse describe(String id) {
     return h.stubs.blockingStub().describeWorkflowExecution(
         io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
@@ -51,7 +41,7 @@ class MoreCommandsTest {
     var stub = h.client.newWorkflowStub(ApprovalWorkflows.NeedsApproval.class,
         WorkflowOptions.newBuilder().setTaskQueue("approvals").setWorkflowId(id).build());
     WorkflowClient.start(stub::run, "invoice");
-    await("the activity to be started", () -> describe(id).getPendingActivitiesList().stream()
+    CliHarness.await("the activity to be started", () -> describe(id).getPendingActivitiesList().stream()
         .anyMatch(a -> a.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED));
     return describe(id).getPendingActivities(0).getActivityId();
   }
@@ -82,7 +72,7 @@ class MoreCommandsTest {
     Run started = h.cli("workflow", "cancel", "--query", "WorkflowType='Batched'", "--yes", "-o", "json");
     assertThat(started.code()).as(started.err()).isZero();
     String jobId = JsonParser.parseString(started.out()).getAsJsonObject().get("batchJobId").getAsString();
-    await("the batch job to finish", () -> h.cli("batch", "describe", "--job-id", jobId).out().contains("Completed"));
+    CliHarness.await("the batch job to finish", () -> h.cli("batch", "describe", "--job-id", jobId).out().contains("Completed"));
     Run describe = h.cli("batch", "describe", "--job-id", jobId, "-o", "json");
     assertThat(JsonParser.parseString(describe.out()).getAsJsonObject().get("totalOperationCount").getAsString())
         .isEqualTo("2");
@@ -92,7 +82,7 @@ class MoreCommandsTest {
   @Test
   void taskQueueDescribeShowsThePollers() {
     // The SDK's worker identity is pid@host.
-    await("the worker to poll", () -> h.cli("task-queue", "describe", "-t", "approvals",
+    CliHarness.await("the worker to poll", () -> h.cli("task-queue", "describe", "-t", "approvals",
         "--task-queue-type", "workflow").out().contains("@"));
     Run r = h.cli("task-queue", "describe", "-t", "approvals");
     assertThat(r.code()).as(r.err()).isZero();

@@ -13,7 +13,6 @@ import io.temporal.common.WorkflowExecutionHistory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,14 +38,6 @@ class WorkflowCommandsTest {
     h.close();
   }
 
-  static void await(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
-      Thread.onSpinWait();
-    }
-  }
-
   private static WorkflowExecutionStatus status(String id) {
     return h.client.newUntypedWorkflowStub(id).describe().getWorkflowExecutionInfo().getStatus();
   }
@@ -65,7 +56,7 @@ class WorkflowCommandsTest {
     Run signal = h.cli("workflow", "signal", "--workflow-id", "order-42", "--name", "updateData",
         "--input", "{\"data\": \"changed\"}");
     assertThat(signal.code()).as(signal.err()).isZero();
-    await("the query to see the signal", () ->
+    CliHarness.await("the query to see the signal", () ->
         h.cli("workflow", "query", "-w", "order-42", "--name", "getStatus", "-o", "json").out()
             .contains("data=changed"));
 
@@ -147,7 +138,7 @@ class WorkflowCommandsTest {
     assertThat(r.out()).contains("Started batch").contains("3 workflows match");
     for (int i = 1; i <= 3; i++) {
       String id = "bulk-" + i;
-      await(id + " terminated", () ->
+      CliHarness.await(id + " terminated", () ->
           status(id) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
     }
   }
