@@ -189,6 +189,23 @@ public final class ScheduleCommands extends GroupCommand {
     }
   }
 
+  /** --start-time and --end-time, both required (backfill, list-matching-times). */
+  static final class TimeRange {
+    @Option(names = "--start-time", paramLabel = "<time>", required = true, description = "Range start (RFC 3339).")
+    String startTime;
+
+    @Option(names = "--end-time", paramLabel = "<time>", required = true, description = "Range end (RFC 3339).")
+    String endTime;
+
+    com.google.protobuf.Timestamp start() {
+      return Times.parse(startTime, "--start-time");
+    }
+
+    com.google.protobuf.Timestamp end() {
+      return Times.parse(endTime, "--end-time");
+    }
+  }
+
   /** --pause or --unpause, exactly one. */
   static final class PauseOrUnpause {
     @Option(names = "--pause", required = true, description = "Pause the schedule.")
@@ -243,18 +260,14 @@ public final class ScheduleCommands extends GroupCommand {
       footer = {"", "Example:", "  sundial schedule backfill -s nightly --start-time 2026-11-01T00:00:00Z"
           + " --end-time 2026-11-08T00:00:00Z --overlap-policy AllowAll"})
   public static final class Backfill extends OneSchedule {
-    @Option(names = "--start-time", paramLabel = "<time>", required = true, description = "Range start (RFC 3339).")
-    String startTime;
-
-    @Option(names = "--end-time", paramLabel = "<time>", required = true, description = "Range end (RFC 3339).")
-    String endTime;
+    @Mixin TimeRange range = new TimeRange();
 
     @Option(names = "--overlap-policy", paramLabel = "<policy>", description = "Overlap policy for these actions.")
     String overlapPolicy;
 
     private BackfillRequest request() {
       BackfillRequest.Builder b = BackfillRequest.newBuilder()
-          .setStartTime(Times.parse(startTime, "--start-time")).setEndTime(Times.parse(endTime, "--end-time"));
+          .setStartTime(range.start()).setEndTime(range.end());
       if (overlapPolicy != null) b.setOverlapPolicy(ScheduleSpecOptions.overlap(overlapPolicy, "--overlap-policy"));
       return b.build();
     }
@@ -276,24 +289,19 @@ public final class ScheduleCommands extends GroupCommand {
       footer = {"", "Example:", "  sundial schedule list-matching-times -s nightly"
           + " --start-time 2026-12-01T00:00:00Z --end-time 2026-12-08T00:00:00Z"})
   public static final class MatchingTimes extends OneSchedule {
-    @Option(names = "--start-time", paramLabel = "<time>", required = true, description = "Range start (RFC 3339).")
-    String startTime;
-
-    @Option(names = "--end-time", paramLabel = "<time>", required = true, description = "Range end (RFC 3339).")
-    String endTime;
+    @Mixin TimeRange range = new TimeRange();
 
     @Override
     protected void validate() {
-      Times.parse(startTime, "--start-time");
-      Times.parse(endTime, "--end-time");
+      range.start();
+      range.end();
     }
 
     @Override
     protected int run(Client client, Output out) {
       var r = client.workflow().listScheduleMatchingTimes(ListScheduleMatchingTimesRequest.newBuilder()
           .setNamespace(client.namespace()).setScheduleId(scheduleId)
-          .setStartTime(Times.parse(startTime, "--start-time"))
-          .setEndTime(Times.parse(endTime, "--end-time")).build());
+          .setStartTime(range.start()).setEndTime(range.end()).build());
       if (out.isText()) {
         r.getStartTimeList().forEach(t -> out.line(java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString()));
       } else {
