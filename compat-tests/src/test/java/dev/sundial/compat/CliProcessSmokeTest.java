@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI as a real process (its own JVM, as `./sundial workflow ...` runs it) against a
+ * The CLI as a real process ({@code java -jar} on the built JAR, as `./sundial workflow ...`
+ * runs it) against a
  * standalone server process: start, list as JSON, describe, terminate, a server error's exit
  * status, and the cluster health check.
  */
@@ -23,9 +24,18 @@ class CliProcessSmokeTest {
 
   record Result(int code, String out, String err) {}
 
+  /** The runnable JAR the build made (sundial-cli packages before this module tests). */
+  private static Path builtJar() throws java.io.IOException {
+    Path target = Path.of("..", "sundial-cli", "target");
+    try (var files = java.nio.file.Files.list(target)) {
+      return files.filter(f -> f.getFileName().toString().matches("sundial-cli-.*-all\\.jar"))
+          .findFirst().orElseThrow(() -> new AssertionError("no sundial-cli *-all.jar in " + target));
+    }
+  }
+
   private static Result cli(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-cp",
-        System.getProperty("java.class.path"), SundialProcess.MAIN_CLASS));
+    List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar",
+        builtJar().toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).start();
     p.getOutputStream().close();
