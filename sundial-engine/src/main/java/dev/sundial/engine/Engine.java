@@ -70,6 +70,7 @@ public final class Engine implements AutoCloseable {
   public final dev.sundial.engine.visibility.Visibility visibility;
   public final dev.sundial.engine.schedule.ScheduleService schedules;
   public final dev.sundial.engine.batch.BatchService batches;
+  public final dev.sundial.engine.namespace.NamespaceDeletion namespaceDeletion;
 
   /** A single node owning every shard (SQLite, embedded). */
   public Engine(Store store, Clock clock, int shardCount, EngineContext.Limits limits) {
@@ -119,6 +120,8 @@ public final class Engine implements AutoCloseable {
     this.schedules =
         new dev.sundial.engine.schedule.ScheduleService(this, store, watchers, this::shardFor);
     this.batches = new dev.sundial.engine.batch.BatchService(this, store);
+    this.namespaceDeletion =
+        new dev.sundial.engine.namespace.NamespaceDeletion(namespaces, batches, schedules);
     namespaces.ensure(NamespaceRegistry.DEFAULT);
     if (cluster == null) {
       this.ownership = null;

@@ -31,7 +31,7 @@ class NamespaceCommandsTest {
   }
 
   @Test
-  void registerUpdateDescribeList() {
+  void registerUpdateDescribeListDelete() {
     Run create = h.cli("operator", "namespace", "register", "--namespace", "payments",
         "--retention", "30d", "--description", "payments team", "--data", "team=pay");
     assertThat(create.code()).as(create.err()).isZero();
@@ -59,10 +59,13 @@ class NamespaceCommandsTest {
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).startsWith("Error: ALREADY_EXISTS");
 
-    // Sundial does not delete namespaces yet: the server's answer, on one line.
     Run delete = h.cli("operator", "namespace", "delete", "-n", "payments", "--yes");
-    assertThat(delete.code()).isEqualTo(1);
-    assertThat(delete.err()).startsWith("Error: UNIMPLEMENTED");
+    assertThat(delete.code()).as(delete.err()).isZero();
+    assertThat(delete.out()).contains("payments-deleted-");
+    Run gone = h.cli("operator", "namespace", "describe", "-n", "payments");
+    assertThat(gone.code()).isEqualTo(1);
+    assertThat(gone.err()).startsWith("Error: NOT_FOUND");
+    assertThat(h.cli("operator", "namespace", "list").out()).doesNotContain("payments");
   }
 
   @Test

@@ -146,7 +146,21 @@ public final class NamespaceRegistry {
     return parseDuration(v).toMillis();
   }
 
+  /**
+   * The namespace to use by name. A deleted one (renamed "-deleted-", its workflows being
+   * reclaimed) refuses every use with FAILED_PRECONDITION, as Temporal's invalid state.
+   */
   public Entry byName(String name) {
+    Entry e = anyStateByName(name);
+    if (e.description().getNamespaceInfo().getState() == NamespaceState.NAMESPACE_STATE_DELETED) {
+      throw new EngineException(EngineException.Code.FAILED_PRECONDITION,
+          "Namespace has invalid state: Deleted. Must be Registered or Deprecated.");
+    }
+    return e;
+  }
+
+  /** The namespace by name whatever its state (DescribeNamespace shows deleted ones too). */
+  public Entry anyStateByName(String name) {
     Entry e = byName.get(name);
     if (e == null && shared) {
       refresh();
@@ -156,6 +170,30 @@ public final class NamespaceRegistry {
       throw new NamespaceNotFoundException(name);
     }
     return e;
+  }
+
+  /**
+   * Marks a namespace deleted and renames it {@code <name>-deleted-<5 characters>}, as Temporal
+   * does, so the name is free at once; its workflows are reclaimed afterwards. The default
+   * namespace cannot be deleted (Sundial recreates and relies on it).
+   */
+  public synchronized Entry markDeleted(String name) {
+    if (shared) {
+      refresh();
+    }
+    if (name.equals(DEFAULT)) {
+      throw EngineException.invalidArgument("The default namespace cannot be deleted.");
+    }
+    Entry current = byName(name);
+    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 5);
+    String newName = name + "-deleted-" + suffix;
+    DescribeNamespaceResponse.Builder d = current.description().toBuilder();
+    d.getNamespaceInfoBuilder().setName(newName).setState(NamespaceState.NAMESPACE_STATE_DELETED);
+    NamespaceRecord r =
+        new NamespaceRecord(current.id(), newName, current.version() + 1, d.build().toByteArray());
+    store.updateNamespace(r, current.version());
+    byName.remove(name);
+    return cache(r);
   }
 
   public Entry byId(String id) {

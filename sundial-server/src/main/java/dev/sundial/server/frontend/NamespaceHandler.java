@@ -77,12 +77,16 @@ final class NamespaceHandler {
     if (r.getNamespace().isEmpty()) {
       throw RequestValidator.invalid("Namespace not set on request.");
     }
-    return registry.byName(r.getNamespace()).description();
+    return registry.anyStateByName(r.getNamespace()).description();
   }
 
   ListNamespacesResponse list(ListNamespacesRequest r) {
     ListNamespacesResponse.Builder b = ListNamespacesResponse.newBuilder();
-    registry.list().forEach(e -> b.addNamespaces(e.description()));
+    boolean deletedToo = r.getNamespaceFilter().getIncludeDeleted();
+    registry.list().stream()
+        .filter(e -> deletedToo || e.description().getNamespaceInfo().getState()
+            != io.temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_DELETED)
+        .forEach(e -> b.addNamespaces(e.description()));
     return b.build();
   }
 

@@ -30,10 +30,30 @@ public final class OperatorFrontend extends OperatorServiceGrpc.OperatorServiceI
 
   private final NamespaceRegistry namespaces;
   private final SearchAttributeRegistry registry;
+  private final dev.sundial.engine.namespace.NamespaceDeletion deletion;
 
   public OperatorFrontend(Engine engine) {
     this.namespaces = engine.namespaces();
     this.registry = engine.visibility.searchAttributes();
+    this.deletion = engine.namespaceDeletion;
+  }
+
+  /** The namespace is renamed "-deleted-" and refused from now on; its workflows and schedules go next. */
+  @Override
+  public void deleteNamespace(
+      io.temporal.api.operatorservice.v1.DeleteNamespaceRequest req,
+      StreamObserver<io.temporal.api.operatorservice.v1.DeleteNamespaceResponse> out) {
+    reply(out, () -> {
+      String name = req.getNamespace();
+      if (name.isEmpty() && !req.getNamespaceId().isEmpty()) {
+        name = namespaces.byId(req.getNamespaceId()).name();
+      }
+      if (name.isEmpty()) {
+        throw RequestValidator.invalid("Namespace not set on request.");
+      }
+      return io.temporal.api.operatorservice.v1.DeleteNamespaceResponse.newBuilder()
+          .setDeletedNamespace(deletion.delete(name)).build();
+    });
   }
 
   @Override
