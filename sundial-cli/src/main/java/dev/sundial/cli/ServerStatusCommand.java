@@ -24,6 +24,41 @@ import picocli.CommandLine.Command;
 @Command(name = "status", description = "Whether a server answers at --address and is ready; exit status 0 only then.",
     footer = {"", "Example:", "  until ./sundial server status -o none; do sleep 1; done"})
 final class ServerStatusCommand extends ClientCommand {
+  @picocli.CommandLine.Option(names = "--ui-address", paramLabel = "<host:port>",
+      description = "Sundial's web UI, for the cluster's nodes and shard owners. Default: the"
+          + " --address host, port + 1000 (where 'server start' puts it).")
+  String uiAddress;
+
+  /**
+   * The cluster as the UI's /sundial/api/cluster shows it (nodes, shard leases), or null when no
+   * Sundial UI answers there (another server, --headless, another port).
+   */
+  private com.google.gson.JsonObject cluster(String grpcAddress) {
+    String target = uiAddress;
+    if (target == null) {
+      int colon = grpcAddress.lastIndexOf(':');
+      try {
+        target = grpcAddress.substring(0, colon) + ":" + (Integer.parseInt(grpcAddress.substring(colon + 1)) + 1000);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    try {
+      var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+      var response = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://" + target + "/sundial/api/cluster"))
+          .timeout(java.time.Duration.ofSeconds(5)).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) return null;
+      return com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject();
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   @Override
   protected int run(Client client, Output out) {
     String address = client.settings().address();
@@ -43,6 +78,7 @@ final class ServerStatusCommand extends ClientCommand {
     List<String> namespaces = new ArrayList<>();
     client.workflow().listNamespaces(ListNamespacesRequest.newBuilder().setPageSize(100).build())
         .getNamespacesList().forEach(n -> namespaces.add(n.getNamespaceInfo().getName()));
+    com.google.gson.JsonObject clusterView = cluster(address);
     if (out.isText()) {
       var card = Output.fields();
       card.put("Address", address);
@@ -52,7 +88,15 @@ final class ServerStatusCommand extends ClientCommand {
       card.put("PersistenceStore", cluster.getPersistenceStore());
       card.put("HistoryShardCount", cluster.getHistoryShardCount());
       card.put("Namespaces", String.join(", ", namespaces));
+      if (clusterView == null) {
+        card.put("Cluster", "(no Sundial UI answered; --ui-address to point at one)");
+      } else if (!clusterView.get("clustered").getAsBoolean()) {
+        card.put("Cluster", "single node");
+      }
       out.card(card);
+      if (clusterView != null && clusterView.get("clustered").getAsBoolean()) {
+        printCluster(out, clusterView);
+      }
     } else if (out.isJson()) {
       JsonObject o = new JsonObject();
       o.addProperty("address", address);
@@ -63,8 +107,30 @@ final class ServerStatusCommand extends ClientCommand {
       JsonArray ns = new JsonArray();
       namespaces.forEach(ns::add);
       o.add("namespaces", ns);
+      if (clusterView != null) o.add("cluster", clusterView);
       out.printJson(o);
     }
     return ready ? 0 : FAILED;
+  }
+
+  private static void printCluster(Output out, com.google.gson.JsonObject c) {
+    out.line("");
+    out.line("Nodes:");
+    List<List<String>> nodes = new ArrayList<>();
+    java.util.Map<String, Integer> owned = new java.util.TreeMap<>();
+    c.getAsJsonArray("shards").forEach(s -> {
+      var o = s.getAsJsonObject();
+      if (o.get("live").getAsBoolean() && o.has("owner") && !o.get("owner").isJsonNull()) {
+        owned.merge(o.get("owner").getAsString(), 1, Integer::sum);
+      }
+    });
+    c.getAsJsonArray("nodes").forEach(n -> {
+      var o = n.getAsJsonObject();
+      String id = o.get("nodeId").getAsString();
+      nodes.add(List.of(id, o.get("address").getAsString(), Integer.toString(owned.getOrDefault(id, 0))));
+    });
+    out.table(List.of("NodeId", "Address", "ShardsOwned"), nodes);
+    long unowned = c.get("shardCount").getAsLong() - owned.values().stream().mapToInt(Integer::intValue).sum();
+    out.line("Shards: " + c.get("shardCount").getAsLong() + " (" + unowned + " without a live owner)");
   }
 }

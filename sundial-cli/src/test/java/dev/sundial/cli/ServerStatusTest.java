@@ -25,4 +25,19 @@ class ServerStatusTest {
     assertThat(stopped.code()).isEqualTo(1);
     assertThat(stopped.err()).contains("cannot reach a Temporal server at " + address);
   }
+
+  @Test
+  void aSingleNodeServerWithItsUiSaysSo() {
+    try (var sundial = dev.sundial.server.Sundial.builder().inMemory().grpc("127.0.0.1", 0)
+        .ui("127.0.0.1", 0).start()) {
+      Run r = CliHarness.run(CliHarness.env(), "server", "status", "--address", sundial.grpcTarget(),
+          "--ui-address", "127.0.0.1:" + sundial.uiPort());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("single node");
+      Run noUi = CliHarness.run(CliHarness.env(), "server", "status", "--address", sundial.grpcTarget(),
+          "--ui-address", "127.0.0.1:1");
+      assertThat(noUi.code()).isZero();
+      assertThat(noUi.out()).contains("no Sundial UI answered");
+    }
+  }
 }

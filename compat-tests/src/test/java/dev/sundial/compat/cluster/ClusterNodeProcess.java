@@ -66,6 +66,10 @@ final class ClusterNodeProcess implements AutoCloseable {
     return nodeId;
   }
 
+  int uiPort() {
+    return uiPort;
+  }
+
   String target() {
     return "127.0.0.1:" + port;
   }

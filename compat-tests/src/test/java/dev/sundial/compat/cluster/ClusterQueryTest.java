@@ -113,6 +113,17 @@ class ClusterQueryTest extends ClusterTestSupport {
     withWorker.finish();
     assertThat(WorkflowStub.fromTyped(withWorker).getResult(60, TimeUnit.SECONDS, String.class))
         .isEqualTo("finished");
+
+    // `sundial server status` shows both nodes and who owns the shards.
+    var node = cluster.node("n1");
+    var status = new java.io.StringWriter();
+    var cli = dev.sundial.cli.SundialCommand.newCommandLine();
+    cli.setOut(new java.io.PrintWriter(status, true));
+    int code = cli.execute("server", "status", "--address", node.target(),
+        "--ui-address", "127.0.0.1:" + node.uiPort());
+    assertThat(code).as(status.toString()).isZero();
+    assertThat(status.toString()).contains("Nodes:").contains("n1").contains("n2")
+        .contains("Shards: " + Cluster.SHARDS + " (0 without a live owner)");
   }
 
   private static Set<Integer> owned(Map<Integer, ClusterDatabase.Shard> shards, String node) {
