@@ -77,6 +77,19 @@ class MoreCommandsTest {
     assertThat(JsonParser.parseString(describe.out()).getAsJsonObject().get("totalOperationCount").getAsString())
         .isEqualTo("2");
     assertThat(h.cli("batch", "list").out()).contains(jobId);
+
+    // Signal by query: every matching workflow gets it.
+    for (int i = 1; i <= 2; i++) {
+      assertThat(h.cli("workflow", "start", "--type", "Signalled", "-t", "nobody", "-w", "sig-" + i).code()).isZero();
+    }
+    Run signal = h.cli("workflow", "signal", "--query", "WorkflowType='Signalled'", "--name", "poke",
+        "-i", "{\"n\": 1}", "--yes");
+    assertThat(signal.code()).as(signal.err()).isZero();
+    for (int i = 1; i <= 2; i++) {
+      String id = "sig-" + i;
+      CliHarness.await(id + " signalled", () -> h.cli("workflow", "show", "-w", id).out()
+          .contains("WorkflowExecutionSignaled"));
+    }
   }
 
   @Test

@@ -51,6 +51,13 @@ class ReplayCommandTest {
   }
 
   @Test
+  void classesMarkedWorkflowImplAreFoundWithoutWorkflowClass() {
+    Run r = h.cli("workflow", "replay", "-w", "replay-1", "--classpath", CLASSES);
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("1 replayed, 0 not deterministic");
+  }
+
+  @Test
   void aNonDeterministicChangeIsReportedWithWhereItDiverged() {
     Run r = h.cli("workflow", "replay", "--query", "WorkflowType='Replayed'", "--classpath", CLASSES,
         "--workflow-class", V2, "-o", "json");

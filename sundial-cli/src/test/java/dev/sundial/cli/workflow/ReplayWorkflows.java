@@ -23,6 +23,16 @@ public final class ReplayWorkflows {
     }
   }
 
+  /** V1 as a Spring Boot application marks it: found by `workflow replay` without --workflow-class. */
+  @io.temporal.spring.boot.WorkflowImpl(taskQueues = "replay")
+  public static final class MarkedV1Impl implements Replayed {
+    @Override
+    public String run(String name) {
+      Workflow.sleep(Duration.ofMillis(10));
+      return "hello " + name;
+    }
+  }
+
   public static final class V2Impl implements Replayed {
     @Override
     public String run(String name) {
