@@ -419,7 +419,8 @@ public final class Engine implements AutoCloseable {
       timers.finished(task);
       return; // the shard moved: its new owner loaded this timer
     }
-    if (task.kind() == TimerKind.RETENTION_DELETE) {
+    TimerKind kind = TimerKind.of(task.kind());
+    if (kind == TimerKind.RETENTION_DELETE) {
       retention.process(task).whenComplete((ok, err) -> {
         if (err != null) {
           log.warn("retention task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
@@ -430,7 +431,7 @@ public final class Engine implements AutoCloseable {
       });
       return;
     }
-    if (TimerKind.isTransfer(task.kind())) {
+    if (kind.isTransfer()) {
       CompletableFuture.supplyAsync(() -> transfers.process(task), ioPool)
           .thenCompose(f -> f)
           .whenComplete(
@@ -453,19 +454,18 @@ public final class Engine implements AutoCloseable {
                 return null;
               }
               TimerRef ref = TimerRef.decode(task.payload());
-              switch (task.kind()) {
-                case TimerKind.USER_TIMER -> UserTimers.onFire(txn, s, ref);
-                case TimerKind.ACTIVITY_TIMEOUT, TimerKind.ACTIVITY_RETRY ->
-                    Activities.onTimer(txn, s, task.kind(), ref);
-                case TimerKind.WORKFLOW_TASK_TIMEOUT -> {
+              switch (kind) {
+                case USER_TIMER -> UserTimers.onFire(txn, s, ref);
+                case ACTIVITY_TIMEOUT, ACTIVITY_RETRY -> Activities.onTimer(txn, s, kind, ref);
+                case WORKFLOW_TASK_TIMEOUT -> {
                   // Speculative tasks reuse event ids and attempts: only their own timer counts.
                   if (!s.workflowTask.isSpeculative() || s.workflowTask.timeoutTaskId == task.taskId()) {
                     WorkflowTasks.onTimeout(txn, s, ref);
                   }
                 }
-                case TimerKind.WORKFLOW_TIMEOUT -> WorkflowClose.timeOut(txn, s);
-                case TimerKind.WORKFLOW_BACKOFF -> WorkflowRuns.onBackoffFired(txn, s);
-                default -> log.warn("unknown timer kind {}", task.kind());
+                case WORKFLOW_TIMEOUT -> WorkflowClose.timeOut(txn, s);
+                case WORKFLOW_BACKOFF -> WorkflowRuns.onBackoffFired(txn, s);
+                default -> log.warn("timer kind {} fired on the shard path", kind);
               }
               return null;
             })

@@ -44,11 +44,11 @@ final class TransferProcessor {
 
   CompletableFuture<?> process(TimerTask task) {
     TimerRef ref = TimerRef.decode(task.payload());
-    return switch (task.kind()) {
-      case TimerKind.START_CHILD -> startChild(task, ref.eventId());
-      case TimerKind.CHILD_CLOSED -> childClosed(task, ref.eventId());
-      case TimerKind.SIGNAL_EXTERNAL, TimerKind.CANCEL_EXTERNAL -> external(task, ref.eventId());
-      case TimerKind.PARENT_CLOSE_POLICY -> parentClosePolicy(task, ref.eventId());
+    return switch (TimerKind.of(task.kind())) {
+      case START_CHILD -> startChild(task, ref.eventId());
+      case CHILD_CLOSED -> childClosed(task, ref.eventId());
+      case SIGNAL_EXTERNAL, CANCEL_EXTERNAL -> external(task, ref.eventId());
+      case PARENT_CLOSE_POLICY -> parentClosePolicy(task, ref.eventId());
       default -> CompletableFuture.failedFuture(
           new IllegalStateException("unknown transfer kind " + task.kind()));
     };

@@ -160,7 +160,7 @@ class EngineTimersTest {
     assertThat(canceled.getWorkflowTaskCompletedEventId()).isEqualTo(9);
     // The durable timer row of t1 is gone.
     assertThat(h.store.loadTimers(Long.MAX_VALUE, 100))
-        .filteredOn(t -> t.kind() == TimerKind.USER_TIMER)
+        .filteredOn(t -> t.kind() == TimerKind.USER_TIMER.code)
         .hasSize(1);
 
     // Once t2 (due after t1's original time) has fired, t1's slot has certainly passed.

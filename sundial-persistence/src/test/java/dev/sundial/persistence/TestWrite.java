@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Fluent builder for {@link ExecutionWrite} in tests (the record has twelve components). */
+/** Fluent builder for {@link ExecutionWrite} in tests (the record has fourteen components). */
 final class TestWrite {
   private final int shardId;
   private final long rangeId;

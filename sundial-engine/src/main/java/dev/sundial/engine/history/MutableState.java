@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * The state of one workflow run derived from its history (plus the few attempt-level facts that
  * Temporal deliberately keeps out of history: activity attempts, heartbeats, transient workflow
- * task details). Operations mutate it through the add/apply methods of {@link HistoryBuilder};
- * events produced by the current operation accumulate in {@link #newEvents} until the WriteSet is
- * built.
+ * task details). The feature classes (activities, timers, workflow tasks, ...) change it as they
+ * append events; events produced by the current operation accumulate in {@link #newEvents} until
+ * the WriteSet is built.
  */
 public final class MutableState {
   // identity

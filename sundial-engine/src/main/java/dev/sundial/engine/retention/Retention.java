@@ -26,7 +26,7 @@ public final class Retention {
     txn.addTimer(
         new TimerTask(
             txn.newTaskId(), txn.shardId(), saturatedAdd(closeTime, ttl), s.namespaceId,
-            s.workflowId, s.runId, TimerKind.RETENTION_DELETE, new TimerRef(0, 0, 0, "").encode()));
+            s.workflowId, s.runId, TimerKind.RETENTION_DELETE.code, new TimerRef(0, 0, 0, "").encode()));
   }
 
   private static long saturatedAdd(long a, long b) {

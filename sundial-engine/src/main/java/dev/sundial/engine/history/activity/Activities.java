@@ -193,7 +193,7 @@ public final class Activities {
   }
 
   /** A timer guarding an activity fired. */
-  public static void onTimer(ShardTxn txn, MutableState s, int kind, TimerRef ref) {
+  public static void onTimer(ShardTxn txn, MutableState s, TimerKind kind, TimerRef ref) {
     ActivityInfo a = s.isRunning() ? s.activities.get(ref.eventId()) : null;
     if (a == null) {
       return;
@@ -355,10 +355,10 @@ public final class Activities {
   }
 
   private static void addTimer(
-      ShardTxn txn, MutableState s, ActivityInfo a, long fireAt, TimeoutType type, int kind) {
+      ShardTxn txn, MutableState s, ActivityInfo a, long fireAt, TimeoutType type, TimerKind kind) {
     txn.addTimer(
         new TimerTask(
-            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind,
+            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind.code,
             new TimerRef(a.scheduledEventId, a.attempt, type.getNumber(), "").encode()));
   }
 

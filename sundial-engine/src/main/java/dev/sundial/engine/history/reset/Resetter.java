@@ -290,10 +290,10 @@ public final class Resetter {
   }
 
   private static TimerTask addTimer(
-      ShardTxn txn, MutableState s, long fireAt, int kind, TimerRef ref) {
+      ShardTxn txn, MutableState s, long fireAt, TimerKind kind, TimerRef ref) {
     TimerTask t =
         new TimerTask(
-            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind,
+            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind.code,
             ref.encode());
     txn.addTimer(t);
     return t;

@@ -39,7 +39,7 @@ public final class UserTimers {
     TimerTask task =
         new TimerTask(
             txn.newTaskId(), txn.shardId(), t.fireTime, s.namespaceId, s.workflowId, s.runId,
-            TimerKind.USER_TIMER, new TimerRef(t.startedEventId, 0, 0, t.timerId).encode());
+            TimerKind.USER_TIMER.code, new TimerRef(t.startedEventId, 0, 0, t.timerId).encode());
     t.timerTaskId = task.taskId();
     txn.addTimer(task);
     s.timers.put(t.timerId, t);

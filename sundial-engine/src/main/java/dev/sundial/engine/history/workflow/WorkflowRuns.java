@@ -122,10 +122,10 @@ public final class WorkflowRuns {
     return Math.min(a, b);
   }
 
-  private static void addTimer(ShardTxn txn, MutableState s, long fireAt, int kind) {
+  private static void addTimer(ShardTxn txn, MutableState s, long fireAt, TimerKind kind) {
     txn.addTimer(
         new TimerTask(
-            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind,
+            txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind.code,
             new TimerRef(0, 0, 0, "").encode()));
   }
 }

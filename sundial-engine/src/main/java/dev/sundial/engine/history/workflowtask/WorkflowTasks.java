@@ -258,7 +258,7 @@ public final class WorkflowTasks {
     TimerTask t =
         new TimerTask(
             txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId,
-            TimerKind.WORKFLOW_TASK_TIMEOUT,
+            TimerKind.WORKFLOW_TASK_TIMEOUT.code,
             new TimerRef(eventId, attempt, type.getNumber(), "").encode());
     txn.addTimer(t);
     return t.taskId();
