@@ -22,13 +22,20 @@ public final class ChildJvm {
         .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  /** A port that was free a moment ago on 127.0.0.1. */
+  /** Ports handed out by this JVM: the kernel may offer the same free port twice in a row. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A port that was free a moment ago on 127.0.0.1 and that this JVM has not handed out before. */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        s.setReuseAddress(true);
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
