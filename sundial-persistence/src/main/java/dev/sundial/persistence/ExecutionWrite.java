@@ -109,7 +109,116 @@ public record ExecutionWrite(
   /** A write that only deletes outbox rows (stale timers or backlog entries). */
   public static ExecutionWrite deletions(
       int shardId, long rangeId, List<Long> timers, List<Long> queueTasks) {
-    return new ExecutionWrite(
-        shardId, rangeId, null, 0, null, null, false, null, null, timers, null, queueTasks);
+    return builder(shardId, rangeId).deleteTimers(timers).deleteQueueTasks(queueTasks).build();
+  }
+
+  /** A write for a shard owned with this range id; with nothing added, a pure fencing check. */
+  public static Builder builder(int shardId, long rangeId) {
+    return new Builder(shardId, rangeId);
+  }
+
+  /**
+   * Builds a write by name instead of by position, and refuses contradictions when it is built:
+   * a run whose version does not follow the expected one, a current row for another workflow, a
+   * current row both expected and required absent.
+   */
+  public static final class Builder {
+    private final int shardId;
+    private final long rangeId;
+    private ExecutionRecord execution;
+    private long expectedDbVersion;
+    private CurrentExecution current;
+    private String expectedCurrentRunId;
+    private boolean currentMustBeAbsent;
+    private List<HistoryBatch> history = List.of();
+    private List<TimerTask> timersToAdd = List.of();
+    private List<Long> timersToDelete = List.of();
+    private List<QueueTask> queueTasksToAdd = List.of();
+    private List<Long> queueTasksToDelete = List.of();
+    private List<ExecutionWrite> linked = List.of();
+    private dev.sundial.persistence.visibility.VisibilityRecord visibility;
+
+    private Builder(int shardId, long rangeId) {
+      this.shardId = shardId;
+      this.rangeId = rangeId;
+    }
+
+    /** Creates the run ({@code expectedDbVersion} 0) or replaces the version expected. */
+    public Builder execution(ExecutionRecord execution, long expectedDbVersion) {
+      this.execution = execution;
+      this.expectedDbVersion = expectedDbVersion;
+      return this;
+    }
+
+    /** Sets the current row, which must now point at {@code expectedRunId} (null: must not exist). */
+    public Builder current(CurrentExecution current, String expectedRunId) {
+      this.current = current;
+      this.expectedCurrentRunId = expectedRunId;
+      return this;
+    }
+
+    /** No current row may exist for the workflow id. */
+    public Builder currentMustBeAbsent() {
+      this.currentMustBeAbsent = true;
+      return this;
+    }
+
+    public Builder history(List<HistoryBatch> batches) {
+      this.history = orEmpty(batches);
+      return this;
+    }
+
+    public Builder addTimers(List<TimerTask> timers) {
+      this.timersToAdd = orEmpty(timers);
+      return this;
+    }
+
+    public Builder deleteTimers(List<Long> taskIds) {
+      this.timersToDelete = orEmpty(taskIds);
+      return this;
+    }
+
+    public Builder addQueueTasks(List<QueueTask> tasks) {
+      this.queueTasksToAdd = orEmpty(tasks);
+      return this;
+    }
+
+    public Builder deleteQueueTasks(List<Long> taskIds) {
+      this.queueTasksToDelete = orEmpty(taskIds);
+      return this;
+    }
+
+    /** Writes applied with this one, all or none. */
+    public Builder linked(List<ExecutionWrite> others) {
+      this.linked = List.copyOf(others);
+      return this;
+    }
+
+    /** Replaces the run's visibility row (null: leaves it). */
+    public Builder visibility(dev.sundial.persistence.visibility.VisibilityRecord visibility) {
+      this.visibility = visibility;
+      return this;
+    }
+
+    public ExecutionWrite build() {
+      if (execution != null && execution.dbVersion() != expectedDbVersion + 1) {
+        throw new IllegalArgumentException("run " + execution.runId() + " at version "
+            + execution.dbVersion() + " cannot replace version " + expectedDbVersion);
+      }
+      if (execution != null && current != null && !current.workflowId().equals(execution.workflowId())) {
+        throw new IllegalArgumentException("the current row of " + current.workflowId()
+            + " does not belong to run " + execution.runId() + " of " + execution.workflowId());
+      }
+      if (currentMustBeAbsent && expectedCurrentRunId != null) {
+        throw new IllegalArgumentException("a current row cannot be both expected and absent");
+      }
+      return new ExecutionWrite(shardId, rangeId, execution, expectedDbVersion, current,
+          expectedCurrentRunId, currentMustBeAbsent, history, timersToAdd, timersToDelete,
+          queueTasksToAdd, queueTasksToDelete, linked, visibility);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+      return list == null ? List.of() : list;
+    }
   }
 }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Fluent builder for {@link ExecutionWrite} in tests (the record has fourteen components). */
+/**
+ * Varargs shorthands over {@link ExecutionWrite.Builder} for the contract tests; it builds the
+ * record directly so that a test can also write what the validating builder refuses.
+ */
 final class TestWrite {
   private final int shardId;
   private final long rangeId;

@@ -130,8 +130,7 @@ public final class Shard {
   public CompletableFuture<Void> drain() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     mailbox.execute(() -> committer
-        .submitAll(List.of(new ExecutionWrite(
-            id, rangeId, null, 0, null, null, false, null, null, null, null, null)))
+        .submitAll(List.of(ExecutionWrite.builder(id, rangeId).build()))
         .whenComplete((ok, err) -> done.complete(null)));
     return done;
   }
@@ -288,37 +287,38 @@ public final class Shard {
       if (visibilityChanged) {
         s.writtenVisibilityStamp = stamp; // a failed commit evicts the state, resetting this
       }
-      writes.add(
-          new ExecutionWrite(
-              id,
-              rangeId,
-              rec,
-              expected,
-              cc == null ? null : cc.current(),
-              cc == null ? null : cc.expectedRunId(),
-              cc != null && cc.mustBeAbsent(),
-              history,
-              attach ? txn.timersToAdd : null,
-              attach ? txn.timersToDelete : null,
-              attach ? txn.queueTasksToAdd : null,
-              attach ? txn.queueTasksToDelete : null)
-              .withVisibility(visibilityChanged
-                  ? dev.sundial.engine.visibility.VisibilityRecords.of(s, expected + 1)
-                  : null));
+      ExecutionWrite.Builder w = ExecutionWrite.builder(id, rangeId)
+          .execution(rec, expected)
+          .history(history);
+      if (cc != null) {
+        current(w, cc);
+      }
+      if (attach) {
+        outbox(w, txn);
+      }
+      if (visibilityChanged) {
+        w.visibility(dev.sundial.engine.visibility.VisibilityRecords.of(s, expected + 1));
+      }
+      writes.add(w.build());
     }
     for (ShardTxn.CurrentChange cc : currents.values()) {
-      writes.add(
-          new ExecutionWrite(
-              id, rangeId, null, 0, cc.current(), cc.expectedRunId(), cc.mustBeAbsent(),
-              null, null, null, null, null));
+      writes.add(current(ExecutionWrite.builder(id, rangeId), cc).build());
     }
     if (!outboxAttached) {
-      writes.add(
-          new ExecutionWrite(
-              id, rangeId, null, 0, null, null, false, null,
-              txn.timersToAdd, txn.timersToDelete, txn.queueTasksToAdd, txn.queueTasksToDelete));
+      writes.add(outbox(ExecutionWrite.builder(id, rangeId), txn).build());
     }
     return writes;
+  }
+
+  private static ExecutionWrite.Builder current(ExecutionWrite.Builder w, ShardTxn.CurrentChange cc) {
+    w.current(cc.current(), cc.expectedRunId());
+    return cc.mustBeAbsent() ? w.currentMustBeAbsent() : w;
+  }
+
+  /** The transaction's outbox changes: timers and backlog rows added and deleted. */
+  private static ExecutionWrite.Builder outbox(ExecutionWrite.Builder w, ShardTxn txn) {
+    return w.addTimers(txn.timersToAdd).deleteTimers(txn.timersToDelete)
+        .addQueueTasks(txn.queueTasksToAdd).deleteQueueTasks(txn.queueTasksToDelete);
   }
 
   /** The state's stored form; its size is what the state weighs in the cache. */
