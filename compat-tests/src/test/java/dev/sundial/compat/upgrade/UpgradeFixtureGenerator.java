@@ -23,11 +23,7 @@ public final class UpgradeFixtureGenerator {
       var stubs = sundial.newWorkflowServiceStubs();
       WorkflowClient client = WorkflowClient.newInstance(stubs,
           WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      var worker = factory.newWorker(UpgradeWorkflows.QUEUE);
-      worker.registerWorkflowImplementationTypes(UpgradeWorkflows.OrderImpl.class, UpgradeWorkflows.ChildImpl.class);
-      worker.registerActivitiesImplementations(new UpgradeWorkflows.StepsImpl());
-      factory.start();
+      WorkerFactory factory = UpgradeWorkflows.startWorker(client);
       for (int i = 1; i <= 3; i++) {
         var order = order(client, "order-" + i);
         WorkflowClient.start(order::run, "order-" + i);

@@ -46,11 +46,7 @@ class UpgradeTest {
       var stubs = sundial.newWorkflowServiceStubs();
       WorkflowClient client = WorkflowClient.newInstance(stubs,
           WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      var worker = factory.newWorker(UpgradeWorkflows.QUEUE);
-      worker.registerWorkflowImplementationTypes(UpgradeWorkflows.OrderImpl.class, UpgradeWorkflows.ChildImpl.class);
-      worker.registerActivitiesImplementations(new UpgradeWorkflows.StepsImpl());
-      factory.start();
+      WorkerFactory factory = UpgradeWorkflows.startWorker(client);
       try {
         assertThat(result(client, "order-1"))
             .containsExactly("did reserve order-1", "child order-1", "did ship order-1");

@@ -21,6 +21,16 @@ public final class UpgradeWorkflows {
 
   public static final String QUEUE = "upgrade";
 
+  /** A started worker factory with these workflows and activities on {@link #QUEUE}. */
+  public static io.temporal.worker.WorkerFactory startWorker(io.temporal.client.WorkflowClient client) {
+    var factory = io.temporal.worker.WorkerFactory.newInstance(client);
+    var worker = factory.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(OrderImpl.class, ChildImpl.class);
+    worker.registerActivitiesImplementations(new StepsImpl());
+    factory.start();
+    return factory;
+  }
+
   @ActivityInterface
   public interface Steps {
     String step(String what);

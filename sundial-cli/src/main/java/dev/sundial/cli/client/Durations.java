@@ -1,15 +1,12 @@
 package dev.sundial.cli.client;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Durations as the {@code temporal} CLI reads them: Go's form ({@code 1h30m}, {@code 90s},
  * {@code 500ms}) plus days ({@code 30d}); a bare number is seconds.
  */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -19,27 +16,12 @@ public final class Durations {
     if (t.matches("\\d+")) {
       return Duration.ofSeconds(Long.parseLong(t));
     }
-    Matcher m = PART.matcher(t);
-    int at = 0;
-    double nanos = 0;
-    while (at < t.length() && m.find(at) && m.start() == at) {
-      double n = Double.parseDouble(m.group(1));
-      nanos += n * switch (m.group(2)) {
-        case "ns" -> 1d;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        case "h" -> 3600e9;
-        default -> 86400e9;
-      };
-      at = m.end();
-    }
-    if (t.isEmpty() || at != t.length() || nanos > Long.MAX_VALUE) {
+    try {
+      return dev.sundial.engine.history.Durations.parseGo(t, true);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(flag + " must be a duration such as 30s, 10m, 1h30m or 30d"
           + " but was '" + text + "'");
     }
-    return Duration.ofNanos((long) nanos);
   }
 
   /** As the CLI prints durations: {@code 1h2m3s}, {@code 30d}, {@code 250ms}. */

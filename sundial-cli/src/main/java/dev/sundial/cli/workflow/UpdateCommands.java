@@ -130,36 +130,46 @@ public final class UpdateCommands extends GroupCommand {
     }
   }
 
-  @Command(name = "result", description = "Wait for an update's result; exit status 1 if it failed.",
-      footer = {"", "Example:", "  sundial workflow update result -w cart-7 --update-id 42"})
-  public static final class Result extends Targeting {
+  /** An update already sent, by its id (result, describe). */
+  abstract static class ById extends Targeting {
     @Option(names = "--update-id", paramLabel = "<id>", required = true, description = "Update id.")
     String updateId;
 
+    UpdateRef ref() {
+      return UpdateRef.newBuilder().setWorkflowExecution(execution()).setUpdateId(updateId).build();
+    }
+
+    /** Polls the update; {@code wait} (may be null) says up to which stage the server waits. */
+    io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateResponse poll(
+        Client client, UpdateWorkflowExecutionLifecycleStage wait) {
+      var b = PollWorkflowExecutionUpdateRequest.newBuilder().setNamespace(client.namespace())
+          .setUpdateRef(ref()).setIdentity(client.identity());
+      if (wait == null) {
+        return client.workflow().pollWorkflowExecutionUpdate(b.build());
+      }
+      b.setWaitPolicy(WaitPolicy.newBuilder().setLifecycleStage(wait));
+      return client.workflow(POLL).pollWorkflowExecutionUpdate(b.build());
+    }
+  }
+
+  @Command(name = "result", description = "Wait for an update's result; exit status 1 if it failed.",
+      footer = {"", "Example:", "  sundial workflow update result -w cart-7 --update-id 42"})
+  public static final class Result extends ById {
     @Override
     protected int run(Client client, Output out) {
-      var ref = UpdateRef.newBuilder().setWorkflowExecution(execution()).setUpdateId(updateId).build();
       while (true) {
-        var r = client.workflow(POLL).pollWorkflowExecutionUpdate(PollWorkflowExecutionUpdateRequest.newBuilder()
-            .setNamespace(client.namespace()).setUpdateRef(ref).setIdentity(client.identity())
-            .setWaitPolicy(WaitPolicy.newBuilder().setLifecycleStage(
-                UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED)).build());
-        if (r.hasOutcome() || client.expired()) return printOutcome(out, spec, ref, r.getOutcome());
+        var r = poll(client, UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
+        if (r.hasOutcome() || client.expired()) return printOutcome(out, spec, ref(), r.getOutcome());
       }
     }
   }
 
   @Command(name = "describe", description = "An update's stage and, when completed, its outcome.",
       footer = {"", "Example:", "  sundial workflow update describe -w cart-7 --update-id 42"})
-  public static final class Describe extends Targeting {
-    @Option(names = "--update-id", paramLabel = "<id>", required = true, description = "Update id.")
-    String updateId;
-
+  public static final class Describe extends ById {
     @Override
     protected int run(Client client, Output out) {
-      var ref = UpdateRef.newBuilder().setWorkflowExecution(execution()).setUpdateId(updateId).build();
-      var r = client.workflow().pollWorkflowExecutionUpdate(PollWorkflowExecutionUpdateRequest.newBuilder()
-          .setNamespace(client.namespace()).setUpdateRef(ref).setIdentity(client.identity()).build());
+      var r = poll(client, null);
       if (!out.isText()) {
         out.json(r);
         return 0;

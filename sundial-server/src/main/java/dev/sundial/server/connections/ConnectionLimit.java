@@ -45,14 +45,6 @@ public final class ConnectionLimit {
     open.decrementAndGet();
   }
 
-  public int open() {
-    return open.get();
-  }
-
-  public long refused() {
-    return refused.get();
-  }
-
   /** One log line a minute at most, however many connections a flood brings. */
   private void refusedOne() {
     long total = refused.incrementAndGet();

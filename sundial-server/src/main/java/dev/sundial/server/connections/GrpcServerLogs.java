@@ -26,7 +26,14 @@ public final class GrpcServerLogs {
 
   private GrpcServerLogs() {}
 
-  static {
+  private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Installs the redirection (once per JVM; later calls do nothing). */
+  public static void install() {
+    if (!INSTALLED.compareAndSet(false, true)) {
+      return;
+    }
     Handler oneLine = new Handler() {
       @Override
       public void publish(LogRecord r) {
@@ -53,11 +60,6 @@ public final class GrpcServerLogs {
       l.setUseParentHandlers(false);
       l.addHandler(oneLine);
     }
-  }
-
-  /** Installs the redirection (once per JVM; later calls do nothing). */
-  public static void install() {
-    // the static initializer did the work
   }
 
   static String oneLine(LogRecord r) {

@@ -52,11 +52,6 @@ public final class LoadShedding implements ServerInterceptor {
     this.inFlightLimit = inFlightLimit;
   }
 
-  /** Bytes of requests being worked on now. */
-  long inFlight() {
-    return inFlight.get();
-  }
-
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {

@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.BitSet;
-import java.util.Locale;
 
 /**
  * A workflow cron schedule as Temporal accepts it: five fields (minute hour day-of-month month
@@ -131,29 +130,7 @@ public final class CronSchedule {
 
   /** Go-style durations: 1h30m, 2s, 500ms, 1.5h. */
   static Duration parseGoDuration(String s) {
-    if (s.isEmpty()) throw new IllegalArgumentException("empty duration");
-    long nanos = 0;
-    int i = 0;
-    while (i < s.length()) {
-      int start = i;
-      while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) i++;
-      if (start == i) throw new IllegalArgumentException("bad duration " + s);
-      double v = Double.parseDouble(s.substring(start, i));
-      int u = i;
-      while (i < s.length() && Character.isLetter(s.charAt(i))) i++;
-      String unit = s.substring(u, i).toLowerCase(Locale.ROOT);
-      long mult = switch (unit) {
-        case "ns" -> 1L;
-        case "us", "µs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        case "h" -> 3_600_000_000_000L;
-        default -> throw new IllegalArgumentException("bad duration unit '" + unit + "' in " + s);
-      };
-      nanos += (long) (v * mult);
-    }
-    return Duration.ofNanos(nanos);
+    return dev.sundial.engine.history.Durations.parseGo(s, false);
   }
 
   /** The first schedule time strictly after {@code t}. */
