@@ -1,6 +1,8 @@
 package dev.sundial.compat;
 
+import dev.sundial.engine.RebuildCheck;
 import dev.sundial.persistence.postgres.PostgresConfig;
+import dev.sundial.persistence.sqlite.SqliteStore;
 import dev.sundial.server.Sundial;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Files;
@@ -75,6 +77,12 @@ public final class SundialTestServer extends CompatServer {
     try {
       if (sundial != null) {
         sundial.close();
+        if (!anyTestFailed && dir != null) {
+          // Every run the class left behind rebuilds from its history to its stored state.
+          try (SqliteStore store = SqliteStore.open(dir.resolve("sundial.db"))) {
+            RebuildCheck.assertEveryRunRebuilds(store);
+          }
+        }
       }
     } finally {
       sundial = null;

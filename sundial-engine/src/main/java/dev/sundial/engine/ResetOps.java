@@ -188,6 +188,9 @@ public final class ResetOps {
         new Resetter.Request(
             req.getWorkflowTaskFinishEventId(), req.getReason(), req.getRequestId(),
             !excludeSignals, !excludeUpdates);
-    return Resetter.reset(txn, chain, current, cur, r, UUID.randomUUID().toString()).runId;
+    return Resetter.reset(
+            txn, chain, current, cur, r, UUID.randomUUID().toString(),
+            engine.context().searchAttributes)
+        .runId;
   }
 }

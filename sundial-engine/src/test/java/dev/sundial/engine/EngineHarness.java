@@ -85,10 +85,20 @@ public final class EngineHarness implements AutoCloseable {
     return new EngineHarness(SqliteStore.open(file), clock);
   }
 
+  /**
+   * Stops the engine, then checks that every run it left behind rebuilds from its history to its
+   * stored state (see {@link RebuildCheck}), then closes the store.
+   */
   @Override
   public void close() {
     engine.close();
-    store.close();
+    try {
+      List<String> namespaceIds = new ArrayList<>();
+      engine.namespaces().list().forEach(n -> namespaceIds.add(n.id()));
+      RebuildCheck.assertEveryRunRebuilds(store, store.visibility(), namespaceIds, engine.context().searchAttributes);
+    } finally {
+      store.close();
+    }
   }
 
   public long now() {

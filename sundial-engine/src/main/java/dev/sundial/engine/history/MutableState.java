@@ -13,9 +13,12 @@ import java.util.Map;
 /**
  * The state of one workflow run derived from its history (plus the few attempt-level facts that
  * Temporal deliberately keeps out of history: activity attempts, heartbeats, transient workflow
- * task details). The feature classes (activities, timers, workflow tasks, ...) change it as they
- * append events; events produced by the current operation accumulate in {@link #newEvents} until
- * the WriteSet is built.
+ * task details). What history determines changes only through the apply functions of the feature
+ * packages (ActivityEvents, TimerEvents, WorkflowEvents, ...): the live path appends an event and
+ * applies it, and {@link dev.sundial.engine.history.replay.HistoryReplay} rebuilds a run with the
+ * same functions. Attempt-level facts and outbox ids are set by the feature classes directly.
+ * Events produced by the current operation accumulate in {@link #newEvents} until the WriteSet is
+ * built.
  */
 public final class MutableState {
   // identity

@@ -7,7 +7,11 @@ import io.temporal.api.history.v1.WorkflowTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 
-/** The WorkflowTaskScheduled/Started events of the run's current workflow task. */
+/**
+ * The events of the run's workflow task: building Scheduled/Started from the current task, and how
+ * each workflow task event changes the state (live, right after it is appended, and on rebuild).
+ * The queue row and timeout timer of a task are outbox facts the caller keeps, not history.
+ */
 public final class WorkflowTaskEvents {
   private WorkflowTaskEvents() {}
 
@@ -40,5 +44,47 @@ public final class WorkflowTaskEvents {
                 .setRequestId(wt.requestId)
                 .setHistorySizeBytes(s.historySizeBytes)
                 .setSuggestContinueAsNew(wt.suggestContinueAsNew));
+  }
+
+  /** WorkflowTaskScheduled: the run's one outstanding task. */
+  public static void applyScheduled(MutableState s, HistoryEvent e) {
+    var a = e.getWorkflowTaskScheduledEventAttributes();
+    WorkflowTaskInfo wt = s.workflowTask;
+    wt.clear();
+    wt.scheduledEventId = e.getEventId();
+    wt.attempt = Math.max(1, a.getAttempt());
+    wt.sticky = a.getTaskQueue().getKind() == TaskQueueKind.TASK_QUEUE_KIND_STICKY;
+    wt.taskQueue = a.getTaskQueue().getName();
+    wt.scheduledTime = EventTimes.millis(e);
+    s.dirty = true;
+  }
+
+  /** WorkflowTaskStarted: a poller took the task. */
+  public static void applyStarted(MutableState s, HistoryEvent e) {
+    var a = e.getWorkflowTaskStartedEventAttributes();
+    WorkflowTaskInfo wt = s.workflowTask;
+    wt.startedEventId = e.getEventId();
+    wt.startedTime = EventTimes.millis(e);
+    wt.identity = a.getIdentity();
+    wt.requestId = a.getRequestId();
+    wt.suggestContinueAsNew = a.getSuggestContinueAsNew();
+    s.dirty = true;
+  }
+
+  /** WorkflowTaskCompleted: no task is outstanding; a new build gets its auto-reset point. */
+  public static void applyCompleted(MutableState s, HistoryEvent e) {
+    dev.sundial.engine.history.reset.AutoResetPoints.onWorkflowTaskCompleted(s, e);
+    s.lastCompletedStartedEventId = e.getWorkflowTaskCompletedEventAttributes().getStartedEventId();
+    s.workflowTask.clear();
+    s.workflowTask.attempt = 1;
+    s.dirty = true;
+  }
+
+  /** WorkflowTaskFailed or TimedOut: no task is outstanding; the attempt count is kept. */
+  public static void applyFailed(MutableState s, HistoryEvent e) {
+    int attempt = s.workflowTask.attempt;
+    s.workflowTask.clear();
+    s.workflowTask.attempt = attempt;
+    s.dirty = true;
   }
 }

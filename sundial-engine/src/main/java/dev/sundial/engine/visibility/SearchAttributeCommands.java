@@ -64,12 +64,6 @@ public final class SearchAttributeCommands {
             + (a.getTaskQueue().getName().isEmpty() ? s.taskQueue() : a.getTaskQueue().getName());
   }
 
-  /** Applies a validated upsert to the run's current search attributes. */
-  public static void applyUpsert(EngineContext ctx, MutableState s, SearchAttributes upsert) {
-    SearchAttributeState.upsert(
-        s, SearchAttributeValidator.normalize(ctx.searchAttributes, s.namespaceId, upsert, true));
-  }
-
   /** The child command with its search attributes typed for the child's namespace. */
   public static StartChildWorkflowExecutionCommandAttributes normalize(
       EngineContext ctx, MutableState s, StartChildWorkflowExecutionCommandAttributes a) {

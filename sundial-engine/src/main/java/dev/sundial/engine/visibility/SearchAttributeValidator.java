@@ -80,7 +80,7 @@ public final class SearchAttributeValidator {
   }
 
   /** Sets the registered type on each payload; drops unsetting values unless keepNil. */
-  static SearchAttributes normalize(
+  public static SearchAttributes normalize(
       SearchAttributeRegistry registry, String namespaceId, SearchAttributes attributes,
       boolean keepNil) {
     if (attributes == null || attributes.getIndexedFieldsCount() == 0 || registry == null) {

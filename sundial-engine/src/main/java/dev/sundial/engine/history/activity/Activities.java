@@ -40,13 +40,7 @@ public final class Activities {
                 .setActivityTaskScheduledEventAttributes(attrs),
             now,
             false);
-    ActivityInfo a = new ActivityInfo();
-    a.scheduledEventId = e.getEventId();
-    a.scheduled = attrs;
-    a.firstScheduledTime = now;
-    long s2c = Durations.toMillis(attrs.getScheduleToCloseTimeout());
-    a.expirationTime = s2c > 0 ? now + s2c : 0;
-    s.activities.put(a.scheduledEventId, a);
+    ActivityInfo a = ActivityEvents.applyScheduled(s, e);
     if (a.expirationTime > 0) {
       addTimer(txn, s, a, a.expirationTime, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, TimerKind.ACTIVITY_TIMEOUT);
     }
@@ -131,13 +125,14 @@ public final class Activities {
     if (result != null) {
       c.setResult(result);
     }
-    s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
-            .setActivityTaskCompletedEventAttributes(c),
-        txn.now(),
-        true);
-    close(txn, s, a);
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+                .setActivityTaskCompletedEventAttributes(c),
+            txn.now(),
+            true);
+    close(txn, s, a, e);
   }
 
   /** The worker reported failure: retry per policy, or record ActivityTaskFailed. */
@@ -153,7 +148,7 @@ public final class Activities {
       return;
     }
     HistoryEvent started = appendStarted(txn, s, a);
-    s.append(
+    HistoryEvent e = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
             .setActivityTaskFailedEventAttributes(
@@ -165,7 +160,7 @@ public final class Activities {
                     .setRetryState(d.state())),
         txn.now(),
         true);
-    close(txn, s, a);
+    close(txn, s, a, e);
   }
 
   public static void canceled(ShardTxn txn, MutableState s, ActivityInfo a, Payloads details, String identity) {
@@ -183,13 +178,14 @@ public final class Activities {
     if (details != null) {
       c.setDetails(details);
     }
-    s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
-            .setActivityTaskCanceledEventAttributes(c),
-        txn.now(),
-        true);
-    close(txn, s, a);
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
+                .setActivityTaskCanceledEventAttributes(c),
+            txn.now(),
+            true);
+    close(txn, s, a, e);
   }
 
   /** A timer guarding an activity fired. */
@@ -262,7 +258,7 @@ public final class Activities {
                 || type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
             ? a.lastFailure
             : null;
-    s.append(
+    HistoryEvent e = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
             .setActivityTaskTimedOutEventAttributes(
@@ -273,7 +269,7 @@ public final class Activities {
                     .setRetryState(state)),
         txn.now(),
         true);
-    close(txn, s, a);
+    close(txn, s, a, e);
   }
 
   /** An activity the workflow asked to cancel is not retried. */
@@ -338,19 +334,21 @@ public final class Activities {
     if (a.lastFailure != null) {
       b.setLastFailure(a.lastFailure);
     }
-    return s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
-            .setActivityTaskStartedEventAttributes(b),
-        a.startedTime == 0 ? txn.now() : a.startedTime,
-        true);
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+                .setActivityTaskStartedEventAttributes(b),
+            a.startedTime == 0 ? txn.now() : a.startedTime,
+            true);
+    ActivityEvents.applyStarted(s, e);
+    return e;
   }
 
-  /** The activity is done: forget it and let the workflow react. */
-  private static void close(ShardTxn txn, MutableState s, ActivityInfo a) {
+  /** The activity is done ({@code closeEvent} just appended): forget it and let the workflow react. */
+  private static void close(ShardTxn txn, MutableState s, ActivityInfo a, HistoryEvent closeEvent) {
     txn.deleteQueueTask(a.queueTaskId);
-    s.activities.remove(a.scheduledEventId);
-    s.dirty = true;
+    ActivityEvents.applyClosed(s, closeEvent);
     WorkflowTasks.scheduleIfNone(txn, s);
   }
 

@@ -8,12 +8,15 @@ import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TimerInfo;
 import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.activity.ActivityEvents;
+import dev.sundial.engine.history.replay.HistoryReplay;
 import dev.sundial.engine.history.workflow.Transfers;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.TimerTask;
 import io.temporal.api.common.v1.Payloads;
@@ -81,7 +84,7 @@ public final class Resetter {
    */
   public static MutableState reset(
       ShardTxn txn, List<RunEvents> chain, MutableState current, CurrentExecution currentPointer,
-      Request req, String newRunId) {
+      Request req, String newRunId, SearchAttributeRegistry registry) {
     MutableState base = chain.get(0).run();
     checkFinishEventId(base, req.finishEventId());
     List<HistoryEvent> baseEvents = chain.get(0).events();
@@ -91,7 +94,8 @@ public final class Resetter {
           "history of the base run is not readable yet, please retry");
     }
     List<HistoryEvent> prefix = baseEvents.subList(0, prefixLength);
-    MutableState s = StateRebuilder.rebuild(base.namespaceId, base.workflowId, newRunId, prefix);
+    MutableState s =
+        HistoryReplay.rebuild(base.namespaceId, base.workflowId, newRunId, prefix, registry);
     if (!s.workflowTask.isScheduled()) {
       throw EngineException.invalidArgument(
           "Can only reset workflow to event ID in range [WorkflowTaskScheduled +1, "
@@ -165,9 +169,9 @@ public final class Resetter {
       wt.identity = HISTORY_SERVICE;
       wt.requestId = "";
       wt.startedTime = now;
-      wt.startedEventId = s.append(WorkflowTaskEvents.started(s), now, false).getEventId();
+      WorkflowTaskEvents.applyStarted(s, s.append(WorkflowTaskEvents.started(s), now, false));
     }
-    s.append(
+    HistoryEvent failed = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
             .setWorkflowTaskFailedEventAttributes(
@@ -182,7 +186,7 @@ public final class Resetter {
                     .setForkEventVersion(0)),
         now,
         false);
-    wt.clear();
+    WorkflowTaskEvents.applyFailed(s, failed);
     wt.attempt = 1;
   }
 
@@ -193,7 +197,7 @@ public final class Resetter {
   private static void failInflightActivities(MutableState s, long now, String reason) {
     for (ActivityInfo a : List.copyOf(s.activities.values())) {
       if (a.isStarted()) {
-        s.append(
+        HistoryEvent failed = s.append(
             HistoryEvent.newBuilder()
                 .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
                 .setActivityTaskFailedEventAttributes(
@@ -205,7 +209,7 @@ public final class Resetter {
                         .setIdentity(a.startedIdentity)),
             now,
             false);
-        s.activities.remove(a.scheduledEventId);
+        ActivityEvents.applyClosed(s, failed);
       } else {
         a.firstScheduledTime = now;
         a.attemptScheduledTime = now;

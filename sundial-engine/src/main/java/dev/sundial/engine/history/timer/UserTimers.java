@@ -1,6 +1,5 @@
 package dev.sundial.engine.history.timer;
 
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TimerInfo;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
@@ -32,22 +31,18 @@ public final class UserTimers {
                         .setWorkflowTaskCompletedEventId(completedEventId)),
             txn.now(),
             false);
-    TimerInfo t = new TimerInfo();
-    t.timerId = c.getTimerId();
-    t.startedEventId = e.getEventId();
-    t.fireTime = txn.now() + Durations.toMillis(c.getStartToFireTimeout());
+    TimerInfo t = TimerEvents.applyStarted(s, e);
     TimerTask task =
         new TimerTask(
             txn.newTaskId(), txn.shardId(), t.fireTime, s.namespaceId, s.workflowId, s.runId,
             TimerKind.USER_TIMER.code, new TimerRef(t.startedEventId, 0, 0, t.timerId).encode());
     t.timerTaskId = task.taskId();
     txn.addTimer(task);
-    s.timers.put(t.timerId, t);
   }
 
   public static void cancel(
       ShardTxn txn, MutableState s, TimerInfo t, long completedEventId, String identity) {
-    s.append(
+    HistoryEvent e = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_TIMER_CANCELED)
             .setTimerCanceledEventAttributes(
@@ -59,7 +54,7 @@ public final class UserTimers {
         txn.now(),
         false);
     txn.deleteTimer(t.timerTaskId);
-    s.timers.remove(t.timerId);
+    TimerEvents.applyClosed(s, e);
   }
 
   public static void onFire(ShardTxn txn, MutableState s, TimerRef ref) {
@@ -67,7 +62,7 @@ public final class UserTimers {
     if (t == null || t.startedEventId != ref.eventId()) {
       return;
     }
-    s.append(
+    HistoryEvent e = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_TIMER_FIRED)
             .setTimerFiredEventAttributes(
@@ -76,7 +71,7 @@ public final class UserTimers {
                     .setStartedEventId(t.startedEventId)),
         txn.now(),
         true);
-    s.timers.remove(t.timerId);
+    TimerEvents.applyClosed(s, e);
     WorkflowTasks.scheduleIfNone(txn, s);
   }
 }

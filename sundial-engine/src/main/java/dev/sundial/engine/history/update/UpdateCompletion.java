@@ -249,10 +249,10 @@ public final class UpdateCompletion {
                         .setAcceptedRequest(request)),
             txn.now(),
             false);
+    UpdateEvents.applyAccepted(s, e);
     u.acceptedEventId = e.getEventId();
     u.request = null;
     u.state = Update.State.ACCEPTED;
-    s.updates.put(u.id, new UpdateRecord(e.getEventId(), 0));
     decided.add(u);
   }
 
@@ -275,12 +275,7 @@ public final class UpdateCompletion {
                         .setOutcome(r.getOutcome())),
             txn.now(),
             false);
-    UpdateRecord rec = s.updates.get(u.id);
-    if (rec == null) {
-      s.updates.put(u.id, new UpdateRecord(u.acceptedEventId, e.getEventId()));
-    } else {
-      rec.completedEventId = e.getEventId();
-    }
+    UpdateEvents.applyCompleted(s, e);
     u.state = Update.State.COMPLETED;
     u.finalOutcome = r.getOutcome();
     decided.add(u);

@@ -31,13 +31,15 @@ public final class CancelRequests {
     if (external != null) {
       a.setExternalWorkflowExecution(external).setExternalInitiatedEventId(externalInitiatedEventId);
     }
-    s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
-            .setWorkflowExecutionCancelRequestedEventAttributes(a),
-        txn.now(),
-        true);
-    s.cancelRequested = true;
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+                .setWorkflowExecutionCancelRequestedEventAttributes(a),
+            txn.now(),
+            true);
+    WorkflowEvents.applyCancelRequested(s, e);
+    // Not in history: dedups a retried request.
     s.cancelRequestId = requestId == null ? "" : requestId;
     WorkflowTasks.scheduleIfNone(txn, s);
   }

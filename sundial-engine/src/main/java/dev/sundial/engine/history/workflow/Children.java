@@ -58,10 +58,7 @@ public final class Children {
                 .setStartChildWorkflowExecutionInitiatedEventAttributes(a),
             txn.now(),
             false);
-    ChildInfo ci = new ChildInfo();
-    ci.initiatedEventId = e.getEventId();
-    ci.initiated = e.getStartChildWorkflowExecutionInitiatedEventAttributes();
-    s.children.put(ci.initiatedEventId, ci);
+    ChildInfo ci = ChildEvents.applyInitiated(s, e);
     Transfers.add(txn, s, TimerKind.START_CHILD, ci.initiatedEventId);
   }
 
@@ -88,10 +85,7 @@ public final class Children {
                 .setChildWorkflowExecutionStartedEventAttributes(a),
             txn.now(),
             true);
-    ci.runId = childRunId;
-    // While buffered the id is not known yet (-1); the flush fills it in.
-    ci.startedEventId = e.getEventId() != 0 ? e.getEventId() : -1;
-    s.dirty = true;
+    ChildEvents.applyStarted(s, e);
     WorkflowTasks.scheduleIfNone(txn, s);
   }
 
@@ -100,7 +94,7 @@ public final class Children {
     if (!s.isRunning()) {
       return;
     }
-    s.append(
+    HistoryEvent e = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)
             .setStartChildWorkflowExecutionFailedEventAttributes(
@@ -118,7 +112,7 @@ public final class Children {
                         ci.initiated.getWorkflowTaskCompletedEventId())),
         txn.now(),
         true);
-    s.children.remove(ci.initiatedEventId);
+    ChildEvents.applyClosed(s, e);
     WorkflowTasks.scheduleIfNone(txn, s);
   }
 
@@ -149,8 +143,7 @@ public final class Children {
               .setInitiatedEventId(ci.initiatedEventId).setStartedEventId(started);
       default -> throw new IllegalArgumentException("not a child close event: " + event.getEventType());
     }
-    s.append(event, txn.now(), true);
-    s.children.remove(ci.initiatedEventId);
+    ChildEvents.applyClosed(s, s.append(event, txn.now(), true));
     WorkflowTasks.scheduleIfNone(txn, s);
   }
 

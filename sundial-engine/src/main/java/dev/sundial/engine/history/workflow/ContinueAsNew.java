@@ -52,7 +52,6 @@ public final class ContinueAsNew {
             false);
     WorkflowClose.finish(
         txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW, e, newRunId);
-    s.newRunId = newRunId;
 
     WorkflowExecutionStartedEventAttributes.Builder next =
         started.toBuilder()

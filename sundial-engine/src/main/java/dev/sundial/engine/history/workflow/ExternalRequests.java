@@ -44,10 +44,7 @@ public final class ExternalRequests {
                 .setSignalExternalWorkflowExecutionInitiatedEventAttributes(a),
             txn.now(),
             false);
-    ExternalRequest r = new ExternalRequest();
-    r.initiatedEventId = e.getEventId();
-    r.signal = e.getSignalExternalWorkflowExecutionInitiatedEventAttributes();
-    s.externalRequests.put(r.initiatedEventId, r);
+    ExternalRequest r = ExternalRequestEvents.applyInitiated(s, e);
     Transfers.add(txn, s, TimerKind.SIGNAL_EXTERNAL, r.initiatedEventId);
   }
 
@@ -74,10 +71,7 @@ public final class ExternalRequests {
                 .setRequestCancelExternalWorkflowExecutionInitiatedEventAttributes(a),
             txn.now(),
             false);
-    ExternalRequest r = new ExternalRequest();
-    r.initiatedEventId = e.getEventId();
-    r.cancel = e.getRequestCancelExternalWorkflowExecutionInitiatedEventAttributes();
-    s.externalRequests.put(r.initiatedEventId, r);
+    ExternalRequest r = ExternalRequestEvents.applyInitiated(s, e);
     Transfers.add(txn, s, TimerKind.CANCEL_EXTERNAL, r.initiatedEventId);
   }
 
@@ -137,8 +131,7 @@ public final class ExternalRequests {
                     .setControl(i.getControl()));
       }
     }
-    s.append(e, txn.now(), true);
-    s.externalRequests.remove(r.initiatedEventId);
+    ExternalRequestEvents.applyResolved(s, s.append(e, txn.now(), true));
     WorkflowTasks.scheduleIfNone(txn, s);
   }
 }

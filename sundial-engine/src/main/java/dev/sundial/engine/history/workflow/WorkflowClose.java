@@ -15,9 +15,9 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionCanceledEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
-import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import java.util.UUID;
 
 /** Closing a run: completed, failed (with workflow retry), canceled, timed out, terminated. */
@@ -184,7 +184,6 @@ public final class WorkflowClose {
   static void startNext(
       ShardTxn txn, MutableState s, String newRunId, long backoff, ContinueAsNewInitiator initiator,
       Failure failure, Payloads lastCompletionResult) {
-    s.newRunId = newRunId;
     boolean retry = initiator == ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY;
     WorkflowExecutionStartedEventAttributes.Builder next =
         s.started.toBuilder()
@@ -290,7 +289,7 @@ public final class WorkflowClose {
     if (s.workflowTask.isStarted()) {
       // The started task can no longer complete: record it as failed by the forced close, then
       // the events buffered behind it.
-      s.append(
+      HistoryEvent failed = s.append(
           HistoryEvent.newBuilder()
               .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
               .setWorkflowTaskFailedEventAttributes(
@@ -302,7 +301,8 @@ public final class WorkflowClose {
                               .WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND)),
           txn.now(),
           false);
-      s.workflowTask.startedEventId = 0;
+      txn.deleteTimer(s.workflowTask.timeoutTaskId);
+      dev.sundial.engine.history.WorkflowTaskEvents.applyFailed(s, failed);
     }
     s.flushBufferedEvents();
     txn.deleteQueueTask(s.workflowTask.queueTaskId);
@@ -317,10 +317,10 @@ public final class WorkflowClose {
   static void finish(
       ShardTxn txn, MutableState s, WorkflowExecutionStatus status, HistoryEvent closeEvent,
       String newRunId) {
-    s.status = status;
-    s.closeTime = txn.now();
-    s.completionEventId = closeEvent.getEventId();
-    s.dirty = true;
+    WorkflowEvents.applyClosed(s, closeEvent);
+    if (s.status != status) {
+      throw new IllegalStateException("close event " + closeEvent.getEventType() + " is not " + status);
+    }
     dev.sundial.engine.retention.Retention.schedule(txn, s);
     for (ActivityInfo a : s.activities.values()) {
       txn.deleteQueueTask(a.queueTaskId);

@@ -59,16 +59,10 @@ public final class WorkflowRuns {
     s.runId = runId;
     s.firstExecutionRunId = firstRunId;
     s.startRequestId = requestId == null ? "" : requestId;
-    s.startTime = now;
-    s.executionTime = now + backoffMillis;
-
     long execTimeout = Durations.toMillis(attrs.getWorkflowExecutionTimeout());
     if (executionExpiration < 0) {
       executionExpiration = execTimeout > 0 ? now + backoffMillis + execTimeout : 0;
     }
-    long runTimeout = Durations.toMillis(attrs.getWorkflowRunTimeout());
-    s.executionExpirationTime = executionExpiration;
-    s.runExpirationTime = runTimeout > 0 ? s.executionTime + runTimeout : 0;
 
     attrs.setFirstExecutionRunId(firstRunId).setOriginalExecutionRunId(runId);
     if (attrs.getAttempt() == 0) {
@@ -80,15 +74,14 @@ public final class WorkflowRuns {
     if (backoffMillis > 0) {
       attrs.setFirstWorkflowTaskBackoff(Durations.ofMillis(backoffMillis));
     }
-    s.started = attrs.build();
-    s.reset.originalStartTime = now;
-    dev.sundial.engine.history.reset.AutoResetPoints.onStarted(s);
-    s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
-            .setWorkflowExecutionStartedEventAttributes(s.started),
-        now,
-        false);
+    HistoryEvent started =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+                .setWorkflowExecutionStartedEventAttributes(attrs),
+            now,
+            false);
+    WorkflowEvents.applyStarted(s, started);
     txn.create(s);
     if (afterStarted != null) {
       afterStarted.accept(s);

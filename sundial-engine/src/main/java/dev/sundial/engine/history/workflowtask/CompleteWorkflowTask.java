@@ -4,11 +4,14 @@ import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.Activities;
-import dev.sundial.engine.history.update.UpdateCompletion;
+import dev.sundial.engine.history.activity.ActivityEvents;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.timer.UserTimers;
+import dev.sundial.engine.history.update.UpdateCompletion;
 import dev.sundial.engine.history.workflow.WorkflowClose;
+import dev.sundial.engine.history.workflow.WorkflowEvents;
 import dev.sundial.engine.shard.ShardTxn;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
@@ -90,9 +93,9 @@ public final class CompleteWorkflowTask {
             txn.now(),
             false);
     long completedId = completed.getEventId();
-    dev.sundial.engine.history.reset.AutoResetPoints.onWorkflowTaskCompleted(s, completed);
-    long startedEventId = wt.startedEventId;
     txn.deleteTimer(wt.timeoutTaskId);
+    // The task is done: the commands' events go straight to history.
+    WorkflowTaskEvents.applyCompleted(s, completed);
 
     boolean newTaskNeeded = false;
     UpdateCompletion updates = UpdateCompletion.begin(ctx, txn, s, req);
@@ -107,10 +110,6 @@ public final class CompleteWorkflowTask {
     }
     updates.finish(req.getForceCreateNewWorkflowTask());
 
-    // The task is done: later events go straight to history again.
-    s.lastCompletedStartedEventId = startedEventId;
-    wt.clear();
-    wt.attempt = 1;
     if (req.hasStickyAttributes()
         && !req.getStickyAttributes().getWorkerTaskQueue().getName().isEmpty()) {
       s.stickyQueue = req.getStickyAttributes().getWorkerTaskQueue().getName();
@@ -225,7 +224,7 @@ public final class CompleteWorkflowTask {
             false);
       }
       case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> {
-        s.append(
+        HistoryEvent e = s.append(
             HistoryEvent.newBuilder()
                 .setEventType(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
                 .setUpsertWorkflowSearchAttributesEventAttributes(
@@ -236,11 +235,10 @@ public final class CompleteWorkflowTask {
                                 .getSearchAttributes())),
             txn.now(),
             false);
-        dev.sundial.engine.visibility.SearchAttributeCommands.applyUpsert(
-            ctx, s, c.getUpsertWorkflowSearchAttributesCommandAttributes().getSearchAttributes());
+        WorkflowEvents.applySearchAttributesUpserted(s, e, ctx.searchAttributes);
       }
       case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
-        s.append(
+        HistoryEvent e = s.append(
             HistoryEvent.newBuilder()
                 .setEventType(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED)
                 .setWorkflowPropertiesModifiedEventAttributes(
@@ -250,8 +248,7 @@ public final class CompleteWorkflowTask {
                             c.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo())),
             txn.now(),
             false);
-        dev.sundial.engine.visibility.SearchAttributeState.upsertMemo(
-            s, c.getModifyWorkflowPropertiesCommandAttributes().getUpsertedMemo());
+        WorkflowEvents.applyPropertiesModified(s, e);
       }
       default -> throw new IllegalStateException("unvalidated command " + c.getCommandType());
     }
@@ -275,13 +272,11 @@ public final class CompleteWorkflowTask {
                         .setWorkflowTaskCompletedEventId(completedId)),
             txn.now(),
             false);
+    ActivityEvents.applyCancelRequested(s, requested);
     if (a.isStarted()) {
-      a.cancelRequested = true;
-      a.cancelRequestedEventId = requested.getEventId();
-      s.dirty = true;
       return false;
     }
-    s.append(
+    HistoryEvent canceled = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
             .setActivityTaskCanceledEventAttributes(
@@ -291,7 +286,7 @@ public final class CompleteWorkflowTask {
         txn.now(),
         false);
     txn.deleteQueueTask(a.queueTaskId);
-    s.activities.remove(scheduledEventId);
+    ActivityEvents.applyClosed(s, canceled);
     return true;
   }
 

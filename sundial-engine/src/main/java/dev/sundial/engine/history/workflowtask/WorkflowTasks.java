@@ -1,7 +1,6 @@
 package dev.sundial.engine.history.workflowtask;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.WorkflowTaskEvents;
@@ -63,7 +62,7 @@ public final class WorkflowTasks {
       wt.scheduledEventId = s.nextEventId;
       s.dirty = true;
     } else {
-      wt.scheduledEventId = s.append(WorkflowTaskEvents.scheduled(s), now, false).getEventId();
+      WorkflowTaskEvents.applyScheduled(s, s.append(WorkflowTaskEvents.scheduled(s), now, false));
     }
     QueueTask qt =
         new QueueTask(
@@ -115,7 +114,7 @@ public final class WorkflowTasks {
       wt.startedEventId = wt.scheduledEventId + 1;
       s.dirty = true;
     } else {
-      wt.startedEventId = s.append(WorkflowTaskEvents.started(s), now, false).getEventId();
+      WorkflowTaskEvents.applyStarted(s, s.append(WorkflowTaskEvents.started(s), now, false));
     }
     wt.timeoutTaskId =
         addTimer(txn, s, now + s.workflowTaskTimeoutMillis(), wt.scheduledEventId, wt.attempt,
@@ -170,7 +169,7 @@ public final class WorkflowTasks {
       s.materializeTransientTask(txn.now());
     }
     if (wt.transientTask) {
-      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
+      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty(), null);
       return;
     }
     WorkflowTaskFailedEventAttributes.Builder a =
@@ -182,16 +181,17 @@ public final class WorkflowTasks {
     if (failure != null) {
       a.setFailure(failure);
     }
-    s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
-            .setWorkflowTaskFailedEventAttributes(a),
-        txn.now(),
-        false);
+    HistoryEvent failed =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+                .setWorkflowTaskFailedEventAttributes(a),
+            txn.now(),
+            false);
     // A task that failed only because new events arrived is not a failing workflow: the next
     // task, which carries those events, starts again at attempt 1.
     boolean fresh = !s.bufferedEvents.isEmpty();
-    retryAfterFailure(txn, s, fresh);
+    retryAfterFailure(txn, s, fresh, failed);
   }
 
   /** A timer guarding a workflow task fired. */
@@ -205,9 +205,9 @@ public final class WorkflowTasks {
       s.materializeTransientTask(txn.now()); // its time-out is recorded like an ordinary task's
     }
     if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted() && wt.transientTask) {
-      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
+      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty(), null);
     } else if (type == TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE && wt.isStarted()) {
-      s.append(
+      HistoryEvent timedOut = s.append(
           HistoryEvent.newBuilder()
               .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
               .setWorkflowTaskTimedOutEventAttributes(
@@ -217,10 +217,10 @@ public final class WorkflowTasks {
                       .setTimeoutType(type)),
           txn.now(),
           false);
-      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty());
+      retryAfterFailure(txn, s, !s.bufferedEvents.isEmpty(), timedOut);
     } else if (type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START && !wt.isStarted()) {
       // The sticky worker did not pick it up in time: move it to the normal queue.
-      s.append(
+      HistoryEvent timedOut = s.append(
           HistoryEvent.newBuilder()
               .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
               .setWorkflowTaskTimedOutEventAttributes(
@@ -231,7 +231,7 @@ public final class WorkflowTasks {
           false);
       txn.deleteQueueTask(wt.queueTaskId);
       int attempt = wt.attempt;
-      wt.clear();
+      WorkflowTaskEvents.applyFailed(s, timedOut);
       s.stickyQueue = "";
       s.flushBufferedEvents();
       schedule(txn, s, attempt);
@@ -241,12 +241,20 @@ public final class WorkflowTasks {
   /**
    * Schedules the next attempt on the normal queue. With news for the workflow (buffered events)
    * it is an ordinary task at attempt 1; otherwise a transient retry.
+   *
+   * @param failedEvent the WorkflowTaskFailed/TimedOut just appended, null for a transient task
+   *     (which history does not hold)
    */
-  private static void retryAfterFailure(ShardTxn txn, MutableState s, boolean fresh) {
+  private static void retryAfterFailure(
+      ShardTxn txn, MutableState s, boolean fresh, HistoryEvent failedEvent) {
     WorkflowTaskInfo wt = s.workflowTask;
     txn.deleteTimer(wt.timeoutTaskId);
     int attempt = fresh ? 1 : wt.attempt + 1;
-    wt.clear();
+    if (failedEvent != null) {
+      WorkflowTaskEvents.applyFailed(s, failedEvent);
+    } else {
+      wt.clear();
+    }
     s.stickyQueue = "";
     s.dirty = true;
     s.flushBufferedEvents();
