@@ -8,6 +8,7 @@ import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes the upgrade fixture: a SQLite database made by the code of the day, for the upgrade
@@ -34,11 +35,11 @@ public final class UpgradeFixtureGenerator {
         }
       }
       existing(client, "order-1").finish();
-      client.newUntypedWorkflowStub("order-1").getResult(30, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+      client.newUntypedWorkflowStub("order-1").getResult(30, TimeUnit.SECONDS, Object.class);
       existing(client, "order-2").add("apple");
       existing(client, "order-2").add("pear");
       factory.shutdown();
-      factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      factory.awaitTermination(10, TimeUnit.SECONDS);
       // No worker now: order-4's first workflow task stays in the backlog.
       WorkflowClient.start(order(client, "order-4")::run, "order-4");
       stubs.shutdown();

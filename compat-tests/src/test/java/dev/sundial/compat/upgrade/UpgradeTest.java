@@ -2,12 +2,14 @@ package dev.sundial.compat.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sundial.compat.CompatServer;
 import dev.sundial.server.Sundial;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Databases written by earlier code open with this code and their workflows run to completion:
  * each fixture under {@code src/test/resources/upgrade} (named after the commit that wrote it)
- * holds one completed run, two parked on a signal or a 1-hour timer (one with signals already
- * received) and one whose first workflow task was never picked up.
+ * holds one completed run, two parked on a signal (behind a ten-year timer; one with signals
+ * already received) and one whose first workflow task was never picked up.
  *
  * <p>A new fixture, made by the code of the day (run once, by hand):
  * <pre>
@@ -64,8 +66,8 @@ class UpgradeTest {
             .containsExactly("did reserve order-3", "child order-3", "banana", "did ship order-3");
 
         // order-4's first task waited in the backlog; it runs up to its wait, then finishes.
-        dev.sundial.compat.CompatServer.await(java.time.Duration.ofSeconds(30), "order-4 to reach its wait",
-            () -> dev.sundial.compat.CompatServer.history(stubs, "order-4", null).stream()
+        CompatServer.await(Duration.ofSeconds(30), "order-4 to reach its wait",
+            () -> CompatServer.history(stubs, "order-4", null).stream()
                 .anyMatch(e -> e.hasTimerStartedEventAttributes()));
         UpgradeFixtureGenerator.existing(client, "order-4").finish();
         assertThat(result(client, "order-4"))

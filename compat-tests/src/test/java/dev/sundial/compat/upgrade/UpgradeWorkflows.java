@@ -2,7 +2,9 @@ package dev.sundial.compat.upgrade;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.RetryOptions;
+import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.Workflow;
@@ -22,8 +24,8 @@ public final class UpgradeWorkflows {
   public static final String QUEUE = "upgrade";
 
   /** A started worker factory with these workflows and activities on {@link #QUEUE}. */
-  public static io.temporal.worker.WorkerFactory startWorker(io.temporal.client.WorkflowClient client) {
-    var factory = io.temporal.worker.WorkerFactory.newInstance(client);
+  public static WorkerFactory startWorker(WorkflowClient client) {
+    var factory = WorkerFactory.newInstance(client);
     var worker = factory.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(OrderImpl.class, ChildImpl.class);
     worker.registerActivitiesImplementations(new StepsImpl());
@@ -88,7 +90,8 @@ public final class UpgradeWorkflows {
       List<String> out = new ArrayList<>();
       out.add(steps.step("reserve " + id));
       out.add(Workflow.newChildWorkflowStub(Child.class).run(id));
-      Workflow.await(Duration.ofHours(1), () -> done);
+      // A timer that outlives any test run (the generator waits for it to know the order is parked).
+      Workflow.await(Duration.ofDays(3650), () -> done);
       out.addAll(items);
       out.add(steps.step("ship " + id));
       return out;
