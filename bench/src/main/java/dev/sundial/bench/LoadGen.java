@@ -1,5 +1,6 @@
 package dev.sundial.bench;
 
+import ch.qos.logback.classic.Level;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
@@ -7,6 +8,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,13 +21,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Load generator: drives a Temporal-API server through the official Java SDK (a WorkerFactory on a
@@ -404,12 +407,12 @@ public final class LoadGen implements Callable<Integer> {
    * drown the report.
    */
   static void quietSdkLogging() {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)
         instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(ch.qos.logback.classic.Level.INFO);
+      root.setLevel(Level.INFO);
     }
     if (LoggerFactory.getLogger("io.temporal") instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(ch.qos.logback.classic.Level.WARN);
+      l.setLevel(Level.WARN);
     }
   }
 
@@ -428,7 +431,7 @@ public final class LoadGen implements Callable<Integer> {
     System.exit(
         run(
             args,
-            new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8),
-            new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8)));
+            new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
   }
 }

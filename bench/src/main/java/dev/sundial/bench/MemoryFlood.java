@@ -12,6 +12,7 @@ import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +78,7 @@ public final class MemoryFlood {
     channel.shutdownNow();
   }
 
-  private static long rssMb(String pid, String field) throws java.io.IOException {
+  private static long rssMb(String pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
       if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;

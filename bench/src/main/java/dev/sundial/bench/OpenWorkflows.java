@@ -2,7 +2,9 @@ package dev.sundial.bench;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -11,25 +13,29 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.io.File;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The open-workflows workload against a running server, with the official Java SDK (client and
@@ -50,7 +56,7 @@ import picocli.CommandLine.Option;
  * Each mode prints a one-line JSON summary last.
  */
 @Command(name = "open-workflows", mixinStandardHelpOptions = true)
-public final class OpenWorkflows implements java.util.concurrent.Callable<Integer> {
+public final class OpenWorkflows implements Callable<Integer> {
 
   @WorkflowInterface
   public interface SleepWorkflow {
@@ -172,7 +178,7 @@ public final class OpenWorkflows implements java.util.concurrent.Callable<Intege
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client, WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(workerCache).build());
-    Worker w = factory.newWorker(taskQueue, io.temporal.worker.WorkerOptions.newBuilder()
+    Worker w = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
         .setMaxConcurrentWorkflowTaskPollers(pollers)
         .setMaxConcurrentActivityTaskPollers(pollers)
         .build());
@@ -260,7 +266,7 @@ public final class OpenWorkflows implements java.util.concurrent.Callable<Intege
    */
   static long cpuMillis(long pid) {
     try {
-      String stat = Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     } catch (Exception e) {
@@ -281,9 +287,9 @@ public final class OpenWorkflows implements java.util.concurrent.Callable<Intege
     for (int i = 0; i < started; i += step) {
       try {
         var history = service.blockingStub().getWorkflowExecutionHistory(
-            io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
+            GetWorkflowExecutionHistoryRequest.newBuilder()
                 .setNamespace(ns)
-                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                .setExecution(WorkflowExecution.newBuilder()
                     .setWorkflowId(prefix + i))
                 .build());
         long due = -1;
@@ -310,7 +316,7 @@ public final class OpenWorkflows implements java.util.concurrent.Callable<Intege
   }
 
   /** One short workflow end to end (sleep 0, one activity) on a fresh worker. */
-  private void oneWorkflow(WorkflowClient client) throws java.util.concurrent.TimeoutException {
+  private void oneWorkflow(WorkflowClient client) throws TimeoutException {
     WorkflowStub stub =
         client.newUntypedWorkflowStub(
             "OpenSleep",

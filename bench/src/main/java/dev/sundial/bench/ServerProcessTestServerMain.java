@@ -1,5 +1,6 @@
 package dev.sundial.bench;
 
+import ch.qos.logback.classic.Level;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -54,7 +55,7 @@ public final class ServerProcessTestServerMain {
    */
   private static void infoLogging() {
     if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(ch.qos.logback.classic.Level.INFO);
+      l.setLevel(Level.INFO);
     }
   }
 }

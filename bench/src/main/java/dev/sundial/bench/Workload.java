@@ -5,6 +5,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -117,7 +118,7 @@ abstract class Workload {
 
   static void printLatency(PrintWriter out, String label, LatencySummary l) {
     out.printf(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "%s (%d samples): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         label,
         l.count(),

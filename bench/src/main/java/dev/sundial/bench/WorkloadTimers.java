@@ -1,5 +1,6 @@
 package dev.sundial.bench;
 
+import com.google.protobuf.Timestamp;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
@@ -117,7 +118,7 @@ final class WorkloadTimers extends Workload {
     lateness.add(nanos(resumed.getEventTime()) - due);
   }
 
-  private static long nanos(com.google.protobuf.Timestamp t) {
+  private static long nanos(Timestamp t) {
     return t.getSeconds() * 1_000_000_000L + t.getNanos();
   }
 

@@ -26,6 +26,7 @@ import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -191,7 +192,7 @@ class ActivityBasicsTest {
     assertThat(completed.getStartedEventId()).isEqualTo(6);
     String activityResult =
         DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
-            0, java.util.Optional.of(completed.getResult()), String.class, String.class);
+            0, Optional.of(completed.getResult()), String.class, String.class);
     assertThat(activityResult).isEqualTo("Hello, Sundial!");
     var wfCompleted = history.get(10).getWorkflowExecutionCompletedEventAttributes();
     assertThat(wfCompleted.getWorkflowTaskCompletedEventId()).isEqualTo(10);

@@ -3,6 +3,8 @@ package dev.sundial.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.protobuf.ByteString;
+import dev.sundial.server.Sundial;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.batch.v1.BatchOperationCancellation;
@@ -14,6 +16,7 @@ import io.temporal.api.batch.v1.BatchOperationTermination;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.BatchOperationState;
 import io.temporal.api.enums.v1.BatchOperationType;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ResetType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeBatchOperationRequest;
@@ -39,6 +42,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -163,7 +167,7 @@ class BatchOperationTest {
     }
     var terminated = CompatServer.eventsOfType(
         sundial.history(running.get(0).getWorkflowId(), running.get(0).getRunId()),
-        io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED);
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED);
     assertThat(terminated.get(0).getWorkflowExecutionTerminatedEventAttributes().getReason())
         .isEqualTo("batch test");
 
@@ -217,7 +221,7 @@ class BatchOperationTest {
     assertThat(done.getOperationType()).isEqualTo(BatchOperationType.BATCH_OPERATION_TYPE_SIGNAL);
     for (WorkflowExecution e : running) {
       WorkflowStub stub = sundial.client().newUntypedWorkflowStub(e.getWorkflowId());
-      assertThat(stub.getResult(10, java.util.concurrent.TimeUnit.SECONDS, String.class))
+      assertThat(stub.getResult(10, TimeUnit.SECONDS, String.class))
           .isEqualTo("poked:hello");
     }
   }
@@ -299,7 +303,7 @@ class BatchOperationTest {
 
     // Paging: one job per page still reaches this job.
     Set<String> seen = new HashSet<>();
-    com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
+    ByteString token = ByteString.EMPTY;
     int pages = 0;
     do {
       ListBatchOperationsResponse page = sundial.blockingStub().listBatchOperations(
@@ -417,7 +421,7 @@ class BatchOperationTest {
     for (int i = 0; i < 6; i++) {
       targets.add(WorkflowExecution.newBuilder().setWorkflowId("absent-" + i).build());
     }
-    try (dev.sundial.server.Sundial first = dev.sundial.server.Sundial.builder().dbFile(db).start()) {
+    try (Sundial first = Sundial.builder().dbFile(db).start()) {
       WorkflowServiceStubs stubs = first.newWorkflowServiceStubs();
       stubs.blockingStub().startBatchOperation(
           request(jobId)
@@ -430,14 +434,14 @@ class BatchOperationTest {
       assertThat(describe(stubs, jobId).getState())
           .isEqualTo(BatchOperationState.BATCH_OPERATION_STATE_RUNNING);
     }
-    try (dev.sundial.server.Sundial second = dev.sundial.server.Sundial.builder().dbFile(db).start()) {
+    try (Sundial second = Sundial.builder().dbFile(db).start()) {
       WorkflowServiceStubs stubs = second.newWorkflowServiceStubs();
       DescribeBatchOperationResponse done = awaitDone(stubs, jobId);
       assertThat(done.getState()).isEqualTo(BatchOperationState.BATCH_OPERATION_STATE_COMPLETED);
       assertThat(done.getTotalOperationCount()).isEqualTo(6);
       assertThat(done.getCompleteOperationCount()).isEqualTo(6);
     }
-    try (dev.sundial.server.Sundial third = dev.sundial.server.Sundial.builder().dbFile(db).start()) {
+    try (Sundial third = Sundial.builder().dbFile(db).start()) {
       DescribeBatchOperationResponse done = describe(third.newWorkflowServiceStubs(), jobId);
       assertThat(done.getState()).isEqualTo(BatchOperationState.BATCH_OPERATION_STATE_COMPLETED);
       assertThat(done.getCompleteOperationCount()).isEqualTo(6);

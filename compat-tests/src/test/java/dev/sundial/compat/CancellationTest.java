@@ -23,6 +23,7 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
@@ -48,6 +49,7 @@ import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -277,7 +279,7 @@ class CancellationTest {
     return history.get(history.size() - 1);
   }
 
-  private static long idOf(List<HistoryEvent> history, io.temporal.api.enums.v1.EventType type) {
+  private static long idOf(List<HistoryEvent> history, EventType type) {
     List<HistoryEvent> events = eventsOfType(history, type);
     assertThat(events).as("%s events", type).hasSize(1);
     return events.get(0).getEventId();
@@ -524,7 +526,7 @@ class CancellationTest {
                           && e.getActivityTaskCompletedEventAttributes().getScheduledEventId()
                               == eventsOfType(
                                       h,
-                                      io.temporal.api.enums.v1.EventType
+                                      EventType
                                           .EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
                                   .get(0)
                                   .getEventId());
@@ -565,11 +567,11 @@ class CancellationTest {
     var converter = DefaultDataConverter.STANDARD_INSTANCE;
     assertThat(
             converter.fromPayloads(
-                0, java.util.Optional.of(attrs.getDetails()), String.class, String.class))
+                0, Optional.of(attrs.getDetails()), String.class, String.class))
         .isEqualTo("detail-1");
     assertThat(
             converter.fromPayloads(
-                1, java.util.Optional.of(attrs.getDetails()), Integer.class, Integer.class))
+                1, Optional.of(attrs.getDetails()), Integer.class, Integer.class))
         .isEqualTo(42);
     assertThat(sundial.describe(id, runId).getWorkflowExecutionInfo().getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);

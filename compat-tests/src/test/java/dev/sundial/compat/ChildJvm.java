@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What the child-JVM server fixtures (crash tests, cluster tests) share. */
 public final class ChildJvm {
@@ -23,7 +25,7 @@ public final class ChildJvm {
   }
 
   /** Ports handed out by this JVM: the kernel may offer the same free port twice in a row. */
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   /** A port that was free a moment ago on 127.0.0.1 and that this JVM has not handed out before. */
   public static int freePort() {

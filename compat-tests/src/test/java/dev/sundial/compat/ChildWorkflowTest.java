@@ -24,8 +24,11 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_T
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.CancelExternalWorkflowExecutionFailedCause;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.SignalExternalWorkflowExecutionFailedCause;
 import io.temporal.api.enums.v1.StartChildWorkflowExecutionFailedCause;
@@ -199,7 +202,7 @@ class ChildWorkflowTest {
   public static class ManyChildrenParentImpl implements ManyChildrenParent {
     @Override
     public int run(String prefix, ParentClosePolicy policy) {
-      List<Promise<io.temporal.api.common.v1.WorkflowExecution>> started = new ArrayList<>();
+      List<Promise<WorkflowExecution>> started = new ArrayList<>();
       for (int i = 0; i < CHILDREN; i++) {
         Child child =
             Workflow.newChildWorkflowStub(
@@ -239,7 +242,7 @@ class ChildWorkflowTest {
         ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
         ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON
       };
-      List<Promise<io.temporal.api.common.v1.WorkflowExecution>> started = new ArrayList<>();
+      List<Promise<WorkflowExecution>> started = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         Child child =
             Workflow.newChildWorkflowStub(
@@ -354,7 +357,7 @@ class ChildWorkflowTest {
     }
   }
 
-  private static HistoryEvent single(List<HistoryEvent> history, io.temporal.api.enums.v1.EventType t) {
+  private static HistoryEvent single(List<HistoryEvent> history, EventType t) {
     List<HistoryEvent> events = eventsOfType(history, t);
     assertThat(events).as("%s events", t).hasSize(1);
     return events.get(0);
@@ -614,7 +617,7 @@ class ChildWorkflowTest {
     String firstRun = WorkflowClient.start(parent::run, parentId, "can").getRunId();
     assertThat(result(WorkflowStub.fromTyped(parent), String.class)).isEqualTo("done");
     assertThat(last(sundial.history(parentId, firstRun)).getEventType())
-        .isEqualTo(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
     assertPoliciesApplied(parentId);
   }
 
@@ -743,7 +746,7 @@ class ChildWorkflowTest {
                 .SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND);
     assertThat(failed.getWorkflowExecution().getWorkflowId()).isEqualTo(missingId);
     StatusRuntimeException e = CompatServer.expectStatus(() -> sundial.describe(missingId, null));
-    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
 
     // One that has completed.
     String closedId = sundial.newWorkflowId("closed-target");

@@ -3,7 +3,9 @@ package dev.sundial.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -25,9 +27,9 @@ class CliProcessSmokeTest {
   record Result(int code, String out, String err) {}
 
   /** The runnable JAR the build made (sundial-cli packages before this module tests). */
-  private static Path builtJar() throws java.io.IOException {
+  private static Path builtJar() throws IOException {
     Path target = Path.of("..", "sundial-cli", "target");
-    try (var files = java.nio.file.Files.list(target)) {
+    try (var files = Files.list(target)) {
       return files.filter(f -> f.getFileName().toString().matches("sundial-cli-.*-all\\.jar"))
           .findFirst().orElseThrow(() -> new AssertionError("no sundial-cli *-all.jar in " + target));
     }

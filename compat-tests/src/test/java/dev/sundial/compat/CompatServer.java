@@ -1,5 +1,6 @@
 package dev.sundial.compat;
 
+import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
@@ -174,12 +175,12 @@ public abstract class CompatServer
   public static List<HistoryEvent> history(
       WorkflowServiceStubs stubs, String workflowId, String runId) {
     List<HistoryEvent> events = new ArrayList<>();
-    com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
+    ByteString token = ByteString.EMPTY;
     do {
       GetWorkflowExecutionHistoryResponse response =
           stubs
               .blockingStub()
-              .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+              .withDeadlineAfter(20, TimeUnit.SECONDS)
               .getWorkflowExecutionHistory(
                   GetWorkflowExecutionHistoryRequest.newBuilder()
                       .setNamespace(NAMESPACE)

@@ -2,6 +2,10 @@ package dev.sundial.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sundial.server.Sundial;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -9,22 +13,31 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connections that do nothing are reaped: an idle or half-open gRPC connection (the HTTP/2
@@ -64,9 +77,9 @@ class ConnectionLimitsTest {
       while (in.read(buf) >= 0) {
         // frames the server sends (SETTINGS, GOAWAY) are read and dropped
       }
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       throw new AssertionError("the server kept an idle connection open for 30 s");
-    } catch (java.net.SocketException reset) {
+    } catch (SocketException reset) {
       // closed by the server with a reset: closed all the same
     }
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -94,7 +107,7 @@ class ConnectionLimitsTest {
   void connectionsPastTheLimitAreClosedAndServiceResumesWhenOneCloses() throws Exception {
     try (Sundial small = Sundial.builder().inMemory().grpc("127.0.0.1", 0).httpApi("127.0.0.1", 0)
         .maxConnections(3).start()) {
-      List<Socket> held = new java.util.ArrayList<>();
+      List<Socket> held = new ArrayList<>();
       try {
         // Three connections (two gRPC, one HTTP) fill the limit; each is known to be accepted
         // once the server has answered on it (its HTTP/2 SETTINGS; an HTTP response).
@@ -120,7 +133,7 @@ class ConnectionLimitsTest {
             try {
               return !stub.withDeadlineAfter(2, TimeUnit.SECONDS)
                   .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion().isEmpty();
-            } catch (io.grpc.StatusRuntimeException e) {
+            } catch (StatusRuntimeException e) {
               return false;
             }
           });
@@ -150,21 +163,21 @@ class ConnectionLimitsTest {
   private static boolean stillOpen(Socket s) throws IOException {
     try {
       return s.getInputStream().read() >= 0; // bytes (a SETTINGS frame) or the end
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return true;
-    } catch (java.net.SocketException reset) {
+    } catch (SocketException reset) {
       return false;
     }
   }
 
   @Test
   void aConnectionThatIsNotGrpcLogsOneLine() throws IOException {
-    var grpcLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.sundial.server.grpc");
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    var grpcLog = (Logger) LoggerFactory.getLogger("dev.sundial.server.grpc");
+    var lines = new ListAppender<ILoggingEvent>();
     lines.start();
     grpcLog.addAppender(lines);
     var level = grpcLog.getLevel();
-    grpcLog.setLevel(ch.qos.logback.classic.Level.INFO); // the tests log WARN and up
+    grpcLog.setLevel(Level.INFO); // the tests log WARN and up
     try (Socket s = new Socket("127.0.0.1", sundial.grpcPort())) {
       s.getOutputStream().write("this is not HTTP/2 at all\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
@@ -193,9 +206,9 @@ class ConnectionLimitsTest {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(sundial.grpcTarget()).usePlaintext().build();
     try {
       CompletableFuture<Status> closed = new CompletableFuture<>();
-      ClientCall<GetSystemInfoRequest, io.temporal.api.workflowservice.v1.GetSystemInfoResponse> call = channel.newCall(
+      ClientCall<GetSystemInfoRequest, GetSystemInfoResponse> call = channel.newCall(
           WorkflowServiceGrpc.getGetSystemInfoMethod(), CallOptions.DEFAULT);
-      call.start(new ClientCall.Listener<io.temporal.api.workflowservice.v1.GetSystemInfoResponse>() {
+      call.start(new ClientCall.Listener<GetSystemInfoResponse>() {
         @Override
         public void onClose(Status status, Metadata trailers) {
           closed.complete(status);
@@ -218,12 +231,12 @@ class ConnectionLimitsTest {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(sundial.grpcTarget()).usePlaintext().build();
     try {
       var stub = WorkflowServiceGrpc.newBlockingStub(channel);
-      var huge = io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.newBuilder()
+      var huge = StartWorkflowExecutionRequest.newBuilder()
           .setNamespace("default").setWorkflowId("too-big").setRequestId("r")
-          .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName("T"))
-          .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName("q"))
+          .setWorkflowType(WorkflowType.newBuilder().setName("T"))
+          .setTaskQueue(TaskQueue.newBuilder().setName("q"))
           .setIdentity("x".repeat(5 * 1024 * 1024)).build();
-      io.grpc.StatusRuntimeException e =
+      StatusRuntimeException e =
           CompatServer.expectStatus(() -> stub.startWorkflowExecution(huge));
       assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
           .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);

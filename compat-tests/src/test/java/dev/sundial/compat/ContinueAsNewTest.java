@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -185,7 +186,7 @@ class ContinueAsNewTest {
           .isEqualTo(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_WORKFLOW);
       Integer count =
           DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
-              0, java.util.Optional.of(start.getInput()), Integer.class, Integer.class);
+              0, Optional.of(start.getInput()), Integer.class, Integer.class);
       assertThat(count).as("input of run #%d", i).isEqualTo(i);
       assertThat(start.getTaskQueue().getName())
           .isEqualTo(i == HOPS ? lastQueue : sundial.taskQueue());

@@ -46,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -448,7 +449,7 @@ class CrashRecoveryTest {
       } catch (WorkflowException e) {
         throw new AssertionError(
             "workflow " + id + " did not complete: " + e + "\n" + server.logTail(60), e);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new AssertionError(
             "no result for " + id + " within " + timeout + "\n" + server.logTail(60), e);
       }

@@ -14,17 +14,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.StatusRuntimeException;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.RetryOptions;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -35,6 +39,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -52,7 +57,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -141,7 +148,7 @@ class CrashSignalsChildrenTest {
     @SignalMethod
     void add(String value);
 
-    @io.temporal.workflow.UpdateMethod
+    @UpdateMethod
     int bump(String tag);
   }
 
@@ -346,7 +353,7 @@ class CrashSignalsChildrenTest {
       assertThat(signals).as("signals recorded for %s", id).containsExactly("s0", "s1", "s2", "s3", "s4");
       // Each update was accepted and completed exactly once, whatever the retries.
       List<HistoryEvent> accepted =
-          eventsOfType(history, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+          eventsOfType(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
       assertThat(accepted).as("updates accepted for %s", id).hasSize(UPDATES);
       assertThat(accepted.stream()
               .map(e -> e.getWorkflowExecutionUpdateAcceptedEventAttributes().getProtocolInstanceId())
@@ -354,7 +361,7 @@ class CrashSignalsChildrenTest {
               .count())
           .as("distinct update ids of %s", id)
           .isEqualTo(UPDATES);
-      assertThat(eventsOfType(history, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED))
+      assertThat(eventsOfType(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED))
           .as("updates completed for %s", id)
           .hasSize(UPDATES);
       assertThat(eventsOfType(history, EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED))
@@ -397,7 +404,7 @@ class CrashSignalsChildrenTest {
 
   /** Kills and restarts the server once the condition holds; waits for it to serve again. */
   private void killAndRestartWhen(
-      java.util.function.BooleanSupplier condition,
+      BooleanSupplier condition,
       String what,
       List<String> report,
       AtomicInteger acknowledged)
@@ -436,10 +443,10 @@ class CrashSignalsChildrenTest {
         return client
             .newUntypedWorkflowStub(workflowId)
             .startUpdate(
-                io.temporal.client.UpdateOptions.newBuilder(Integer.class)
+                UpdateOptions.newBuilder(Integer.class)
                     .setUpdateName("bump")
                     .setUpdateId(updateId)
-                    .setWaitForStage(io.temporal.client.WorkflowUpdateStage.COMPLETED)
+                    .setWaitForStage(WorkflowUpdateStage.COMPLETED)
                     .build(),
                 tag)
             .getResult(30, TimeUnit.SECONDS);
@@ -529,14 +536,14 @@ class CrashSignalsChildrenTest {
       } catch (WorkflowException e) {
         throw new AssertionError(
             "workflow " + id + " did not complete: " + e + "\n" + server.logTail(60), e);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new AssertionError(
             "no result for " + id + " within " + timeout + "\n" + server.logTail(60), e);
       }
     }
   }
 
-  private io.temporal.api.workflow.v1.WorkflowExecutionInfo describe(String id, String runId) {
+  private WorkflowExecutionInfo describe(String id, String runId) {
     return stubs
         .blockingStub()
         .describeWorkflowExecution(

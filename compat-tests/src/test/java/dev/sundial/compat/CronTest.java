@@ -7,6 +7,7 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_T
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -93,7 +95,7 @@ class CronTest {
     return runs;
   }
 
-  private static long millis(com.google.protobuf.Timestamp t) {
+  private static long millis(Timestamp t) {
     return Timestamps.toMillis(t);
   }
 
@@ -271,7 +273,7 @@ class CronTest {
   }
 
   /** Checks that a condition holds throughout a period (the absence of an event). */
-  static void assertStaysTrue(Duration period, String what, java.util.function.BooleanSupplier c) {
+  static void assertStaysTrue(Duration period, String what, BooleanSupplier c) {
     long end = System.nanoTime() + period.toNanos();
     while (System.nanoTime() - end < 0) {
       assertThat(c.getAsBoolean()).as(what).isTrue();

@@ -16,6 +16,7 @@ import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ class DiskFullTest {
         stub.startWorkflowExecution(start("after-space-returned"));
         for (String id : acked) {
           var d = stub.describeWorkflowExecution(
-              io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+              DescribeWorkflowExecutionRequest.newBuilder()
                   .setNamespace("default").setExecution(CompatServer.execution(id, null)).build());
           assertThat(d.getWorkflowExecutionInfo().getStatus()).as(id)
               .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);

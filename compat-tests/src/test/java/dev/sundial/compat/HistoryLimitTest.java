@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.server.Sundial;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -11,8 +13,12 @@ import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
@@ -50,7 +56,7 @@ class HistoryLimitTest {
 
   private static WorkflowExecutionStatus status(WorkflowServiceStubs stubs, String id) {
     return stubs.blockingStub().describeWorkflowExecution(
-        io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+        DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace("default").setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
             .build()).getWorkflowExecutionInfo().getStatus();
   }
@@ -59,17 +65,17 @@ class HistoryLimitTest {
    * Polls the by-warn workflow's task and fails it (so the next signal schedules another): the
    * WorkflowTaskStarted event the worker got.
    */
-  private static io.temporal.api.history.v1.WorkflowTaskStartedEventAttributes startedTask(
+  private static WorkflowTaskStartedEventAttributes startedTask(
       WorkflowServiceGrpc.WorkflowServiceBlockingStub stub) {
     var task = stub.pollWorkflowTaskQueue(
-        io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest.newBuilder()
+        PollWorkflowTaskQueueRequest.newBuilder()
             .setNamespace("default").setTaskQueue(TaskQueue.newBuilder().setName("no-worker")).build());
     assertThat(task.getWorkflowExecution().getWorkflowId()).isEqualTo("by-warn");
     var events = task.getHistory().getEventsList();
     var started = events.get(events.size() - 1);
     assertThat(started.getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
     stub.respondWorkflowTaskCompleted(
-        io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
+        RespondWorkflowTaskCompletedRequest.newBuilder()
             .setNamespace("default").setTaskToken(task.getTaskToken()).build());
     return started.getWorkflowTaskStartedEventAttributes();
   }
@@ -89,8 +95,8 @@ class HistoryLimitTest {
         try {
           signal(stub, "by-count", 0);
           accepted++;
-        } catch (io.grpc.StatusRuntimeException closed) {
-          assertThat(closed.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+        } catch (StatusRuntimeException closed) {
+          assertThat(closed.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
           break;
         }
       }

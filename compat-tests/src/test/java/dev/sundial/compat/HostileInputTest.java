@@ -5,16 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import dev.sundial.server.Sundial;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
+import io.temporal.api.command.v1.Command;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
+import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.namespace.v1.UpdateNamespaceInfo;
 import io.temporal.api.query.v1.WorkflowQuery;
@@ -23,8 +29,12 @@ import io.temporal.api.schedule.v1.SchedulePolicies;
 import io.temporal.api.schedule.v1.ScheduleSpec;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.*;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,14 +137,14 @@ class HostileInputTest {
             s -> s.respondActivityTaskFailedById(RespondActivityTaskFailedByIdRequest.newBuilder()
                 .setNamespace("default").setWorkflowId(ID).setActivityId("a")
                 .setFailure(Failure.newBuilder().setMessage("x")
-                    .setApplicationFailureInfo(io.temporal.api.failure.v1.ApplicationFailureInfo
+                    .setApplicationFailureInfo(ApplicationFailureInfo
                         .newBuilder().setDetails(bigPayloads(5 * MB / 2)))).build()),
             "Details"),
         new Case("an unknown command type",
             s -> s.respondWorkflowTaskCompleted(
-                io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
-                    .setNamespace("default").setTaskToken(com.google.protobuf.ByteString.copyFromUtf8("t"))
-                    .addCommands(io.temporal.api.command.v1.Command.newBuilder().setCommandTypeValue(999))
+                RespondWorkflowTaskCompletedRequest.newBuilder()
+                    .setNamespace("default").setTaskToken(ByteString.copyFromUtf8("t"))
+                    .addCommands(Command.newBuilder().setCommandTypeValue(999))
                     .build()),
             "CommandType"),
         new Case("a 1 MB identity",
@@ -207,7 +217,7 @@ class HostileInputTest {
         .getSchedulesList()).isEmpty();
     assertThat(sundial.history(ID, null)).hasSize((int) historyBefore);
     assertThat(sundial.describe(ID, null).getWorkflowExecutionInfo().getStatus())
-        .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   @Test
@@ -216,7 +226,7 @@ class HostileInputTest {
         .toBuilder(new RawBytes(), new RawBytes()).build();
     byte[] invalidUtf8 = {0x0a, 0x02, (byte) 0xc3, 0x28}; // field 1 (namespace), bad UTF-8
     byte[] truncatedVarint = {0x08, (byte) 0xff, (byte) 0xff};
-    byte[] garbage = "this is not protobuf at all".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] garbage = "this is not protobuf at all".getBytes(StandardCharsets.UTF_8);
     // Failure.cause nested past the parser's recursion limit, inside a valid request.
     Failure.Builder deep = Failure.newBuilder().setMessage("bottom");
     for (int i = 0; i < 150; i++) deep = Failure.newBuilder().setMessage("level " + i).setCause(deep);
@@ -247,7 +257,7 @@ class HostileInputTest {
   @Test
   void aFloodOfNamespaceRegistrationsIsShed() {
     // In its own server: the other test checks that no namespace was registered.
-    try (var own = dev.sundial.server.Sundial.builder().inMemory().start()) {
+    try (var own = Sundial.builder().inMemory().start()) {
       var stub = own.newWorkflowServiceStubs().blockingStub();
       int registered = 0;
       StatusRuntimeException shed = null;
@@ -262,8 +272,8 @@ class HostileInputTest {
       }
       assertThat(shed).as("registrations past the burst are refused").isNotNull();
       assertThat(shed.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      var details = io.grpc.protobuf.StatusProto.fromThrowable(shed).getDetails(0);
-      assertThat(details.is(io.temporal.api.errordetails.v1.ResourceExhaustedFailure.class)).isTrue();
+      var details = StatusProto.fromThrowable(shed).getDetails(0);
+      assertThat(details.is(ResourceExhaustedFailure.class)).isTrue();
       assertThat(registered).isGreaterThanOrEqualTo(50); // the burst is honoured
     }
   }
@@ -279,8 +289,8 @@ class HostileInputTest {
     public byte[] parse(InputStream stream) {
       try {
         return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }

@@ -4,6 +4,7 @@ import static dev.sundial.compat.CompatServer.expectStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
@@ -127,8 +128,8 @@ class MalformedRequestTest {
   @Test
   void negativeTimeouts() {
     String id = sundial.newWorkflowId("malformed-negative-timeout");
-    com.google.protobuf.Duration negative =
-        com.google.protobuf.Duration.newBuilder().setSeconds(-1).build();
+    Duration negative =
+        Duration.newBuilder().setSeconds(-1).build();
 
     StatusRuntimeException e = start(validStart(id).setWorkflowExecutionTimeout(negative).build());
     assertThat(e.getStatus().getCode())

@@ -3,6 +3,7 @@ package dev.sundial.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -154,7 +155,7 @@ class MemoryPressureTest {
     try {
       return status.getDetails(0).unpack(ResourceExhaustedFailure.class).getCause()
           == ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_SYSTEM_OVERLOADED;
-    } catch (com.google.protobuf.InvalidProtocolBufferException notOurs) {
+    } catch (InvalidProtocolBufferException notOurs) {
       return false;
     }
   }

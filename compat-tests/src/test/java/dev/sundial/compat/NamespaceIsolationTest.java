@@ -2,6 +2,7 @@ package dev.sundial.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Duration;
 import io.grpc.Status;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
@@ -9,6 +10,7 @@ import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -55,7 +57,7 @@ class NamespaceIsolationTest {
         RegisterNamespaceRequest.newBuilder()
             .setNamespace(name)
             .setWorkflowExecutionRetentionPeriod(
-                com.google.protobuf.Duration.newBuilder().setSeconds(24 * 3600))
+                Duration.newBuilder().setSeconds(24 * 3600))
             .build());
   }
 
@@ -167,7 +169,7 @@ class NamespaceIsolationTest {
                     .setActivityId("a1")
                     .setActivityType(ActivityType.newBuilder().setName("Act"))
                     .setTaskQueue(TaskQueue.newBuilder().setName(queue))
-                    .setStartToCloseTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(30)))
+                    .setStartToCloseTimeout(Duration.newBuilder().setSeconds(30)))
             .build();
     RespondWorkflowTaskCompletedRequest.Builder completion =
         RespondWorkflowTaskCompletedRequest.newBuilder()
@@ -209,7 +211,7 @@ class NamespaceIsolationTest {
             .setTaskToken(activity.getTaskToken())
             .build());
     assertThat(CompatServer.eventsOfType(
-            sundial.history(id, null), io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED))
+            sundial.history(id, null), EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED))
         .hasSize(1);
   }
 }

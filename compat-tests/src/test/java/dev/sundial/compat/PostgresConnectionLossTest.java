@@ -12,16 +12,19 @@ import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,7 +111,7 @@ class PostgresConnectionLossTest {
           HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING);
       for (Map.Entry<String, String> e : runIds.entrySet()) {
         var info = stub.describeWorkflowExecution(
-            io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+            DescribeWorkflowExecutionRequest.newBuilder()
                 .setNamespace("default").setExecution(CompatServer.execution(e.getKey(), null))
                 .build()).getWorkflowExecutionInfo();
         assertThat(info.getExecution().getRunId()).as(e.getKey()).isEqualTo(e.getValue());
@@ -126,14 +129,14 @@ class PostgresConnectionLossTest {
     }
   }
 
-  private static Connection adminConnection(PostgresConfig c) throws java.sql.SQLException {
-    java.util.Properties props = new java.util.Properties();
+  private static Connection adminConnection(PostgresConfig c) throws SQLException {
+    Properties props = new Properties();
     if (c.user() != null) props.setProperty("user", c.user());
     if (c.password() != null) props.setProperty("password", c.password());
     return DriverManager.getConnection(c.jdbcUrl(), props);
   }
 
-  private static int terminateServerSessions(Connection admin) throws java.sql.SQLException {
+  private static int terminateServerSessions(Connection admin) throws SQLException {
     int n = 0;
     try (Statement s = admin.createStatement();
         ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

@@ -3,16 +3,19 @@ package dev.sundial.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.ResetReapplyExcludeType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.Workflow;
@@ -20,6 +23,7 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,7 +85,7 @@ class ResetTest {
       }
       Workflow.await(() -> received.contains("done"));
       List<String> sorted = new ArrayList<>(received);
-      java.util.Collections.sort(sorted);
+      Collections.sort(sorted);
       return out + "|" + String.join("+", sorted) + "|" + (marker.isEmpty() ? "?" : "m");
     }
 
@@ -109,7 +113,7 @@ class ResetTest {
       StepsWorkflow child =
           Workflow.newChildWorkflowStub(
               StepsWorkflow.class,
-              io.temporal.workflow.ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
+              ChildWorkflowOptions.newBuilder().setWorkflowId(childId).build());
       return "parent got " + child.run(1);
     }
   }
@@ -295,7 +299,7 @@ class ResetTest {
                     .setWorkflowTaskFinishEventId(firstCompleted)
                     .setRequestId(UUID.randomUUID().toString())
                     .addResetReapplyExcludeTypes(
-                        io.temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE)
+                        ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE)
                     .build())
             .getRunId();
     assertThat(result(id, withoutUpdates)).isEqualTo("step-0,|done|m");
@@ -317,7 +321,7 @@ class ResetTest {
         List<HistoryEvent> h = sundial.history(childId, null);
         return CompatServer.eventsOfType(h, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED).size() == 1
             && h.get(h.size() - 1).getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
-      } catch (io.grpc.StatusRuntimeException e) {
+      } catch (StatusRuntimeException e) {
         return false;
       }
     });

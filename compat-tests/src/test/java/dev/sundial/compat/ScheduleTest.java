@@ -41,11 +41,16 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Year;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -262,7 +267,7 @@ class ScheduleTest {
     sundial.worker().registerWorkflowImplementationTypes(SleepyImpl.class);
     sundial.startWorkers();
     ScheduleClient client = schedules();
-    Map<ScheduleOverlapPolicy, ScheduleHandle> handles = new java.util.LinkedHashMap<>();
+    Map<ScheduleOverlapPolicy, ScheduleHandle> handles = new LinkedHashMap<>();
     for (ScheduleOverlapPolicy p : List.of(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP,
         ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ONE,
         ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL)) {
@@ -344,7 +349,7 @@ class ScheduleTest {
     assertThat(ids).allMatch(id -> SCHEDULED_ID.matcher(id).matches());
     for (String id : ids) assertThat(exists(id)).isTrue();
     // The next action is next new year.
-    Instant newYear = Instant.parse((java.time.Year.now(java.time.ZoneOffset.UTC).getValue() + 1) + "-01-01T00:00:00Z");
+    Instant newYear = Instant.parse((Year.now(ZoneOffset.UTC).getValue() + 1) + "-01-01T00:00:00Z");
     assertThat(d.getInfo().getNextActionTimes().get(0)).isEqualTo(newYear);
     handle.delete();
   }
@@ -436,7 +441,7 @@ class ScheduleTest {
     assertThat(d.getSchedule().getPolicy().isPauseOnFailure()).isTrue();
     assertThat(d.getMemo("owner", String.class)).isEqualTo("team-0");
     assertThat(d.getInfo().getNextActionTimes()).hasSize(10)
-        .allMatch(t -> t.atZone(java.time.ZoneId.of("Europe/Paris")).getMinute() == 30);
+        .allMatch(t -> t.atZone(ZoneId.of("Europe/Paris")).getMinute() == 30);
     ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) d.getSchedule().getAction();
     assertThat(action.getWorkflowType()).isEqualTo("Quick");
     assertThat(action.getOptions().getWorkflowId()).isEqualTo("wf-" + prefix + "-0");
@@ -452,8 +457,8 @@ class ScheduleTest {
         .containsExactly(new ScheduleRange(1, 1, 1));
     assertThat(updated.getInfo().getLastUpdatedAt()).isNotNull();
     assertThat(updated.getSchedule().getSpec().getTimeZoneName()).isEmpty(); // the new spec is UTC
-    assertThat(updated.getInfo().getNextActionTimes().get(0).atZone(java.time.ZoneOffset.UTC))
-        .matches(z -> z.getDayOfWeek() == java.time.DayOfWeek.MONDAY && z.getHour() == 8 && z.getMinute() == 15);
+    assertThat(updated.getInfo().getNextActionTimes().get(0).atZone(ZoneOffset.UTC))
+        .matches(z -> z.getDayOfWeek() == DayOfWeek.MONDAY && z.getHour() == 8 && z.getMinute() == 15);
 
     // List, two per page, filtered to this test's schedules.
     List<ScheduleListDescription> listed =

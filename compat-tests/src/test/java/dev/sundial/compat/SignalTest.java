@@ -44,6 +44,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -253,7 +254,7 @@ class SignalTest {
             e ->
                 DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
                     0,
-                    java.util.Optional.of(e.getWorkflowExecutionSignaledEventAttributes().getInput()),
+                    Optional.of(e.getWorkflowExecutionSignaledEventAttributes().getInput()),
                     String.class,
                     String.class))
         .collect(Collectors.toList());

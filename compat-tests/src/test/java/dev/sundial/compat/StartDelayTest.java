@@ -8,6 +8,7 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDU
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -63,7 +64,7 @@ class StartDelayTest {
     }
   }
 
-  private static long millis(com.google.protobuf.Timestamp t) {
+  private static long millis(Timestamp t) {
     return Timestamps.toMillis(t);
   }
 

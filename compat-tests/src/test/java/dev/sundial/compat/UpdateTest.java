@@ -14,21 +14,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.errordetails.v1.MultiOperationExecutionFailure;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.update.v1.Input;
 import io.temporal.api.update.v1.Meta;
 import io.temporal.api.update.v1.Request;
 import io.temporal.api.update.v1.UpdateRef;
 import io.temporal.api.update.v1.WaitPolicy;
+import io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateResponse;
+import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
@@ -492,28 +498,28 @@ class UpdateTest {
   void updateWithStartRejectsMismatchedOperations() throws Exception {
     String id = sundial.newWorkflowId("update-with-start-bad");
     var start =
-        io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest.newBuilder()
+        StartWorkflowExecutionRequest.newBuilder()
             .setNamespace(CompatServer.NAMESPACE)
             .setWorkflowId(id)
-            .setWorkflowType(io.temporal.api.common.v1.WorkflowType.newBuilder().setName("Counter"))
-            .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName("q"))
+            .setWorkflowType(WorkflowType.newBuilder().setName("Counter"))
+            .setTaskQueue(TaskQueue.newBuilder().setName("q"))
             .build();
     var request =
-        io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest.newBuilder()
+        ExecuteMultiOperationRequest.newBuilder()
             .setNamespace(CompatServer.NAMESPACE)
             .addOperations(
-                io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest.Operation.newBuilder()
+                ExecuteMultiOperationRequest.Operation.newBuilder()
                     .setStartWorkflow(start))
             .addOperations(
-                io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest.Operation.newBuilder()
+                ExecuteMultiOperationRequest.Operation.newBuilder()
                     .setUpdateWorkflow(rawUpdate(id + "-other", "u1", "add")))
             .build();
     StatusRuntimeException e = expectStatus(() -> sundial.blockingStub().executeMultiOperation(request));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    var details = io.grpc.protobuf.StatusProto.fromThrowable(e).getDetailsList();
+    var details = StatusProto.fromThrowable(e).getDetailsList();
     assertThat(details).hasSize(1);
     var failure =
-        details.get(0).unpack(io.temporal.api.errordetails.v1.MultiOperationExecutionFailure.class);
+        details.get(0).unpack(MultiOperationExecutionFailure.class);
     assertThat(failure.getStatuses(0).getCode()).isEqualTo(Status.Code.ABORTED.value());
     assertThat(failure.getStatuses(1).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
     assertThat(failure.getStatuses(1).getMessage())

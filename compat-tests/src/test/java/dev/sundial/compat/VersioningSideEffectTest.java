@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -126,7 +128,7 @@ class VersioningSideEffectTest {
   }
 
   /** mutableSideEffect records a new value only when this says it changed. */
-  static final java.util.function.BiPredicate<String, String> CHANGED = (a, b) -> !a.equals(b);
+  static final BiPredicate<String, String> CHANGED = (a, b) -> !a.equals(b);
 
   public static class EffectsImpl implements Effects {
     private boolean proceed;
@@ -267,7 +269,7 @@ class VersioningSideEffectTest {
     assertCleanHistory(history);
     assertThat(
             eventsOfType(
-                history, io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT))
+                history, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT))
         .as("workflow tasks that waited on the departed worker's sticky queue")
         .isEmpty();
   }

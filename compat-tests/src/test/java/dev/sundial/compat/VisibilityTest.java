@@ -3,6 +3,7 @@ package dev.sundial.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.command.v1.Command;
@@ -28,7 +29,9 @@ import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
@@ -436,7 +439,7 @@ class VisibilityTest {
   static boolean firstTaskDone(String runId) {
     var history =
         stub.getWorkflowExecutionHistory(
-            io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
+            GetWorkflowExecutionHistoryRequest.newBuilder()
                 .setNamespace(NS)
                 .setExecution(executionOfRun(runId))
                 .build());
@@ -498,7 +501,7 @@ class VisibilityTest {
     return sundial.describe(workflowId, runId).getWorkflowExecutionInfo();
   }
 
-  static long nanos(com.google.protobuf.Timestamp t) {
+  static long nanos(Timestamp t) {
     return t.getSeconds() * 1_000_000_000L + t.getNanos();
   }
 
@@ -818,7 +821,7 @@ class VisibilityTest {
     assertThat(paged).containsExactlyElementsOf(all);
     // Deleting it removes its visibility row too: later tests do not see it.
     stub.deleteWorkflowExecution(
-        io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest.newBuilder()
+        DeleteWorkflowExecutionRequest.newBuilder()
             .setNamespace(NS)
             .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId("vis-late-arrival"))
             .build());
@@ -987,8 +990,8 @@ class VisibilityTest {
     assertThat(e.getStatus().getDescription()).contains("EarliestTime");
   }
 
-  static com.google.protobuf.Timestamp timestamp(long nanos) {
-    return com.google.protobuf.Timestamp.newBuilder()
+  static Timestamp timestamp(long nanos) {
+    return Timestamp.newBuilder()
         .setSeconds(Math.floorDiv(nanos, 1_000_000_000L))
         .setNanos((int) Math.floorMod(nanos, 1_000_000_000L))
         .build();

@@ -3,6 +3,7 @@ package dev.sundial.cli;
 import dev.sundial.cli.SettingSources.Setting;
 import dev.sundial.server.StoreOptions;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ final class DbMigrateCommand implements Callable<Integer> {
   }
 
   private SettingSources sources(Map<String, String> env) {
-    Map<String, String> flags = new java.util.LinkedHashMap<>(database.flags());
+    Map<String, String> flags = new LinkedHashMap<>(database.flags());
     DatabaseOptions.putIfGiven(flags, "log-level", logLevel);
     return new SettingSources(flags, env, database.config);
   }

@@ -1,5 +1,10 @@
 package dev.sundial.cli;
 
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import dev.sundial.cli.client.Enums;
+import dev.sundial.engine.history.EngineContext;
 import dev.sundial.server.Sundial;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
@@ -8,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code temporal server start-dev} flags that {@code server start} takes too: search
@@ -24,7 +32,7 @@ record DevOptions(Map<String, IndexedValueType> searchAttributes, boolean jsonLo
       if (eq <= 0) {
         throw new IllegalArgumentException("--search-attribute must be NAME=TYPE but was '" + kv + "'");
       }
-      attributes.put(kv.substring(0, eq), dev.sundial.cli.client.Enums.parse(IndexedValueType.class,
+      attributes.put(kv.substring(0, eq), Enums.parse(IndexedValueType.class,
           "INDEXED_VALUE_TYPE_", kv.substring(eq + 1), "--search-attribute " + kv.substring(0, eq)));
     }
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
@@ -62,7 +70,7 @@ record DevOptions(Map<String, IndexedValueType> searchAttributes, boolean jsonLo
 
   void applyLimits(Sundial.Builder builder) {
     if (historyCountLimit != null || historySizeLimit != null) {
-      var d = dev.sundial.engine.history.EngineContext.Limits.defaults();
+      var d = EngineContext.Limits.defaults();
       builder.historyLimits(
           historyCountLimit != null ? historyCountLimit.intValue() : d.maxHistoryEvents(),
           historySizeLimit != null ? historySizeLimit : d.maxHistoryBytes());
@@ -71,13 +79,13 @@ record DevOptions(Map<String, IndexedValueType> searchAttributes, boolean jsonLo
 
   /** JSON lines on the console (Logback's JsonEncoder) instead of text. */
   void applyLogFormat() {
-    if (!jsonLogs || !(org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+    if (!jsonLogs || !(LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)
         instanceof ch.qos.logback.classic.Logger root)) {
       return;
     }
     for (var it = root.iteratorForAppenders(); it.hasNext(); ) {
-      if (it.next() instanceof ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> console) {
-        var encoder = new ch.qos.logback.classic.encoder.JsonEncoder();
+      if (it.next() instanceof OutputStreamAppender<ILoggingEvent> console) {
+        var encoder = new JsonEncoder();
         encoder.setWithFormattedMessage(true); // the message as read, not only its template
         encoder.setContext(console.getContext());
         encoder.start();
@@ -89,7 +97,7 @@ record DevOptions(Map<String, IndexedValueType> searchAttributes, boolean jsonLo
   }
 
   /** The search attributes in every namespace the server was started with. */
-  void registerSearchAttributes(Sundial sundial, java.util.Set<String> namespaces) {
+  void registerSearchAttributes(Sundial sundial, Set<String> namespaces) {
     if (searchAttributes.isEmpty()) return;
     var channel = sundial.newInProcessChannel();
     try {

@@ -2,19 +2,30 @@ package dev.sundial.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Output;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.ListNamespacesRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code sundial server status}: whether a server answers at --address, its version, health and
@@ -24,7 +35,7 @@ import picocli.CommandLine.Command;
 @Command(name = "status", description = "Whether a server answers at --address and is ready; exit status 0 only then.",
     footer = {"", "Example:", "  until ./sundial server status -o none; do sleep 1; done"})
 final class ServerStatusCommand extends ClientCommand {
-  @picocli.CommandLine.Option(names = "--ui-address", paramLabel = "<host:port>",
+  @CommandLine.Option(names = "--ui-address", paramLabel = "<host:port>",
       description = "Sundial's web UI, for the cluster's nodes and shard owners. Default: the"
           + " --address host, port + 1000 (where 'server start' puts it).")
   String uiAddress;
@@ -33,7 +44,7 @@ final class ServerStatusCommand extends ClientCommand {
    * The cluster as the UI's /sundial/api/cluster shows it (nodes, shard leases), or null when no
    * Sundial UI answers there (another server, --headless, another port).
    */
-  private com.google.gson.JsonObject cluster(String grpcAddress) {
+  private JsonObject cluster(String grpcAddress) {
     String target = uiAddress;
     if (target == null) {
       int colon = grpcAddress.lastIndexOf(':');
@@ -44,14 +55,14 @@ final class ServerStatusCommand extends ClientCommand {
       }
     }
     try {
-      var http = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
-      var response = http.send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://" + target + "/sundial/api/cluster"))
-          .timeout(java.time.Duration.ofSeconds(5)).GET().build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      var response = http.send(HttpRequest.newBuilder(
+              URI.create("http://" + target + "/sundial/api/cluster"))
+          .timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) return null;
-      return com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject();
-    } catch (java.io.IOException | RuntimeException e) {
+      return JsonParser.parseString(response.body()).getAsJsonObject();
+    } catch (IOException | RuntimeException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -62,11 +73,11 @@ final class ServerStatusCommand extends ClientCommand {
   @Override
   protected int run(Client client, Output out) {
     String address = client.settings().address();
-    var system = client.workflow(java.time.Duration.ofSeconds(10))
+    var system = client.workflow(Duration.ofSeconds(10))
         .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
     ServingStatus health;
     try {
-      health = io.grpc.health.v1.HealthGrpc.newBlockingStub(client.workflowStubs().getRawChannel())
+      health = HealthGrpc.newBlockingStub(client.workflowStubs().getRawChannel())
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.newBuilder()
               .setService("temporal.api.workflowservice.v1.WorkflowService").build()).getStatus();
@@ -78,7 +89,7 @@ final class ServerStatusCommand extends ClientCommand {
     List<String> namespaces = new ArrayList<>();
     client.workflow().listNamespaces(ListNamespacesRequest.newBuilder().setPageSize(100).build())
         .getNamespacesList().forEach(n -> namespaces.add(n.getNamespaceInfo().getName()));
-    com.google.gson.JsonObject clusterView = cluster(address);
+    JsonObject clusterView = cluster(address);
     if (out.isText()) {
       var card = Output.fields();
       card.put("Address", address);
@@ -113,11 +124,11 @@ final class ServerStatusCommand extends ClientCommand {
     return ready ? 0 : FAILED;
   }
 
-  private static void printCluster(Output out, com.google.gson.JsonObject c) {
+  private static void printCluster(Output out, JsonObject c) {
     out.line("");
     out.line("Nodes:");
     List<List<String>> nodes = new ArrayList<>();
-    java.util.Map<String, Integer> owned = new java.util.TreeMap<>();
+    Map<String, Integer> owned = new TreeMap<>();
     c.getAsJsonArray("shards").forEach(s -> {
       var o = s.getAsJsonObject();
       if (o.get("live").getAsBoolean() && o.has("owner") && !o.get("owner").isJsonNull()) {

@@ -1,16 +1,22 @@
 package dev.sundial.cli;
 
+import dev.sundial.cli.operator.OperatorCommand;
+import dev.sundial.cli.schedule.ScheduleCommands;
+import dev.sundial.cli.workflow.ActivityCommands;
+import dev.sundial.cli.workflow.BatchCommands;
+import dev.sundial.cli.workflow.TaskQueueCommands;
+import dev.sundial.cli.workflow.WorkflowCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** The {@code sundial} command: entry point of the runnable JAR. */
 @Command(
@@ -18,10 +24,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A durable execution server for the JVM that speaks the Temporal API.",
-    subcommands = {ServerCommand.class, dev.sundial.cli.workflow.WorkflowCommand.class,
-        dev.sundial.cli.workflow.ActivityCommands.class, dev.sundial.cli.schedule.ScheduleCommands.class,
-        dev.sundial.cli.workflow.BatchCommands.class, dev.sundial.cli.workflow.TaskQueueCommands.class,
-        dev.sundial.cli.operator.OperatorCommand.class, DbCommand.class, CompletionCommand.class,
+    subcommands = {ServerCommand.class, WorkflowCommand.class,
+        ActivityCommands.class, ScheduleCommands.class,
+        BatchCommands.class, TaskQueueCommands.class,
+        OperatorCommand.class, DbCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class SundialCommand implements Callable<Integer> {
 

@@ -1,5 +1,6 @@
 package dev.sundial.cli;
 
+import io.temporal.serviceclient.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -30,7 +31,7 @@ final class VersionProvider implements IVersionProvider {
 
   static String temporalApiVersion() {
     try {
-      return io.temporal.serviceclient.Version.LIBRARY_VERSION;
+      return Version.LIBRARY_VERSION;
     } catch (RuntimeException | LinkageError e) {
       return "unknown";
     }

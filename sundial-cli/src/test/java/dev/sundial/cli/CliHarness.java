@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 
 /**
@@ -60,8 +62,8 @@ public final class CliHarness implements AutoCloseable {
   }
 
   /** Waits (up to 20 s) until the condition holds; fails naming what it waited for. */
-  public static void await(String what, java.util.function.BooleanSupplier condition) {
-    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+  public static void await(String what, BooleanSupplier condition) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
       Thread.onSpinWait();

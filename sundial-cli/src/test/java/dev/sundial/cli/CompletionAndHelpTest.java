@@ -3,6 +3,7 @@ package dev.sundial.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.cli.CliHarness.Run;
+import dev.sundial.cli.client.ClientCommand;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class CompletionAndHelpTest {
       assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
       assertThat(r.out()).as(String.join(" ", args)).contains("Usage: sundial");
       boolean leaf = c.getSubcommands().isEmpty();
-      if (leaf && c.getCommandSpec().userObject() instanceof dev.sundial.cli.client.ClientCommand) {
+      if (leaf && c.getCommandSpec().userObject() instanceof ClientCommand) {
         assertThat(r.out()).as(String.join(" ", args) + " has an example").contains("Example");
       }
     }

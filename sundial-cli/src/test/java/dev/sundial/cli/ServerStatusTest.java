@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
 import dev.sundial.cli.CliHarness.Run;
+import dev.sundial.server.Sundial;
 import org.junit.jupiter.api.Test;
 
 /** {@code server status} on a running and on a stopped server. */
@@ -28,7 +29,7 @@ class ServerStatusTest {
 
   @Test
   void aSingleNodeServerWithItsUiSaysSo() {
-    try (var sundial = dev.sundial.server.Sundial.builder().inMemory().grpc("127.0.0.1", 0)
+    try (var sundial = Sundial.builder().inMemory().grpc("127.0.0.1", 0)
         .ui("127.0.0.1", 0).start()) {
       Run r = CliHarness.run(CliHarness.env(), "server", "status", "--address", sundial.grpcTarget(),
           "--ui-address", "127.0.0.1:" + sundial.uiPort());

@@ -4,6 +4,7 @@ import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.ChildInfo;
 import dev.sundial.engine.history.MutableState;
 import io.temporal.api.activity.v1.ActivityOptions;
+import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.PendingChildExecutionInfo;
@@ -33,7 +34,7 @@ final class DescribeExtras {
         .setTaskQueue(
             TaskQueue.newBuilder()
                 .setName(s.started.getTaskQueue().getName())
-                .setKind(io.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL));
+                .setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL));
     if (s.isRunning()) {
       Iterator<ActivityInfo> activities = s.activities.values().iterator();
       for (PendingActivityInfo.Builder p : b.getPendingActivitiesBuilderList()) {

@@ -1,7 +1,9 @@
 package dev.sundial.engine;
 
 import dev.sundial.engine.history.ActivityInfo;
+import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.visibility.SearchAttributeState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.PendingWorkflowTaskState;
@@ -73,7 +75,7 @@ public final class Describer {
       info.setCloseTime(MutableState.timestamp(s.closeTime));
       if (!s.isRunning()) {
         info.setExecutionDuration(
-            dev.sundial.engine.history.Durations.ofMillis(Math.max(0, s.closeTime - s.executionTime)));
+            Durations.ofMillis(Math.max(0, s.closeTime - s.executionTime)));
       }
     }
     if (started.hasParentWorkflowExecution()) {
@@ -83,9 +85,9 @@ public final class Describer {
     if (started.hasRootWorkflowExecution()) {
       info.setRootExecution(started.getRootWorkflowExecution());
     }
-    var memo = dev.sundial.engine.visibility.SearchAttributeState.memo(s);
+    var memo = SearchAttributeState.memo(s);
     if (memo.getFieldsCount() > 0) info.setMemo(memo);
-    var sa = dev.sundial.engine.visibility.SearchAttributeState.searchAttributes(s);
+    var sa = SearchAttributeState.searchAttributes(s);
     if (sa.getIndexedFieldsCount() > 0) info.setSearchAttributes(sa);
     DescribeExtras.info(s, info);
     return info;

@@ -1,20 +1,33 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.batch.BatchService;
+import dev.sundial.engine.cluster.ClusterLink;
+import dev.sundial.engine.cluster.Ownership;
+import dev.sundial.engine.cluster.Partitions;
+import dev.sundial.engine.cluster.Remote;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.RecentEvents;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.timer.UserTimers;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflow.WorkflowRuns;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
+import dev.sundial.engine.matching.TaskQueueKey;
+import dev.sundial.engine.namespace.NamespaceDeletion;
 import dev.sundial.engine.namespace.NamespaceRegistry;
+import dev.sundial.engine.schedule.ScheduleService;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.Shard;
+import dev.sundial.engine.shard.TaskIds;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerQueue;
 import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.engine.visibility.SearchAttributeRegistry;
+import dev.sundial.engine.visibility.Visibility;
 import dev.sundial.persistence.GroupCommitter;
 import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.Store;
@@ -25,8 +38,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +58,18 @@ public final class Engine implements AutoCloseable {
   final GroupCommitter committer;
   final Clock clock;
   final int shardCount;
-  final java.util.concurrent.atomic.AtomicReferenceArray<Shard> shards;
-  final dev.sundial.engine.shard.TaskIds taskIds;
+  final AtomicReferenceArray<Shard> shards;
+  final TaskIds taskIds;
   /** Cluster mode only (null on a single node that owns every shard). */
-  final dev.sundial.engine.cluster.Ownership ownership;
-  final dev.sundial.engine.cluster.ClusterLink link;
+  final Ownership ownership;
+  final ClusterLink link;
   public final InternalOps internal;
-  final dev.sundial.engine.cluster.Remote remote;
+  final Remote remote;
   final Matching matching;
   final TimerQueue timers;
   final HistoryWatchers watchers = new HistoryWatchers();
-  final dev.sundial.engine.history.RecentEvents recentEvents =
-      new dev.sundial.engine.history.RecentEvents();
+  final RecentEvents recentEvents =
+      new RecentEvents();
   final NamespaceRegistry namespaces;
   final EngineContext ctx;
   final ScheduledExecutorService scheduler;
@@ -67,10 +83,10 @@ public final class Engine implements AutoCloseable {
   final RetentionDeleter retention;
   public final QueryOps queries;
   public final UpdateOps updates;
-  public final dev.sundial.engine.visibility.Visibility visibility;
-  public final dev.sundial.engine.schedule.ScheduleService schedules;
-  public final dev.sundial.engine.batch.BatchService batches;
-  public final dev.sundial.engine.namespace.NamespaceDeletion namespaceDeletion;
+  public final Visibility visibility;
+  public final ScheduleService schedules;
+  public final BatchService batches;
+  public final NamespaceDeletion namespaceDeletion;
 
   /** A single node owning every shard (SQLite, embedded). */
   public Engine(Store store, Clock clock, int shardCount, EngineContext.Limits limits) {
@@ -79,8 +95,8 @@ public final class Engine implements AutoCloseable {
 
   /** Cluster membership of this node: its id, the address others reach it at, and the link. */
   public record ClusterConfig(
-      String nodeId, String address, dev.sundial.engine.cluster.ClusterLink link,
-      dev.sundial.engine.cluster.Ownership.Timing timing) {}
+      String nodeId, String address, ClusterLink link,
+      Ownership.Timing timing) {}
 
   public Engine(
       Store store, Clock clock, int shardCount, EngineContext.Limits limits, ClusterConfig cluster) {
@@ -93,8 +109,8 @@ public final class Engine implements AutoCloseable {
     this.ctx =
         new EngineContext(
             namespaces, limits,
-            new dev.sundial.engine.visibility.SearchAttributeRegistry(store.visibility()));
-    this.visibility = new dev.sundial.engine.visibility.Visibility(store, ctx.searchAttributes);
+            new SearchAttributeRegistry(store.visibility()));
+    this.visibility = new Visibility(store, ctx.searchAttributes);
     this.scheduler =
         Executors.newScheduledThreadPool(1, daemon("sundial-scheduler", new AtomicInteger()));
     this.shardPool =
@@ -105,10 +121,10 @@ public final class Engine implements AutoCloseable {
     this.matching = new Matching(scheduler);
     this.timers =
         new TimerQueue(clock, store::loadShardTimers, this::fire, TimerQueue.Config.defaults(shardCount));
-    this.taskIds = new dev.sundial.engine.shard.TaskIds(store);
-    this.shards = new java.util.concurrent.atomic.AtomicReferenceArray<>(shardCount);
+    this.taskIds = new TaskIds(store);
+    this.shards = new AtomicReferenceArray<>(shardCount);
     this.link = cluster == null ? null : cluster.link();
-    this.remote = new dev.sundial.engine.cluster.Remote(this);
+    this.remote = new Remote(this);
     this.internal = new InternalOps(this);
     this.workflows = new WorkflowOps(this);
     this.tasks = new TaskOps(this);
@@ -118,10 +134,10 @@ public final class Engine implements AutoCloseable {
     this.queries = new QueryOps(this);
     this.updates = new UpdateOps(this);
     this.schedules =
-        new dev.sundial.engine.schedule.ScheduleService(this, store, watchers, this::shardFor);
-    this.batches = new dev.sundial.engine.batch.BatchService(this, store);
+        new ScheduleService(this, store, watchers, this::shardFor);
+    this.batches = new BatchService(this, store);
     this.namespaceDeletion =
-        new dev.sundial.engine.namespace.NamespaceDeletion(namespaces, batches, schedules);
+        new NamespaceDeletion(namespaces, batches, schedules);
     namespaces.ensure(NamespaceRegistry.DEFAULT);
     if (cluster == null) {
       this.ownership = null;
@@ -139,9 +155,9 @@ public final class Engine implements AutoCloseable {
       schedules.start();
       batches.start();
       this.ownership =
-          new dev.sundial.engine.cluster.Ownership(
+          new Ownership(
               store, clock, cluster.nodeId(), cluster.address(), shardCount, cluster.timing(),
-              new dev.sundial.engine.cluster.Ownership.Listener() {
+              new Ownership.Listener() {
                 @Override
                 public void acquired(int shardId, long rangeId) {
                   Engine.this.acquired(shardId, rangeId);
@@ -190,7 +206,7 @@ public final class Engine implements AutoCloseable {
    * counts as polled: a query then waits rather than failing while workers may well be there.
    */
   CompletableFuture<Boolean> hasRecentPoller(
-      dev.sundial.engine.matching.TaskQueueKey key, long sinceMillis) {
+      TaskQueueKey key, long sinceMillis) {
     if (servesQueue(key)) {
       return CompletableFuture.completedFuture(matching.hasRecentPoller(key, sinceMillis));
     }
@@ -201,17 +217,17 @@ public final class Engine implements AutoCloseable {
   }
 
   /** True when this node serves the queue's matching partition (always on a single node). */
-  boolean servesQueue(dev.sundial.engine.matching.TaskQueueKey key) {
+  boolean servesQueue(TaskQueueKey key) {
     return ownership == null || ownsShard(partitionOf(key.namespaceId(), key.name()));
   }
 
   /** Cluster mode: this node's lease manager (null on a single node). */
-  public dev.sundial.engine.cluster.Ownership ownership() {
+  public Ownership ownership() {
     return ownership;
   }
 
   /** Cluster mode: how this node reaches the others (null on a single node). */
-  public dev.sundial.engine.cluster.ClusterLink link() {
+  public ClusterLink link() {
     return link;
   }
 
@@ -221,11 +237,11 @@ public final class Engine implements AutoCloseable {
   }
 
   public int shardIndex(String namespaceId, String workflowId) {
-    return dev.sundial.engine.cluster.Partitions.shardOf(namespaceId, workflowId, shardCount);
+    return Partitions.shardOf(namespaceId, workflowId, shardCount);
   }
 
   public int partitionOf(String namespaceId, String taskQueue) {
-    return dev.sundial.engine.cluster.Partitions.partitionOf(namespaceId, taskQueue, shardCount);
+    return Partitions.partitionOf(namespaceId, taskQueue, shardCount);
   }
 
   /** Starts serving a shard: its timers, the backlog of its matching partition, schedules, jobs. */
@@ -239,7 +255,7 @@ public final class Engine implements AutoCloseable {
     // activity results, timers...), not only on workflow task completion: a running workflow
     // whose history passes them is terminated in the same write.
     shard.setBeforeCommit(
-        (txn, s) -> dev.sundial.engine.history.workflow.WorkflowClose.terminateIfOverHistoryLimit(
+        (txn, s) -> WorkflowClose.terminateIfOverHistoryLimit(
             ctx, txn, s));
     shards.set(shardId, shard);
     // Only the timers due soon come into memory; the timer queue refills from the store later.
@@ -263,7 +279,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Every durable backlog row of a matching partition, read from the store in pages. */
-  private void forEachBacklogRow(int partition, java.util.function.Consumer<QueueTask> action) {
+  private void forEachBacklogRow(int partition, Consumer<QueueTask> action) {
     long after = 0;
     while (true) {
       List<QueueTask> page = store.loadPartitionQueueTasks(partition, after, 10_000);
@@ -346,7 +362,7 @@ public final class Engine implements AutoCloseable {
     int index = shardIndex(namespaceId, workflowId);
     Shard s = shards.get(index);
     if (s == null) {
-      throw dev.sundial.engine.api.EngineException.unavailable(
+      throw EngineException.unavailable(
           "shard " + index + " of workflow " + workflowId + " is not served by this node"
               + " (ownership is moving); retry");
     }
@@ -365,7 +381,7 @@ public final class Engine implements AutoCloseable {
       timers.add(t);
     }
     for (QueueTask t : queueTasks) {
-      if (matching.isUnloaded(new dev.sundial.engine.matching.TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
+      if (matching.isUnloaded(new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
         moveOffStickyQueue(t);
       } else {
         offerTask(t);
@@ -386,7 +402,7 @@ public final class Engine implements AutoCloseable {
     if (stickyQueue == null || stickyQueue.isEmpty()) {
       return;
     }
-    var key = new dev.sundial.engine.matching.TaskQueueKey(namespaceId, stickyQueue, QueueTask.KIND_WORKFLOW);
+    var key = new TaskQueueKey(namespaceId, stickyQueue, QueueTask.KIND_WORKFLOW);
     matching.unload(key).forEach(this::moveOffStickyQueue);
   }
 
@@ -506,7 +522,7 @@ public final class Engine implements AutoCloseable {
     ioPool.shutdownNow();
   }
 
-  static java.util.concurrent.ThreadFactory daemon(String prefix, AtomicInteger n) {
+  static ThreadFactory daemon(String prefix, AtomicInteger n) {
     return r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);

@@ -17,8 +17,11 @@ import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -243,17 +246,17 @@ public final class HistoryReads {
    * GetWorkflowExecutionHistoryReverse: the newest events first, a page at a time; the token
    * holds the id of the newest event of the next page.
    */
-  public io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse
+  public GetWorkflowExecutionHistoryReverseResponse
       getHistoryReverse(
           String namespaceId,
-          io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseRequest req) {
+          GetWorkflowExecutionHistoryReverseRequest req) {
     MutableState s =
         readState(namespaceId, req.getExecution().getWorkflowId(), req.getExecution().getRunId());
     long newest = s.nextEventId - 1;
     if (!req.getNextPageToken().isEmpty()) {
       newest = Math.min(newest, decodeToken(req.getNextPageToken(), REVERSE_TOKEN_MAGIC));
     }
-    var response = io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse.newBuilder();
+    var response = GetWorkflowExecutionHistoryReverseResponse.newBuilder();
     if (newest < 1) {
       return response.build();
     }
@@ -261,7 +264,7 @@ public final class HistoryReads {
     long oldest = Math.max(1, newest - size + 1);
     List<HistoryEvent> events = new ArrayList<>(readPage(s.namespaceId, s.runId, oldest, newest,
         (int) (newest - oldest + 1)).events());
-    java.util.Collections.reverse(events);
+    Collections.reverse(events);
     response.setHistory(History.newBuilder().addAllEvents(events));
     if (oldest > 1) {
       response.setNextPageToken(token(oldest - 1, REVERSE_TOKEN_MAGIC));

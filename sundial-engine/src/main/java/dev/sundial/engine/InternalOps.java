@@ -1,7 +1,9 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.cluster.Wire;
 import dev.sundial.engine.history.workflow.StartWorkflow;
+import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -72,11 +74,11 @@ public final class InternalOps {
         QueueTask t = in.task();
         int partition = engine.partitionOf(t.namespaceId(), t.taskQueue());
         if (!engine.ownsShard(partition)) {
-          throw dev.sundial.engine.api.EngineException.unavailable(
+          throw EngineException.unavailable(
               "matching partition " + partition + " is not served by this node");
         }
         if (engine.matching.isUnloaded(
-            new dev.sundial.engine.matching.TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
+            new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
           engine.moveOffStickyQueue(t); // its sticky worker shut down
         } else {
           engine.matching.add(t);
@@ -92,10 +94,10 @@ public final class InternalOps {
         yield done();
       }
       case QUEUE_POLLED -> {
-        var key = new dev.sundial.engine.matching.TaskQueueKey(in.str(), in.str(), (int) in.num());
+        var key = new TaskQueueKey(in.str(), in.str(), (int) in.num());
         long since = in.num();
         if (!engine.servesQueue(key)) {
-          throw dev.sundial.engine.api.EngineException.unavailable(
+          throw EngineException.unavailable(
               "task queue " + key.name() + " is not served by this node");
         }
         boolean polled = engine.matching.hasRecentPoller(key, since);
@@ -179,7 +181,7 @@ public final class InternalOps {
         yield engine.transfers.parentCloseTarget(policy, in.str(), in.str(), in.str(), in.str())
             .thenApply(v -> null);
       }
-      default -> throw dev.sundial.engine.api.EngineException.invalidArgument(
+      default -> throw EngineException.invalidArgument(
           "unknown internal operation " + op);
     };
   }

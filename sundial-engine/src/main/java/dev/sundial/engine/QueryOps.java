@@ -14,17 +14,20 @@ import dev.sundial.engine.shard.RunKey;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.enums.v1.QueryRejectCondition;
 import io.temporal.api.enums.v1.QueryResultType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.query.v1.QueryRejected;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.api.workflowservice.v1.RespondQueryTaskCompletedRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +169,7 @@ public final class QueryOps {
           && s.executionTime - engine.clock.millis() > deadline - System.currentTimeMillis()) {
         throw new WorkflowNotReadyException(
             "Workflow task is not scheduled yet: the first workflow task is due at "
-                + java.time.Instant.ofEpochMilli(s.executionTime) + ".");
+                + Instant.ofEpochMilli(s.executionTime) + ".");
       }
       watchPollers();
       RunKey key = new RunKey(namespaceId, workflowId(), s.runId);
@@ -210,7 +213,7 @@ public final class QueryOps {
      * Goes on with whether a queue has pollers: at once when this node serves the queue, else when
      * its owner has answered. Nothing more happens once the query has its result.
      */
-    void whenKnown(CompletableFuture<Boolean> polled, java.util.function.Consumer<Boolean> next) {
+    void whenKnown(CompletableFuture<Boolean> polled, Consumer<Boolean> next) {
       Runnable step = () -> {
         if (result.isDone()) return;
         try {
@@ -369,7 +372,7 @@ public final class QueryOps {
           case QUERY_REJECT_CONDITION_NOT_OPEN -> true;
           case QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY ->
               s.status
-                  != io.temporal.api.enums.v1.WorkflowExecutionStatus
+                  != WorkflowExecutionStatus
                       .WORKFLOW_EXECUTION_STATUS_COMPLETED;
           default -> false;
         };

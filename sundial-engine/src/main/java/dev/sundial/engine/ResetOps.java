@@ -3,6 +3,7 @@ package dev.sundial.engine;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.reset.Resetter;
+import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;
 import io.temporal.api.enums.v1.ResetReapplyType;
@@ -89,7 +90,7 @@ public final class ResetOps {
 
   /** Phase 1 (on the shard, writes nothing): which runs to read, or the answer to a repeat. */
   private Plan plan(
-      dev.sundial.engine.shard.ShardTxn txn, String namespaceId, ResetWorkflowExecutionRequest req) {
+      ShardTxn txn, String namespaceId, ResetWorkflowExecutionRequest req) {
     String workflowId = req.getWorkflowExecution().getWorkflowId();
     MutableState base =
         WorkflowOps.resolve(txn, namespaceId, workflowId, req.getWorkflowExecution().getRunId());
@@ -105,7 +106,7 @@ public final class ResetOps {
   }
 
   /** The base run and the runs it continued as new into (as Temporal follows them). */
-  private static List<RunRef> chain(dev.sundial.engine.shard.ShardTxn txn, MutableState base) {
+  private static List<RunRef> chain(ShardTxn txn, MutableState base) {
     List<RunRef> chain = new ArrayList<>();
     MutableState run = base;
     while (run != null && chain.size() < 10_000) {
@@ -149,7 +150,7 @@ public final class ResetOps {
 
   /** Phase 3 (on the shard): checks nothing moved, then resets. */
   private String apply(
-      dev.sundial.engine.shard.ShardTxn txn, String namespaceId, ResetWorkflowExecutionRequest req,
+      ShardTxn txn, String namespaceId, ResetWorkflowExecutionRequest req,
       Plan plan, List<List<HistoryEvent>> histories) {
     String workflowId = req.getWorkflowExecution().getWorkflowId();
     CurrentExecution cur = txn.current(namespaceId, workflowId);

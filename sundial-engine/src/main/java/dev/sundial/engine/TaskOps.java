@@ -1,9 +1,11 @@
 package dev.sundial.engine;
 
+import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.update.UpdateCompletion;
 import dev.sundial.engine.history.workflowtask.CompleteWorkflowTask;
@@ -11,12 +13,17 @@ import dev.sundial.engine.history.workflowtask.StaleTaskException;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
+import dev.sundial.engine.matching.TaskQueueStats;
+import dev.sundial.engine.query.QueryRegistry;
 import dev.sundial.engine.shard.Shard;
+import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.History;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
@@ -24,9 +31,12 @@ import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +63,7 @@ public final class TaskOps {
       String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
-    engine.matching.recordPoller(key, dev.sundial.engine.matching.TaskQueueStats.poller(req));
+    engine.matching.recordPoller(key, TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
@@ -67,7 +77,7 @@ public final class TaskOps {
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
       Cancellation cancel) {
-    if (dev.sundial.engine.query.QueryRegistry.isQueryTask(task)) {
+    if (QueryRegistry.isQueryTask(task)) {
       return engine.queries.startQueryTask(task, cancel);
     }
     return engine
@@ -115,7 +125,7 @@ public final class TaskOps {
         // Sticky polls get only what the worker's cache has not seen. The first event is only a
         // marker of where to start reading; a transient task's own events follow it.
         .setHistory(transientEvents(s, st).addEvents(0,
-            io.temporal.api.history.v1.HistoryEvent.newBuilder()
+            HistoryEvent.newBuilder()
                 .setEventId(st.sticky() && st.previousStartedEventId() > 0
                     ? st.previousStartedEventId() + 1 : 1).build()));
   }
@@ -125,11 +135,11 @@ public final class TaskOps {
     History.Builder h = History.newBuilder();
     if (st.transientTask()) {
       h.addEvents(
-          dev.sundial.engine.history.WorkflowTaskEvents.scheduled(s)
+          WorkflowTaskEvents.scheduled(s)
               .setEventId(st.scheduledEventId())
               .setEventTime(MutableState.timestamp(st.scheduledTime())));
       h.addEvents(
-          dev.sundial.engine.history.WorkflowTaskEvents.started(s)
+          WorkflowTaskEvents.started(s)
               .setEventId(st.startedEventId())
               .setEventTime(MutableState.timestamp(st.startedTime())));
     }
@@ -143,7 +153,7 @@ public final class TaskOps {
    * Returns null when the run has no workflow task to start now (a start delay, a cron backoff).
    */
   PollWorkflowTaskQueueResponse.Builder startFirstTaskEagerly(
-      dev.sundial.engine.shard.ShardTxn txn, String namespaceId, String workflowId, String runId,
+      ShardTxn txn, String namespaceId, String workflowId, String runId,
       String identity) {
     MutableState s = txn.load(namespaceId, workflowId, runId);
     if (s == null || !s.isRunning()) return null;
@@ -176,7 +186,7 @@ public final class TaskOps {
   /** What completing a workflow task produced: the next task to hand back, or a rejection. */
   private record Completion(
       PollWorkflowTaskQueueResponse.Builder next, String rejection, long resetHistoryEventId,
-      java.util.List<PollActivityTaskQueueResponse> eagerActivities) {}
+      List<PollActivityTaskQueueResponse> eagerActivities) {}
 
   public CompletableFuture<RespondWorkflowTaskCompletedResponse> completeWorkflowTask(
       RespondWorkflowTaskCompletedRequest req) {
@@ -190,7 +200,7 @@ public final class TaskOps {
           long reset = UpdateCompletion.discardSpeculative(engine.ctx, txn, s, req);
           String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
           if (rejected != null) {
-            return new Completion(null, rejected, 0, java.util.List.of());
+            return new Completion(null, rejected, 0, List.of());
           }
           var eager = startEagerActivities(txn, s, req);
           var wt = s.workflowTask;
@@ -237,15 +247,15 @@ public final class TaskOps {
    * each, on the workflow's own task queue) start in the same write as the workflow task's
    * completion and go back in its response, skipping the queue, a poll and a write.
    */
-  private java.util.List<PollActivityTaskQueueResponse> startEagerActivities(
-      dev.sundial.engine.shard.ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
-    java.util.List<PollActivityTaskQueueResponse> started = new java.util.ArrayList<>();
+  private List<PollActivityTaskQueueResponse> startEagerActivities(
+      ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
+    List<PollActivityTaskQueueResponse> started = new ArrayList<>();
     if (!s.isRunning()) {
       return started;
     }
     for (var command : req.getCommandsList()) {
       if (command.getCommandType()
-              != io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK
+              != CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK
           || !command.getScheduleActivityTaskCommandAttributes().getRequestEagerExecution()) {
         continue;
       }
@@ -284,7 +294,7 @@ public final class TaskOps {
       String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
-    engine.matching.recordPoller(key, dev.sundial.engine.matching.TaskQueueStats.poller(req));
+    engine.matching.recordPoller(key, TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
@@ -339,7 +349,7 @@ public final class TaskOps {
 
   /** Identifies an activity either by task token or by workflow id + activity id. */
   public record ActivityRef(TaskToken token, String namespaceId, String workflowId, String runId, String activityId) {
-    public static ActivityRef ofToken(com.google.protobuf.ByteString token) {
+    public static ActivityRef ofToken(ByteString token) {
       TaskToken t = TaskToken.decode(token, TaskToken.ACTIVITY);
       return new ActivityRef(t, t.namespaceId(), t.workflowId(), t.runId(), t.activityId());
     }
@@ -372,7 +382,7 @@ public final class TaskOps {
   }
 
   interface ActivityOp<R> {
-    R apply(dev.sundial.engine.shard.ShardTxn txn, MutableState s, ActivityInfo a);
+    R apply(ShardTxn txn, MutableState s, ActivityInfo a);
   }
 
   private <R> CompletableFuture<R> onActivity(ActivityRef ref, ActivityOp<R> op) {
@@ -391,7 +401,7 @@ public final class TaskOps {
   }
 
   private <R> CompletableFuture<R> onRun(
-      TaskToken t, BiFunction<dev.sundial.engine.shard.ShardTxn, MutableState, R> op) {
+      TaskToken t, BiFunction<ShardTxn, MutableState, R> op) {
     engine.namespaces.byId(t.namespaceId());
     return engine
         .shardFor(t.namespaceId(), t.workflowId())
@@ -436,7 +446,7 @@ public final class TaskOps {
       // The queue's partition is served elsewhere (ownership just moved): answer empty after a
       // short pause, so the worker polls again and is routed to the new owner.
       engine.scheduler.schedule(
-          () -> result.complete(empty), Math.min(remaining, 500), java.util.concurrent.TimeUnit.MILLISECONDS);
+          () -> result.complete(empty), Math.min(remaining, 500), TimeUnit.MILLISECONDS);
       return;
     }
     Matching.Poll p = engine.matching.poll(key, identity, remaining);
@@ -467,7 +477,7 @@ public final class TaskOps {
                         } else {
                           log.warn("could not start task {}: {}", task.taskId(), cause.toString());
                           engine.scheduler.schedule(
-                              () -> engine.offerTask(task), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                              () -> engine.offerTask(task), 200, TimeUnit.MILLISECONDS);
                         }
                         pollOnce(key, identity, deadline, cancel, empty, starter, result);
                       });
@@ -476,7 +486,7 @@ public final class TaskOps {
 
   /** Deletes the backlog row of a task that turned out stale (on its run's shard). */
   public void dropStale(QueueTask task) {
-    if (dev.sundial.engine.query.QueryRegistry.isQueryTask(task)) {
+    if (QueryRegistry.isQueryTask(task)) {
       return; // an in-memory query task has no backlog row
     }
     if (engine.isRemote(task.namespaceId(), task.workflowId())) {

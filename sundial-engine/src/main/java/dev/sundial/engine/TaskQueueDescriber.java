@@ -9,13 +9,16 @@ import io.temporal.api.enums.v1.BuildIdTaskReachability;
 import io.temporal.api.enums.v1.DescribeTaskQueueMode;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueuePartitionMetadata;
 import io.temporal.api.taskqueue.v1.TaskQueueStatus;
 import io.temporal.api.taskqueue.v1.TaskQueueTypeInfo;
 import io.temporal.api.taskqueue.v1.TaskQueueVersionInfo;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -40,15 +43,15 @@ public final class TaskQueueDescriber {
    * activity tasks alike: one partition each, owned by the node that owns that shard (this one
    * when not clustered).
    */
-  public io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse partitions(
+  public ListTaskQueuePartitionsResponse partitions(
       String namespaceId, String taskQueue, String thisNode) {
     int partition = engine.partitionOf(namespaceId, taskQueue);
     var ownership = engine.ownership();
     String owner = ownership == null ? thisNode
-        : java.util.Objects.requireNonNullElse(ownership.ownerAddress(partition), "");
-    var meta = io.temporal.api.taskqueue.v1.TaskQueuePartitionMetadata.newBuilder()
+        : Objects.requireNonNullElse(ownership.ownerAddress(partition), "");
+    var meta = TaskQueuePartitionMetadata.newBuilder()
         .setKey(taskQueue).setOwnerHostName(owner).build();
-    return io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse.newBuilder()
+    return ListTaskQueuePartitionsResponse.newBuilder()
         .addWorkflowTaskQueuePartitions(meta).addActivityTaskQueuePartitions(meta).build();
   }
 

@@ -17,6 +17,7 @@ import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.TimerTask;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.history.v1.ChildWorkflowExecutionCanceledEventAttributes;
@@ -25,6 +26,8 @@ import io.temporal.api.history.v1.ChildWorkflowExecutionFailedEventAttributes;
 import io.temporal.api.history.v1.ChildWorkflowExecutionTerminatedEventAttributes;
 import io.temporal.api.history.v1.ChildWorkflowExecutionTimedOutEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -205,12 +208,12 @@ final class TransferProcessor {
             .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex).setWorkflowType(type);
         var c = close.getWorkflowExecutionCompletedEventAttributes();
         if (c.hasResult()) a.setResult(c.getResult());
-        b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)
+        b.setEventType(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED)
             .setChildWorkflowExecutionCompletedEventAttributes(a);
       }
       case EVENT_TYPE_WORKFLOW_EXECUTION_FAILED -> {
         var c = close.getWorkflowExecutionFailedEventAttributes();
-        b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED)
+        b.setEventType(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED)
             .setChildWorkflowExecutionFailedEventAttributes(
                 ChildWorkflowExecutionFailedEventAttributes.newBuilder()
                     .setFailure(c.getFailure()).setNamespace(ns).setNamespaceId(child.namespaceId)
@@ -221,18 +224,18 @@ final class TransferProcessor {
         var a = ChildWorkflowExecutionCanceledEventAttributes.newBuilder()
             .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex).setWorkflowType(type);
         if (c.hasDetails()) a.setDetails(c.getDetails());
-        b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED)
+        b.setEventType(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED)
             .setChildWorkflowExecutionCanceledEventAttributes(a);
       }
       case EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT ->
-          b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT)
+          b.setEventType(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT)
               .setChildWorkflowExecutionTimedOutEventAttributes(
                   ChildWorkflowExecutionTimedOutEventAttributes.newBuilder()
                       .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex)
                       .setWorkflowType(type)
                       .setRetryState(close.getWorkflowExecutionTimedOutEventAttributes().getRetryState()));
       case EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED ->
-          b.setEventType(io.temporal.api.enums.v1.EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED)
+          b.setEventType(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED)
               .setChildWorkflowExecutionTerminatedEventAttributes(
                   ChildWorkflowExecutionTerminatedEventAttributes.newBuilder()
                       .setNamespace(ns).setNamespaceId(child.namespaceId).setWorkflowExecution(ex)
@@ -290,8 +293,8 @@ final class TransferProcessor {
    */
   CompletableFuture<Boolean> externalTarget(
       String namespaceId, String workflowId, String runId,
-      io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes signal,
-      io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes cancel,
+      SignalExternalWorkflowExecutionInitiatedEventAttributes signal,
+      RequestCancelExternalWorkflowExecutionInitiatedEventAttributes cancel,
       String requestId, WorkflowExecution source, long initiatedId) {
     return engine
         .shardFor(namespaceId, workflowId)

@@ -1,11 +1,23 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.workflow.CancelRequests;
+import dev.sundial.engine.history.workflow.Signals;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
+import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +62,7 @@ public final class WorkflowOps {
 
   private record Started(
       StartWorkflow.Result result,
-      io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse.Builder eagerTask) {}
+      PollWorkflowTaskQueueResponse.Builder eagerTask) {}
 
   public CompletableFuture<Void> terminate(
       String namespaceId, String workflowId, String runId, String reason, Payloads details,
@@ -64,8 +76,8 @@ public final class WorkflowOps {
             txn -> {
               MutableState s = resolve(txn, namespaceId, workflowId, runId);
               if (!s.isRunning()) {
-                throw new dev.sundial.engine.api.EngineException(
-                    dev.sundial.engine.api.EngineException.Code.NOT_FOUND,
+                throw new EngineException(
+                    EngineException.Code.NOT_FOUND,
                     "workflow execution already completed");
               }
               WorkflowClose.terminate(txn, s, reason, details, identity);
@@ -74,7 +86,7 @@ public final class WorkflowOps {
   }
 
   public CompletableFuture<Void> signal(
-      String namespaceId, io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest req) {
+      String namespaceId, SignalWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
     if (engine.isRemote(namespaceId, ex.getWorkflowId())) {
       return engine.remote.signal(namespaceId, req);
@@ -84,7 +96,7 @@ public final class WorkflowOps {
         .execute(
             txn -> {
               MutableState s = resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
-              dev.sundial.engine.history.workflow.Signals.signal(
+              Signals.signal(
                   txn, s, req.getSignalName(), req.hasInput() ? req.getInput() : null,
                   req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(),
                   null);
@@ -93,7 +105,7 @@ public final class WorkflowOps {
   }
 
   public CompletableFuture<Void> requestCancel(
-      String namespaceId, io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest req) {
+      String namespaceId, RequestCancelWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
     if (engine.isRemote(namespaceId, ex.getWorkflowId())) {
       return engine.remote.requestCancel(namespaceId, req);
@@ -105,10 +117,10 @@ public final class WorkflowOps {
               MutableState s = resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
               if (!req.getFirstExecutionRunId().isEmpty()
                   && !req.getFirstExecutionRunId().equals(s.firstExecutionRunId)) {
-                throw new dev.sundial.engine.api.ExecutionNotFoundException(
+                throw new ExecutionNotFoundException(
                     ex.getWorkflowId(), ex.getRunId());
               }
-              dev.sundial.engine.history.workflow.CancelRequests.request(
+              CancelRequests.request(
                   txn, s, req.getRequestId(), req.getIdentity(), req.getReason(), null, 0);
               return null;
             });
@@ -118,9 +130,9 @@ public final class WorkflowOps {
    * SignalWithStart: signals the running workflow, or starts one (per the id policies) whose
    * history opens with the signal.
    */
-  public CompletableFuture<io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse>
+  public CompletableFuture<SignalWithStartWorkflowExecutionResponse>
       signalWithStart(
-          String namespaceId, io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest req) {
+          String namespaceId, SignalWithStartWorkflowExecutionRequest req) {
     return engine
         .shardFor(namespaceId, req.getWorkflowId())
         .execute(
@@ -128,33 +140,33 @@ public final class WorkflowOps {
               CurrentExecution c = txn.current(namespaceId, req.getWorkflowId());
               var conflict = req.getWorkflowIdConflictPolicy();
               boolean terminate =
-                  conflict == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
+                  conflict == WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
                       || req.getWorkflowIdReusePolicy()
-                          == io.temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
+                          == WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
               if (c != null && c.running() && !terminate) {
                 // (Conflict policy FAIL is rejected by the frontend, as Temporal does.)
                 MutableState s = txn.load(namespaceId, req.getWorkflowId(), c.runId());
-                dev.sundial.engine.history.workflow.Signals.signal(
+                Signals.signal(
                     txn, s, req.getSignalName(), req.hasSignalInput() ? req.getSignalInput() : null,
                     req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), null);
                 if (!s.workflowTask.isScheduled() && s.lastCompletedStartedEventId == 0) {
                   // Another signal-with-start ends a start delay early (a plain signal does not).
-                  dev.sundial.engine.history.workflowtask.WorkflowTasks.schedule(txn, s, 1);
+                  WorkflowTasks.schedule(txn, s, 1);
                 }
-                return io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse.newBuilder()
+                return SignalWithStartWorkflowExecutionResponse.newBuilder()
                     .setRunId(c.runId()).setStarted(false).build();
               }
               var start =
                   StartWorkflow.startRequestOf(req)
                       .setWorkflowIdConflictPolicy(
                           terminate
-                              ? io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
-                              : io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
+                              ? WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
+                              : WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
               var r = StartWorkflow.start(txn, namespaceId, start.build(), null,
-                  s -> dev.sundial.engine.history.workflow.Signals.signal(
+                  s -> Signals.signal(
                       txn, s, req.getSignalName(), req.hasSignalInput() ? req.getSignalInput() : null,
                       req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(), null));
-              return io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse.newBuilder()
+              return SignalWithStartWorkflowExecutionResponse.newBuilder()
                   .setRunId(r.runId()).setStarted(r.started()).build();
             });
   }
@@ -187,7 +199,7 @@ public final class WorkflowOps {
 
   /** The named run, or the current run when runId is empty; NOT_FOUND otherwise. */
   static MutableState resolve(
-      dev.sundial.engine.shard.ShardTxn txn, String namespaceId, String workflowId, String runId) {
+      ShardTxn txn, String namespaceId, String workflowId, String runId) {
     String id = runId;
     if (id == null || id.isEmpty()) {
       CurrentExecution c = txn.current(namespaceId, workflowId);

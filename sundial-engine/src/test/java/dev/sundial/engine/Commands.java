@@ -1,5 +1,6 @@
 package dev.sundial.engine;
 
+import com.google.protobuf.Duration;
 import io.temporal.api.command.v1.CancelTimerCommandAttributes;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.CompleteWorkflowExecutionCommandAttributes;
@@ -36,7 +37,7 @@ public final class Commands {
         activity(activityId).setRetryPolicy(RetryPolicy.newBuilder().setMaximumAttempts(1)));
   }
 
-  public static Command startTimer(String timerId, com.google.protobuf.Duration d) {
+  public static Command startTimer(String timerId, Duration d) {
     return Command.newBuilder()
         .setCommandType(CommandType.COMMAND_TYPE_START_TIMER)
         .setStartTimerCommandAttributes(

@@ -23,6 +23,7 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -218,7 +219,7 @@ class EngineDurabilityTest {
         EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
         EVENT_TYPE_WORKFLOW_TASK_STARTED,
         EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-        io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
         EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
     assertThat(h.pollWorkflowTask().getStartedEventId()).isEqualTo(7);
   }

@@ -6,7 +6,11 @@ import static dev.sundial.engine.Commands.scheduleActivity;
 import static dev.sundial.engine.EngineHarness.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Duration;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
@@ -39,7 +43,7 @@ class EngineEagerExecutionTest {
     String runId = h.start("wf-eager");
     PollWorkflowTaskQueueResponse wt1 = h.pollWorkflowTask();
     var other = activity("other").setTaskQueue(
-        io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName("elsewhere"));
+        TaskQueue.newBuilder().setName("elsewhere"));
     RespondWorkflowTaskCompletedResponse r =
         h.completeWorkflowTask(
             wt1.getTaskToken(),
@@ -64,8 +68,8 @@ class EngineEagerExecutionTest {
     PollWorkflowTaskQueueResponse wt2 = h.pollWorkflowTask();
     assertThat(h.history("wf-eager", runId))
         .extracting(HistoryEvent::getEventType)
-        .contains(io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
-            io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
+        .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED);
     assertThat(wt2.getTaskToken()).isNotEmpty();
   }
 
@@ -84,9 +88,9 @@ class EngineEagerExecutionTest {
     assertThat(wt.getHistory().getEventsList())
         .extracting(HistoryEvent::getEventType)
         .containsExactly(
-            io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
-            io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
-            io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
     // Started by the starting client, in the start's write; nothing waits in the queue.
     assertThat(h.history("wf-eager-start", r.getRunId()).get(2)
             .getWorkflowTaskStartedEventAttributes().getIdentity())
@@ -101,18 +105,18 @@ class EngineEagerExecutionTest {
     h.completeWorkflowTask(wt.getTaskToken(), completeWorkflow(payloads("done")));
     assertThat(h.history("wf-eager-start", r.getRunId()))
         .extracting(HistoryEvent::getEventType)
-        .endsWith(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+        .endsWith(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
     // No task to hand back with a start delay, nor for a start that joins a running run.
     StartWorkflowExecutionRequest delayed =
         EngineHarness.startRequest("wf-eager-delayed").setRequestEagerExecution(true)
-            .setWorkflowStartDelay(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+            .setWorkflowStartDelay(Duration.newBuilder().setSeconds(60))
             .build();
     assertThat(h.start(delayed).hasEagerWorkflowTask()).as("start delay").isFalse();
     StartWorkflowExecutionResponse joined = h.start(EngineHarness.startRequest("wf-eager-delayed")
         .setRequestEagerExecution(true)
         .setWorkflowIdConflictPolicy(
-            io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
         .build());
     assertThat(joined.getStarted()).isFalse();
     assertThat(joined.hasEagerWorkflowTask()).as("joined an existing run").isFalse();

@@ -11,6 +11,8 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.QueryFailedException;
 import dev.sundial.engine.api.WorkflowNotReadyException;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.matching.TaskQueueKey;
+import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.QueryRejectCondition;
 import io.temporal.api.enums.v1.QueryResultType;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Queries as in-memory tasks: dispatch, answers, failures, timeouts, stickiness. */
@@ -124,8 +127,8 @@ class EngineQueryTest {
         CompletableFuture.supplyAsync(() -> h.pollWorkflowTask("sticky-q", 10_000));
     EngineHarness.await(
         "a sticky poller", () -> h.engine.matching.hasRecentPoller(
-            new dev.sundial.engine.matching.TaskQueueKey(
-                h.nsId, "sticky-q", dev.sundial.persistence.QueueTask.KIND_WORKFLOW),
+            new TaskQueueKey(
+                h.nsId, "sticky-q", QueueTask.KIND_WORKFLOW),
             System.currentTimeMillis()),
         b -> b);
     CompletableFuture<QueryWorkflowResponse> q = query("wf-sticky-q");
@@ -280,7 +283,7 @@ class EngineQueryTest {
         query("wf-slow", QueryRejectCondition.QUERY_REJECT_CONDITION_NONE, 700);
     PollWorkflowTaskQueueResponse task = h.pollWorkflowTask();
     ExecutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             ExecutionException.class, () -> q.get(5, TimeUnit.SECONDS));
     assertThat(e.getCause()).isInstanceOf(DeadlineExceededException.class);
     assertThat(h.engine.queries.pendingQueries()).isZero();

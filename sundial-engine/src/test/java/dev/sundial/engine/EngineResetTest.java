@@ -27,6 +27,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -257,17 +258,17 @@ class EngineResetTest {
     String runId = h.start("wf-points");
     var t1 = h.pollWorkflowTask();
     h.completeWorkflowTask(
-        io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
+        RespondWorkflowTaskCompletedRequest.newBuilder()
             .setTaskToken(t1.getTaskToken()).setIdentity("w").setBinaryChecksum("v1").build());
     h.signal("wf-points", "x");
     var t2 = h.pollWorkflowTask();
     h.completeWorkflowTask(
-        io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
+        RespondWorkflowTaskCompletedRequest.newBuilder()
             .setTaskToken(t2.getTaskToken()).setIdentity("w").setBinaryChecksum("v1").build());
     h.signal("wf-points", "y");
     var t3 = h.pollWorkflowTask();
     h.completeWorkflowTask(
-        io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest.newBuilder()
+        RespondWorkflowTaskCompletedRequest.newBuilder()
             .setTaskToken(t3.getTaskToken()).setIdentity("w").setBinaryChecksum("v2").build());
     var points = h.state("wf-points", runId).reset.autoResetPoints.getPointsList();
     assertThat(points).hasSize(2);

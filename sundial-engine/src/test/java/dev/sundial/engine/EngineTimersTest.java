@@ -29,11 +29,16 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.timer.TimerKind;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -458,7 +463,7 @@ class EngineTimersTest {
     assertThat(event(events, 3).getWorkflowExecutionTimedOutEventAttributes().getRetryState())
         .isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
     assertThat(h.state("wf-run-timeout", runId).status)
-        .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT);
     assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
   }
 
@@ -492,7 +497,7 @@ class EngineTimersTest {
     assertThat(started2.getFirstExecutionRunId()).isEqualTo(run1);
     assertThat(started2.getOriginalExecutionRunId()).isEqualTo(run2);
     assertThat(started2.getInitiator())
-        .isEqualTo(io.temporal.api.enums.v1.ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY);
+        .isEqualTo(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_RETRY);
     assertThat(started2.getContinuedFailure()).isEqualTo(boom);
     assertThat(Durations.toMillis(started2.getFirstWorkflowTaskBackoff())).isEqualTo(1000);
     assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 100).getTaskToken()).isEmpty();
@@ -508,11 +513,11 @@ class EngineTimersTest {
     assertThat(h.state("wf-wf-retry", "").isRunning()).isFalse();
   }
 
-  private static io.temporal.api.command.v1.Command failWorkflow(Failure f) {
-    return io.temporal.api.command.v1.Command.newBuilder()
-        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION)
+  private static Command failWorkflow(Failure f) {
+    return Command.newBuilder()
+        .setCommandType(CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION)
         .setFailWorkflowExecutionCommandAttributes(
-            io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes.newBuilder().setFailure(f))
+            FailWorkflowExecutionCommandAttributes.newBuilder().setFailure(f))
         .build();
   }
 }

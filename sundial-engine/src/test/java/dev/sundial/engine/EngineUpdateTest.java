@@ -22,6 +22,7 @@ import io.temporal.api.command.v1.ProtocolMessageCommandAttributes;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.protocol.v1.Message;
@@ -42,6 +43,7 @@ import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedResponse;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -300,7 +302,7 @@ class EngineUpdateTest {
     assertThat(failed.getEventType()).isEqualTo(EVENT_TYPE_WORKFLOW_TASK_FAILED);
     assertThat(failed.getWorkflowTaskFailedEventAttributes().getCause())
         .isEqualTo(
-            io.temporal.api.enums.v1.WorkflowTaskFailedCause
+            WorkflowTaskFailedCause
                 .WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE);
     // The update the workflow saw fails with it (as Temporal does).
     EngineException updateError = EngineHarness.engineError(() -> f);
@@ -350,7 +352,7 @@ class EngineUpdateTest {
         update("wf-u-accepted", "u1", COMPLETED, 10_000);
 
     // A later task (the timer) completes it.
-    h.advance(java.time.Duration.ofSeconds(61));
+    h.advance(Duration.ofSeconds(61));
     PollWorkflowTaskQueueResponse next = h.pollWorkflowTask();
     Message c = complete(m, "late");
     respond(next, List.of(protocol(c)), List.of(c));

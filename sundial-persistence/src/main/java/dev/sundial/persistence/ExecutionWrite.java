@@ -1,5 +1,6 @@
 package dev.sundial.persistence;
 
+import dev.sundial.persistence.visibility.VisibilityRecord;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ public record ExecutionWrite(
     List<QueueTask> queueTasksToAdd,
     List<Long> queueTasksToDelete,
     List<ExecutionWrite> linked,
-    dev.sundial.persistence.visibility.VisibilityRecord visibility) {
+    VisibilityRecord visibility) {
 
   /** A write without linked writes. */
   public ExecutionWrite(
@@ -81,7 +82,7 @@ public record ExecutionWrite(
   }
 
   /** The same write, also replacing the run's visibility row. */
-  public ExecutionWrite withVisibility(dev.sundial.persistence.visibility.VisibilityRecord v) {
+  public ExecutionWrite withVisibility(VisibilityRecord v) {
     return new ExecutionWrite(shardId, rangeId, execution, expectedDbVersion, current,
         expectedCurrentRunId, currentMustBeAbsent, history, timersToAdd, timersToDelete,
         queueTasksToAdd, queueTasksToDelete, linked, v);
@@ -136,7 +137,7 @@ public record ExecutionWrite(
     private List<QueueTask> queueTasksToAdd = List.of();
     private List<Long> queueTasksToDelete = List.of();
     private List<ExecutionWrite> linked = List.of();
-    private dev.sundial.persistence.visibility.VisibilityRecord visibility;
+    private VisibilityRecord visibility;
 
     private Builder(int shardId, long rangeId) {
       this.shardId = shardId;
@@ -195,7 +196,7 @@ public record ExecutionWrite(
     }
 
     /** Replaces the run's visibility row (null: leaves it). */
-    public Builder visibility(dev.sundial.persistence.visibility.VisibilityRecord visibility) {
+    public Builder visibility(VisibilityRecord visibility) {
       this.visibility = visibility;
       return this;
     }

@@ -4,6 +4,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,8 +33,8 @@ public final class GroupCommitter implements AutoCloseable {
   private final AtomicLong conflicts = new AtomicLong();
   private final AtomicLong batchesFailed = new AtomicLong();
   private final AtomicLong commitNanos = new AtomicLong();
-  private final java.util.concurrent.ExecutorService callbacks =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
+  private final ExecutorService callbacks =
+      Executors.newSingleThreadExecutor(
           r -> {
             Thread t = new Thread(r, "sundial-commit-callbacks");
             t.setDaemon(true);
@@ -98,7 +101,7 @@ public final class GroupCommitter implements AutoCloseable {
     try {
       thread.join();
       callbacks.shutdown();
-      callbacks.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      callbacks.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,7 +1,9 @@
 package dev.sundial.persistence;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Shard ownership (range ids that fence writes) and, in a cluster, members and shard leases
@@ -48,8 +50,8 @@ public interface ShardStore {
    * range ids (shard id to range id), in one transaction. Returns the shard ids extended; any other
    * shard of the map was lost (its range id or owner changed).
    */
-  java.util.Set<Integer> renewShardLeases(
-      String nodeId, java.util.Map<Integer, Long> rangeIds, long leaseExpiresMillis);
+  Set<Integer> renewShardLeases(
+      String nodeId, Map<Integer, Long> rangeIds, long leaseExpiresMillis);
 
   /**
    * Gives a shard up if {@code nodeId} still holds it with {@code rangeId}: owner null and lease

@@ -1,5 +1,9 @@
 package dev.sundial.persistence;
 
+import dev.sundial.persistence.batch.BatchStore;
+import dev.sundial.persistence.schedule.ScheduleStore;
+import dev.sundial.persistence.visibility.VisibilityStore;
+
 /**
  * The persistence SPI: one store, split by concern ({@link ExecutionStore}, {@link HistoryStore},
  * {@link TaskStore}, {@link NamespaceStore}, {@link ShardStore}; visibility, schedules and batch
@@ -18,19 +22,19 @@ public interface Store
    * by {@link ExecutionStore#commit} (see {@link ExecutionWrite#visibility()}) and deleted by
    * {@link ExecutionStore#deleteExecution}.
    */
-  default dev.sundial.persistence.visibility.VisibilityStore visibility() {
+  default VisibilityStore visibility() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no visibility");
   }
 
   // ---- schedules
   /** The schedules table (see ScheduleStore); a store without one throws UnsupportedOperationException. */
-  default dev.sundial.persistence.schedule.ScheduleStore schedules() {
+  default ScheduleStore schedules() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no schedules");
   }
 
   // ---- batch operations
   /** The batch jobs table (see BatchStore); a store without one throws UnsupportedOperationException. */
-  default dev.sundial.persistence.batch.BatchStore batches() {
+  default BatchStore batches() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no batches");
   }
 

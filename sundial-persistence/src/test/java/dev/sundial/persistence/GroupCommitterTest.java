@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -57,8 +59,8 @@ class GroupCommitterTest {
     @Override public void removeNode(String n) { throw new UnsupportedOperationException(); }
     @Override public List<NodeRecord> listNodes() { throw new UnsupportedOperationException(); }
     @Override public List<ShardLease> listShardLeases() { throw new UnsupportedOperationException(); }
-    @Override public java.util.Optional<ShardLease> tryAcquireShard(int s, String n, long t, long l) { throw new UnsupportedOperationException(); }
-    @Override public java.util.Set<Integer> renewShardLeases(String n, java.util.Map<Integer, Long> r, long e) { throw new UnsupportedOperationException(); }
+    @Override public Optional<ShardLease> tryAcquireShard(int s, String n, long t, long l) { throw new UnsupportedOperationException(); }
+    @Override public Set<Integer> renewShardLeases(String n, Map<Integer, Long> r, long e) { throw new UnsupportedOperationException(); }
     @Override public boolean releaseShard(int s, String n, long r) { throw new UnsupportedOperationException(); }
     @Override public long reserveTaskIds(int c) { throw new UnsupportedOperationException(); }
     @Override public List<TimerTask> loadShardTimers(int s, long b, int l) { throw new UnsupportedOperationException(); }
@@ -107,7 +109,7 @@ class GroupCommitterTest {
     FakeStore store = new FakeStore();
     try (GroupCommitter committer = new GroupCommitter(store, 1)) {
       List<CompletableFuture<Void>> futures = submitWhileBusy(store, committer, 5);
-      List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Integer> order = Collections.synchronizedList(new ArrayList<>());
       AtomicReference<String> thread = new AtomicReference<>();
       // Wait for the callbacks themselves: allOf(futures) may complete before they have run.
       List<CompletableFuture<Void>> callbacks = new ArrayList<>();

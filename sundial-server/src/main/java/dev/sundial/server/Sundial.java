@@ -1,12 +1,18 @@
 package dev.sundial.server;
 
+import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.postgres.PostgresConfig;
+import dev.sundial.server.frontend.VisibilityAdmission;
 import io.grpc.ManagedChannel;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Sundial embedded in a JVM: {@code Sundial.builder().dbFile(path).start()}. Clients use
@@ -16,7 +22,7 @@ import java.util.List;
 public final class Sundial implements AutoCloseable {
 
   /** Idle gRPC/HTTP connections are closed after this long (see Builder#connectionIdleTimeout). */
-  public static final java.time.Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = java.time.Duration.ofMinutes(2);
+  public static final Duration DEFAULT_CONNECTION_IDLE_TIMEOUT = Duration.ofMinutes(2);
   /** Connections kept open at once over all listeners (see Builder#maxConnections). */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Calls a single gRPC connection may have in flight at once. */
@@ -35,7 +41,7 @@ public final class Sundial implements AutoCloseable {
     final List<String> namespaces = new ArrayList<>();
     Clock clock = Clock.systemUTC();
     int shards = 16;
-    java.time.Duration minRetention; // null: Temporal's minimum (or -Dsundial.minRetention)
+    Duration minRetention; // null: Temporal's minimum (or -Dsundial.minRetention)
     StoreOptions store; // null: a private in-memory SQLite database
     boolean migrate = true;
     // Cluster identity, read by the clustering code; null: not set (standalone/embedded).
@@ -47,14 +53,14 @@ public final class Sundial implements AutoCloseable {
     int httpPort = -1;
     String uiHost = "127.0.0.1";
     int uiPort = -1;
-    final java.util.Set<String> httpAllowedHosts = new java.util.LinkedHashSet<>();
-    java.time.Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
-    java.time.Duration requestArrivalTimeout = java.time.Duration.ofSeconds(30);
+    final Set<String> httpAllowedHosts = new LinkedHashSet<>();
+    Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
+    Duration requestArrivalTimeout = Duration.ofSeconds(30);
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    dev.sundial.engine.history.EngineContext.Limits limits =
-        dev.sundial.engine.history.EngineContext.Limits.defaults();
-    dev.sundial.server.frontend.VisibilityAdmission.Limits visibilityLimits =
-        dev.sundial.server.frontend.VisibilityAdmission.Limits.defaults();
+    EngineContext.Limits limits =
+        EngineContext.Limits.defaults();
+    VisibilityAdmission.Limits visibilityLimits =
+        VisibilityAdmission.Limits.defaults();
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {
@@ -79,7 +85,7 @@ public final class Sundial implements AutoCloseable {
 
     /** The database, as parsed from a URL by {@link StoreOptions#parse} or built directly. */
     public Builder store(StoreOptions store) {
-      this.store = java.util.Objects.requireNonNull(store, "store");
+      this.store = Objects.requireNonNull(store, "store");
       this.dbFile = store.kind() == StoreOptions.Kind.SQLITE_FILE ? store.file() : null;
       this.inMemory = store.kind() == StoreOptions.Kind.SQLITE_MEMORY;
       return this;
@@ -118,7 +124,7 @@ public final class Sundial implements AutoCloseable {
       return this;
     }
 
-    private static java.time.Duration positive(java.time.Duration d, String what) {
+    private static Duration positive(Duration d, String what) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(what + " must be positive");
       }
@@ -155,7 +161,7 @@ public final class Sundial implements AutoCloseable {
      * How long a gRPC or HTTP connection with no call in flight is kept open (default 2 minutes;
      * clients reconnect when they need to). Bounds what idle and half-open connections cost.
      */
-    public Builder connectionIdleTimeout(java.time.Duration timeout) {
+    public Builder connectionIdleTimeout(Duration timeout) {
       this.connectionIdleTimeout = positive(timeout, "connectionIdleTimeout");
       return this;
     }
@@ -178,7 +184,7 @@ public final class Sundial implements AutoCloseable {
      * with DEADLINE_EXCEEDED (default 30 s), so a client that opens calls and sends nothing
      * holds nothing for long.
      */
-    public Builder requestArrivalTimeout(java.time.Duration timeout) {
+    public Builder requestArrivalTimeout(Duration timeout) {
       this.requestArrivalTimeout = positive(timeout, "requestArrivalTimeout");
       return this;
     }
@@ -195,7 +201,7 @@ public final class Sundial implements AutoCloseable {
         throw new IllegalArgumentException("visibility limits must be positive");
       }
       this.visibilityLimits =
-          new dev.sundial.server.frontend.VisibilityAdmission.Limits(perSecond, burst, concurrent, 2_000);
+          new VisibilityAdmission.Limits(perSecond, burst, concurrent, 2_000);
       return this;
     }
 
@@ -209,7 +215,7 @@ public final class Sundial implements AutoCloseable {
         throw new IllegalArgumentException("history limits must be at least 10 events and 1 KB");
       }
       var d = limits;
-      this.limits = new dev.sundial.engine.history.EngineContext.Limits(d.maxPayloadBytes(),
+      this.limits = new EngineContext.Limits(d.maxPayloadBytes(),
           d.maxPendingActivities(), maxEvents, maxBytes, maxEvents / 5, maxBytes / 5,
           d.longPollMillis());
       return this;
@@ -231,7 +237,7 @@ public final class Sundial implements AutoCloseable {
      * minimum (one hour for a local namespace) by default, or the {@code sundial.minRetention}
      * system property; tests lower it (e.g. to 1 s) to watch closed executions being deleted.
      */
-    public Builder minRetention(java.time.Duration minRetention) {
+    public Builder minRetention(Duration minRetention) {
       this.minRetention = minRetention;
       return this;
     }

@@ -3,14 +3,24 @@ package dev.sundial.server;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.Store;
+import dev.sundial.persistence.postgres.PostgresStore;
 import dev.sundial.persistence.sqlite.SqliteStore;
+import dev.sundial.server.cluster.ClusterStatus;
+import dev.sundial.server.cluster.ClusterWiring;
 import dev.sundial.server.connections.ConnectionLimit;
 import dev.sundial.server.connections.GrpcEventLoops;
+import dev.sundial.server.connections.GrpcServerLogs;
 import dev.sundial.server.connections.LimitedGrpcServerChannel;
 import dev.sundial.server.frontend.InboundChecks;
+import dev.sundial.server.frontend.LoadShedding;
+import dev.sundial.server.frontend.OperatorFrontend;
+import dev.sundial.server.frontend.SystemInfo;
 import dev.sundial.server.frontend.WorkflowFrontend;
+import dev.sundial.server.http.HttpFrontend;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -21,8 +31,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +53,10 @@ final class SundialBootstrap {
     String location = storeOptions.location();
     Engine engine;
     // Every node of a PostgreSQL-backed deployment is a cluster member (possibly the only one).
-    dev.sundial.server.cluster.ClusterWiring cluster = null;
+    ClusterWiring cluster = null;
     try {
-      if (store instanceof dev.sundial.persistence.postgres.PostgresStore) {
-        cluster = new dev.sundial.server.cluster.ClusterWiring(
+      if (store instanceof PostgresStore) {
+        cluster = new ClusterWiring(
             b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort, store.clusterSecret());
         engine = new Engine(store, b.clock, b.shards, b.limits,
             cluster.config());
@@ -63,24 +76,24 @@ final class SundialBootstrap {
       throw e;
     }
     WorkflowFrontend frontend = new WorkflowFrontend(engine, b.visibilityLimits,
-        dev.sundial.server.frontend.SystemInfo.clusterInfo(
-            b.shards, store instanceof dev.sundial.persistence.postgres.PostgresStore));
+        SystemInfo.clusterInfo(
+            b.shards, store instanceof PostgresStore));
     int payloadLimit = engine.context().limits.maxPayloadBytes();
-    var shedding = new dev.sundial.server.frontend.LoadShedding();
-    io.grpc.ServerServiceDefinition workflowService = InboundChecks.wrap(
+    var shedding = new LoadShedding();
+    ServerServiceDefinition workflowService = InboundChecks.wrap(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
         payloadLimit, b.requestArrivalTimeout, shedding);
-    io.grpc.ServerServiceDefinition operator = InboundChecks.wrap(
-        new dev.sundial.server.frontend.OperatorFrontend(engine).bindService(), payloadLimit,
+    ServerServiceDefinition operator = InboundChecks.wrap(
+        new OperatorFrontend(engine).bindService(), payloadLimit,
         b.requestArrivalTimeout, shedding);
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess = null;
     Server socket = null;
     GrpcEventLoops grpcLoops = null;
-    dev.sundial.server.http.HttpFrontend http = null;
+    HttpFrontend http = null;
     ConnectionLimit connections = new ConnectionLimit(b.maxConnections);
-    dev.sundial.server.connections.GrpcServerLogs.install();
+    GrpcServerLogs.install();
     try {
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
@@ -137,10 +150,10 @@ final class SundialBootstrap {
       }
       throw (RuntimeException) e;
     }
-    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(
         "temporal.api.workflowservice.v1.WorkflowService",
-        io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        HealthCheckResponse.ServingStatus.SERVING);
     Running running =
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
     running.http = http;
@@ -162,25 +175,25 @@ final class SundialBootstrap {
   }
 
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
-  private static dev.sundial.server.http.HttpFrontend startHttp(Sundial.Builder b,
-      String inProcessName, Store store, dev.sundial.server.cluster.ClusterWiring cluster,
+  private static HttpFrontend startHttp(Sundial.Builder b,
+      String inProcessName, Store store, ClusterWiring cluster,
       ConnectionLimit connections) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
             .directExecutor()
             .build();
-    var status = new dev.sundial.server.cluster.ClusterStatus(
+    var status = new ClusterStatus(
         store, b.clock, cluster == null ? null : cluster.nodeId(), b.shards);
-    var uiOptions = new dev.sundial.server.http.HttpFrontend.UiOptions(
+    var uiOptions = new HttpFrontend.UiOptions(
         "default", false, path -> path.equals("/cluster") ? status.json() : null);
-    java.util.Set<String> hosts = java.util.Set.copyOf(b.httpAllowedHosts);
+    Set<String> hosts = Set.copyOf(b.httpAllowedHosts);
     try {
-      return dev.sundial.server.http.HttpFrontend.start(channel,
+      return HttpFrontend.start(channel,
           b.httpPort < 0 ? null
-              : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
+              : new HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
-              : new dev.sundial.server.http.HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
+              : new HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
           uiOptions, b.connectionIdleTimeout, connections);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
@@ -200,8 +213,8 @@ final class SundialBootstrap {
     private final HealthStatusManager health;
     private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
-    private final java.util.concurrent.ScheduledExecutorService readiness =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService readiness =
+        Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "sundial-readiness");
           t.setDaemon(true);
           return t;
@@ -230,8 +243,8 @@ final class SundialBootstrap {
         boolean ok = problem == null;
         if (ok == writable || closed) return;
         writable = ok;
-        var status = ok ? io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING
-            : io.grpc.health.v1.HealthCheckResponse.ServingStatus.NOT_SERVING;
+        var status = ok ? HealthCheckResponse.ServingStatus.SERVING
+            : HealthCheckResponse.ServingStatus.NOT_SERVING;
         if (ok) {
           log.info("ready again: database writes succeed");
         } else {
@@ -243,7 +256,7 @@ final class SundialBootstrap {
     }
 
     /** HTTP API and UI listeners, or null; closed before the gRPC servers. */
-    volatile dev.sundial.server.http.HttpFrontend http;
+    volatile HttpFrontend http;
     /** The gRPC listener's event loops, or null; closed after the gRPC socket server. */
     volatile GrpcEventLoops grpcLoops;
     /** Cluster mode: closed after the engine has handed its shards over. */

@@ -1,5 +1,6 @@
 package dev.sundial.compat.cluster;
 
+import dev.sundial.compat.CompatServer;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -121,7 +122,7 @@ final class Cluster implements AutoCloseable {
 
   /** The whole history of a run, page by page, through the given node. */
   static List<HistoryEvent> history(WorkflowServiceStubs stubs, String workflowId, String runId) {
-    return dev.sundial.compat.CompatServer.history(stubs, workflowId, runId);
+    return CompatServer.history(stubs, workflowId, runId);
   }
 
   /** Tail of every node's log, for failure messages. */

@@ -36,11 +36,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -186,7 +188,7 @@ class ClusterFailoverTest {
     Map<String, Integer> signalNode = new ConcurrentHashMap<>();
     Map<String, String> runIds = new ConcurrentHashMap<>();
     ClusterSignals signals = new ClusterSignals(clientStubs, nodes, down);
-    List<String> signalFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> signalFailures = new CopyOnWriteArrayList<>();
 
     // The signal goes out once the workflow should be waiting for it, through another node than
     // the one that started it.
@@ -259,7 +261,7 @@ class ClusterFailoverTest {
       long left = TimeUnit.SECONDS.toNanos(90) - (System.nanoTime() - resultsFrom);
       try {
         results.put(id, stub.getResult(Math.max(1, left), TimeUnit.NANOSECONDS, String.class));
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new AssertionError(
             "workflow "
                 + id

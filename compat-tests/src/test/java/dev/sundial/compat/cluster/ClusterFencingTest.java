@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.util.Timestamps;
 import dev.sundial.engine.cluster.Partitions;
+import io.grpc.StatusRuntimeException;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TaskQueueType;
@@ -39,7 +40,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -315,7 +318,7 @@ class ClusterFencingTest {
             client
                 .newUntypedWorkflowStub(id, Optional.empty(), Optional.empty())
                 .getResult(90, TimeUnit.SECONDS, String.class);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new AssertionError(id + " did not complete within 90 s\n" + cluster.logTails(60), e);
       }
       assertThat(result)
@@ -429,7 +432,7 @@ class ClusterFencingTest {
                             + " last="
                             + (Timestamps.toMillis(p.getLastAccessTime()) - frozenAtMillis)
                             + "ms"));
-      } catch (io.grpc.StatusRuntimeException e) {
+      } catch (StatusRuntimeException e) {
         result.add(type.name() + ": " + e.getStatus());
       }
     }
@@ -451,7 +454,7 @@ class ClusterFencingTest {
   }
 
   private void awaitCondition(
-      Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+      Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {

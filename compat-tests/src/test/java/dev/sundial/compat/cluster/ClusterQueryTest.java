@@ -3,6 +3,7 @@ package dev.sundial.compat.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.sundial.cli.SundialCommand;
 import dev.sundial.engine.cluster.Partitions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -19,6 +20,8 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -116,9 +119,9 @@ class ClusterQueryTest extends ClusterTestSupport {
 
     // `sundial server status` shows both nodes and who owns the shards.
     var node = cluster.node("n1");
-    var status = new java.io.StringWriter();
-    var cli = dev.sundial.cli.SundialCommand.newCommandLine();
-    cli.setOut(new java.io.PrintWriter(status, true));
+    var status = new StringWriter();
+    var cli = SundialCommand.newCommandLine();
+    cli.setOut(new PrintWriter(status, true));
     int code = cli.execute("server", "status", "--address", node.target(),
         "--ui-address", "127.0.0.1:" + node.uiPort());
     assertThat(code).as(status.toString()).isZero();

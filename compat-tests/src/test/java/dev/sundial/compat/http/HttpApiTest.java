@@ -18,14 +18,19 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -342,19 +347,19 @@ class HttpApiTest {
     // 504: the deadline of grpc-gateway's Grpc-Timeout header passes before the answer. (An
     // update nobody answers is not one: as on Temporal it returns 200 at stage ADMITTED.)
     assertError(sendTo(sundial.sundial().httpPort(), "GET", "/namespaces/default/workflows/" + id,
-        null, null, null, java.util.Map.of("Grpc-Timeout", "1n")), 504, 4, null);
+        null, null, null, Map.of("Grpc-Timeout", "1n")), 504, 4, null);
     String idle = sundial.newWorkflowId("http-idle");
     post("/namespaces/default/workflows/" + idle, "{\"workflowType\":{\"name\":\"Tally\"},"
         + "\"taskQueue\":{\"name\":\"no-worker-here\"}}");
     Reply admitted = sendTo(sundial.sundial().httpPort(), "POST",
         "/namespaces/default/workflows/" + idle + "/update/addAndGet",
         "{\"request\":{\"meta\":{\"updateId\":\"t1\"},\"input\":{\"args\":[1]}}}", null, null,
-        java.util.Map.of("Grpc-Timeout", "2S"));
+        Map.of("Grpc-Timeout", "2S"));
     assertThat(admitted.status).isEqualTo(200);
     assertThat(admitted.json().get("stage").getAsString())
         .isEqualTo("UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED");
     assertError(sendTo(sundial.sundial().httpPort(), "GET", "/cluster", null, null, null,
-        java.util.Map.of("Grpc-Timeout", "soon")), 400, 3, null);
+        Map.of("Grpc-Timeout", "soon")), 400, 3, null);
   }
 
   @Test
@@ -426,7 +431,7 @@ class HttpApiTest {
   private String start(String type, String input) {
     return "{\"workflowType\":{\"name\":\"" + type + "\"},\"taskQueue\":{\"name\":\""
         + sundial.taskQueue() + "\"},\"input\":[" + input + "],\"requestId\":\""
-        + java.util.UUID.randomUUID() + "\"}";
+        + UUID.randomUUID() + "\"}";
   }
 
   private static void assertError(Reply r, int http, int code, String detailType) {
@@ -440,7 +445,7 @@ class HttpApiTest {
     }
   }
 
-  record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+  record Reply(int status, String body, HttpHeaders headers) {
     JsonObject json() {
       return JsonParser.parseString(body).getAsJsonObject();
     }
@@ -465,11 +470,11 @@ class HttpApiTest {
 
   private static Reply sendTo(int port, String method, String path, String body, String csrf,
       String host) {
-    return sendTo(port, method, path, body, csrf, host, java.util.Map.of());
+    return sendTo(port, method, path, body, csrf, host, Map.of());
   }
 
   private static Reply sendTo(int port, String method, String path, String body, String csrf,
-      String host, java.util.Map<String, String> headers) {
+      String host, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -486,7 +491,7 @@ class HttpApiTest {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -497,11 +502,11 @@ class HttpApiTest {
     try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
   private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

@@ -12,7 +12,13 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,17 +78,17 @@ public final class Client implements AutoCloseable {
       }
       if (s.tlsCertPath() != null || s.tlsCertData() != null) {
         b.keyManager(
-            s.tlsCertPath() != null ? new java.io.FileInputStream(s.tlsCertPath()) : pem(s.tlsCertData()),
-            s.tlsKeyPath() != null ? new java.io.FileInputStream(s.tlsKeyPath()) : pem(s.tlsKeyData()));
+            s.tlsCertPath() != null ? new FileInputStream(s.tlsCertPath()) : pem(s.tlsCertData()),
+            s.tlsKeyPath() != null ? new FileInputStream(s.tlsKeyPath()) : pem(s.tlsKeyData()));
       }
       return b.build();
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS files: " + e.getMessage(), e);
     }
   }
 
-  private static java.io.InputStream pem(String text) {
-    return new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  private static InputStream pem(String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII));
   }
 
   public ClientSettings settings() {
@@ -104,7 +110,7 @@ public final class Client implements AutoCloseable {
   }
 
   /** The same with a deadline of its own (long polls), never past the command's. */
-  public WorkflowServiceGrpc.WorkflowServiceBlockingStub workflow(java.time.Duration within) {
+  public WorkflowServiceGrpc.WorkflowServiceBlockingStub workflow(Duration within) {
     Deadline own = Deadline.after(within.toMillis(), TimeUnit.MILLISECONDS);
     return workflowStubs.blockingStub().withDeadline(deadline == null ? own : deadline.minimum(own));
   }

@@ -1,14 +1,24 @@
 package dev.sundial.cli.client;
 
+import ch.qos.logback.classic.Level;
 import dev.sundial.cli.SundialCommand;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * A command that talks to a Temporal server. Bad flags and values are found before any call
@@ -18,12 +28,12 @@ import picocli.CommandLine.Spec;
 public abstract class ClientCommand implements Callable<Integer> {
   @Spec protected CommandSpec spec;
 
-  @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
   @Mixin protected ClientOptions clientOptions = new ClientOptions();
   @Mixin protected OutputOptions outputOptions = new OutputOptions();
 
-  @picocli.CommandLine.Option(names = "--log-level", paramLabel = "<level>",
+  @CommandLine.Option(names = "--log-level", paramLabel = "<level>",
       description = "Client logging: debug, info, warn, error or never. Default: never."
           + " With debug, errors also print their stack trace.")
   String logLevel = "never";
@@ -69,16 +79,16 @@ public abstract class ClientCommand implements Callable<Integer> {
 
   /** The root logger's level for a client command (the SDK's own logging included). */
   private static void applyLogLevel(String level) {
-    ch.qos.logback.classic.Level l = switch (level.toLowerCase(java.util.Locale.ROOT)) {
-      case "debug" -> ch.qos.logback.classic.Level.DEBUG;
-      case "info" -> ch.qos.logback.classic.Level.INFO;
-      case "warn" -> ch.qos.logback.classic.Level.WARN;
-      case "error" -> ch.qos.logback.classic.Level.ERROR;
-      case "never", "off" -> ch.qos.logback.classic.Level.OFF;
+    Level l = switch (level.toLowerCase(Locale.ROOT)) {
+      case "debug" -> Level.DEBUG;
+      case "info" -> Level.INFO;
+      case "warn" -> Level.WARN;
+      case "error" -> Level.ERROR;
+      case "never", "off" -> Level.OFF;
       default -> throw new IllegalArgumentException(
           "--log-level must be debug, info, warn, error or never but was '" + level + "'");
     };
-    if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)
         instanceof ch.qos.logback.classic.Logger root) {
       root.setLevel(l);
     }
@@ -106,15 +116,15 @@ public abstract class ClientCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.print(question + " [y/N] ");
     out.flush();
-    java.io.Console console = System.console();
+    Console console = System.console();
     String answer = null;
     if (console != null) {
       answer = console.readLine();
     } else {
       try {
-        answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
-            java.nio.charset.StandardCharsets.UTF_8)).readLine();
-      } catch (java.io.IOException e) {
+        answer = new BufferedReader(new InputStreamReader(System.in,
+            StandardCharsets.UTF_8)).readLine();
+      } catch (IOException e) {
         answer = null;
       }
     }

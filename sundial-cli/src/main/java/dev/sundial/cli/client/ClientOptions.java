@@ -1,7 +1,12 @@
 package dev.sundial.cli.client;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -97,16 +102,16 @@ public final class ClientOptions {
     if (ns.isEmpty()) {
       throw new IllegalArgumentException("--namespace must not be empty");
     }
-    Map<String, String> meta = new java.util.LinkedHashMap<>();
-    p.grpcMeta().forEach((k, v) -> meta.put(k.toLowerCase(java.util.Locale.ROOT), v));
+    Map<String, String> meta = new LinkedHashMap<>();
+    p.grpcMeta().forEach((k, v) -> meta.put(k.toLowerCase(Locale.ROOT), v));
     for (String kv : grpcMeta) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException("--grpc-meta must be key=value but was '" + kv + "'");
       }
-      meta.put(kv.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT), kv.substring(eq + 1));
+      meta.put(kv.substring(0, eq).strip().toLowerCase(Locale.ROOT), kv.substring(eq + 1));
     }
-    java.time.Duration timeout = commandTimeout == null ? null
+    Duration timeout = commandTimeout == null ? null
         : Durations.parse(commandTimeout, "--command-timeout");
     String certPath = first(tlsCertPath, env.get("TEMPORAL_TLS_CLIENT_CERT_PATH"), p.tlsCertPath());
     String keyPath = first(tlsKeyPath, env.get("TEMPORAL_TLS_CLIENT_KEY_PATH"), p.tlsKeyPath());
@@ -155,7 +160,7 @@ public final class ClientOptions {
   private static Boolean flag(Boolean flag, String envValue, String name) {
     if (flag != null) return flag;
     if (envValue == null || envValue.isBlank()) return null;
-    return switch (envValue.strip().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (envValue.strip().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes" -> true;
       case "false", "0", "no" -> false;
       default -> throw new IllegalArgumentException(
@@ -165,8 +170,8 @@ public final class ClientOptions {
 
   private static String hostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       return "localhost";
     }
   }

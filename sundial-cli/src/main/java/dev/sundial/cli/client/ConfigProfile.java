@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,7 +102,7 @@ public record ConfigProfile(
     String xdg = blankToNull(env.get("XDG_CONFIG_HOME"));
     String home = blankToNull(env.get("HOME"));
     Path dir;
-    if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac") && home != null) {
+    if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac") && home != null) {
       dir = Path.of(home, "Library", "Application Support");
     } else if (xdg != null) {
       dir = Path.of(xdg);

@@ -4,12 +4,13 @@ import dev.sundial.cli.SundialCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** A command that only groups others: without a subcommand it is an input error. */
 public abstract class GroupCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
+  @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
   boolean help;
 
   @Override

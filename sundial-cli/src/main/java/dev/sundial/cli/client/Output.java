@@ -1,14 +1,19 @@
 package dev.sundial.cli.client;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import dev.sundial.server.http.TemporalJson;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +76,7 @@ public final class Output {
   }
 
   /** A list: one JSON array, or one line per element in JSON lines. */
-  public void printList(com.google.gson.JsonArray array) {
+  public void printList(JsonArray array) {
     if (format == OutputOptions.Format.jsonl) {
       array.forEach(this::printJson);
     } else {
@@ -94,13 +99,13 @@ public final class Output {
   }
 
   /** A search attribute or group value as text: a JSON payload's JSON as it is. */
-  public String value(io.temporal.api.common.v1.Payload p) {
-    var encoding = p.getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY).toStringUtf8();
+  public String value(Payload p) {
+    var encoding = p.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8();
     return encoding.equals("json/plain") ? p.getData().toStringUtf8() : JSON.print(p, true);
   }
 
   /** Payloads as the values they carry: one payload is its value, several an array. */
-  public String values(io.temporal.api.common.v1.Payloads payloads) {
+  public String values(Payloads payloads) {
     return payloads.getPayloadsCount() == 1 ? JSON.print(payloads.getPayloads(0), shorthand)
         : JSON.print(payloads, shorthand);
   }
@@ -143,7 +148,7 @@ public final class Output {
     if (t == null || (t.getSeconds() == 0 && t.getNanos() == 0)) return "";
     Instant i = Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     return switch (timeFormat) {
-      case iso -> i.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+      case iso -> i.truncatedTo(ChronoUnit.SECONDS).toString();
       case raw -> i.toString();
       case relative -> relative(i);
     };

@@ -1,5 +1,7 @@
 package dev.sundial.cli.client;
 
+import java.io.PrintWriter;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Output flags of the {@code temporal} CLI. */
@@ -26,8 +28,8 @@ public final class OutputOptions {
       description = "Print payloads in JSON output in their full form (metadata and base64 data).")
   boolean noJsonShorthandPayloads;
 
-  public Output open(java.io.PrintWriter out) {
-    if (!java.util.Set.of("always", "never", "auto").contains(color)) {
+  public Output open(PrintWriter out) {
+    if (!Set.of("always", "never", "auto").contains(color)) {
       throw new IllegalArgumentException("--color must be always, never or auto but was '" + color + "'");
     }
     return new Output(out, format, timeFormat, !noJsonShorthandPayloads);

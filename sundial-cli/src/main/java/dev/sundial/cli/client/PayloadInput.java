@@ -1,9 +1,14 @@
 package dev.sundial.cli.client;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.protobuf.ByteString;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,10 +109,10 @@ public final class PayloadInput {
 
   /** One strict JSON value and nothing after it (Gson's parser alone would accept bare words). */
   static void strictJson(String text) throws IOException {
-    com.google.gson.stream.JsonReader reader =
-        new com.google.gson.stream.JsonReader(new java.io.StringReader(text));
-    new com.google.gson.Gson().getAdapter(com.google.gson.JsonElement.class).read(reader);
-    if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+    JsonReader reader =
+        new JsonReader(new StringReader(text));
+    new Gson().getAdapter(JsonElement.class).read(reader);
+    if (reader.peek() != JsonToken.END_DOCUMENT) {
       throw new IOException("more than one JSON value");
     }
   }

@@ -1,13 +1,16 @@
 package dev.sundial.cli.operator;
 
+import com.google.gson.JsonObject;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
+import dev.sundial.cli.client.GroupCommand;
 import dev.sundial.cli.client.Output;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
-import dev.sundial.cli.client.GroupCommand;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 
 /** {@code operator cluster health|system|describe}, as {@code temporal}. */
@@ -21,15 +24,15 @@ public final class ClusterCommands extends GroupCommand {
   public static final class Health extends ClientCommand {
     @Override
     protected int run(Client client, Output out) {
-      var status = io.grpc.health.v1.HealthGrpc.newBlockingStub(client.workflowStubs().getRawChannel())
-          .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+      var status = HealthGrpc.newBlockingStub(client.workflowStubs().getRawChannel())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.newBuilder()
               .setService("temporal.api.workflowservice.v1.WorkflowService").build()).getStatus();
       boolean serving = status == HealthCheckResponse.ServingStatus.SERVING;
       if (out.isText()) {
         out.line(serving ? "SERVING" : String.valueOf(status));
       } else if (out.isJson()) {
-        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        JsonObject o = new JsonObject();
         o.addProperty("status", status.name());
         out.printJson(o);
       }

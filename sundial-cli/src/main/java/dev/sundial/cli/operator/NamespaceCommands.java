@@ -1,12 +1,18 @@
 package dev.sundial.cli.operator;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Durations;
 import dev.sundial.cli.client.Enums;
+import dev.sundial.cli.client.GroupCommand;
 import dev.sundial.cli.client.Output;
 import io.temporal.api.namespace.v1.NamespaceConfig;
 import io.temporal.api.namespace.v1.UpdateNamespaceInfo;
+import io.temporal.api.operatorservice.v1.DeleteNamespaceRequest;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceResponse;
 import io.temporal.api.workflowservice.v1.ListNamespacesRequest;
@@ -16,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.sundial.cli.client.GroupCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,10 +58,10 @@ public final class NamespaceCommands extends GroupCommand {
     @Option(names = "--data", paramLabel = "<key=value>", description = "Namespace data; repeatable.")
     List<String> data = new ArrayList<>();
 
-    com.google.protobuf.Duration retention() {
+    Duration retention() {
       if (retention == null) return null;
       java.time.Duration d = Durations.parse(retention, "--retention");
-      return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+      return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
     }
 
     Map<String, String> data() {
@@ -84,7 +89,7 @@ public final class NamespaceCommands extends GroupCommand {
       var b = RegisterNamespaceRequest.newBuilder().setNamespace(name(client));
       var r = retention();
       b.setWorkflowExecutionRetentionPeriod(r != null ? r
-          : com.google.protobuf.Duration.newBuilder().setSeconds(3 * 86_400).build());
+          : Duration.newBuilder().setSeconds(3 * 86_400).build());
       if (description != null) b.setDescription(description);
       if (ownerEmail != null) b.setOwnerEmail(ownerEmail);
       b.putAllData(data());
@@ -133,8 +138,8 @@ public final class NamespaceCommands extends GroupCommand {
   public static final class ListAll extends ClientCommand {
     @Override
     protected int run(Client client, Output out) {
-      com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
-      com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+      ByteString token = ByteString.EMPTY;
+      JsonArray array = new JsonArray();
       do {
         var r = client.workflow().listNamespaces(ListNamespacesRequest.newBuilder()
             .setPageSize(100).setNextPageToken(token).build());
@@ -143,7 +148,7 @@ public final class NamespaceCommands extends GroupCommand {
             card(out, ns);
             out.line("");
           } else {
-            array.add(com.google.gson.JsonParser.parseString(out.payloads(ns)));
+            array.add(JsonParser.parseString(out.payloads(ns)));
           }
         }
         token = r.getNextPageToken();
@@ -167,7 +172,7 @@ public final class NamespaceCommands extends GroupCommand {
         return FAILED;
       }
       var r = client.operator().deleteNamespace(
-          io.temporal.api.operatorservice.v1.DeleteNamespaceRequest.newBuilder().setNamespace(ns).build());
+          DeleteNamespaceRequest.newBuilder().setNamespace(ns).build());
       out.line("Namespace " + ns + " has been deleted (renamed to " + r.getDeletedNamespace() + ").");
       return 0;
     }

@@ -3,16 +3,20 @@ package dev.sundial.cli.schedule;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
+import dev.sundial.cli.client.Enums;
 import dev.sundial.cli.client.GroupCommand;
 import dev.sundial.cli.client.Output;
+import dev.sundial.cli.client.PayloadInput;
 import dev.sundial.cli.client.Times;
 import dev.sundial.cli.workflow.StartOptions;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.schedule.v1.BackfillRequest;
 import io.temporal.api.schedule.v1.Schedule;
 import io.temporal.api.schedule.v1.ScheduleAction;
+import io.temporal.api.schedule.v1.ScheduleListEntry;
 import io.temporal.api.schedule.v1.SchedulePatch;
 import io.temporal.api.schedule.v1.TriggerImmediatelyRequest;
 import io.temporal.api.workflowservice.v1.CreateScheduleRequest;
@@ -22,6 +26,7 @@ import io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesRequest;
 import io.temporal.api.workflowservice.v1.ListSchedulesRequest;
 import io.temporal.api.workflowservice.v1.PatchScheduleRequest;
 import io.temporal.api.workflowservice.v1.UpdateScheduleRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -68,7 +73,7 @@ public final class ScheduleCommands extends GroupCommand {
     Memo memo() {
       Memo.Builder m = Memo.newBuilder();
       for (String kv : scheduleMemo) {
-        var e = dev.sundial.cli.client.PayloadInput.keyJson(kv, "--schedule-memo");
+        var e = PayloadInput.keyJson(kv, "--schedule-memo");
         m.putFields(e.getKey(), e.getValue());
       }
       return m.build();
@@ -126,7 +131,7 @@ public final class ScheduleCommands extends GroupCommand {
         card.put("WorkflowType", w.getWorkflowType().getName());
         card.put("TaskQueue", w.getTaskQueue().getName());
       }
-      card.put("OverlapPolicy", dev.sundial.cli.client.Enums.display(
+      card.put("OverlapPolicy", Enums.display(
           s.getPolicies().getOverlapPolicy().name(), "SCHEDULE_OVERLAP_POLICY_"));
       card.put("Paused", s.getState().getPaused());
       card.put("Notes", s.getState().getNotes().isEmpty() ? null : s.getState().getNotes());
@@ -150,7 +155,7 @@ public final class ScheduleCommands extends GroupCommand {
 
     @Override
     protected int run(Client client, Output out) {
-      List<io.temporal.api.schedule.v1.ScheduleListEntry> all = new ArrayList<>();
+      List<ScheduleListEntry> all = new ArrayList<>();
       ByteString token = ByteString.EMPTY;
       do {
         var r = client.workflow().listSchedules(ListSchedulesRequest.newBuilder()
@@ -197,11 +202,11 @@ public final class ScheduleCommands extends GroupCommand {
     @Option(names = "--end-time", paramLabel = "<time>", required = true, description = "Range end (RFC 3339).")
     String endTime;
 
-    com.google.protobuf.Timestamp start() {
+    Timestamp start() {
       return Times.parse(startTime, "--start-time");
     }
 
-    com.google.protobuf.Timestamp end() {
+    Timestamp end() {
       return Times.parse(endTime, "--end-time");
     }
   }
@@ -303,7 +308,7 @@ public final class ScheduleCommands extends GroupCommand {
           .setNamespace(client.namespace()).setScheduleId(scheduleId)
           .setStartTime(range.start()).setEndTime(range.end()).build());
       if (out.isText()) {
-        r.getStartTimeList().forEach(t -> out.line(java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString()));
+        r.getStartTimeList().forEach(t -> out.line(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString()));
       } else {
         out.json(r);
       }

@@ -1,5 +1,6 @@
 package dev.sundial.cli.schedule;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.sundial.cli.client.Durations;
 import dev.sundial.cli.client.Enums;
@@ -11,6 +12,8 @@ import io.temporal.api.schedule.v1.IntervalSpec;
 import io.temporal.api.schedule.v1.SchedulePolicies;
 import io.temporal.api.schedule.v1.ScheduleSpec;
 import io.temporal.api.schedule.v1.ScheduleState;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -66,7 +69,7 @@ public final class ScheduleSpecOptions {
       CalendarSpec.Builder c = CalendarSpec.newBuilder();
       try {
         JsonFormat.parser().merge(json, c);
-      } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
         throw new IllegalArgumentException("--calendar must be a calendar spec as JSON (fields second,"
             + " minute, hour, dayOfMonth, month, year, dayOfWeek, comment) but was '" + json + "'");
       }
@@ -88,8 +91,8 @@ public final class ScheduleSpecOptions {
     if (jitter != null) b.setJitter(StartOptions.proto(Durations.parse(jitter, "--jitter")));
     if (timeZone != null) {
       try {
-        java.time.ZoneId.of(timeZone);
-      } catch (java.time.DateTimeException e) {
+        ZoneId.of(timeZone);
+      } catch (DateTimeException e) {
         throw new IllegalArgumentException("--time-zone must be an IANA time zone such as"
             + " Europe/Paris but was '" + timeZone + "'");
       }

@@ -1,5 +1,6 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonObject;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Output;
@@ -30,7 +31,7 @@ final class Batches {
     if (out.isText()) {
       out.line("Started batch for job ID: " + jobId + " (" + count + " workflows match)");
     } else if (out.isJson()) {
-      com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+      JsonObject o = new JsonObject();
       o.addProperty("batchJobId", jobId);
       o.addProperty("matchingWorkflows", count);
       out.printJson(o);

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import dev.sundial.cli.client.Enums;
 import dev.sundial.cli.client.Output;
 import io.temporal.api.history.v1.HistoryEvent;
+import java.util.Locale;
 
 /** How events and run outcomes print. */
 final class Events {
@@ -31,7 +32,7 @@ final class Events {
   /** The close event's result (completed) or failure, as JSON with payload shorthand. */
   static JsonObject outcome(Output out, HistoryEvent close) {
     JsonObject o = new JsonObject();
-    o.addProperty("status", status(close).toUpperCase(java.util.Locale.ROOT));
+    o.addProperty("status", status(close).toUpperCase(Locale.ROOT));
     switch (close.getAttributesCase()) {
       case WORKFLOW_EXECUTION_COMPLETED_EVENT_ATTRIBUTES -> {
         var a = close.getWorkflowExecutionCompletedEventAttributes();

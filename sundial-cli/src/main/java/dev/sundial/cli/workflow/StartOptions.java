@@ -1,11 +1,13 @@
 package dev.sundial.cli.workflow;
 
+import com.google.protobuf.Duration;
 import dev.sundial.cli.client.Durations;
 import dev.sundial.cli.client.PayloadInput;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflow.v1.NewWorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,9 +96,9 @@ public final class StartOptions {
   }
 
   /** The same as a schedule's action: what each scheduled start runs. */
-  public io.temporal.api.workflow.v1.NewWorkflowExecutionInfo newWorkflow() {
+  public NewWorkflowExecutionInfo newWorkflow() {
     var r = request("n", "i").build();
-    var b = io.temporal.api.workflow.v1.NewWorkflowExecutionInfo.newBuilder()
+    var b = NewWorkflowExecutionInfo.newBuilder()
         .setWorkflowId(r.getWorkflowId()).setWorkflowType(r.getWorkflowType())
         .setTaskQueue(r.getTaskQueue()).setWorkflowTaskTimeout(r.getWorkflowTaskTimeout());
     if (r.hasInput()) b.setInput(r.getInput());
@@ -107,7 +109,7 @@ public final class StartOptions {
     return b.build();
   }
 
-  public static com.google.protobuf.Duration proto(java.time.Duration d) {
-    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+  public static Duration proto(java.time.Duration d) {
+    return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 }

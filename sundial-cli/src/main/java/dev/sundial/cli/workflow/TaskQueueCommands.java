@@ -1,5 +1,7 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Enums;
@@ -11,6 +13,7 @@ import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,14 +51,14 @@ public final class TaskQueueCommands extends GroupCommand {
     @Override
     protected int run(Client client, Output out) {
       List<List<String>> rows = new ArrayList<>();
-      com.google.gson.JsonObject json = new com.google.gson.JsonObject();
+      JsonObject json = new JsonObject();
       for (TaskQueueType type : types()) {
         var r = client.workflow().describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
             .setNamespace(client.namespace()).setTaskQueue(TaskQueue.newBuilder().setName(taskQueue))
             .setTaskQueueType(type).setIncludeTaskQueueStatus(true).build());
         String typeName = Enums.display(type.name(), "TASK_QUEUE_TYPE_");
-        json.add(typeName.toLowerCase(java.util.Locale.ROOT),
-            com.google.gson.JsonParser.parseString(out.payloads(r)));
+        json.add(typeName.toLowerCase(Locale.ROOT),
+            JsonParser.parseString(out.payloads(r)));
         for (var p : r.getPollersList()) {
           rows.add(List.of(typeName, p.getIdentity(), out.time(p.getLastAccessTime()),
               Long.toString(r.getTaskQueueStatus().getBacklogCountHint())));

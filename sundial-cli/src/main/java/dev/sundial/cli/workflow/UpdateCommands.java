@@ -17,12 +17,15 @@ import io.temporal.api.update.v1.Request;
 import io.temporal.api.update.v1.UpdateRef;
 import io.temporal.api.update.v1.WaitPolicy;
 import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateRequest;
+import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateResponse;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionResponse;
 import java.time.Duration;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code workflow update start|execute|result|describe}. */
 @Command(name = "update", description = "Send updates to a workflow and get their results.",
@@ -63,7 +66,7 @@ public final class UpdateCommands extends GroupCommand {
     }
 
     /** Sends the update and waits for the stage; the response's outcome when completed. */
-    io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionResponse send(
+    UpdateWorkflowExecutionResponse send(
         Client client, UpdateWorkflowExecutionLifecycleStage stage) {
       String id = updateId != null ? updateId : UUID.randomUUID().toString();
       Input.Builder in = Input.newBuilder().setName(name);
@@ -140,7 +143,7 @@ public final class UpdateCommands extends GroupCommand {
     }
 
     /** Polls the update; {@code wait} (may be null) says up to which stage the server waits. */
-    io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateResponse poll(
+    PollWorkflowExecutionUpdateResponse poll(
         Client client, UpdateWorkflowExecutionLifecycleStage wait) {
       var b = PollWorkflowExecutionUpdateRequest.newBuilder().setNamespace(client.namespace())
           .setUpdateRef(ref()).setIdentity(client.identity());
@@ -186,7 +189,7 @@ public final class UpdateCommands extends GroupCommand {
     }
   }
 
-  static int printOutcome(Output out, picocli.CommandLine.Model.CommandSpec spec, UpdateRef ref, Outcome o) {
+  static int printOutcome(Output out, CommandLine.Model.CommandSpec spec, UpdateRef ref, Outcome o) {
     boolean ok = o.hasSuccess();
     if (out.isText()) {
       var card = Output.fields();

@@ -1,5 +1,6 @@
 package dev.sundial.cli.workflow;
 
+import dev.sundial.cli.client.GroupCommand;
 import picocli.CommandLine.Command;
 
 @Command(name = "workflow",
@@ -24,4 +25,4 @@ import picocli.CommandLine.Command;
         WorkflowTraceCommand.class,
         WorkflowReplayCommand.class,
     })
-public final class WorkflowCommand extends dev.sundial.cli.client.GroupCommand {}
+public final class WorkflowCommand extends GroupCommand {}

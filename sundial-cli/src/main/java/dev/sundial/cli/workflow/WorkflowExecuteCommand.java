@@ -3,9 +3,12 @@ package dev.sundial.cli.workflow;
 import com.google.gson.JsonObject;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
+import dev.sundial.cli.client.Durations;
 import dev.sundial.cli.client.Output;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
+import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -48,9 +51,9 @@ public final class WorkflowExecuteCommand extends ClientCommand {
       out.line("");
       out.line("Results:");
       var card = Output.fields();
-      card.put("RunTime", dev.sundial.cli.client.Durations.format(
-          java.time.Duration.ofNanos(System.nanoTime() - t0).withNanos(0)));
-      card.put("Status", Events.status(close).toUpperCase(java.util.Locale.ROOT));
+      card.put("RunTime", Durations.format(
+          Duration.ofNanos(System.nanoTime() - t0).withNanos(0)));
+      card.put("Status", Events.status(close).toUpperCase(Locale.ROOT));
       card.put(Events.succeeded(close) ? "Result" : "Failure", Events.outcomeText(out, close));
       out.card(card);
     } else if (out.isJson()) {

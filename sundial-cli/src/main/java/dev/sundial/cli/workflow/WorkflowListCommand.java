@@ -1,5 +1,7 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
@@ -56,9 +58,9 @@ public final class WorkflowListCommand extends ClientCommand {
       }
       out.table(List.of("Status", "WorkflowId", "Type", "StartTime"), rows);
     } else if (out.isJson()) {
-      com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+      JsonArray array = new JsonArray();
       for (WorkflowExecutionInfo i : all) {
-        array.add(com.google.gson.JsonParser.parseString(out.payloads(i)));
+        array.add(JsonParser.parseString(out.payloads(i)));
       }
       out.printList(array);
     }

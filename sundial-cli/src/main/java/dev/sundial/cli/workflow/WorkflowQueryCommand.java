@@ -10,9 +10,11 @@ import dev.sundial.cli.client.PayloadInput;
 import io.temporal.api.enums.v1.QueryRejectCondition;
 import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "query", description = "Query a workflow execution (a worker must be running).",
     footer = {"", "Example:", "  sundial workflow query --workflow-id order-1 --name getStatus"})
@@ -52,8 +54,8 @@ public final class WorkflowQueryCommand extends ClientCommand {
     return print(client.workflow().queryWorkflow(request(client.namespace())), out, spec);
   }
 
-  static int print(io.temporal.api.workflowservice.v1.QueryWorkflowResponse r, Output out,
-      picocli.CommandLine.Model.CommandSpec spec) {
+  static int print(QueryWorkflowResponse r, Output out,
+      CommandLine.Model.CommandSpec spec) {
     if (r.hasQueryRejected()) {
       spec.commandLine().getErr().println("Error: query rejected: workflow status "
           + Enums.display(r.getQueryRejected().getStatus().name(), "WORKFLOW_EXECUTION_STATUS_"));

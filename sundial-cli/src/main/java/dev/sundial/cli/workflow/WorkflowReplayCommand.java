@@ -1,5 +1,7 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
@@ -12,13 +14,18 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,7 +77,7 @@ public final class WorkflowReplayCommand extends ClientCommand {
   /** The classpath as URLs; IllegalArgumentException names a missing entry. */
   private List<URL> entries() {
     List<URL> urls = new ArrayList<>();
-    for (String part : classpath.split(java.io.File.pathSeparator)) {
+    for (String part : classpath.split(File.pathSeparator)) {
       if (part.isBlank()) continue;
       try {
         if (part.endsWith("/*") || part.equals("*")) {
@@ -122,7 +129,7 @@ public final class WorkflowReplayCommand extends ClientCommand {
 
   private int report(Output out, Worker worker, List<WorkflowExecutionHistory> histories) {
     List<List<String>> rows = new ArrayList<>();
-    com.google.gson.JsonArray json = new com.google.gson.JsonArray();
+    JsonArray json = new JsonArray();
     int diverged = 0;
     for (WorkflowExecutionHistory h : histories) {
       String problem = null;
@@ -134,7 +141,7 @@ public final class WorkflowReplayCommand extends ClientCommand {
       }
       WorkflowExecution ex = h.getWorkflowExecution();
       rows.add(List.of(ex.getWorkflowId(), ex.getRunId(), problem == null ? "ok" : "NON-DETERMINISTIC: " + problem));
-      com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+      JsonObject o = new JsonObject();
       o.addProperty("workflowId", ex.getWorkflowId());
       o.addProperty("runId", ex.getRunId());
       o.addProperty("deterministic", problem == null);
@@ -215,20 +222,20 @@ public final class WorkflowReplayCommand extends ClientCommand {
   /** Classes whose bytes carry the @WorkflowImpl annotation, in the --classpath's JARs and directories. */
   private List<String> markedClasses() throws IOException {
     List<String> names = new ArrayList<>();
-    byte[] marker = WORKFLOW_IMPL.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] marker = WORKFLOW_IMPL.getBytes(StandardCharsets.UTF_8);
     for (URL url : entries()) {
-      Path p = Path.of(java.net.URI.create(url.toString()));
+      Path p = Path.of(URI.create(url.toString()));
       if (Files.isDirectory(p)) {
         try (Stream<Path> files = Files.walk(p)) {
           for (Path f : files.filter(x -> x.toString().endsWith(".class")).toList()) {
             if (contains(Files.readAllBytes(f), marker)) {
-              names.add(p.relativize(f).toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.class$", ""));
+              names.add(p.relativize(f).toString().replace(File.separatorChar, '.').replaceAll("\\.class$", ""));
             }
           }
         }
       } else {
-        try (var jar = new java.util.jar.JarFile(p.toFile())) {
-          for (var e : java.util.Collections.list(jar.entries())) {
+        try (var jar = new JarFile(p.toFile())) {
+          for (var e : Collections.list(jar.entries())) {
             if (e.getName().endsWith(".class")) {
               try (var in = jar.getInputStream(e)) {
                 if (contains(in.readAllBytes(), marker)) {

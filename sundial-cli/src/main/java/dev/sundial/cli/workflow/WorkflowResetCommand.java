@@ -1,5 +1,6 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonObject;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Enums;
@@ -114,7 +115,7 @@ public final class WorkflowResetCommand extends ClientCommand {
     if (out.isText()) {
       out.line("Reset workflow " + workflowId + " to event " + target + ": new run " + newRun);
     } else if (out.isJson()) {
-      com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+      JsonObject o = new JsonObject();
       o.addProperty("workflowId", workflowId);
       o.addProperty("runId", newRun);
       o.addProperty("eventId", target);

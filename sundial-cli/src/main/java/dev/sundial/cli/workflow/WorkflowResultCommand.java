@@ -4,6 +4,7 @@ import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Output;
 import io.temporal.api.history.v1.HistoryEvent;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -24,7 +25,7 @@ public final class WorkflowResultCommand extends ClientCommand {
     }
     if (out.isText()) {
       var card = Output.fields();
-      card.put("Status", Events.status(close).toUpperCase(java.util.Locale.ROOT));
+      card.put("Status", Events.status(close).toUpperCase(Locale.ROOT));
       card.put(Events.succeeded(close) ? "Result" : "Failure", Events.outcomeText(out, close));
       out.card(card);
     } else if (out.isJson()) {

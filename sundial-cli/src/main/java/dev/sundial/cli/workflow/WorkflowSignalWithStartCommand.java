@@ -1,5 +1,6 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonObject;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Output;
@@ -74,7 +75,7 @@ public final class WorkflowSignalWithStartCommand extends ClientCommand {
       card.put("Started", r.getStarted());
       out.card(card);
     } else if (out.isJson()) {
-      com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+      JsonObject o = new JsonObject();
       o.addProperty("workflowId", request.getWorkflowId());
       o.addProperty("runId", r.getRunId());
       o.addProperty("started", r.getStarted());

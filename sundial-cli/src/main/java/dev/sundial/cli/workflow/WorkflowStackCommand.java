@@ -1,5 +1,6 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonParser;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Output;
@@ -21,8 +22,8 @@ public final class WorkflowStackCommand extends ClientCommand {
     if (out.isText() && r.hasQueryResult() && r.getQueryResult().getPayloadsCount() == 1) {
       // The trace is a JSON string: print it as the lines it holds.
       String json = out.values(r.getQueryResult());
-      out.line(com.google.gson.JsonParser.parseString(json).isJsonPrimitive()
-          ? com.google.gson.JsonParser.parseString(json).getAsString() : json);
+      out.line(JsonParser.parseString(json).isJsonPrimitive()
+          ? JsonParser.parseString(json).getAsString() : json);
       return 0;
     }
     return WorkflowQueryCommand.print(r, out, spec);

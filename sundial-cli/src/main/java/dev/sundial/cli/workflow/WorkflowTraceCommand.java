@@ -1,5 +1,7 @@
 package dev.sundial.cli.workflow;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Enums;
@@ -89,13 +91,13 @@ public final class WorkflowTraceCommand extends ClientCommand {
     }
   }
 
-  private static com.google.gson.JsonObject json(Node n) {
-    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+  private static JsonObject json(Node n) {
+    JsonObject o = new JsonObject();
     o.addProperty("workflowId", n.workflowId());
     o.addProperty("runId", n.runId());
     o.addProperty("type", n.type());
     o.addProperty("status", n.status());
-    com.google.gson.JsonArray children = new com.google.gson.JsonArray();
+    JsonArray children = new JsonArray();
     n.children().forEach(c -> children.add(json(c)));
     o.add("children", children);
     return o;

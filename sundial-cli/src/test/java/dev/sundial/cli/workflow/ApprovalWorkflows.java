@@ -4,6 +4,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -41,7 +42,7 @@ final class ApprovalWorkflows {
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
       try {
         return "approved: " + a.approve(what);
-      } catch (io.temporal.failure.ActivityFailure e) {
+      } catch (ActivityFailure e) {
         return "refused: " + e.getCause().getMessage();
       }
     }

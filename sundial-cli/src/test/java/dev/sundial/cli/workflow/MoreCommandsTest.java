@@ -3,8 +3,12 @@ package dev.sundial.cli.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import dev.sundial.cli.CliHarness;
 import dev.sundial.cli.CliHarness.Run;
+import dev.sundial.cli.CliHarness;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -29,11 +33,11 @@ class MoreCommandsTest {
     h.close();
   }
 
-  private static io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse describe(String id) {
+  private static DescribeWorkflowExecutionResponse describe(String id) {
     return h.stubs.blockingStub().describeWorkflowExecution(
-        io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+        DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace("default").setExecution(
-                io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(id)).build());
+                WorkflowExecution.newBuilder().setWorkflowId(id)).build());
   }
 
   /** Starts the workflow; the id of its pending activity once the worker has it. */
@@ -42,7 +46,7 @@ class MoreCommandsTest {
         WorkflowOptions.newBuilder().setTaskQueue("approvals").setWorkflowId(id).build());
     WorkflowClient.start(stub::run, "invoice");
     CliHarness.await("the activity to be started", () -> describe(id).getPendingActivitiesList().stream()
-        .anyMatch(a -> a.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED));
+        .anyMatch(a -> a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED));
     return describe(id).getPendingActivities(0).getActivityId();
   }
 

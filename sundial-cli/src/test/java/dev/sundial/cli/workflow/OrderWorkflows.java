@@ -3,6 +3,8 @@ package dev.sundial.cli.workflow;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -30,10 +32,10 @@ final class OrderWorkflows {
     @SignalMethod
     void finish();
 
-    @io.temporal.workflow.UpdateMethod
+    @UpdateMethod
     String setData(Order order);
 
-    @io.temporal.workflow.UpdateValidatorMethod(updateName = "setData")
+    @UpdateValidatorMethod(updateName = "setData")
     void validateSetData(Order order);
   }
 

@@ -1,5 +1,6 @@
 package dev.sundial.cli.workflow;
 
+import io.temporal.spring.boot.WorkflowImpl;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -24,7 +25,7 @@ public final class ReplayWorkflows {
   }
 
   /** V1 as a Spring Boot application marks it: found by `workflow replay` without --workflow-class. */
-  @io.temporal.spring.boot.WorkflowImpl(taskQueues = "replay")
+  @WorkflowImpl(taskQueues = "replay")
   public static final class MarkedV1Impl implements Replayed {
     @Override
     public String run(String name) {

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.sundial.cli.CliHarness;
 import dev.sundial.cli.CliHarness.Run;
+import dev.sundial.cli.CliHarness;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +119,7 @@ class WorkflowCommandsTest {
   void showFollowPrintsEventsAsTheyHappenUntilTheWorkflowCloses() throws Exception {
     var order = h.client.newWorkflowStub(OrderWorkflows.OrderProcessing.class,
         WorkflowOptions.newBuilder().setTaskQueue("orders").setWorkflowId("order-follow").build());
-    io.temporal.client.WorkflowClient.start(order::process, new OrderWorkflows.Order());
+    WorkflowClient.start(order::process, new OrderWorkflows.Order());
     CompletableFuture<Run> follow = CompletableFuture.supplyAsync(() ->
         h.cli("workflow", "show", "-w", "order-follow", "--follow"));
     order.updateData(new OrderWorkflows.Order());
@@ -190,13 +193,13 @@ class WorkflowCommandsTest {
     assertThat(flag.err()).contains("NOT_FOUND");
 
     // The same server and namespace from a temporal.toml profile alone.
-    java.nio.file.Path toml = java.nio.file.Files.createTempFile("temporal", ".toml");
-    java.nio.file.Files.writeString(toml, "[profile.local]\naddress = \"" + h.address()
+    Path toml = Files.createTempFile("temporal", ".toml");
+    Files.writeString(toml, "[profile.local]\naddress = \"" + h.address()
         + "\"\nnamespace = \"env-ns\"\n");
     Run profile = CliHarness.run(CliHarness.env(), "workflow", "describe", "-w", "env-1",
         "--config-file", toml.toString(), "--profile", "local");
     assertThat(profile.code()).as(profile.err()).isZero();
-    java.nio.file.Files.delete(toml);
+    Files.delete(toml);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.temporal.api.workflowservice.v1.StartBatchOperationRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -230,7 +231,7 @@ final class BatchRunner {
   }
 
   private static boolean notFound(Throwable e) {
-    while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+    while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
     }
     return e instanceof EngineException ee && ee.code() == EngineException.Code.NOT_FOUND;

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class BatchService implements AutoCloseable {
     return engine.shardIndex(namespaceId, jobId);
   }
 
-  private void resume(java.util.function.IntPredicate shardFilter) {
+  private void resume(IntPredicate shardFilter) {
     for (BatchRecord r : store.runningBatches()) {
       int shard = shardOf(r.namespaceId(), r.jobId());
       if (!engine.ownsShard(shard) || !shardFilter.test(shard)

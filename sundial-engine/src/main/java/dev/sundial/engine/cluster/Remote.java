@@ -1,5 +1,8 @@
 package dev.sundial.engine.cluster;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.InternalOps;
 import dev.sundial.engine.api.EngineException;
@@ -172,11 +175,11 @@ public final class Remote {
         .thenApply(none());
   }
 
-  private static <M extends com.google.protobuf.Message> M parse(
-      com.google.protobuf.Parser<M> parser, byte[] b) {
+  private static <M extends Message> M parse(
+      Parser<M> parser, byte[] b) {
     try {
       return parser.parseFrom(b);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("bad internal reply: " + e.getMessage(), e);
     }
   }

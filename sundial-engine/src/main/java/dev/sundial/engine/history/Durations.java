@@ -2,6 +2,7 @@ package dev.sundial.engine.history;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
+import java.util.Locale;
 
 /** Conversions between protobuf durations/timestamps and epoch millis; Go-style duration text. */
 public final class Durations {
@@ -42,7 +43,7 @@ public final class Durations {
       double v = Double.parseDouble(s.substring(start, i));
       int u = i;
       while (i < s.length() && Character.isLetter(s.charAt(i))) i++;
-      String unit = s.substring(u, i).toLowerCase(java.util.Locale.ROOT);
+      String unit = s.substring(u, i).toLowerCase(Locale.ROOT);
       long mult = switch (unit) {
         case "ns" -> 1L;
         case "us", "µs" -> 1_000L;

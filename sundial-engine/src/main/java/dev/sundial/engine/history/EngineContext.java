@@ -1,17 +1,19 @@
 package dev.sundial.engine.history;
 
+import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.namespace.NamespaceRegistry;
+import dev.sundial.engine.visibility.SearchAttributeRegistry;
 
 /** What transitions need beyond the state and the request: limits and namespace names. */
 public final class EngineContext {
   public final NamespaceRegistry namespaces;
   public final Limits limits;
   /** In-flight workflow updates of all runs (see history.update). */
-  public final dev.sundial.engine.history.update.UpdateRegistry updateRegistry =
-      new dev.sundial.engine.history.update.UpdateRegistry();
+  public final UpdateRegistry updateRegistry =
+      new UpdateRegistry();
 
   /** Custom search attributes per namespace; null in isolated tests (then nothing is checked). */
-  public final dev.sundial.engine.visibility.SearchAttributeRegistry searchAttributes;
+  public final SearchAttributeRegistry searchAttributes;
 
   public EngineContext(NamespaceRegistry namespaces, Limits limits) {
     this(namespaces, limits, null);
@@ -20,7 +22,7 @@ public final class EngineContext {
   public EngineContext(
       NamespaceRegistry namespaces,
       Limits limits,
-      dev.sundial.engine.visibility.SearchAttributeRegistry searchAttributes) {
+      SearchAttributeRegistry searchAttributes) {
     this.namespaces = namespaces;
     this.limits = limits;
     this.searchAttributes = searchAttributes;

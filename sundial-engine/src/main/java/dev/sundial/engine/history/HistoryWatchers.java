@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /** History long polls waiting for a run to change; woken after each commit that touches it. */
 public final class HistoryWatchers {
@@ -51,7 +52,7 @@ public final class HistoryWatchers {
   }
 
   /** Wakes every watcher of the runs selected (their shard moved to another node). */
-  public void wakeIf(java.util.function.Predicate<RunKey> selected) {
+  public void wakeIf(Predicate<RunKey> selected) {
     for (RunKey run : List.copyOf(waiting.keySet())) {
       if (selected.test(run)) {
         changed(run);

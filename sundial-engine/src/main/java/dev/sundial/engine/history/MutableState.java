@@ -1,14 +1,22 @@
 package dev.sundial.engine.history;
 
 import com.google.protobuf.Timestamp;
+import dev.sundial.engine.history.reset.ResetInfo;
+import dev.sundial.engine.history.update.UpdateRecord;
+import io.temporal.api.common.v1.Memo;
+import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The state of one workflow run derived from its history (plus the few attempt-level facts that
@@ -62,22 +70,22 @@ public final class MutableState {
   public String cancelRequestId = "";
 
   /** Request ids of signals already applied, so a retried SignalWorkflowExecution is a no-op. */
-  public final java.util.Set<String> signalRequestIds = new java.util.LinkedHashSet<>();
+  public final Set<String> signalRequestIds = new LinkedHashSet<>();
   /** Events that arrived while a workflow task was started; ids are assigned at flush. */
   public final List<HistoryEvent> bufferedEvents = new ArrayList<>();
   /** Workflow updates accepted or completed by this run, by update id (see history.update). */
-  public final Map<String, dev.sundial.engine.history.update.UpdateRecord> updates =
+  public final Map<String, UpdateRecord> updates =
       new LinkedHashMap<>();
   /**
    * Current search attributes and memo after upserts (see engine.visibility.SearchAttributeState);
    * null until the first change, meaning "as in the started event".
    */
-  public io.temporal.api.common.v1.SearchAttributes searchAttributes;
-  public io.temporal.api.common.v1.Memo memo;
+  public SearchAttributes searchAttributes;
+  public Memo memo;
 
   /** Auto-reset points and reset links (see history.reset). */
-  public final dev.sundial.engine.history.reset.ResetInfo reset =
-      new dev.sundial.engine.history.reset.ResetInfo();
+  public final ResetInfo reset =
+      new ResetInfo();
 
   /** Optimistic-concurrency version of the stored row this state was read from. */
   public long dbVersion;
@@ -103,7 +111,7 @@ public final class MutableState {
    * transitions are recorded then), not on every state transition.
    */
   public int visibilityStamp() {
-    int h = java.util.Objects.hash(status.getNumber(), closeTime, executionTime, searchAttributes, memo);
+    int h = Objects.hash(status.getNumber(), closeTime, executionTime, searchAttributes, memo);
     return h == 0 ? 1 : h;
   }
 
@@ -185,7 +193,7 @@ public final class MutableState {
     if (bufferedEvents.isEmpty()) {
       return false;
     }
-    Map<Long, Long> startedIds = new java.util.HashMap<>();
+    Map<Long, Long> startedIds = new HashMap<>();
     for (HistoryEvent e : bufferedEvents) {
       HistoryEvent.Builder b = e.toBuilder().setEventId(nextEventId++);
       switch (e.getEventType()) {

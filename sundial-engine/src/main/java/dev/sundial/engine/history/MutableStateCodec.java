@@ -3,11 +3,17 @@ package dev.sundial.engine.history;
 import static dev.sundial.engine.history.ProtoIo.readMsg;
 import static dev.sundial.engine.history.ProtoIo.writeMsg;
 
+import dev.sundial.engine.history.reset.ResetInfo;
+import dev.sundial.engine.history.update.UpdateRecord;
+import dev.sundial.engine.visibility.SearchAttributeState;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
+import io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -115,9 +121,9 @@ public final class MutableStateCodec {
       for (HistoryEvent e : s.bufferedEvents) {
         writeMsg(out, e);
       }
-      dev.sundial.engine.history.update.UpdateRecord.write(out, s);
-      dev.sundial.engine.history.reset.ResetInfo.write(out, s); // marked: skipped when absent
-      dev.sundial.engine.visibility.SearchAttributeState.write(out, s);
+      UpdateRecord.write(out, s);
+      ResetInfo.write(out, s); // marked: skipped when absent
+      SearchAttributeState.write(out, s);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -205,7 +211,7 @@ public final class MutableStateCodec {
         ChildInfo c = new ChildInfo();
         c.initiatedEventId = in.readLong();
         c.initiated =
-            readMsg(in, io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes.parser());
+            readMsg(in, StartChildWorkflowExecutionInitiatedEventAttributes.parser());
         c.startedEventId = in.readLong();
         c.runId = in.readUTF();
         s.children.put(c.initiatedEventId, c);
@@ -215,9 +221,9 @@ public final class MutableStateCodec {
         ExternalRequest r = new ExternalRequest();
         r.initiatedEventId = in.readLong();
         r.signal =
-            readMsg(in, io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes.parser());
+            readMsg(in, SignalExternalWorkflowExecutionInitiatedEventAttributes.parser());
         r.cancel =
-            readMsg(in, io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser());
+            readMsg(in, RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser());
         s.externalRequests.put(r.initiatedEventId, r);
       }
       s.cancelRequested = in.readBoolean();
@@ -230,9 +236,9 @@ public final class MutableStateCodec {
       for (int i = 0; i < n; i++) {
         s.bufferedEvents.add(readMsg(in, HistoryEvent.parser()));
       }
-      dev.sundial.engine.history.update.UpdateRecord.read(in, s);
-      dev.sundial.engine.history.reset.ResetInfo.read(in, s); // marked: skipped when absent
-      dev.sundial.engine.visibility.SearchAttributeState.read(in, s);
+      UpdateRecord.read(in, s);
+      ResetInfo.read(in, s); // marked: skipped when absent
+      SearchAttributeState.read(in, s);
       return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

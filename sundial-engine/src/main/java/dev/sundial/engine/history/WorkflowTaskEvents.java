@@ -1,5 +1,6 @@
 package dev.sundial.engine.history;
 
+import dev.sundial.engine.history.reset.AutoResetPoints;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -73,7 +74,7 @@ public final class WorkflowTaskEvents {
 
   /** WorkflowTaskCompleted: no task is outstanding; a new build gets its auto-reset point. */
   public static void applyCompleted(MutableState s, HistoryEvent e) {
-    dev.sundial.engine.history.reset.AutoResetPoints.onWorkflowTaskCompleted(s, e);
+    AutoResetPoints.onWorkflowTaskCompleted(s, e);
     s.lastCompletedStartedEventId = e.getWorkflowTaskCompletedEventAttributes().getStartedEventId();
     s.workflowTask.clear();
     s.workflowTask.attempt = 1;

@@ -1,13 +1,21 @@
 package dev.sundial.engine.matching;
 
+import dev.sundial.engine.history.MutableState;
 import dev.sundial.persistence.QueueTask;
+import io.temporal.api.taskqueue.v1.PollerInfo;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Task queues: hands a committed task straight to a waiting poller when there is one (sync
@@ -46,33 +54,33 @@ public final class Matching {
     final ArrayDeque<Poll> pollers = new ArrayDeque<>();
     volatile long lastPollTime;
     // For DescribeTaskQueue (see TaskQueueStats): recent pollers, task ages and rates.
-    final Map<String, io.temporal.api.taskqueue.v1.PollerInfo> pollerHistory = new ConcurrentHashMap<>();
-    final java.util.IdentityHashMap<QueueTask, Long> addedAt = new java.util.IdentityHashMap<>();
+    final Map<String, PollerInfo> pollerHistory = new ConcurrentHashMap<>();
+    final IdentityHashMap<QueueTask, Long> addedAt = new IdentityHashMap<>();
     final RateCounter addRate = new RateCounter();
     final RateCounter dispatchRate = new RateCounter();
   }
 
   /** Sticky queues whose worker shut down; tasks for them are moved to the normal queue. */
-  private final java.util.Set<TaskQueueKey> unloaded = ConcurrentHashMap.newKeySet();
+  private final Set<TaskQueueKey> unloaded = ConcurrentHashMap.newKeySet();
 
   /**
    * A worker announced its shutdown: forget its sticky queue and return the tasks waiting there
    * (the engine moves them to the normal queue). Its pending polls end empty.
    */
-  public java.util.List<QueueTask> unload(TaskQueueKey key) {
+  public List<QueueTask> unload(TaskQueueKey key) {
     unloaded.add(key);
     Queue q = queues.remove(key);
     if (q == null) {
-      return java.util.List.of();
+      return List.of();
     }
-    java.util.List<QueueTask> tasks;
-    java.util.List<Poll> polls;
+    List<QueueTask> tasks;
+    List<Poll> polls;
     synchronized (q) {
-      tasks = new java.util.ArrayList<>(q.backlog);
+      tasks = new ArrayList<>(q.backlog);
       q.backlog.forEach(t -> waiting.remove(t.taskId()));
       q.backlog.clear();
       q.addedAt.clear();
-      polls = new java.util.ArrayList<>(q.pollers);
+      polls = new ArrayList<>(q.pollers);
       q.pollers.clear();
     }
     polls.forEach(Poll::cancel);
@@ -121,7 +129,7 @@ public final class Matching {
   }
 
   /** Task ids of durable tasks waiting in some backlog. */
-  private final java.util.Set<Long> waiting = ConcurrentHashMap.newKeySet();
+  private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
   /** Durable tasks handed to a poller recently (task id to when), for the backlog sweep. */
   private final Map<Long, Long> dispatchedAt = new ConcurrentHashMap<>();
   private static final long REDISPATCH_AFTER_MILLIS = 30_000;
@@ -159,17 +167,17 @@ public final class Matching {
    * again and reach the new owner) and their in-memory backlog is forgotten (the rows stay in the
    * database for the new owner).
    */
-  public void dropPartition(java.util.function.Predicate<TaskQueueKey> selected) {
-    for (TaskQueueKey key : java.util.List.copyOf(queues.keySet())) {
+  public void dropPartition(Predicate<TaskQueueKey> selected) {
+    for (TaskQueueKey key : List.copyOf(queues.keySet())) {
       if (!selected.test(key)) continue;
       Queue q = queues.remove(key);
       if (q == null) continue;
-      java.util.List<Poll> polls;
+      List<Poll> polls;
       synchronized (q) {
         q.backlog.forEach(t -> waiting.remove(t.taskId()));
         q.backlog.clear();
         q.addedAt.clear();
-        polls = new java.util.ArrayList<>(q.pollers);
+        polls = new ArrayList<>(q.pollers);
         q.pollers.clear();
       }
       polls.forEach(Poll::cancel);
@@ -226,7 +234,7 @@ public final class Matching {
   }
 
   /** Drops backlog entries of a run (e.g. after it closed) — a cheap cleanup, not required. */
-  public void removeIf(TaskQueueKey key, java.util.function.Predicate<QueueTask> p) {
+  public void removeIf(TaskQueueKey key, Predicate<QueueTask> p) {
     Queue q = queues.get(key);
     if (q == null) return;
     synchronized (q) {
@@ -259,12 +267,12 @@ public final class Matching {
   }
 
   /** Remembers a poll of the queue by a worker (identity and poll details) for describe. */
-  public void recordPoller(TaskQueueKey key, io.temporal.api.taskqueue.v1.PollerInfo poller) {
+  public void recordPoller(TaskQueueKey key, PollerInfo poller) {
     queue(key).pollerHistory.put(
         poller.getIdentity(),
         poller.toBuilder()
             .setLastAccessTime(
-                dev.sundial.engine.history.MutableState.timestamp(System.currentTimeMillis()))
+                MutableState.timestamp(System.currentTimeMillis()))
             .build());
   }
 
@@ -273,9 +281,9 @@ public final class Matching {
     Queue q = queues.get(key);
     long now = System.currentTimeMillis();
     if (q == null) {
-      return new TaskQueueStats(java.util.List.of(), 0, 0, 0, 0, 0);
+      return new TaskQueueStats(List.of(), 0, 0, 0, 0, 0);
     }
-    java.util.List<io.temporal.api.taskqueue.v1.PollerInfo> pollers = new java.util.ArrayList<>();
+    List<PollerInfo> pollers = new ArrayList<>();
     for (var it = q.pollerHistory.values().iterator(); it.hasNext(); ) {
       var p = it.next();
       long last = p.getLastAccessTime().getSeconds() * 1000 + p.getLastAccessTime().getNanos() / 1_000_000;
@@ -285,7 +293,7 @@ public final class Matching {
         pollers.add(p);
       }
     }
-    pollers.sort(java.util.Comparator.comparing(io.temporal.api.taskqueue.v1.PollerInfo::getIdentity));
+    pollers.sort(Comparator.comparing(PollerInfo::getIdentity));
     synchronized (q) {
       QueueTask head = q.backlog.peek();
       Long since = head == null ? null : q.addedAt.get(head);

@@ -1,5 +1,7 @@
 package dev.sundial.engine.matching;
 
+import java.util.Arrays;
+
 /**
  * Events per second over roughly the last minute, for task queue statistics: counts in
  * {@link #BUCKETS} buckets of {@link #BUCKET_MILLIS} each, the oldest dropped as time moves on.
@@ -29,7 +31,7 @@ final class RateCounter {
   private void advance(long nowMillis) {
     long bucket = Math.floorDiv(nowMillis, BUCKET_MILLIS);
     if (currentBucket == Long.MIN_VALUE || bucket - currentBucket >= BUCKETS) {
-      java.util.Arrays.fill(counts, 0);
+      Arrays.fill(counts, 0);
     } else {
       for (long b = currentBucket + 1; b <= bucket; b++) {
         counts[(int) Math.floorMod(b, (long) BUCKETS)] = 0;

@@ -1,5 +1,6 @@
 package dev.sundial.engine.namespace;
 
+import com.google.protobuf.ByteString;
 import dev.sundial.engine.batch.BatchService;
 import dev.sundial.engine.schedule.ScheduleService;
 import io.temporal.api.batch.v1.BatchOperationDeletion;
@@ -42,7 +43,7 @@ public final class NamespaceDeletion {
 
   private void deleteSchedules(String namespaceId) {
     List<CompletableFuture<Void>> deletions = new ArrayList<>();
-    com.google.protobuf.ByteString token = com.google.protobuf.ByteString.EMPTY;
+    ByteString token = ByteString.EMPTY;
     do {
       var page = schedules.list(namespaceId, 1000, token, "").join();
       page.getSchedulesList().forEach(s -> deletions.add(schedules.delete(namespaceId, s.getScheduleId())));

@@ -11,12 +11,17 @@ import io.temporal.api.enums.v1.NamespaceState;
 import io.temporal.api.namespace.v1.NamespaceConfig;
 import io.temporal.api.namespace.v1.NamespaceInfo;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceResponse;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Namespaces, cached in memory and written through to the store. A namespace is stored as the
@@ -95,7 +100,7 @@ public final class NamespaceRegistry {
   }
 
   /** Lowers (or raises) the smallest accepted retention; for tests (Sundial.Builder#minRetention). */
-  public void setMinRetention(java.time.Duration min) {
+  public void setMinRetention(Duration min) {
     if (min == null || min.isNegative()) {
       throw new IllegalArgumentException("minimum retention must not be negative: " + min);
     }
@@ -118,17 +123,17 @@ public final class NamespaceRegistry {
    * Parses a duration such as {@code 1s}, {@code 250ms}, {@code 2m}, {@code 1h}, {@code 1d} or an
    * ISO-8601 {@code PT1S}; IllegalArgumentException otherwise.
    */
-  public static java.time.Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+  public static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.startsWith("p")) {
-        return java.time.Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+        return Duration.parse(t.toUpperCase(Locale.ROOT));
       }
       String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}, {"d", "86400000"}};
       for (String[] u : units) {
         if (t.endsWith(u[0]) && !(u[0].equals("s") && t.endsWith("ms"))) {
           double v = Double.parseDouble(t.substring(0, t.length() - u[0].length()).trim());
-          return java.time.Duration.ofMillis(Math.round(v * Long.parseLong(u[1])));
+          return Duration.ofMillis(Math.round(v * Long.parseLong(u[1])));
         }
       }
     } catch (RuntimeException e) {
@@ -219,20 +224,20 @@ public final class NamespaceRegistry {
    * names end up in URLs (the UI, the HTTP API) and, later, file paths. Temporal's own server
    * checks only the length; Sundial is stricter so that no name needs escaping anywhere.
    */
-  static final java.util.regex.Pattern VALID_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+  static final Pattern VALID_NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
   /** Names Temporal keeps for itself. */
-  static final java.util.Set<String> RESERVED = java.util.Set.of("temporal-system");
+  static final Set<String> RESERVED = Set.of("temporal-system");
 
   /** Why a new namespace may not have this name, or null when it may. */
-  static String nameProblem(String name, java.util.Collection<String> existing) {
+  static String nameProblem(String name, Collection<String> existing) {
     if (name.isEmpty()) return "Namespace is not set on request.";
     if (name.length() > 255) return "Namespace length exceeds limit of 255.";
     if (!VALID_NAME.matcher(name).matches()) {
       return "Namespace name \"" + printable(name) + "\" is invalid: use letters, digits, '.', '_'"
           + " and '-', starting with a letter or digit.";
     }
-    if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+    if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
       return "Namespace name \"" + name + "\" is reserved.";
     }
     for (String other : existing) {

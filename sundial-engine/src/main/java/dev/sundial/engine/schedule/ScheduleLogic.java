@@ -2,6 +2,7 @@ package dev.sundial.engine.schedule;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.schedule.spec.CompiledSpec;
 import io.temporal.api.common.v1.Payload;
@@ -173,7 +174,7 @@ public final class ScheduleLogic {
    */
   public static void checkBackfill(ScheduleState s, CompiledSpec spec, long startMillis, long endMillis) {
     if (startMillis > endMillis) {
-      throw dev.sundial.engine.api.EngineException.invalidArgument(
+      throw EngineException.invalidArgument(
           "BackfillRequest StartTime is after its EndTime.");
     }
     String seed = jitterSeed(s);
@@ -183,7 +184,7 @@ public final class ScheduleLogic {
       if (next == null || next.actualMillis() > endMillis) return;
       cursor = next.actualMillis();
     }
-    throw dev.sundial.engine.api.EngineException.invalidArgument("BackfillRequest covers more than "
+    throw EngineException.invalidArgument("BackfillRequest covers more than "
         + MAX_BACKFILL_ACTIONS + " schedule times; split it into smaller backfills.");
   }
 

@@ -15,6 +15,7 @@ import dev.sundial.persistence.Store;
 import dev.sundial.persistence.schedule.ScheduleRecord;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.schedule.ScheduleWakeup;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.schedule.v1.BackfillRequest;
 import io.temporal.api.schedule.v1.Schedule;
 import io.temporal.api.schedule.v1.SchedulePatch;
@@ -23,6 +24,7 @@ import io.temporal.api.workflowservice.v1.CreateScheduleResponse;
 import io.temporal.api.workflowservice.v1.DescribeScheduleResponse;
 import io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse;
 import io.temporal.api.workflowservice.v1.ListSchedulesResponse;
+import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateScheduleRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,13 +35,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +140,7 @@ public final class ScheduleService implements AutoCloseable {
   }
 
   /** Arms the stored wake-ups of schedules whose shard this node serves and that pass filter. */
-  private int armOwned(java.util.function.IntPredicate shardFilter) {
+  private int armOwned(IntPredicate shardFilter) {
     int armed = 0;
     for (ScheduleWakeup w : schedules.scheduleWakeups(Long.MAX_VALUE, Integer.MAX_VALUE)) {
       int shard = engine.shardIndex(w.namespaceId(), w.scheduleId());
@@ -325,7 +331,7 @@ public final class ScheduleService implements AutoCloseable {
       if (e == null || closed) {
         return;
       }
-      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+      Throwable cause = e instanceof CompletionException && e.getCause() != null
           ? e.getCause() : e;
       if (cause instanceof EngineException ee && ee.code() == EngineException.Code.NOT_FOUND) {
         return; // deleted meanwhile
@@ -417,9 +423,9 @@ public final class ScheduleService implements AutoCloseable {
                   "terminated by schedule overlap policy", null, "sundial-scheduler"));
             } else {
               await(engine.workflows.requestCancel(s.namespaceId,
-                  io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest.newBuilder()
+                  RequestCancelWorkflowExecutionRequest.newBuilder()
                       .setNamespace(namespaceName)
-                      .setWorkflowExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                      .setWorkflowExecution(WorkflowExecution.newBuilder()
                           .setWorkflowId(ex.getWorkflowId()))
                       .setFirstExecutionRunId(ex.getRunId())
                       .setRequestId(UUID.nameUUIDFromBytes((s.incarnation + "/cancel/"
@@ -558,14 +564,14 @@ public final class ScheduleService implements AutoCloseable {
   static <T> T await(CompletableFuture<T> f) {
     try {
       return f.get(ENGINE_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+      while (c instanceof CompletionException && c.getCause() != null) {
         c = c.getCause();
       }
       if (c instanceof RuntimeException re) throw re;
       throw new IllegalStateException(c);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw EngineException.unavailable("the engine did not answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.sundial.engine.schedule.spec.CompiledSpec;
 import dev.sundial.engine.schedule.spec.ScheduleSpecs;
 import io.temporal.api.schedule.v1.Schedule;
+import io.temporal.api.schedule.v1.ScheduleActionResult;
 import io.temporal.api.schedule.v1.ScheduleInfo;
 import io.temporal.api.schedule.v1.ScheduleListEntry;
 import io.temporal.api.schedule.v1.ScheduleListInfo;
@@ -67,7 +68,7 @@ final class ScheduleViews {
             .setWorkflowType(s.schedule.getAction().getStartWorkflow().getWorkflowType())
             .setNotes(s.schedule.getState().getNotes())
             .setPaused(s.schedule.getState().getPaused());
-    List<io.temporal.api.schedule.v1.ScheduleActionResult> recent = s.recentActions;
+    List<ScheduleActionResult> recent = s.recentActions;
     info.addAllRecentActions(
         recent.subList(Math.max(0, recent.size() - ScheduleLogic.LIST_RECENT_ACTIONS), recent.size()));
     if (spec != null) {

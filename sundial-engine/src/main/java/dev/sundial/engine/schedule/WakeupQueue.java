@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ final class WakeupQueue<K> implements AutoCloseable {
   }
 
   /** Disarms the wake-ups of every key that matches (their stale queue entries are skipped). */
-  void disarmIf(java.util.function.Predicate<K> p) {
+  void disarmIf(Predicate<K> p) {
     synchronized (queue) {
       armed.keySet().removeIf(p);
     }

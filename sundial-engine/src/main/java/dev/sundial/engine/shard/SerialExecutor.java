@@ -2,6 +2,7 @@ package dev.sundial.engine.shard;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import org.slf4j.LoggerFactory;
 
 /** Runs submitted tasks one at a time, in order, on a shared pool: a lightweight actor mailbox. */
 final class SerialExecutor implements Executor {
@@ -39,7 +40,7 @@ final class SerialExecutor implements Executor {
       try {
         next.run();
       } catch (Throwable t) {
-        org.slf4j.LoggerFactory.getLogger(SerialExecutor.class).error("shard task failed", t);
+        LoggerFactory.getLogger(SerialExecutor.class).error("shard task failed", t);
       }
       if (--budget == 0) {
         pool.execute(this::drain);

@@ -1,14 +1,19 @@
 package dev.sundial.engine.shard;
 
+import dev.sundial.engine.cluster.Partitions;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.MutableStateCodec;
+import dev.sundial.engine.visibility.VisibilityRecords;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionRecord;
 import dev.sundial.persistence.ExecutionWrite;
 import dev.sundial.persistence.GroupCommitter;
 import dev.sundial.persistence.HistoryBatch;
+import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.Store;
+import dev.sundial.persistence.TimerTask;
 import io.temporal.api.history.v1.History;
+import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import org.slf4j.LoggerFactory;
 
 /**
  * A shard: the single-threaded owner of the executions that hash to it. Operations run one at a
@@ -38,15 +46,15 @@ public final class Shard {
   private final Map<WorkflowKey, CurrentExecution> currentCache;
   private final CommitListener listener;
   /** Namespace id to its retention in millis (0: keep closed runs); set by the engine. */
-  private volatile java.util.function.ToLongFunction<String> retention = ns -> 0;
+  private volatile ToLongFunction<String> retention = ns -> 0;
 
   /** Told about every committed WriteSet, on the committer thread, before callers are answered. */
   public interface CommitListener {
     void committed(
         Shard shard,
         List<CommittedRun> runs,
-        List<dev.sundial.persistence.QueueTask> queueTasks,
-        List<dev.sundial.persistence.TimerTask> timers);
+        List<QueueTask> queueTasks,
+        List<TimerTask> timers);
   }
 
   /** What a committed write did to one run (for history long polls and similar watchers). */
@@ -56,7 +64,7 @@ public final class Shard {
       String runId,
       long nextEventId,
       boolean running,
-      List<io.temporal.api.history.v1.HistoryEvent> events) {}
+      List<HistoryEvent> events) {}
 
   /**
    * Mutable states cached by all shards together, about 4 KB each: at most a sixteenth of the
@@ -120,7 +128,7 @@ public final class Shard {
   }
 
   int partitionOf(String namespaceId, String taskQueue) {
-    return dev.sundial.engine.cluster.Partitions.partitionOf(namespaceId, taskQueue, shardCount);
+    return Partitions.partitionOf(namespaceId, taskQueue, shardCount);
   }
 
   /**
@@ -139,14 +147,14 @@ public final class Shard {
    * Runs on every run an operation changed, after the operation and before its writes are built:
    * the place for rules that hold whatever the operation was (the history limits).
    */
-  private java.util.function.BiConsumer<ShardTxn, MutableState> beforeCommit = (t, s) -> { };
+  private BiConsumer<ShardTxn, MutableState> beforeCommit = (t, s) -> { };
 
-  public void setBeforeCommit(java.util.function.BiConsumer<ShardTxn, MutableState> hook) {
+  public void setBeforeCommit(BiConsumer<ShardTxn, MutableState> hook) {
     this.beforeCommit = hook;
   }
 
   /** How the shard learns a namespace's retention when one of its runs closes. */
-  public void setRetentionLookup(java.util.function.ToLongFunction<String> lookup) {
+  public void setRetentionLookup(ToLongFunction<String> lookup) {
     this.retention = lookup;
   }
 
@@ -229,7 +237,7 @@ public final class Shard {
                 try {
                   r.run();
                 } catch (Throwable t) {
-                  org.slf4j.LoggerFactory.getLogger(Shard.class).error("after-commit action", t);
+                  LoggerFactory.getLogger(Shard.class).error("after-commit action", t);
                 }
               }
               result.complete(value);
@@ -241,7 +249,7 @@ public final class Shard {
       try {
         r.run();
       } catch (Throwable t) {
-        org.slf4j.LoggerFactory.getLogger(Shard.class).error(what + " action", t);
+        LoggerFactory.getLogger(Shard.class).error(what + " action", t);
       }
     }
   }
@@ -297,7 +305,7 @@ public final class Shard {
         outbox(w, txn);
       }
       if (visibilityChanged) {
-        w.visibility(dev.sundial.engine.visibility.VisibilityRecords.of(s, expected + 1));
+        w.visibility(VisibilityRecords.of(s, expected + 1));
       }
       writes.add(w.build());
     }

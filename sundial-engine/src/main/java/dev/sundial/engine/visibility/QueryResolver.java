@@ -13,6 +13,7 @@ import dev.sundial.persistence.visibility.VisibilityFilter;
 import dev.sundial.persistence.visibility.VisibilityQuery;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -382,7 +383,7 @@ public final class QueryResolver {
         total = total.add(n.multiply(BigDecimal.valueOf(unit)));
         at = m.end();
       }
-      long nanos = total.setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+      long nanos = total.setScale(0, RoundingMode.DOWN).longValueExact();
       return negative ? -nanos : nanos;
     } catch (ArithmeticException | NumberFormatException e) {
       return null;

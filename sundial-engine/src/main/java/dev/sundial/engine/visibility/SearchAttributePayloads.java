@@ -9,6 +9,7 @@ import dev.sundial.persistence.visibility.SaType;
 import dev.sundial.persistence.visibility.SaValue;
 import io.temporal.api.common.v1.Payload;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class SearchAttributePayloads {
   public static long datetimeNanos(String text) {
     try {
       OffsetDateTime t = OffsetDateTime.parse(text.strip());
-      java.time.Instant i = t.toInstant();
+      Instant i = t.toInstant();
       return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new IllegalArgumentException("not an RFC 3339 date-time: " + text);

@@ -5,8 +5,10 @@ import dev.sundial.persistence.visibility.SystemField;
 import dev.sundial.persistence.visibility.VisibilityStore;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,8 +34,8 @@ public final class SearchAttributeRegistry {
   public static final Map<String, SaType> PREDEFINED_INTERNAL;
 
   /** Names that can never be custom attributes, besides the above and the "Temporal" prefix. */
-  private static final java.util.Set<String> RESERVED =
-      java.util.Set.of("NamespaceId", "Memo", "MemoEncoding", "VisibilityTaskKey");
+  private static final Set<String> RESERVED =
+      Set.of("NamespaceId", "Memo", "MemoEncoding", "VisibilityTaskKey");
 
   static {
     Map<String, SaType> system = new LinkedHashMap<>();
@@ -74,7 +76,7 @@ public final class SearchAttributeRegistry {
 
   /** Re-reads the custom attributes from the store (cluster: changes made by other nodes). */
   public synchronized void refresh() {
-    Map<String, Map<String, SaType>> fresh = new java.util.HashMap<>();
+    Map<String, Map<String, SaType>> fresh = new HashMap<>();
     store.loadSearchAttributes()
         .forEach((ns, m) -> fresh.put(ns, Collections.unmodifiableMap(new TreeMap<>(m))));
     custom.keySet().retainAll(fresh.keySet());

@@ -5,6 +5,7 @@ import dev.sundial.persistence.visibility.SaType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.SearchAttributes;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Checks search attributes a client or workflow wants to set (start, signal-with-start, child
@@ -49,7 +50,7 @@ public final class SearchAttributeValidator {
     if (fields.size() > MAX_KEYS) {
       return "number of search attributes " + fields.size() + " exceeds limit " + MAX_KEYS;
     }
-    for (var e : new java.util.TreeMap<>(fields).entrySet()) {
+    for (var e : new TreeMap<>(fields).entrySet()) {
       String name = e.getKey();
       Payload p = e.getValue();
       if (SearchAttributeRegistry.SYSTEM.containsKey(name)

@@ -7,6 +7,7 @@ import dev.sundial.persistence.ShardLease;
 import dev.sundial.persistence.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ class OwnershipTest {
 
   @TempDir Path dir;
   private SqliteStore store;
-  private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   /** What one node was told, in order. */
   private static final class Events implements Ownership.Listener {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.sundial.engine.history.update.UpdateRecord;
 import io.temporal.api.common.v1.ActivityType;
+import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -15,12 +18,16 @@ import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
+import io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.TimerFiredEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -136,7 +143,7 @@ class MutableStateCodecTest {
     ChildInfo child = new ChildInfo();
     child.initiatedEventId = 41;
     child.initiated =
-        io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes.newBuilder()
+        StartChildWorkflowExecutionInitiatedEventAttributes.newBuilder()
             .setWorkflowId("child-1")
             .build();
     child.startedEventId = 42;
@@ -145,24 +152,24 @@ class MutableStateCodecTest {
     ExternalRequest ext = new ExternalRequest();
     ext.initiatedEventId = 43;
     ext.signal =
-        io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes.newBuilder()
+        SignalExternalWorkflowExecutionInitiatedEventAttributes.newBuilder()
             .setSignalName("sig")
             .build();
     s.externalRequests.put(43L, ext);
     ExternalRequest ext2 = new ExternalRequest();
     ext2.initiatedEventId = 44;
     ext2.cancel =
-        io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.newBuilder()
+        RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.newBuilder()
             .setReason("why")
             .build();
     s.externalRequests.put(44L, ext2);
     s.signalRequestIds.add("sig-b");
     s.signalRequestIds.add("sig-a");
     s.signalRequestIds.add("sig-c");
-    s.updates.put("upd-b", new dev.sundial.engine.history.update.UpdateRecord(45, 47));
-    s.updates.put("upd-a", new dev.sundial.engine.history.update.UpdateRecord(46, 0));
+    s.updates.put("upd-b", new UpdateRecord(45, 47));
+    s.updates.put("upd-a", new UpdateRecord(46, 0));
     s.searchAttributes =
-        io.temporal.api.common.v1.SearchAttributes.newBuilder()
+        SearchAttributes.newBuilder()
             .putIndexedFields(
                 "CustomKeywordField",
                 Payload.newBuilder()
@@ -171,7 +178,7 @@ class MutableStateCodecTest {
                     .build())
             .build();
     s.memo =
-        io.temporal.api.common.v1.Memo.newBuilder()
+        Memo.newBuilder()
             .putFields("note", Payload.newBuilder().setData(ByteString.copyFromUtf8("\"m\"")).build())
             .build();
 
@@ -284,7 +291,7 @@ class MutableStateCodecTest {
     s.memo = null;
     byte[] bytes = MutableStateCodec.encode(s);
     // The search attribute part is last: two absent messages (-1 lengths), 8 bytes.
-    byte[] old = java.util.Arrays.copyOf(bytes, bytes.length - 8);
+    byte[] old = Arrays.copyOf(bytes, bytes.length - 8);
     MutableState d = MutableStateCodec.decode(old, 7);
     assertThat(d.searchAttributes).isNull();
     assertThat(d.memo).isNull();

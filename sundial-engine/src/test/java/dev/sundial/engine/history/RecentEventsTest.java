@@ -2,7 +2,11 @@ package dev.sundial.engine.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,10 +66,10 @@ class RecentEventsTest {
       // A start event with a 2 MB input, as a run started with a large payload commits.
       HistoryEvent big = HistoryEvent.newBuilder().setEventId(1)
           .setWorkflowExecutionStartedEventAttributes(
-              io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes.newBuilder()
-                  .setInput(io.temporal.api.common.v1.Payloads.newBuilder().addPayloads(
-                      io.temporal.api.common.v1.Payload.newBuilder()
-                          .setData(com.google.protobuf.ByteString.copyFrom(new byte[2_000_000])))))
+              WorkflowExecutionStartedEventAttributes.newBuilder()
+                  .setInput(Payloads.newBuilder().addPayloads(
+                      Payload.newBuilder()
+                          .setData(ByteString.copyFrom(new byte[2_000_000])))))
           .build();
       r.committed("ns", "big-" + i, List.of(big));
     }

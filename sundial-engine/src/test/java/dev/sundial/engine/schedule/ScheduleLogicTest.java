@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Duration;
 import dev.sundial.engine.schedule.spec.CompiledSpec;
 import dev.sundial.engine.schedule.spec.ScheduleSpecs;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -206,7 +207,7 @@ class ScheduleLogicTest {
     ScheduleState s = state(3600, ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ONE, 0);
     assertThat(ScheduleLogic.nextWakeup(s, spec(s), T0 + 10)).isEqualTo(T0 + 3_600_000);
     s.buffer.add(start(T0, ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_UNSPECIFIED));
-    s.running.add(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("x").build());
+    s.running.add(WorkflowExecution.newBuilder().setWorkflowId("x").build());
     assertThat(ScheduleLogic.nextWakeup(s, spec(s), T0 + 10)).isEqualTo(T0 + 10 + ScheduleLogic.WAIT_POLL_MS);
   }
 

@@ -7,14 +7,21 @@ import static dev.sundial.engine.EngineHarness.join;
 import static dev.sundial.engine.EngineHarness.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.sundial.engine.Commands;
 import dev.sundial.engine.EngineHarness;
 import dev.sundial.engine.MutableClock;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
+import dev.sundial.persistence.schedule.ScheduleRecord;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.WorkflowType;
+import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.schedule.v1.BackfillRequest;
 import io.temporal.api.schedule.v1.IntervalSpec;
 import io.temporal.api.schedule.v1.Schedule;
@@ -299,7 +306,7 @@ class ScheduleServiceTest {
     assertThat(exists(at(10))).isTrue();
     restart();
     advanceTo(30);
-    assertThat(join(schedules().list(h.nsId, 0, com.google.protobuf.ByteString.EMPTY, "")).getSchedulesList())
+    assertThat(join(schedules().list(h.nsId, 0, ByteString.EMPTY, "")).getSchedulesList())
         .isEmpty();
   }
 
@@ -308,7 +315,7 @@ class ScheduleServiceTest {
     for (int i = 0; i < 5; i++) {
       create("list-" + i, every(60, ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP, 0));
     }
-    var first = join(schedules().list(h.nsId, 2, com.google.protobuf.ByteString.EMPTY, ""));
+    var first = join(schedules().list(h.nsId, 2, ByteString.EMPTY, ""));
     assertThat(first.getSchedulesList()).extracting(x -> x.getScheduleId()).containsExactly("list-0", "list-1");
     var second = join(schedules().list(h.nsId, 2, first.getNextPageToken(), ""));
     assertThat(second.getSchedulesList()).extracting(x -> x.getScheduleId()).containsExactly("list-2", "list-3");
@@ -317,10 +324,10 @@ class ScheduleServiceTest {
     assertThat(third.getNextPageToken().isEmpty()).isTrue();
     assertThat(first.getSchedules(0).getInfo().getWorkflowType().getName()).isEqualTo("W");
     assertThat(first.getSchedules(0).getInfo().getFutureActionTimesList()).hasSize(5);
-    var filtered = join(schedules().list(h.nsId, 0, com.google.protobuf.ByteString.EMPTY,
+    var filtered = join(schedules().list(h.nsId, 0, ByteString.EMPTY,
         "ScheduleId IN ('list-1', 'list-3') AND TemporalSchedulePaused = false"));
     assertThat(filtered.getSchedulesList()).extracting(x -> x.getScheduleId()).containsExactly("list-1", "list-3");
-    assertThat(engineError(() -> schedules().list(h.nsId, 0, com.google.protobuf.ByteString.EMPTY,
+    assertThat(engineError(() -> schedules().list(h.nsId, 0, ByteString.EMPTY,
         "ScheduleId = ")).code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
   }
 
@@ -334,17 +341,17 @@ class ScheduleServiceTest {
     awaitWorkflow(at(10));
     var wt = h.pollWorkflowTask("q");
     h.completeWorkflowTask(wt.getTaskToken(),
-        dev.sundial.engine.Commands.completeWorkflow(EngineHarness.payloads("first")));
+        Commands.completeWorkflow(EngineHarness.payloads("first")));
     advanceTo(20);
     awaitWorkflow(at(20));
     assertThat(h.state(at(20), "").started.getLastCompletionResult())
         .isEqualTo(EngineHarness.payloads("first"));
     wt = h.pollWorkflowTask("q");
-    h.completeWorkflowTask(wt.getTaskToken(), io.temporal.api.command.v1.Command.newBuilder()
-        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION)
+    h.completeWorkflowTask(wt.getTaskToken(), Command.newBuilder()
+        .setCommandType(CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION)
         .setFailWorkflowExecutionCommandAttributes(
-            io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes.newBuilder()
-                .setFailure(io.temporal.api.failure.v1.Failure.newBuilder().setMessage("boom")))
+            FailWorkflowExecutionCommandAttributes.newBuilder()
+                .setFailure(Failure.newBuilder().setMessage("boom")))
         .build());
     // The watch on the running workflow wakes the schedule: it pauses without waiting for 30 s.
     DescribeScheduleResponse d = await("paused", () -> describe("s11"),
@@ -388,7 +395,7 @@ class ScheduleServiceTest {
     // state back (as the next version) and let the schedule process T0+10 s again.
     var after = await("row written", () -> schedulesTable.getSchedule(h.nsId, "s13").orElseThrow(),
         r -> r.version() > before.version());
-    schedulesTable.writeSchedule(rangeOf(after.shardId()), new dev.sundial.persistence.schedule.ScheduleRecord(
+    schedulesTable.writeSchedule(rangeOf(after.shardId()), new ScheduleRecord(
         h.nsId, "s13", after.shardId(), after.version() + 1, before.nextWakeupMillis(), before.state()),
         after.version());
     restart();

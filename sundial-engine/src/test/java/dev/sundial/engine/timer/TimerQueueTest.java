@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -223,7 +224,7 @@ class TimerQueueTest {
 
   @Test
   void theThreadsFireDueTimers() throws Exception {
-    List<TimerTask> fired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<TimerTask> fired = new CopyOnWriteArrayList<>();
     Consumer<TimerTask> onFire = t -> {
       synchronized (table) {
         table.rows.remove(t);

@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies a group-commit batch in one transaction, each write inside its own savepoint so a write
@@ -204,7 +206,7 @@ final class BatchWriter {
    * Range ids read in the current transaction, by shard. They cannot change before it ends (the
    * row is locked FOR SHARE, or the whole database is, on SQLite), so each shard is read once.
    */
-  private final java.util.Map<Integer, Long> rangeIds = new java.util.HashMap<>();
+  private final Map<Integer, Long> rangeIds = new HashMap<>();
   /** Shards first read by the write in progress: rolling its savepoint back drops their lock. */
   private final List<Integer> readThisWrite = new ArrayList<>();
 

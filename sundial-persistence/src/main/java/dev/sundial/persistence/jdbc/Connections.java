@@ -5,6 +5,7 @@ import dev.sundial.persistence.jdbc.JdbcStore.ConnectionFactory;
 import dev.sundial.persistence.jdbc.JdbcStore.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -130,7 +131,7 @@ final class Connections {
    */
   private static void recover(Conn c) {
     c.resetStatements();
-    try (java.sql.Statement st = c.connection.createStatement()) {
+    try (Statement st = c.connection.createStatement()) {
       st.execute("ROLLBACK");
     } catch (SQLException alreadyRolledBack) {
       // the database rolled the transaction back itself

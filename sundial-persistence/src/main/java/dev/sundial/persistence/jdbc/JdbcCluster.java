@@ -3,10 +3,12 @@ package dev.sundial.persistence.jdbc;
 import dev.sundial.persistence.NodeRecord;
 import dev.sundial.persistence.ShardLease;
 import dev.sundial.persistence.StoreException;
+import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +36,7 @@ final class JdbcCluster {
           + " OR shards.lease_expires_at < ? RETURNING " + SHARD_COLUMNS;
 
   private static final String INTERNAL_SECRET = "internal_secret";
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
   private final JdbcStore store;
 
   JdbcCluster(JdbcStore store) {
@@ -101,7 +103,7 @@ final class JdbcCluster {
   private static String randomSecret() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   void removeNode(String nodeId) {

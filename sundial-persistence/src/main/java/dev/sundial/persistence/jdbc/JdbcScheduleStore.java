@@ -7,6 +7,7 @@ import dev.sundial.persistence.schedule.ScheduleWakeup;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -164,7 +165,7 @@ final class JdbcScheduleStore implements ScheduleStore {
   private static void setWakeup(PreparedStatement ps, int index, long wakeup)
       throws SQLException {
     if (wakeup == ScheduleRecord.NO_WAKEUP) {
-      ps.setNull(index, java.sql.Types.BIGINT);
+      ps.setNull(index, Types.BIGINT);
     } else {
       ps.setLong(index, wakeup);
     }

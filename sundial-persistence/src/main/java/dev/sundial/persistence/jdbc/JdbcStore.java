@@ -13,6 +13,9 @@ import dev.sundial.persistence.Store;
 import dev.sundial.persistence.StoreException;
 import dev.sundial.persistence.TimerTask;
 import dev.sundial.persistence.WriteValidator;
+import dev.sundial.persistence.batch.BatchStore;
+import dev.sundial.persistence.schedule.ScheduleStore;
+import dev.sundial.persistence.visibility.VisibilityStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * Dialect-neutral JDBC store. Writes go through one writer connection under a lock, reads run
@@ -396,17 +400,17 @@ public abstract class JdbcStore implements Store {
   }
 
   @Override
-  public dev.sundial.persistence.visibility.VisibilityStore visibility() {
+  public VisibilityStore visibility() {
     return visibility;
   }
 
   @Override
-  public dev.sundial.persistence.schedule.ScheduleStore schedules() {
+  public ScheduleStore schedules() {
     return new JdbcScheduleStore(this, dialect);
   }
 
   @Override
-  public dev.sundial.persistence.batch.BatchStore batches() {
+  public BatchStore batches() {
     return new JdbcBatchStore(this);
   }
 
@@ -438,7 +442,7 @@ public abstract class JdbcStore implements Store {
   }
 
   private static String probeValue() {
-    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    SplittableRandom random = new SplittableRandom(7);
     StringBuilder b = new StringBuilder(1 << 20);
     while (b.length() < 1 << 20) {
       b.append((char) ('!' + random.nextInt(90)));

@@ -1,6 +1,7 @@
 package dev.sundial.persistence.postgres;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -126,7 +127,7 @@ public record PostgresConfig(
   }
 
   private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** The URL with any password replaced, for error messages. */

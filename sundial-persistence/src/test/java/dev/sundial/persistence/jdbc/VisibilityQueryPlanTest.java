@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +39,7 @@ class VisibilityQueryPlanTest {
       }
 
       @Override
-      public boolean isConstraintViolation(java.sql.SQLException e) {
+      public boolean isConstraintViolation(SQLException e) {
         return false;
       }
     });

@@ -2,14 +2,22 @@ package dev.sundial.persistence.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sundial.persistence.ExecutionWrite;
+import dev.sundial.persistence.HistoryBatch;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.StoreContractTest;
+import dev.sundial.persistence.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class SqliteStoreTest extends StoreContractTest {
@@ -47,17 +55,17 @@ class SqliteStoreTest extends StoreContractTest {
     Path file = dir.resolve("nested/dir/sundial.db");
     long before = Files.size(file);
     byte[] blob = new byte[256 * 1024];
-    new java.util.Random(7).nextBytes(blob);
+    new Random(7).nextBytes(blob);
     ok(start("wf", "r1"));
     for (int i = 0; i < 80; i++) { // 20 MB in 80 commits: 5,000+ WAL pages
-      ok(new dev.sundial.persistence.ExecutionWrite(SHARD, range, null, 0, null, null, false,
-          java.util.List.of(new dev.sundial.persistence.HistoryBatch(NS, "r1", i + 10, i + 10, blob)),
-          java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+      ok(new ExecutionWrite(SHARD, range, null, 0, null, null, false,
+          List.of(new HistoryBatch(NS, "r1", i + 10, i + 10, blob)),
+          List.of(), List.of(), List.of(), List.of()));
     }
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (Files.size(file) < before + 15L * 1024 * 1024) {
       assertThat(System.nanoTime()).as("database file grew within 30 s").isLessThan(deadline);
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20); // polling a condition
+      TimeUnit.MILLISECONDS.sleep(20); // polling a condition
     }
     assertThat(store.readHistory(NS, "r1", 89, 1).get(0).events()).isEqualTo(blob);
   }
@@ -75,16 +83,16 @@ class SqliteStoreTest extends StoreContractTest {
     range = store.acquireShard(SHARD, "node-a");
     ok(start("wf", "r1"));
     byte[] blob = new byte[64 * 1024];
-    new java.util.Random(11).nextBytes(blob);
+    new Random(11).nextBytes(blob);
     long written = 0;
     long maxWal = 0;
     // ~5 MB/s, a busy server's rate, for 6 s: checkpoints run every second meanwhile.
-    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(6);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
     for (int i = 0; System.nanoTime() < end; i++) {
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(12); // pacing the writer, not waiting
-      ok(new dev.sundial.persistence.ExecutionWrite(SHARD, range, null, 0, null, null, false,
-          java.util.List.of(new dev.sundial.persistence.HistoryBatch(NS, "r1", i + 10, i + 10, blob)),
-          java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+      TimeUnit.MILLISECONDS.sleep(12); // pacing the writer, not waiting
+      ok(new ExecutionWrite(SHARD, range, null, 0, null, null, false,
+          List.of(new HistoryBatch(NS, "r1", i + 10, i + 10, blob)),
+          List.of(), List.of(), List.of(), List.of()));
       written += blob.length;
       maxWal = Math.max(maxWal, Files.size(dir.resolve("bounded.db-wal")));
     }
@@ -103,17 +111,17 @@ class SqliteStoreTest extends StoreContractTest {
   @Test
   void openWithoutMigrateRequiresTheLatestSchema() {
     Path empty = dir.resolve("empty.db");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
-        .isInstanceOf(dev.sundial.persistence.StoreException.class)
+    Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
+        .isInstanceOf(StoreException.class)
         .hasMessageContaining("sundial db migrate");
     assertThat(Files.exists(empty)).isFalse();
     // An older schema (here: none at all) is refused too.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + empty)) {
       c.createStatement().execute("CREATE TABLE unrelated (x INTEGER)");
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
+    Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
         .hasMessageContaining("schema version is 0").hasMessageContaining("sundial db migrate");
     assertThat(SqliteStore.migrate(empty)).isEqualTo(6);
     assertThat(SqliteStore.migrate(empty)).isEqualTo(6);

@@ -7,7 +7,9 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ public final class ClusterWiring implements AutoCloseable {
     if (port <= 0 && advertiseAddress == null) {
       // Embedded without a socket (or on a port picked at bind time): a member the others cannot
       // call. Fine alone; next to other nodes it must have a real address.
-      this.nodeId = nodeId != null ? nodeId : localHostName() + "-" + java.util.UUID.randomUUID();
+      this.nodeId = nodeId != null ? nodeId : localHostName() + "-" + UUID.randomUUID();
       this.address = "unreachable:" + this.nodeId;
       return;
     }
@@ -57,7 +59,7 @@ public final class ClusterWiring implements AutoCloseable {
   private static String localHostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "localhost";
     }
   }

@@ -17,6 +17,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,11 +97,11 @@ public final class ForwardingInterceptor implements ServerInterceptor {
   private final GrpcClusterLink link;
   private final String self;
   /** Polls relayed right now; one whose partition changes owner is abandoned (answered empty). */
-  private final java.util.Set<Deferred<?, ?>> relayedPolls =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Deferred<?, ?>> relayedPolls =
+      ConcurrentHashMap.newKeySet();
 
   public ForwardingInterceptor(Engine engine, GrpcClusterLink link, String selfAddress,
-      java.util.concurrent.ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler) {
     this.engine = engine;
     this.link = link;
     this.self = selfAddress;

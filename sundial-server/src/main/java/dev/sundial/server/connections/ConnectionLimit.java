@@ -1,5 +1,6 @@
 package dev.sundial.server.connections;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionLimit {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimit.class);
-  private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+  private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final int max;
   private final AtomicInteger open = new AtomicInteger();

@@ -1,6 +1,7 @@
 package dev.sundial.server.connections;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -26,8 +27,8 @@ public final class GrpcServerLogs {
 
   private GrpcServerLogs() {}
 
-  private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean INSTALLED =
+      new AtomicBoolean();
 
   /** Installs the redirection (once per JVM; later calls do nothing). */
   public static void install() {

@@ -3,18 +3,26 @@ package dev.sundial.server.frontend;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
+import dev.sundial.engine.api.DeadlineExceededException;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.api.NamespaceNotFoundException;
+import dev.sundial.engine.api.QueryFailedException;
 import dev.sundial.engine.api.WorkflowAlreadyStartedException;
+import dev.sundial.engine.api.WorkflowNotReadyException;
 import dev.sundial.persistence.ConflictException;
 import dev.sundial.persistence.StoreException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.temporal.api.enums.v1.ResourceExhaustedCause;
+import io.temporal.api.enums.v1.ResourceExhaustedScope;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.errordetails.v1.NotFoundFailure;
+import io.temporal.api.errordetails.v1.QueryFailedFailure;
+import io.temporal.api.errordetails.v1.ResourceExhaustedFailure;
 import io.temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure;
+import io.temporal.api.errordetails.v1.WorkflowNotReadyFailure;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -47,17 +55,17 @@ final class GrpcErrors {
           Code.NOT_FOUND, e.getMessage(),
           NamespaceNotFoundFailure.newBuilder().setNamespace(e.namespace()).build());
     }
-    if (t instanceof dev.sundial.engine.api.QueryFailedException e) {
-      var detail = io.temporal.api.errordetails.v1.QueryFailedFailure.newBuilder();
+    if (t instanceof QueryFailedException e) {
+      var detail = QueryFailedFailure.newBuilder();
       if (e.failure() != null) detail.setFailure(e.failure());
       return withDetails(Code.INVALID_ARGUMENT, e.getMessage(), detail.build());
     }
-    if (t instanceof dev.sundial.engine.api.WorkflowNotReadyException e) {
+    if (t instanceof WorkflowNotReadyException e) {
       return withDetails(
           Code.FAILED_PRECONDITION, e.getMessage(),
-          io.temporal.api.errordetails.v1.WorkflowNotReadyFailure.getDefaultInstance());
+          WorkflowNotReadyFailure.getDefaultInstance());
     }
-    if (t instanceof dev.sundial.engine.api.DeadlineExceededException e) {
+    if (t instanceof DeadlineExceededException e) {
       return Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException();
     }
     if (t instanceof ExecutionNotFoundException e) {
@@ -95,10 +103,10 @@ final class GrpcErrors {
 
   /** RESOURCE_EXHAUSTED with the ResourceExhaustedFailure details SDKs read (and retry on). */
   static StatusRuntimeException resourceExhausted(
-      io.temporal.api.enums.v1.ResourceExhaustedCause cause,
-      io.temporal.api.enums.v1.ResourceExhaustedScope scope, String message) {
+      ResourceExhaustedCause cause,
+      ResourceExhaustedScope scope, String message) {
     return withDetails(Code.RESOURCE_EXHAUSTED, message,
-        io.temporal.api.errordetails.v1.ResourceExhaustedFailure.newBuilder()
+        ResourceExhaustedFailure.newBuilder()
             .setCause(cause).setScope(scope).build());
   }
 

@@ -8,6 +8,8 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -34,10 +36,10 @@ final class HeapPressure {
   private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
       .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
       .collect(Collectors.toUnmodifiableSet());
-  private static final long RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+  private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
   private volatile boolean high;
   private volatile long liveAfterGc;
-  private final java.util.concurrent.atomic.AtomicLong lastRecheck = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong lastRecheck = new AtomicLong();
 
   private HeapPressure() {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -12,6 +12,10 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +33,10 @@ public final class InboundChecks {
    * listener, which gets the message on the same thread right after, answers INVALID_ARGUMENT.
    */
   private static final ThreadLocal<String> PARSE_ERROR = new ThreadLocal<>();
-  private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMER = timer();
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
 
-  private static java.util.concurrent.ScheduledThreadPoolExecutor timer() {
-    var t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+  private static ScheduledThreadPoolExecutor timer() {
+    var t = new ScheduledThreadPoolExecutor(1, r -> {
       Thread thread = new Thread(r, "sundial-request-arrival");
       thread.setDaemon(true);
       return thread;
@@ -45,7 +49,7 @@ public final class InboundChecks {
 
   /** The service with load shedding and both checks in front of each of its methods. */
   public static ServerServiceDefinition wrap(ServerServiceDefinition service, int maxPayloadBytes,
-      java.time.Duration requestArrival, LoadShedding shedding) {
+      Duration requestArrival, LoadShedding shedding) {
     ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
     for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
       b.addMethod(safeParsing(m));
@@ -101,13 +105,13 @@ public final class InboundChecks {
         ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
       ServerCall.Listener<Q> delegate = next.startCall(call, headers);
       // WAITING → ARRIVED (the message came) or TIMED_OUT (closed for lack of one), once.
-      var state = new java.util.concurrent.atomic.AtomicInteger(WAITING);
+      var state = new AtomicInteger(WAITING);
       var late = TIMER.schedule(() -> {
         if (state.compareAndSet(WAITING, TIMED_OUT)) {
           call.close(Status.DEADLINE_EXCEEDED.withDescription("request message not received within "
               + arrivalMillis + " ms of its headers"), new Metadata());
         }
-      }, arrivalMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }, arrivalMillis, TimeUnit.MILLISECONDS);
       return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(delegate) {
         private boolean refused;
 

@@ -3,9 +3,14 @@ package dev.sundial.server.frontend;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.namespace.NamespaceRegistry;
+import dev.sundial.persistence.ConflictException;
+import io.temporal.api.enums.v1.NamespaceState;
+import io.temporal.api.enums.v1.ResourceExhaustedCause;
+import io.temporal.api.enums.v1.ResourceExhaustedScope;
 import io.temporal.api.namespace.v1.NamespaceConfig;
 import io.temporal.api.namespace.v1.NamespaceInfo;
 import io.temporal.api.workflowservice.v1.*;
+import java.time.Duration;
 
 /** Namespace RPCs over the registry. */
 final class NamespaceHandler {
@@ -25,8 +30,8 @@ final class NamespaceHandler {
   RegisterNamespaceResponse register(RegisterNamespaceRequest r) {
     if (!registrations.take()) {
       throw GrpcErrors.resourceExhausted(
-          io.temporal.api.enums.v1.ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_RPS_LIMIT,
-          io.temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_SYSTEM,
+          ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_RPS_LIMIT,
+          ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_SYSTEM,
           "namespace registration rate limit exceeded (10/s); retry later");
     }
     if (r.getNamespace().isEmpty()) {
@@ -65,8 +70,8 @@ final class NamespaceHandler {
     if (millis < min) {
       throw RequestValidator.invalid(
           "A valid retention period is not set on request: " + field + " "
-              + java.time.Duration.ofMillis(millis) + " is below the minimum of "
-              + java.time.Duration.ofMillis(min) + ".");
+              + Duration.ofMillis(millis) + " is below the minimum of "
+              + Duration.ofMillis(min) + ".");
     }
   }
 
@@ -85,7 +90,7 @@ final class NamespaceHandler {
     boolean deletedToo = r.getNamespaceFilter().getIncludeDeleted();
     registry.list().stream()
         .filter(e -> deletedToo || e.description().getNamespaceInfo().getState()
-            != io.temporal.api.enums.v1.NamespaceState.NAMESPACE_STATE_DELETED)
+            != NamespaceState.NAMESPACE_STATE_DELETED)
         .forEach(e -> b.addNamespaces(e.description()));
     return b.build();
   }
@@ -120,7 +125,7 @@ final class NamespaceHandler {
           .setConfig(e.description().getConfig())
           .setReplicationConfig(e.description().getReplicationConfig())
           .build();
-    } catch (dev.sundial.persistence.ConflictException e) {
+    } catch (ConflictException e) {
       throw new EngineException(EngineException.Code.UNAVAILABLE, "namespace changed concurrently, please retry");
     }
   }

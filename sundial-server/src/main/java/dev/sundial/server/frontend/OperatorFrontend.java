@@ -1,6 +1,7 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Engine;
+import dev.sundial.engine.namespace.NamespaceDeletion;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.visibility.SaType;
@@ -8,6 +9,8 @@ import io.grpc.stub.StreamObserver;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesResponse;
+import io.temporal.api.operatorservice.v1.DeleteNamespaceRequest;
+import io.temporal.api.operatorservice.v1.DeleteNamespaceResponse;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -30,7 +34,7 @@ public final class OperatorFrontend extends OperatorServiceGrpc.OperatorServiceI
 
   private final NamespaceRegistry namespaces;
   private final SearchAttributeRegistry registry;
-  private final dev.sundial.engine.namespace.NamespaceDeletion deletion;
+  private final NamespaceDeletion deletion;
 
   public OperatorFrontend(Engine engine) {
     this.namespaces = engine.namespaces();
@@ -41,8 +45,8 @@ public final class OperatorFrontend extends OperatorServiceGrpc.OperatorServiceI
   /** The namespace is renamed "-deleted-" and refused from now on; its workflows and schedules go next. */
   @Override
   public void deleteNamespace(
-      io.temporal.api.operatorservice.v1.DeleteNamespaceRequest req,
-      StreamObserver<io.temporal.api.operatorservice.v1.DeleteNamespaceResponse> out) {
+      DeleteNamespaceRequest req,
+      StreamObserver<DeleteNamespaceResponse> out) {
     reply(out, () -> {
       String name = req.getNamespace();
       if (name.isEmpty() && !req.getNamespaceId().isEmpty()) {
@@ -51,7 +55,7 @@ public final class OperatorFrontend extends OperatorServiceGrpc.OperatorServiceI
       if (name.isEmpty()) {
         throw RequestValidator.invalid("Namespace not set on request.");
       }
-      return io.temporal.api.operatorservice.v1.DeleteNamespaceResponse.newBuilder()
+      return DeleteNamespaceResponse.newBuilder()
           .setDeletedNamespace(deletion.delete(name)).build();
     });
   }
@@ -164,7 +168,7 @@ public final class OperatorFrontend extends OperatorServiceGrpc.OperatorServiceI
     return t == IndexedValueType.UNRECOGNIZED ? "Unrecognized" : t.name();
   }
 
-  private static <T> void reply(StreamObserver<T> out, java.util.function.Supplier<T> call) {
+  private static <T> void reply(StreamObserver<T> out, Supplier<T> call) {
     T result;
     try {
       result = call.get();

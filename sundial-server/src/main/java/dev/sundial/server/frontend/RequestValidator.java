@@ -4,8 +4,13 @@ import com.google.protobuf.Duration;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import dev.sundial.engine.history.workflow.CronSchedule;
+import dev.sundial.engine.history.workflow.StartWorkflow;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 
 /** Request checks done before anything reaches the engine; messages name the field. */
@@ -60,7 +65,7 @@ final class RequestValidator {
     }
   }
 
-  void query(io.temporal.api.workflowservice.v1.QueryWorkflowRequest r) {
+  void query(QueryWorkflowRequest r) {
     workflowId(r.getExecution().getWorkflowId());
     if (!r.hasQuery()) {
       throw invalid("WorkflowQuery is not set on request.");
@@ -71,18 +76,18 @@ final class RequestValidator {
     payload(r.getQuery().getQueryArgs(), "QueryArgs");
   }
 
-  void signalWithStart(io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest r) {
+  void signalWithStart(SignalWithStartWorkflowExecutionRequest r) {
     if (r.getSignalName().isEmpty()) {
       throw invalid("SignalName is not set on request.");
     }
     if (r.getWorkflowIdConflictPolicy()
-        == io.temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
+        == WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL) {
       throw invalid(
           "WorkflowIdConflictPolicy FAIL is not supported for SignalWithStartWorkflowExecution.");
     }
     payload(r.getSignalInput(), "SignalInput");
     // The start half is validated exactly like StartWorkflowExecution.
-    start(dev.sundial.engine.history.workflow.StartWorkflow.startRequestOf(r).build());
+    start(StartWorkflow.startRequestOf(r).build());
   }
 
   void start(StartWorkflowExecutionRequest r) {
@@ -107,7 +112,7 @@ final class RequestValidator {
     }
     if (!r.getCronSchedule().isEmpty()) {
       try {
-        dev.sundial.engine.history.workflow.CronSchedule.parse(r.getCronSchedule());
+        CronSchedule.parse(r.getCronSchedule());
       } catch (IllegalArgumentException e) {
         throw invalid("Invalid CronSchedule: " + e.getMessage());
       }

@@ -1,5 +1,6 @@
 package dev.sundial.server.frontend;
 
+import io.temporal.api.workflowservice.v1.GetClusterInfoResponse;
 import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
 
 /** What GetSystemInfo advertises: only capabilities Sundial really implements. */
@@ -19,10 +20,10 @@ public final class SystemInfo {
   private SystemInfo() {}
 
   /** What GetClusterInfo answers: fixed for the life of the server. */
-  public static io.temporal.api.workflowservice.v1.GetClusterInfoResponse clusterInfo(
+  public static GetClusterInfoResponse clusterInfo(
       int shards, boolean postgres) {
     String store = postgres ? "postgres" : "sqlite";
-    return io.temporal.api.workflowservice.v1.GetClusterInfoResponse.newBuilder()
+    return GetClusterInfoResponse.newBuilder()
         .putSupportedClients("temporal-cli", ">=0.0.0 <2.0.0")
         .putSupportedClients("temporal-go", ">=1.0.0 <2.0.0")
         .putSupportedClients("temporal-java", ">=1.0.0 <2.0.0")

@@ -6,6 +6,7 @@ import dev.sundial.engine.UpdateOps;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
 import io.temporal.api.errordetails.v1.MultiOperationExecutionFailure;
 import io.temporal.api.failure.v1.MultiOperationExecutionAborted;
@@ -92,7 +93,7 @@ final class UpdateHandler {
     return b.build();
   }
 
-  private static void execution(io.temporal.api.common.v1.WorkflowExecution ex) {
+  private static void execution(WorkflowExecution ex) {
     RequestValidator.workflowId(ex.getWorkflowId());
     if (!ex.getRunId().isEmpty()) {
       try {

@@ -1,5 +1,6 @@
 package dev.sundial.server.frontend;
 
+import com.google.protobuf.Timestamp;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.engine.visibility.Visibility;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The visibility RPCs of the WorkflowService. The older ListOpen/ListClosed APIs are translated
@@ -121,7 +123,7 @@ final class VisibilityHandler {
   }
 
   static Map<String, IndexedValueType> types(Map<String, SaType> from) {
-    Map<String, IndexedValueType> into = new java.util.TreeMap<>();
+    Map<String, IndexedValueType> into = new TreeMap<>();
     from.forEach((k, v) -> into.put(k, indexedValueType(v)));
     return into;
   }
@@ -146,16 +148,16 @@ final class VisibilityHandler {
     }
   }
 
-  private static boolean isZero(com.google.protobuf.Timestamp t) {
+  private static boolean isZero(Timestamp t) {
     return t.getSeconds() == 0 && t.getNanos() == 0;
   }
 
-  private static int compare(com.google.protobuf.Timestamp a, com.google.protobuf.Timestamp b) {
+  private static int compare(Timestamp a, Timestamp b) {
     int c = Long.compare(a.getSeconds(), b.getSeconds());
     return c != 0 ? c : Integer.compare(a.getNanos(), b.getNanos());
   }
 
-  private static String time(com.google.protobuf.Timestamp t) {
+  private static String time(Timestamp t) {
     return quote(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
   }
 

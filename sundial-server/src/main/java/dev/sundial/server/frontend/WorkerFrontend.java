@@ -1,8 +1,10 @@
 package dev.sundial.server.frontend;
 
+import com.google.protobuf.ByteString;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import io.grpc.Context;
 import io.grpc.Deadline;
@@ -97,7 +99,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
       RespondWorkflowTaskCompletedRequest req,
       StreamObserver<RespondWorkflowTaskCompletedResponse> out) {
     reply(out, () -> engine.tasks.completeWorkflowTask(
-        tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.WORKFLOW, req)));
+        tokenIn(req.getNamespace(), req.getTaskToken(), TaskToken.WORKFLOW, req)));
   }
 
   @Override
@@ -108,7 +110,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
         () ->
             engine.tasks
                 .failWorkflowTask(
-                    tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.WORKFLOW, req))
+                    tokenIn(req.getNamespace(), req.getTaskToken(), TaskToken.WORKFLOW, req))
                 .thenApply(v -> RespondWorkflowTaskFailedResponse.getDefaultInstance()));
   }
 
@@ -183,7 +185,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
   }
 
   /** The request, after checking its task token belongs to the namespace it names. */
-  private <T> T tokenIn(String namespace, com.google.protobuf.ByteString token, int kind, T req) {
+  private <T> T tokenIn(String namespace, ByteString token, int kind, T req) {
     TokenNamespaces.check(namespaces, namespace, token, kind);
     return req;
   }
@@ -198,7 +200,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
         () ->
             engine.queries
                 .respondQueryTaskCompleted(
-                    tokenIn(req.getNamespace(), req.getTaskToken(), dev.sundial.engine.history.TaskToken.QUERY, req))
+                    tokenIn(req.getNamespace(), req.getTaskToken(), TaskToken.QUERY, req))
                 .thenApply(v -> RespondQueryTaskCompletedResponse.getDefaultInstance()));
   }
 

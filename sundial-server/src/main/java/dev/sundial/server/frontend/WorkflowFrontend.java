@@ -2,13 +2,17 @@ package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Describer;
 import dev.sundial.engine.Engine;
+import dev.sundial.engine.TaskQueueDescriber;
 import dev.sundial.engine.api.EngineException;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
+import io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsRequest;
+import io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The Temporal WorkflowService over the engine: validates requests, resolves namespaces, maps
@@ -20,7 +24,7 @@ public final class WorkflowFrontend extends WorkerFrontend {
   private final NamespaceHandler namespaceHandler;
   private final UpdateHandler updates;
   private final ResetHandler resets;
-  private final dev.sundial.engine.TaskQueueDescriber taskQueues;
+  private final TaskQueueDescriber taskQueues;
   private final VisibilityHandler visibility;
   private final ScheduleHandler schedules;
   private final BatchHandler batches;
@@ -34,7 +38,7 @@ public final class WorkflowFrontend extends WorkerFrontend {
     this.clusterInfo = clusterInfo;
     this.updates = new UpdateHandler(engine, validate);
     this.resets = new ResetHandler(engine);
-    this.taskQueues = new dev.sundial.engine.TaskQueueDescriber(engine);
+    this.taskQueues = new TaskQueueDescriber(engine);
     this.namespaceHandler = new NamespaceHandler(namespaces);
     this.visibility = new VisibilityHandler(engine);
     this.schedules = new ScheduleHandler(engine, validate);
@@ -42,7 +46,7 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   /** A visibility query, admitted by the per-namespace rate and the concurrency bound. */
-  private <T> T visible(String namespace, java.util.function.Function<String, T> query) {
+  private <T> T visible(String namespace, Function<String, T> query) {
     String ns = namespaceId(namespace);
     return admission.run(ns, () -> query.apply(ns));
   }
@@ -244,8 +248,8 @@ public final class WorkflowFrontend extends WorkerFrontend {
 
   @Override
   public void listTaskQueuePartitions(
-      io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsRequest req,
-      StreamObserver<io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse> out) {
+      ListTaskQueuePartitionsRequest req,
+      StreamObserver<ListTaskQueuePartitionsResponse> out) {
     replyNow(
         out,
         () -> {

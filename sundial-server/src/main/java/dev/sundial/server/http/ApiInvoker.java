@@ -13,17 +13,20 @@ import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.ClientInterceptors;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a routed HTTP request into its RPC request (body, path variables and query parameters
@@ -69,7 +72,7 @@ final class ApiInvoker {
     Channel withHeaders =
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     CallOptions options = timeoutNanos == null ? CallOptions.DEFAULT
-        : CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        : CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
     ClientCall<Message, Message> call = withHeaders.newCall(route.rpc(), options);
     var future = ClientCalls.futureUnaryCall(call, request);
     CompletableFuture<Result> result = new CompletableFuture<>();
@@ -77,9 +80,9 @@ final class ApiInvoker {
         () -> {
           try {
             result.complete(new Result(200, json.print(future.get(), shorthand)));
-          } catch (java.util.concurrent.ExecutionException e) {
+          } catch (ExecutionException e) {
             result.complete(error(e.getCause(), shorthand));
-          } catch (java.util.concurrent.CancellationException e) {
+          } catch (CancellationException e) {
             result.complete(error(Status.CANCELLED.withDescription("call cancelled").asRuntimeException(), shorthand));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

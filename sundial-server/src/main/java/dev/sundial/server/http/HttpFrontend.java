@@ -1,5 +1,8 @@
 package dev.sundial.server.http;
 
+import dev.sundial.server.connections.ConnectionLimit;
+import io.grpc.ManagedChannel;
+import io.grpc.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -19,9 +22,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,13 +57,13 @@ public final class HttpFrontend implements AutoCloseable {
 
   private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("sundial-http-accept", true));
   private final EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("sundial-http", true));
-  private final List<io.netty.channel.Channel> bound = new java.util.ArrayList<>();
+  private final List<io.netty.channel.Channel> bound = new ArrayList<>();
   private int apiPort = -1;
   private int uiPort = -1;
   private boolean uiBuilt;
   private Runnable onClose = () -> {};
   private long idleMillis;
-  private dev.sundial.server.connections.ConnectionLimit connections;
+  private ConnectionLimit connections;
 
   private HttpFrontend() {}
 
@@ -64,9 +72,9 @@ public final class HttpFrontend implements AutoCloseable {
    * in-process; a connection idle for {@code idleTimeout} with no call in flight is closed, and
    * one accepted past {@code connections} is closed at once.
    */
-  public static HttpFrontend start(io.grpc.ManagedChannel channel, ListenerOptions api,
-      ListenerOptions ui, UiOptions uiOptions, java.time.Duration idleTimeout,
-      dev.sundial.server.connections.ConnectionLimit connections) {
+  public static HttpFrontend start(ManagedChannel channel, ListenerOptions api,
+      ListenerOptions ui, UiOptions uiOptions, Duration idleTimeout,
+      ConnectionLimit connections) {
     HttpFrontend f = new HttpFrontend();
     f.onClose = channel::shutdownNow;
     f.idleMillis = idleTimeout.toMillis();
@@ -74,9 +82,9 @@ public final class HttpFrontend implements AutoCloseable {
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
-      List<io.grpc.ServiceDescriptor> services = List.of(
-          io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.getServiceDescriptor(),
-          io.temporal.api.operatorservice.v1.OperatorServiceGrpc.getServiceDescriptor());
+      List<ServiceDescriptor> services = List.of(
+          WorkflowServiceGrpc.getServiceDescriptor(),
+          OperatorServiceGrpc.getServiceDescriptor());
       if (api != null) {
         HttpRouter router = new HttpRouter(services, t -> true);
         f.apiPort = f.bind(new Listener(api, router, invoker, null));
@@ -123,7 +131,7 @@ public final class HttpFrontend implements AutoCloseable {
                 // A connection with nothing read or written for this long is closed, unless a
                 // call (a long poll) is in flight: see HttpRequestHandler.userEventTriggered.
                 .addLast(new io.netty.handler.timeout.IdleStateHandler(
-                    0, 0, idleMillis, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    0, 0, idleMillis, TimeUnit.MILLISECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpContentCompressor())
                 .addLast(new BodyLimit())
@@ -197,7 +205,7 @@ public final class HttpFrontend implements AutoCloseable {
       boolean wildcard;
       try {
         wildcard = InetAddress.getByName(options.host()).isAnyLocalAddress();
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         wildcard = false;
       }
       // Bound to every interface, any Host can be legitimate; on a named address only that

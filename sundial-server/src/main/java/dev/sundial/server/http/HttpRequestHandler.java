@@ -1,6 +1,12 @@
 package dev.sundial.server.http;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -17,8 +23,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +44,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           "client-version");
   private static final String METADATA_PREFIX = "grpc-metadata-";
   /** {@code ?pretty}: indented JSON, as Temporal's HTTP API offers. */
-  private static final com.google.gson.Gson PRETTY =
-      new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private static final Gson PRETTY =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
   private final HttpFrontend.Listener listener;
   private ApiInvoker.Pending inFlight;
@@ -49,17 +57,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      sendStatus(ctx, req, io.grpc.Status.Code.INVALID_ARGUMENT, "malformed HTTP request");
+      sendStatus(ctx, req, Status.Code.INVALID_ARGUMENT, "malformed HTTP request");
       return;
     }
     if (!listener.hostAllowed(req.headers().get(HttpHeaderNames.HOST))) {
-      sendStatus(ctx, req, io.grpc.Status.Code.PERMISSION_DENIED, "Host not allowed");
+      sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "Host not allowed");
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     List<String> segments = segments(uri.rawPath());
     if (segments == null) {
-      sendStatus(ctx, req, io.grpc.Status.Code.INVALID_ARGUMENT, "malformed path");
+      sendStatus(ctx, req, Status.Code.INVALID_ARGUMENT, "malformed path");
       return;
     }
     Map<String, List<String>> query = uri.parameters();
@@ -74,14 +82,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       HttpRouter.Match match = listener.router().match(req.method().name(), segments);
       if (match == null) {
         if (listener.router().matchesOtherMethod(req.method().name(), segments)) {
-          sendStatus(ctx, req, io.grpc.Status.Code.UNIMPLEMENTED, "Method Not Allowed");
+          sendStatus(ctx, req, Status.Code.UNIMPLEMENTED, "Method Not Allowed");
         } else {
-          sendStatus(ctx, req, io.grpc.Status.Code.NOT_FOUND, "Not Found");
+          sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
         }
         return;
       }
       if (listener.csrf() && !isSafe(req.method()) && !csrfTokenMatches(req)) {
-        sendStatus(ctx, req, io.grpc.Status.Code.PERMISSION_DENIED, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
+        sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
         return;
       }
       callApi(ctx, req, match, query);
@@ -104,7 +112,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     try {
       timeout = ApiInvoker.grpcTimeoutNanos(req.headers().get("Grpc-Timeout"));
     } catch (ApiInvoker.BindException e) {
-      sendStatus(ctx, req, io.grpc.Status.Code.INVALID_ARGUMENT, e.getMessage());
+      sendStatus(ctx, req, Status.Code.INVALID_ARGUMENT, e.getMessage());
       return;
     }
     ApiInvoker.Pending pending = listener.invoker()
@@ -116,7 +124,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         log.warn("HTTP API call failed", e);
         send(ctx, keepAlive, 500, JSON, statusJson(13, "internal error").getBytes(StandardCharsets.UTF_8), null);
       } else {
-        String json = pretty ? PRETTY.toJson(com.google.gson.JsonParser.parseString(r.body())) : r.body();
+        String json = pretty ? PRETTY.toJson(JsonParser.parseString(r.body())) : r.body();
         send(ctx, keepAlive, r.httpStatus(), JSON, json.getBytes(StandardCharsets.UTF_8), null);
       }
     });
@@ -147,7 +155,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private static Metadata metadata(FullHttpRequest req) {
     Metadata md = new Metadata();
     for (Map.Entry<String, String> h : req.headers()) {
-      String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+      String name = h.getKey().toLowerCase(Locale.ROOT);
       String key = null;
       if (FORWARDED.contains(name)) {
         key = name;
@@ -174,7 +182,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String header = req.headers().get("X-CSRF-TOKEN");
     String cookie = UiSite.cookie(req, UiSite.CSRF_COOKIE);
     return header != null && cookie != null && !cookie.isEmpty()
-        && java.security.MessageDigest.isEqual(
+        && MessageDigest.isEqual(
             header.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -193,15 +201,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   }
 
   static String statusJson(int code, String message) {
-    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    JsonObject o = new JsonObject();
     o.addProperty("code", code);
     o.addProperty("message", message);
-    o.add("details", new com.google.gson.JsonArray());
+    o.add("details", new JsonArray());
     return o.toString();
   }
 
   /** A google.rpc.Status body, with the HTTP status grpc-gateway gives its code. */
-  void sendStatus(ChannelHandlerContext ctx, FullHttpRequest req, io.grpc.Status.Code code, String msg) {
+  void sendStatus(ChannelHandlerContext ctx, FullHttpRequest req, Status.Code code, String msg) {
     send(ctx, HttpUtil.isKeepAlive(req), HttpStatuses.fromGrpc(code.value()), JSON,
         statusJson(code.value(), msg).getBytes(StandardCharsets.UTF_8), null);
   }

@@ -10,12 +10,15 @@ import com.google.gson.JsonSyntaxException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Status;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.errordetails.v1.MessageProto;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -45,9 +48,9 @@ public final class TemporalJson {
   public TemporalJson() {
     TypeRegistry types =
         TypeRegistry.newBuilder()
-            .add(io.temporal.api.errordetails.v1.MessageProto.getDescriptor().getMessageTypes())
+            .add(MessageProto.getDescriptor().getMessageTypes())
             .add(io.temporal.api.failure.v1.MessageProto.getDescriptor().getMessageTypes())
-            .add(com.google.rpc.Status.getDescriptor())
+            .add(Status.getDescriptor())
             .build();
     this.printer = JsonFormat.printer().usingTypeRegistry(types).omittingInsignificantWhitespace();
     this.parser = JsonFormat.parser().usingTypeRegistry(types);
@@ -226,7 +229,7 @@ public final class TemporalJson {
   }
 
   /** A known enum name as is; "BufferAll" of ScheduleOverlapPolicy as its full name. */
-  private static JsonElement enumValue(com.google.protobuf.Descriptors.EnumDescriptor type,
+  private static JsonElement enumValue(Descriptors.EnumDescriptor type,
       JsonElement v) {
     if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) return v;
     String name = v.getAsString();

@@ -2,6 +2,8 @@ package dev.sundial.server.http;
 
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
+import io.grpc.Channel;
+import io.grpc.Status;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,11 +19,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The web UI on the UI port: the static SvelteKit build from the classpath ({@code sundial-ui/},
@@ -44,7 +49,7 @@ final class UiSite {
   private final String root;
   private final byte[] settingsJson; // fixed for the life of the server
 
-  UiSite(HttpFrontend.UiOptions options, io.grpc.Channel channel, TemporalJson json, String root) {
+  UiSite(HttpFrontend.UiOptions options, Channel channel, TemporalJson json, String root) {
     this.root = root;
     this.options = options;
     this.history = WorkflowServiceGrpc.newFutureStub(channel);
@@ -73,7 +78,7 @@ final class UiSite {
     } else if (path.startsWith("/sundial/api/")) {
       String body = options.sundialApi().apply(path.substring("/sundial/api".length()));
       if (body == null) {
-        h.sendStatus(ctx, req, io.grpc.Status.Code.NOT_FOUND, "Not Found");
+        h.sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
       } else {
         h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes(body), null);
       }
@@ -81,12 +86,12 @@ final class UiSite {
       // /api/v1/namespaces/{ns}/workflows/{id}/run/{run}/history.json
       if (segments.size() != 9 || !segments.get(4).equals("workflows")
           || !segments.get(6).equals("run")) {
-        h.sendStatus(ctx, req, io.grpc.Status.Code.NOT_FOUND, "Not Found");
+        h.sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
         return;
       }
       rawHistory(segments.get(3), segments.get(5), segments.get(7)).whenComplete((body, e) -> {
         if (e != null) {
-          var r = ApiInvoker.error(json, e instanceof java.util.concurrent.CompletionException
+          var r = ApiInvoker.error(json, e instanceof CompletionException
               ? e.getCause() : e, false);
           h.send(ctx, keepAlive, r.httpStatus(), HttpRequestHandler.JSON, bytes(r.body()), null);
         } else {
@@ -127,7 +132,7 @@ final class UiSite {
         } else {
           fetchPage(ns, id, run, page.getNextPageToken(), out, first, done);
         }
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         done.completeExceptionally(e.getCause());
       } catch (Exception e) {
         done.completeExceptionally(e);
@@ -180,7 +185,7 @@ final class UiSite {
       file = resource(name + ".html");
     }
     if (file.isPresent()) {
-      Map<String, String> headers = new java.util.HashMap<>();
+      Map<String, String> headers = new HashMap<>();
       if (name.startsWith("_app/immutable/")) {
         headers.put("Cache-Control", "public, max-age=31536000, immutable");
       }

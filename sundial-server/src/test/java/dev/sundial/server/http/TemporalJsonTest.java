@@ -8,6 +8,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.api.workflowservice.v1.PatchScheduleRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
@@ -78,13 +80,13 @@ class TemporalJsonTest {
 
   @Test
   void acceptsTheOlderPascalCaseEnumFormTheUiSends() throws InvalidProtocolBufferException {
-    var b = io.temporal.api.workflowservice.v1.PatchScheduleRequest.newBuilder();
+    var b = PatchScheduleRequest.newBuilder();
     json.merge(JsonParser.parseString(
         "{\"patch\":{\"triggerImmediately\":{\"overlapPolicy\":\"BufferAll\"}}}").getAsJsonObject(),
         b, false);
     assertThat(b.getPatch().getTriggerImmediately().getOverlapPolicy())
-        .isEqualTo(io.temporal.api.enums.v1.ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ALL);
-    var bad = io.temporal.api.workflowservice.v1.PatchScheduleRequest.newBuilder();
+        .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ALL);
+    var bad = PatchScheduleRequest.newBuilder();
     assertThatThrownBy(() -> json.merge(JsonParser.parseString(
             "{\"patch\":{\"triggerImmediately\":{\"overlapPolicy\":\"Sometimes\"}}}").getAsJsonObject(),
             bad, false))

@@ -2,6 +2,7 @@ package dev.sundial.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -19,7 +20,7 @@ class UiSiteTest {
   private static FullHttpResponse get(String root, String path) {
     var options = new HttpFrontend.UiOptions("default", false, p -> null);
     var json = new TemporalJson();
-    var unused = io.grpc.inprocess.InProcessChannelBuilder.forName("unused").build();
+    var unused = InProcessChannelBuilder.forName("unused").build();
     var listener = new HttpFrontend.Listener(
         new HttpFrontend.ListenerOptions("127.0.0.1", 0, true, Set.of()),
         new HttpRouter(List.of(), t -> true), new ApiInvoker(unused, json),

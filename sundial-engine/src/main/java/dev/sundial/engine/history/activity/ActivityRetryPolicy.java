@@ -3,6 +3,7 @@ package dev.sundial.engine.history.activity;
 import dev.sundial.engine.history.Durations;
 import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.api.failure.v1.Failure;
 
 /**
@@ -63,8 +64,8 @@ public final class ActivityRetryPolicy {
       RetryPolicy policy, int attempt, Failure failure, long now, long expirationTime) {
     if (failure != null && failure.hasTimeoutFailureInfo()) {
       var t = failure.getTimeoutFailureInfo().getTimeoutType();
-      if (t == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
-          || t == io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE) {
+      if (t == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+          || t == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE) {
         // Server-enforced deadlines, not failures of an attempt: reported as TIMEOUT.
         return new Decision(RetryState.RETRY_STATE_TIMEOUT, 0);
       }

@@ -1,5 +1,6 @@
 package dev.sundial.engine.history.reset;
 
+import com.google.protobuf.Timestamp;
 import dev.sundial.engine.history.MutableState;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
@@ -82,7 +83,7 @@ public final class AutoResetPoints {
     }
   }
 
-  private static long toMillis(com.google.protobuf.Timestamp t) {
+  private static long toMillis(Timestamp t) {
     return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
   }
 }

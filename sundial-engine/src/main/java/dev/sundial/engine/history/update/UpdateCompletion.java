@@ -2,6 +2,7 @@ package dev.sundial.engine.history.update;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
@@ -343,7 +344,7 @@ public final class UpdateCompletion {
   /** Rejects the token of an earlier speculative task that was dropped. */
   public static void checkToken(MutableState s, String tag) {
     if (s.workflowTask.isSpeculative() && !s.workflowTask.requestId.equals(tag)) {
-      throw dev.sundial.engine.api.EngineException.notFound("Workflow task not found.");
+      throw EngineException.notFound("Workflow task not found.");
     }
   }
 

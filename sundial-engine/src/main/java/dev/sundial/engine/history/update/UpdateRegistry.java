@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The in-flight workflow updates of every run, in memory. Updates that were only admitted are lost
@@ -370,7 +371,7 @@ public final class UpdateRegistry {
   }
 
   /** Clears every run selected (their shard moved to another node, which rebuilds them). */
-  public void clearIf(java.util.function.Predicate<RunKey> selected) {
+  public void clearIf(Predicate<RunKey> selected) {
     for (RunKey k : List.copyOf(runs.keySet())) {
       if (selected.test(k)) {
         clear(k);

@@ -2,7 +2,9 @@ package dev.sundial.engine.history.workflow;
 
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.reset.AutoResetPoints;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.visibility.SearchAttributeState;
 import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
@@ -74,12 +76,12 @@ public final class ContinueAsNew {
     if (c.hasMemo()) next.setMemo(c.getMemo());
     if (c.hasSearchAttributes()) next.setSearchAttributes(c.getSearchAttributes());
     // Without its own, the new run keeps the current search attributes and memo (upserts included).
-    dev.sundial.engine.visibility.SearchAttributeState.inherit(
+    SearchAttributeState.inherit(
         s, next, c.hasSearchAttributes(), c.hasMemo());
     if (c.hasRetryPolicy()) next.setRetryPolicy(c.getRetryPolicy());
     if (!c.getCronSchedule().isEmpty()) next.setCronSchedule(c.getCronSchedule());
     next.setPrevAutoResetPoints(
-        dev.sundial.engine.history.reset.AutoResetPoints.carriedOver(
+        AutoResetPoints.carriedOver(
             s, txn.now(), txn.retentionMillis(s.namespaceId)));
     WorkflowRuns.create(
         txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,

@@ -1,5 +1,6 @@
 package dev.sundial.engine.history.workflow;
 
+import dev.sundial.engine.history.Durations;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,7 +131,7 @@ public final class CronSchedule {
 
   /** Go-style durations: 1h30m, 2s, 500ms, 1.5h. */
   static Duration parseGoDuration(String s) {
-    return dev.sundial.engine.history.Durations.parseGo(s, false);
+    return Durations.parseGo(s, false);
   }
 
   /** The first schedule time strictly after {@code t}. */

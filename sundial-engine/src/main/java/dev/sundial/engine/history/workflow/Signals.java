@@ -6,6 +6,7 @@ import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
 import io.temporal.api.common.v1.Header;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
@@ -20,7 +21,7 @@ public final class Signals {
   /** @param sender the workflow that sent the signal (SignalExternalWorkflowExecution), or null */
   public static void signal(
       ShardTxn txn, MutableState s, String name, Payloads input, Header header, String identity,
-      String requestId, io.temporal.api.common.v1.WorkflowExecution sender) {
+      String requestId, WorkflowExecution sender) {
     if (!s.isRunning()) {
       throw EngineException.notFound("workflow execution already completed");
     }

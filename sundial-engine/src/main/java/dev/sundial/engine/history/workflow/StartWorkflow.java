@@ -6,13 +6,16 @@ import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.persistence.CurrentExecution;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * StartWorkflowExecution: request-id idempotency, id reuse and conflict policies, then a new run.
@@ -30,7 +33,7 @@ public final class StartWorkflow {
   /** The parent of a child workflow run, recorded in its started event. */
   public record Parent(
       String namespace, String namespaceId, String workflowId, String runId, long initiatedEventId,
-      io.temporal.api.common.v1.WorkflowExecution root) {}
+      WorkflowExecution root) {}
 
   public static Result start(ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req) {
     return start(txn, namespaceId, req, null);
@@ -44,7 +47,7 @@ public final class StartWorkflow {
   /** @param afterStarted applied right after WorkflowExecutionStarted (signal-with-start) */
   public static Result start(
       ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, Parent parent,
-      java.util.function.Consumer<MutableState> afterStarted) {
+      Consumer<MutableState> afterStarted) {
     String workflowId = req.getWorkflowId();
     CurrentExecution current = txn.current(namespaceId, workflowId);
     WorkflowIdReusePolicy reuse = req.getWorkflowIdReusePolicy();
@@ -87,14 +90,14 @@ public final class StartWorkflow {
           .setParentWorkflowNamespace(parent.namespace())
           .setParentWorkflowNamespaceId(parent.namespaceId())
           .setParentWorkflowExecution(
-              io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+              WorkflowExecution.newBuilder()
                   .setWorkflowId(parent.workflowId())
                   .setRunId(parent.runId()))
           .setParentInitiatedEventId(parent.initiatedEventId())
           .setRootWorkflowExecution(parent.root());
     } else {
       attrs.setRootWorkflowExecution(
-          io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+          WorkflowExecution.newBuilder()
               .setWorkflowId(workflowId)
               .setRunId(runId));
     }
@@ -135,7 +138,7 @@ public final class StartWorkflow {
 
   /** The start half of a SignalWithStartWorkflowExecution, as a StartWorkflowExecution request. */
   public static StartWorkflowExecutionRequest.Builder startRequestOf(
-      io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest req) {
+      SignalWithStartWorkflowExecutionRequest req) {
     StartWorkflowExecutionRequest.Builder start =
         StartWorkflowExecutionRequest.newBuilder()
             .setNamespace(req.getNamespace())

@@ -1,16 +1,26 @@
 package dev.sundial.engine.history.workflow;
 
 import dev.sundial.engine.history.ActivityInfo;
+import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import dev.sundial.engine.history.reset.AutoResetPoints;
+import dev.sundial.engine.history.reset.Resetter;
+import dev.sundial.engine.retention.Retention;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.engine.visibility.SearchAttributeState;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.failure.v1.TimeoutFailureInfo;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionCanceledEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionCompletedEventAttributes;
@@ -18,11 +28,14 @@ import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionTerminatedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionTimedOutEventAttributes;
+import io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Closing a run: completed, failed (with workflow retry), canceled, timed out, terminated. */
 public final class WorkflowClose {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkflowClose.class);
+  private static final Logger log = LoggerFactory.getLogger(WorkflowClose.class);
   private WorkflowClose() {}
 
   public static void complete(ShardTxn txn, MutableState s, Payloads result, long wtCompletedId) {
@@ -133,8 +146,8 @@ public final class WorkflowClose {
           Failure.newBuilder()
               .setMessage("workflow run timeout")
               .setTimeoutFailureInfo(
-                  io.temporal.api.failure.v1.TimeoutFailureInfo.newBuilder()
-                      .setTimeoutType(io.temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE))
+                  TimeoutFailureInfo.newBuilder()
+                      .setTimeoutType(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE))
               .build();
       ActivityRetryPolicy.Decision d =
           ActivityRetryPolicy.decide(
@@ -200,9 +213,9 @@ public final class WorkflowClose {
       next.setLastCompletionResult(lastCompletionResult);
     }
     // The next run starts with this run's current search attributes and memo (upserts included).
-    dev.sundial.engine.visibility.SearchAttributeState.inherit(s, next, false, false);
+    SearchAttributeState.inherit(s, next, false, false);
     next.setPrevAutoResetPoints(
-        dev.sundial.engine.history.reset.AutoResetPoints.carriedOver(
+        AutoResetPoints.carriedOver(
             s, txn.now(), txn.retentionMillis(s.namespaceId)));
     WorkflowRuns.create(
         txn, s.namespaceId, s.workflowId, newRunId, s.firstExecutionRunId, s.startRequestId,
@@ -214,7 +227,7 @@ public final class WorkflowClose {
    * byte size limit is terminated. True when it was.
    */
   public static boolean terminateIfOverHistoryLimit(
-      dev.sundial.engine.history.EngineContext ctx, ShardTxn txn, MutableState s) {
+      EngineContext ctx, ShardTxn txn, MutableState s) {
     warnIfCrossingHistoryWarnLimit(ctx, s);
     if (!s.isRunning()
         || (s.nextEventId - 1 < ctx.limits.maxHistoryEvents()
@@ -231,7 +244,7 @@ public final class WorkflowClose {
    * SDK, on the next workflow task), whichever path appended them.
    */
   private static void warnIfCrossingHistoryWarnLimit(
-      dev.sundial.engine.history.EngineContext ctx, MutableState s) {
+      EngineContext ctx, MutableState s) {
     if (!s.isRunning() || s.newEvents.isEmpty()) {
       return;
     }
@@ -243,7 +256,7 @@ public final class WorkflowClose {
       return;
     }
     long addedBytes = 0;
-    for (io.temporal.api.history.v1.HistoryEvent e : s.newEvents) {
+    for (HistoryEvent e : s.newEvents) {
       addedBytes += e.getSerializedSize();
     }
     boolean crossedEvents = overEvents && events - added < ctx.limits.warnHistoryEvents();
@@ -293,16 +306,16 @@ public final class WorkflowClose {
           HistoryEvent.newBuilder()
               .setEventType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
               .setWorkflowTaskFailedEventAttributes(
-                  io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes.newBuilder()
+                  WorkflowTaskFailedEventAttributes.newBuilder()
                       .setScheduledEventId(s.workflowTask.scheduledEventId)
                       .setStartedEventId(s.workflowTask.startedEventId)
                       .setCause(
-                          io.temporal.api.enums.v1.WorkflowTaskFailedCause
+                          WorkflowTaskFailedCause
                               .WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND)),
           txn.now(),
           false);
       txn.deleteTimer(s.workflowTask.timeoutTaskId);
-      dev.sundial.engine.history.WorkflowTaskEvents.applyFailed(s, failed);
+      WorkflowTaskEvents.applyFailed(s, failed);
     }
     s.flushBufferedEvents();
     txn.deleteQueueTask(s.workflowTask.queueTaskId);
@@ -321,7 +334,7 @@ public final class WorkflowClose {
     if (s.status != status) {
       throw new IllegalStateException("close event " + closeEvent.getEventType() + " is not " + status);
     }
-    dev.sundial.engine.retention.Retention.schedule(txn, s);
+    Retention.schedule(txn, s);
     for (ActivityInfo a : s.activities.values()) {
       txn.deleteQueueTask(a.queueTaskId);
     }
@@ -332,8 +345,8 @@ public final class WorkflowClose {
           currentOf(s));
       // A child run terminated by a reset does not report: the reset run reports instead.
       if (s.started.hasParentWorkflowExecution()
-          && !dev.sundial.engine.history.reset.Resetter.isTerminatedByResetter(closeEvent)) {
-        Transfers.add(txn, s, dev.sundial.engine.timer.TimerKind.CHILD_CLOSED, s.completionEventId);
+          && !Resetter.isTerminatedByResetter(closeEvent)) {
+        Transfers.add(txn, s, TimerKind.CHILD_CLOSED, s.completionEventId);
       }
     }
   }

@@ -11,6 +11,7 @@ import dev.sundial.persistence.TimerTask;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import java.util.function.Consumer;
 
 /** Creating runs: the first run of a start, and the next run of a retry. */
 public final class WorkflowRuns {
@@ -51,7 +52,7 @@ public final class WorkflowRuns {
       long backoffMillis,
       long executionExpiration,
       CurrentExecution expectedCurrent,
-      java.util.function.Consumer<MutableState> afterStarted) {
+      Consumer<MutableState> afterStarted) {
     long now = txn.now();
     MutableState s = new MutableState();
     s.namespaceId = namespaceId;

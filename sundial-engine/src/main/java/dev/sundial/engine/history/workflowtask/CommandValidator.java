@@ -4,6 +4,7 @@ import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
+import dev.sundial.engine.visibility.SearchAttributeCommands;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.common.v1.Payloads;
@@ -124,7 +125,7 @@ final class CommandValidator {
         }
         case COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> {
           String err =
-              dev.sundial.engine.visibility.SearchAttributeCommands.checkUpsert(
+              SearchAttributeCommands.checkUpsert(
                   ctx, s, c.getUpsertWorkflowSearchAttributesCommandAttributes());
           if (err != null) {
             return new Rejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, err);
@@ -132,7 +133,7 @@ final class CommandValidator {
         }
         case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
           String err =
-              dev.sundial.engine.visibility.SearchAttributeCommands.checkModifyProperties(
+              SearchAttributeCommands.checkModifyProperties(
                   c.getModifyWorkflowPropertiesCommandAttributes());
           if (err != null) {
             return new Rejection(
@@ -159,7 +160,7 @@ final class CommandValidator {
                 WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, err);
           }
           err =
-              dev.sundial.engine.visibility.SearchAttributeCommands.checkChild(
+              SearchAttributeCommands.checkChild(
                   ctx, s, c.getStartChildWorkflowExecutionCommandAttributes());
           if (err != null) {
             return new Rejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, err);
@@ -214,7 +215,7 @@ final class CommandValidator {
                 WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, err);
           }
           err =
-              dev.sundial.engine.visibility.SearchAttributeCommands.checkContinueAsNew(
+              SearchAttributeCommands.checkContinueAsNew(
                   ctx, s, c.getContinueAsNewWorkflowExecutionCommandAttributes());
           if (err != null) {
             return new Rejection(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, err);

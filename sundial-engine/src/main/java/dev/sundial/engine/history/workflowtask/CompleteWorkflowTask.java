@@ -10,13 +10,18 @@ import dev.sundial.engine.history.activity.ActivityEvents;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.timer.UserTimers;
 import dev.sundial.engine.history.update.UpdateCompletion;
+import dev.sundial.engine.history.workflow.Children;
+import dev.sundial.engine.history.workflow.ContinueAsNew;
+import dev.sundial.engine.history.workflow.ExternalRequests;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflow.WorkflowEvents;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.visibility.SearchAttributeCommands;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.ActivityTaskCancelRequestedEventAttributes;
 import io.temporal.api.history.v1.ActivityTaskCanceledEventAttributes;
@@ -48,7 +53,7 @@ public final class CompleteWorkflowTask {
     if (rejection == null && closesWorkflow(req) && !s.bufferedEvents.isEmpty()) {
       rejection =
           new CommandValidator.Rejection(
-              io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+              WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
               "new events arrived while the workflow task was running; the workflow must handle them before closing");
     }
     if (rejection == null) {
@@ -56,7 +61,7 @@ public final class CompleteWorkflowTask {
       if (bad != null) {
         rejection =
             new CommandValidator.Rejection(
-                io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE,
+                WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE,
                 bad);
       }
     }
@@ -69,7 +74,7 @@ public final class CompleteWorkflowTask {
       // Unhandled new events are routine (the next task carries them); bad commands are a
       // worker bug the caller hears about.
       return rejection.cause()
-              == io.temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
+              == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
           ? null
           : rejection.message();
     }
@@ -155,31 +160,31 @@ public final class CompleteWorkflowTask {
     switch (c.getCommandType()) {
       case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
         var a =
-            dev.sundial.engine.visibility.SearchAttributeCommands.normalize(
+            SearchAttributeCommands.normalize(
                 ctx, s, c.getStartChildWorkflowExecutionCommandAttributes());
         var ns = a.getNamespace().isEmpty()
             ? ctx.namespaces.byId(s.namespaceId)
             : ctx.namespaces.byName(a.getNamespace());
-        dev.sundial.engine.history.workflow.Children.initiate(txn, s, a, ns.name(), ns.id(), completedId);
+        Children.initiate(txn, s, a, ns.name(), ns.id(), completedId);
       }
       case COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION -> {
         var a = c.getSignalExternalWorkflowExecutionCommandAttributes();
         var ns = a.getNamespace().isEmpty()
             ? ctx.namespaces.byId(s.namespaceId)
             : ctx.namespaces.byName(a.getNamespace());
-        dev.sundial.engine.history.workflow.ExternalRequests.signal(txn, s, a, ns.name(), ns.id(), completedId);
+        ExternalRequests.signal(txn, s, a, ns.name(), ns.id(), completedId);
       }
       case COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION -> {
         var a = c.getRequestCancelExternalWorkflowExecutionCommandAttributes();
         var ns = a.getNamespace().isEmpty()
             ? ctx.namespaces.byId(s.namespaceId)
             : ctx.namespaces.byName(a.getNamespace());
-        dev.sundial.engine.history.workflow.ExternalRequests.cancel(txn, s, a, ns.name(), ns.id(), completedId);
+        ExternalRequests.cancel(txn, s, a, ns.name(), ns.id(), completedId);
       }
       case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
-          dev.sundial.engine.history.workflow.ContinueAsNew.apply(
+          ContinueAsNew.apply(
               txn, s,
-              dev.sundial.engine.visibility.SearchAttributeCommands.normalize(
+              SearchAttributeCommands.normalize(
                   ctx, s, c.getContinueAsNewWorkflowExecutionCommandAttributes()),
               completedId);
       case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK ->

@@ -5,6 +5,7 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.WorkflowTaskInfo;
+import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
@@ -109,7 +110,7 @@ public final class WorkflowTasks {
     wt.requestId = requestId;
     wt.suggestContinueAsNew =
         s.nextEventId >= limits.warnHistoryEvents() || s.historySizeBytes >= limits.warnHistoryBytes()
-            || s.updates.size() >= dev.sundial.engine.history.update.UpdateRegistry.SUGGEST_CONTINUE_AS_NEW;
+            || s.updates.size() >= UpdateRegistry.SUGGEST_CONTINUE_AS_NEW;
     if (wt.transientTask) {
       wt.startedEventId = wt.scheduledEventId + 1;
       s.dirty = true;

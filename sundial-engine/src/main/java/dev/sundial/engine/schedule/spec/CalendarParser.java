@@ -4,6 +4,7 @@ import io.temporal.api.schedule.v1.CalendarSpec;
 import io.temporal.api.schedule.v1.IntervalSpec;
 import io.temporal.api.schedule.v1.Range;
 import io.temporal.api.schedule.v1.StructuredCalendarSpec;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,7 +134,7 @@ public final class CalendarParser {
     if (s.isEmpty()) {
       throw new IllegalArgumentException("empty duration");
     }
-    java.math.BigDecimal nanos = java.math.BigDecimal.ZERO;
+    BigDecimal nanos = BigDecimal.ZERO;
     int i = 0;
     while (i < s.length()) {
       int start = i;
@@ -141,9 +142,9 @@ public final class CalendarParser {
       if (start == i) {
         throw new IllegalArgumentException("bad duration \"" + text + "\"");
       }
-      java.math.BigDecimal value;
+      BigDecimal value;
       try {
-        value = new java.math.BigDecimal(s.substring(start, i));
+        value = new BigDecimal(s.substring(start, i));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("bad duration \"" + text + "\"");
       }
@@ -160,7 +161,7 @@ public final class CalendarParser {
         default -> throw new IllegalArgumentException(
             "bad unit \"" + s.substring(u, i) + "\" in duration \"" + text + "\"");
       };
-      nanos = nanos.add(value.multiply(java.math.BigDecimal.valueOf(unit)));
+      nanos = nanos.add(value.multiply(BigDecimal.valueOf(unit)));
     }
     return Duration.ofNanos(nanos.longValue());
   }

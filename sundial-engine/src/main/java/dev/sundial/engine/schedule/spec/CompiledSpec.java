@@ -5,6 +5,7 @@ import io.temporal.api.schedule.v1.IntervalSpec;
 import io.temporal.api.schedule.v1.ScheduleSpec;
 import io.temporal.api.schedule.v1.StructuredCalendarSpec;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ public final class CompiledSpec {
   /** Upper bound on excluded candidates skipped in one search (an over-excluded spec stops). */
   static final int MAX_EXCLUDED_SKIPS = 2_000_000;
   private static final long MAX_EPOCH_SECOND =
-      java.time.LocalDateTime.of(CalendarParser.MAX_YEAR + 1, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC);
+      LocalDateTime.of(CalendarParser.MAX_YEAR + 1, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC);
 
   /** One action time: the spec's time and that time with jitter applied (both epoch ms). */
   public record Next(long nominalMillis, long actualMillis) {}

@@ -1,10 +1,12 @@
 package dev.sundial.engine.visibility.query;
 
+import java.util.Objects;
+
 /** A value written in a query: a string, an integer, a floating point number or a boolean. */
 public sealed interface Literal {
   record Str(String value) implements Literal {
     public Str {
-      java.util.Objects.requireNonNull(value);
+      Objects.requireNonNull(value);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sundial.engine.visibility.query;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A parsed list query: an optional filter ({@code where} is null for an empty one), then
@@ -15,7 +16,7 @@ public record Query(Expr where, List<String> groupBy, List<OrderTerm> orderBy) {
   /** {@code name [ASC|DESC]}; ascending unless DESC is written. */
   public record OrderTerm(String name, boolean descending) {
     public OrderTerm {
-      java.util.Objects.requireNonNull(name);
+      Objects.requireNonNull(name);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.sundial.engine.history.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Duration;
 import dev.sundial.engine.history.Durations;
 import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.enums.v1.RetryState;
@@ -93,7 +94,7 @@ class ActivityRetryPolicyTest {
       assertThat(
               ActivityRetryPolicy.validate(
                   RetryPolicy.newBuilder()
-                      .setInitialInterval(com.google.protobuf.Duration.newBuilder().setSeconds(-1))
+                      .setInitialInterval(Duration.newBuilder().setSeconds(-1))
                       .build(),
                   "ScheduleActivityTaskCommand"))
           .isEqualTo("InitialInterval cannot be negative on ScheduleActivityTaskCommand retry policy.");
@@ -110,7 +111,7 @@ class ActivityRetryPolicyTest {
       assertThat(
               ActivityRetryPolicy.validate(
                   RetryPolicy.newBuilder()
-                      .setMaximumInterval(com.google.protobuf.Duration.newBuilder().setNanos(-1_000_000))
+                      .setMaximumInterval(Duration.newBuilder().setNanos(-1_000_000))
                       .build(),
                   "X"))
           .isEqualTo("MaximumInterval cannot be negative on X retry policy.");

@@ -8,6 +8,8 @@ import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflow.v1.ResetPointInfo;
 import io.temporal.api.workflow.v1.ResetPoints;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The reset part of the mutable state encoding round-trips and may be absent. */
@@ -60,8 +62,8 @@ class ResetInfoCodecTest {
     MutableState s = state();
     byte[] bytes = MutableStateCodec.encode(s);
     // Cut the reset part out: it starts with its magic number and ends before the parts after it.
-    java.io.ByteArrayOutputStream part = new java.io.ByteArrayOutputStream();
-    ResetInfo.write(new java.io.DataOutputStream(part), s);
+    ByteArrayOutputStream part = new ByteArrayOutputStream();
+    ResetInfo.write(new DataOutputStream(part), s);
     byte[] p = part.toByteArray();
     int at = indexOf(bytes, p);
     assertThat(at).isPositive();

@@ -8,22 +8,28 @@ import static dev.sundial.engine.Commands.startTimer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Duration;
 import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.ExternalRequest;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TimerInfo;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;
 import io.temporal.api.command.v1.RecordMarkerCommandAttributes;
 import io.temporal.api.command.v1.RequestCancelActivityTaskCommandAttributes;
+import io.temporal.api.command.v1.RequestCancelExternalWorkflowExecutionCommandAttributes;
+import io.temporal.api.command.v1.SignalExternalWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -165,7 +171,7 @@ class CommandValidatorTest {
         validate(
             scheduleActivity(
                 activity("a1")
-                    .setHeartbeatTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(-1)))),
+                    .setHeartbeatTimeout(Duration.newBuilder().setSeconds(-1)))),
         WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
         "negative");
   }
@@ -214,22 +220,22 @@ class CommandValidatorTest {
         new EngineContext.Limits(
             DEFAULTS.maxPayloadBytes(), 2, DEFAULTS.maxHistoryEvents(), DEFAULTS.maxHistoryBytes(),
             DEFAULTS.warnHistoryEvents(), DEFAULTS.warnHistoryBytes(), DEFAULTS.longPollMillis());
-    var pending = new dev.sundial.engine.history.ExternalRequest();
+    var pending = new ExternalRequest();
     pending.initiatedEventId = 7;
-    pending.signal = io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes
+    pending.signal = SignalExternalWorkflowExecutionInitiatedEventAttributes
         .getDefaultInstance();
     state.externalRequests.put(7L, pending);
     Command signal = Command.newBuilder()
-        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION)
+        .setCommandType(CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION)
         .setSignalExternalWorkflowExecutionCommandAttributes(
-            io.temporal.api.command.v1.SignalExternalWorkflowExecutionCommandAttributes.newBuilder()
-                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("t"))
+            SignalExternalWorkflowExecutionCommandAttributes.newBuilder()
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId("t"))
                 .setSignalName("s"))
         .build();
     Command cancel = Command.newBuilder()
-        .setCommandType(io.temporal.api.enums.v1.CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION)
+        .setCommandType(CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION)
         .setRequestCancelExternalWorkflowExecutionCommandAttributes(
-            io.temporal.api.command.v1.RequestCancelExternalWorkflowExecutionCommandAttributes.newBuilder()
+            RequestCancelExternalWorkflowExecutionCommandAttributes.newBuilder()
                 .setWorkflowId("t"))
         .build();
     assertThat(CommandValidator.validate(ctx(two), state, List.of(signal))).isNull();

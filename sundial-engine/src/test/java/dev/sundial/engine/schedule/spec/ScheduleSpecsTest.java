@@ -3,6 +3,7 @@ package dev.sundial.engine.schedule.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.temporal.api.schedule.v1.CalendarSpec;
@@ -376,7 +377,7 @@ class ScheduleSpecsTest {
             ScheduleSpec.newBuilder().setTimezoneName("Nowhere/Land").build()))
         .hasMessageContaining("timezone_name \"Nowhere/Land\"");
     assertThatThrownBy(() -> ScheduleSpecs.canonicalize(ScheduleSpec.newBuilder()
-            .setTimezoneData(com.google.protobuf.ByteString.copyFromUtf8("TZif")).build()))
+            .setTimezoneData(ByteString.copyFromUtf8("TZif")).build()))
         .hasMessageContaining("timezone_data");
   }
 

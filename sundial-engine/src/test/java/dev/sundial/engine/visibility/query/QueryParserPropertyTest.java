@@ -7,6 +7,7 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.visibility.QueryResolver;
 import dev.sundial.persistence.visibility.SaType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -120,10 +121,10 @@ class QueryParserPropertyTest {
     List<String> inputs = new ArrayList<>();
     inputs.add("(".repeat(10_000) + "a = 1" + ")".repeat(10_000));
     inputs.add("NOT ".repeat(10_000) + "a = 1");
-    inputs.add(String.join(" AND ", java.util.Collections.nCopies(5_000, "a = 1")));
-    inputs.add("a IN (" + String.join(",", java.util.Collections.nCopies(5_000, "1")) + ")");
+    inputs.add(String.join(" AND ", Collections.nCopies(5_000, "a = 1")));
+    inputs.add("a IN (" + String.join(",", Collections.nCopies(5_000, "1")) + ")");
     inputs.add("a = '" + "x".repeat(100_000));
-    inputs.add("ORDER BY " + String.join(", ", java.util.Collections.nCopies(50, "a")));
+    inputs.add("ORDER BY " + String.join(", ", Collections.nCopies(50, "a")));
     for (String text : inputs) {
       try {
         QueryParser.parse(text);
