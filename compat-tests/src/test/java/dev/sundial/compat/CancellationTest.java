@@ -10,7 +10,6 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +25,6 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
@@ -35,10 +32,8 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.RetryOptions;
-import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TerminatedFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
@@ -49,7 +44,6 @@ import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -60,11 +54,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Workflow cancellation (WorkflowStub.cancel), activity cancellation types, timers in a cancelled
- * workflow, termination with reason and details, and DeleteWorkflowExecution.
+ * Workflow cancellation (WorkflowStub.cancel), activity cancellation types and timers in a
+ * cancelled workflow (termination and deletion: TerminateAndDeleteTest).
  */
 class CancellationTest {
-
   @RegisterExtension static final SundialTestServer sundial = new SundialTestServer();
 
   // ---------------------------------------------------------------- shared test state
@@ -73,6 +66,7 @@ class CancellationTest {
   static final Map<String, CountDownLatch> LATCHES = new ConcurrentHashMap<>();
 
   static final Map<String, Throwable> OBSERVED = new ConcurrentHashMap<>();
+
   static final Map<String, AtomicInteger> COUNTERS = new ConcurrentHashMap<>();
 
   static CountDownLatch latch(String key) {
@@ -261,7 +255,7 @@ class CancellationTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private static String resultOf(WorkflowStub stub) {
+  static String resultOf(WorkflowStub stub) {
     try {
       return stub.getResult(30, TimeUnit.SECONDS, String.class);
     } catch (TimeoutException e) {
@@ -269,13 +263,13 @@ class CancellationTest {
     }
   }
 
-  private void startWorker(Class<?>... workflows) {
+  static void startWorker(CompatServer sundial, Class<?>... workflows) {
     sundial.worker().registerWorkflowImplementationTypes(workflows);
     sundial.worker().registerActivitiesImplementations(new WorkImpl());
     sundial.startWorkers();
   }
 
-  private static HistoryEvent last(List<HistoryEvent> history) {
+  static HistoryEvent last(List<HistoryEvent> history) {
     return history.get(history.size() - 1);
   }
 
@@ -289,7 +283,7 @@ class CancellationTest {
 
   @Test
   void cancelledWorkflowSeesCanceledFailureRunsCleanupAndEndsCanceled() {
-    startWorker(CancellableWorkflowImpl.class);
+    startWorker(sundial, CancellableWorkflowImpl.class);
     String id = sundial.newWorkflowId("cancel");
     CancellableWorkflow wf = sundial.newWorkflowStub(CancellableWorkflow.class, id);
     String runId = WorkflowClient.start(wf::run, id).getRunId();
@@ -363,7 +357,7 @@ class CancellationTest {
 
   @Test
   void cancelOfAClosedWorkflowIsANoOpAndOfAnUnknownOneIsNotFound() {
-    startWorker(SleepyWorkflowImpl.class);
+    startWorker(sundial, SleepyWorkflowImpl.class);
     String id = sundial.newWorkflowId("cancel-closed");
     SleepyWorkflow wf = sundial.newWorkflowStub(SleepyWorkflow.class, id);
     String runId = WorkflowClient.start(wf::run).getRunId();
@@ -391,7 +385,7 @@ class CancellationTest {
 
   @Test
   void timerOfACancelledWorkflowIsCancelled() {
-    startWorker(SleepyWorkflowImpl.class);
+    startWorker(sundial, SleepyWorkflowImpl.class);
     String id = sundial.newWorkflowId("cancel-timer");
     SleepyWorkflow wf = sundial.newWorkflowStub(SleepyWorkflow.class, id);
     String runId = WorkflowClient.start(wf::run).getRunId();
@@ -434,7 +428,7 @@ class CancellationTest {
 
   @Test
   void waitCancellationCompletedWaitsForTheActivityToAcknowledge() {
-    startWorker(ActivityCancelWorkflowImpl.class);
+    startWorker(sundial, ActivityCancelWorkflowImpl.class);
     String id = sundial.newWorkflowId("act-wait");
     ActivityCancelWorkflow wf = sundial.newWorkflowStub(ActivityCancelWorkflow.class, id);
     String runId =
@@ -469,7 +463,7 @@ class CancellationTest {
 
   @Test
   void tryCancelDoesNotWaitForTheActivity() {
-    startWorker(ActivityCancelWorkflowImpl.class);
+    startWorker(sundial, ActivityCancelWorkflowImpl.class);
     String id = sundial.newWorkflowId("act-try");
     ActivityCancelWorkflow wf = sundial.newWorkflowStub(ActivityCancelWorkflow.class, id);
     String runId =
@@ -496,7 +490,7 @@ class CancellationTest {
 
   @Test
   void abandonLeavesTheActivityRunning() {
-    startWorker(ActivityCancelWorkflowImpl.class);
+    startWorker(sundial, ActivityCancelWorkflowImpl.class);
     String id = sundial.newWorkflowId("act-abandon");
     ActivityCancelWorkflow wf = sundial.newWorkflowStub(ActivityCancelWorkflow.class, id);
     String runId = WorkflowClient.start(wf::run, id, ActivityCancellationType.ABANDON).getRunId();
@@ -539,117 +533,5 @@ class CancellationTest {
     assertThat(eventsOfType(history, EVENT_TYPE_ACTIVITY_TASK_CANCELED)).isEmpty();
     assertThat(eventsOfType(history, EVENT_TYPE_WORKFLOW_TASK_FAILED)).isEmpty();
     assertThat(OBSERVED).doesNotContainKey(id);
-  }
-
-  // ---------------------------------------------------------------- terminate and delete
-
-  @Test
-  void terminateWithReasonAndDetails() {
-    startWorker(SleepyWorkflowImpl.class);
-    String id = sundial.newWorkflowId("terminate");
-    SleepyWorkflow wf = sundial.newWorkflowStub(SleepyWorkflow.class, id);
-    String runId = WorkflowClient.start(wf::run).getRunId();
-
-    WorkflowStub.fromTyped(wf).terminate("enough is enough", "detail-1", 42);
-
-    WorkflowFailedException e =
-        assertThrows(WorkflowFailedException.class, () -> resultOf(WorkflowStub.fromTyped(wf)));
-    assertThat(e.getCause()).isInstanceOf(TerminatedFailure.class);
-    assertThat(e.getCause().getMessage()).contains("enough is enough");
-
-    List<HistoryEvent> history = sundial.history(id, runId);
-    HistoryEvent terminated = last(history);
-    assertThat(terminated.getEventType()).isEqualTo(EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED);
-    var attrs = terminated.getWorkflowExecutionTerminatedEventAttributes();
-    assertThat(attrs.getReason()).isEqualTo("enough is enough");
-    assertThat(attrs.getIdentity()).isNotEmpty();
-    assertThat(attrs.getDetails().getPayloadsCount()).isEqualTo(2);
-    var converter = DefaultDataConverter.STANDARD_INSTANCE;
-    assertThat(
-            converter.fromPayloads(
-                0, Optional.of(attrs.getDetails()), String.class, String.class))
-        .isEqualTo("detail-1");
-    assertThat(
-            converter.fromPayloads(
-                1, Optional.of(attrs.getDetails()), Integer.class, Integer.class))
-        .isEqualTo(42);
-    assertThat(sundial.describe(id, runId).getWorkflowExecutionInfo().getStatus())
-        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
-  }
-
-  @Test
-  void deleteWorkflowExecutionRemovesClosedAndRunningWorkflows() {
-    startWorker(SleepyWorkflowImpl.class);
-
-    // A closed workflow.
-    String closedId = sundial.newWorkflowId("delete-closed");
-    SleepyWorkflow closed = sundial.newWorkflowStub(SleepyWorkflow.class, closedId);
-    String closedRun = WorkflowClient.start(closed::run).getRunId();
-    WorkflowStub.fromTyped(closed).terminate("closing");
-    // A running one (Temporal terminates it first).
-    String runningId = sundial.newWorkflowId("delete-running");
-    SleepyWorkflow running = sundial.newWorkflowStub(SleepyWorkflow.class, runningId);
-    String runningRun = WorkflowClient.start(running::run).getRunId();
-
-    for (String[] target :
-        new String[][] {{closedId, closedRun}, {runningId, runningRun}}) {
-      String id = target[0];
-      String run = target[1];
-      sundial
-          .blockingStub()
-          .deleteWorkflowExecution(
-              DeleteWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(CompatServer.NAMESPACE)
-                  .setWorkflowExecution(CompatServer.execution(id, run))
-                  .build());
-      // Deletion may be asynchronous in Temporal: wait for it.
-      CompatServer.await(
-          Duration.ofSeconds(30),
-          "describe of deleted " + id + " to answer NOT_FOUND",
-          () -> {
-            try {
-              sundial.describe(id, run);
-              return false;
-            } catch (StatusRuntimeException e) {
-              assertThat(e.getStatus().getCode())
-                  .as("%s", e.getStatus())
-                  .isEqualTo(Status.Code.NOT_FOUND);
-              return true;
-            }
-          });
-      StatusRuntimeException byId = CompatServer.expectStatus(() -> sundial.describe(id, null));
-      assertThat(byId.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-      StatusRuntimeException history =
-          CompatServer.expectStatus(
-              () ->
-                  sundial
-                      .blockingStub()
-                      .getWorkflowExecutionHistory(
-                          GetWorkflowExecutionHistoryRequest.newBuilder()
-                              .setNamespace(CompatServer.NAMESPACE)
-                              .setExecution(CompatServer.execution(id, run))
-                              .build()));
-      assertThat(history.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    }
-
-    // Deleting something that does not exist is NOT_FOUND.
-    StatusRuntimeException missing =
-        CompatServer.expectStatus(
-            () ->
-                sundial
-                    .blockingStub()
-                    .deleteWorkflowExecution(
-                        DeleteWorkflowExecutionRequest.newBuilder()
-                            .setNamespace(CompatServer.NAMESPACE)
-                            .setWorkflowExecution(
-                                CompatServer.execution(sundial.newWorkflowId("never"), null))
-                            .build()));
-    assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-
-    // The id can be used again.
-    SleepyWorkflow again = sundial.newWorkflowStub(SleepyWorkflow.class, runningId);
-    String newRun = WorkflowClient.start(again::run).getRunId();
-    assertThat(newRun).isNotEqualTo(runningRun);
-    WorkflowStub.fromTyped(again).terminate("cleanup");
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
@@ -191,6 +192,11 @@ public abstract class CompatServer
       token = response.getNextPageToken();
     } while (!token.isEmpty());
     return events;
+  }
+
+  /** The status of the workflow's current run. */
+  public WorkflowExecutionStatus status(String workflowId) {
+    return describe(workflowId, null).getWorkflowExecutionInfo().getStatus();
   }
 
   public DescribeWorkflowExecutionResponse describe(String workflowId, String runId) {

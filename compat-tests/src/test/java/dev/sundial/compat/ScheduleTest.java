@@ -1,7 +1,6 @@
 package dev.sundial.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
@@ -9,7 +8,6 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
-import io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -17,22 +15,16 @@ import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
-import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleBackfill;
-import io.temporal.client.schedules.ScheduleCalendarSpec;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
-import io.temporal.client.schedules.ScheduleException;
 import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
-import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.SchedulePolicy;
-import io.temporal.client.schedules.ScheduleRange;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
-import io.temporal.client.schedules.ScheduleUpdate;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
@@ -41,11 +33,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Year;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -65,11 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Temporal schedules through the official Java SDK's {@link ScheduleClient}: actions at spec
  * times, overlap policies against a workflow longer than the interval, backfill, trigger, pause,
- * limited actions, describe, list, delete, matching times, errors, and a schedule that keeps
- * firing (and catches up) across a kill -9 of the server.
+ * limited actions, and a schedule that keeps firing (and catches up) across a kill -9 of the
+ * server (describe, list, delete, matching times and errors: ScheduleApiTest).
  */
 class ScheduleTest {
-
   @RegisterExtension static final SundialTestServer sundial = new SundialTestServer();
 
   /** Workflow ids that ran, counted per id (across all tests of the class). */
@@ -119,13 +108,13 @@ class ScheduleTest {
     }
   }
 
-  private ScheduleClient schedules() {
+  static ScheduleClient schedules(CompatServer sundial) {
     return ScheduleClient.newInstance(
         sundial.stubs(),
         ScheduleClientOptions.newBuilder().setNamespace(CompatServer.NAMESPACE).build());
   }
 
-  private static Schedule.Builder schedule(Class<?> workflow, String workflowId, String queue, ScheduleSpec spec) {
+  static Schedule.Builder schedule(Class<?> workflow, String workflowId, String queue, ScheduleSpec spec) {
     return Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(workflow)
@@ -134,7 +123,7 @@ class ScheduleTest {
         .setSpec(spec);
   }
 
-  private static ScheduleSpec everySeconds(long s) {
+  static ScheduleSpec everySeconds(long s) {
     return ScheduleSpec.newBuilder()
         .setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofSeconds(s))))
         .build();
@@ -164,7 +153,7 @@ class ScheduleTest {
     }
   }
 
-  private static Status.Code code(Throwable t) {
+  static Status.Code code(Throwable t) {
     while (t != null && !(t instanceof StatusRuntimeException)) t = t.getCause();
     return t == null ? null : ((StatusRuntimeException) t).getStatus().getCode();
   }
@@ -177,7 +166,7 @@ class ScheduleTest {
     sundial.startWorkers();
     String wf = sundial.newWorkflowId("tick");
     // ALLOW_ALL: a slow run on a busy machine must not turn into a skipped second here.
-    ScheduleHandle handle = schedules().createSchedule(sundial.newWorkflowId("every-second"),
+    ScheduleHandle handle = schedules(sundial).createSchedule(sundial.newWorkflowId("every-second"),
         schedule(Quick.class, wf, sundial.taskQueue(), everySeconds(1))
             .setPolicy(overlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL)).build(),
         ScheduleOptions.newBuilder().build());
@@ -218,7 +207,7 @@ class ScheduleTest {
   void eachRunSeesTheLastCompletionResult() {
     sundial.worker().registerWorkflowImplementationTypes(CounterImpl.class);
     sundial.startWorkers();
-    ScheduleHandle handle = schedules().createSchedule(sundial.newWorkflowId("counting"),
+    ScheduleHandle handle = schedules(sundial).createSchedule(sundial.newWorkflowId("counting"),
         schedule(Counter.class, sundial.newWorkflowId("counter"), sundial.taskQueue(), everySeconds(1))
             .build(),
         ScheduleOptions.newBuilder().build());
@@ -266,7 +255,7 @@ class ScheduleTest {
   void overlapPoliciesSkipBufferOneAndAllowAll() {
     sundial.worker().registerWorkflowImplementationTypes(SleepyImpl.class);
     sundial.startWorkers();
-    ScheduleClient client = schedules();
+    ScheduleClient client = schedules(sundial);
     Map<ScheduleOverlapPolicy, ScheduleHandle> handles = new LinkedHashMap<>();
     for (ScheduleOverlapPolicy p : List.of(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP,
         ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_BUFFER_ONE,
@@ -311,7 +300,7 @@ class ScheduleTest {
   void backfillStartsOneRunPerSpecTimeInTheRange() {
     String wf = sundial.newWorkflowId("backfilled");
     ScheduleSpec daily = ScheduleSpec.newBuilder().setCronExpressions(List.of("0 0 * * *")).build();
-    ScheduleHandle handle = schedules().createSchedule(sundial.newWorkflowId("backfill"),
+    ScheduleHandle handle = schedules(sundial).createSchedule(sundial.newWorkflowId("backfill"),
         schedule(Quick.class, wf, sundial.taskQueue(), daily)
             .setState(ScheduleState.newBuilder().setPaused(true).setNote("only backfills").build())
             .build(),
@@ -334,7 +323,7 @@ class ScheduleTest {
   void triggerImmediatelyAtCreationAndLater() throws Exception {
     String wf = sundial.newWorkflowId("triggered");
     ScheduleSpec yearly = ScheduleSpec.newBuilder().setCronExpressions(List.of("@yearly")).build();
-    ScheduleHandle handle = schedules().createSchedule(sundial.newWorkflowId("trigger"),
+    ScheduleHandle handle = schedules(sundial).createSchedule(sundial.newWorkflowId("trigger"),
         schedule(Quick.class, wf, sundial.taskQueue(), yearly)
             .setPolicy(overlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL)).build(),
         ScheduleOptions.newBuilder().setTriggerImmediately(true).build());
@@ -359,7 +348,7 @@ class ScheduleTest {
     sundial.worker().registerWorkflowImplementationTypes(QuickImpl.class);
     sundial.startWorkers();
     String wf = sundial.newWorkflowId("pausable");
-    ScheduleHandle handle = schedules().createSchedule(sundial.newWorkflowId("pause"),
+    ScheduleHandle handle = schedules(sundial).createSchedule(sundial.newWorkflowId("pause"),
         schedule(Quick.class, wf, sundial.taskQueue(), everySeconds(1)).build(),
         ScheduleOptions.newBuilder().build());
     CompatServer.await(Duration.ofSeconds(10), "a first run",
@@ -389,7 +378,7 @@ class ScheduleTest {
     sundial.worker().registerWorkflowImplementationTypes(QuickImpl.class);
     sundial.startWorkers();
     String wf = sundial.newWorkflowId("limited");
-    ScheduleHandle handle = schedules().createSchedule(sundial.newWorkflowId("limit"),
+    ScheduleHandle handle = schedules(sundial).createSchedule(sundial.newWorkflowId("limit"),
         schedule(Quick.class, wf, sundial.taskQueue(), everySeconds(1))
             .setState(ScheduleState.newBuilder().setLimitedAction(true).setRemainingActions(2).build())
             .build(),
@@ -405,164 +394,6 @@ class ScheduleTest {
     assertThat(handle.describe().getInfo().getNumActions()).isEqualTo(2);
     assertThat(ran(wf)).hasSize(2);
     handle.delete();
-  }
-
-  // ------------------------------------------------------------------ describe, update, list, delete
-
-  @Test
-  void describeUpdateListAndDelete() {
-    ScheduleClient client = schedules();
-    String prefix = sundial.newWorkflowId("listed");
-    ScheduleSpec hourly = ScheduleSpec.newBuilder()
-        .setCalendars(List.of(ScheduleCalendarSpec.newBuilder()
-            .setMinutes(List.of(new ScheduleRange(30)))
-            .setHour(List.of(new ScheduleRange(0, 23)))
-            .setComment("half past").build()))
-        .setTimeZoneName("Europe/Paris")
-        .build();
-    List<ScheduleHandle> handles = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      handles.add(client.createSchedule(prefix + "-" + i,
-          schedule(Quick.class, "wf-" + prefix + "-" + i, sundial.taskQueue(), hourly)
-              .setPolicy(SchedulePolicy.newBuilder().setCatchupWindow(Duration.ofMinutes(5))
-                  .setPauseOnFailure(true).build())
-              .build(),
-          ScheduleOptions.newBuilder().setMemo(Map.of("owner", "team-" + i)).build()));
-    }
-    ScheduleDescription d = handles.get(0).describe();
-    assertThat(d.getId()).isEqualTo(prefix + "-0");
-    assertThat(d.getSchedule().getSpec().getTimeZoneName()).isEqualTo("Europe/Paris");
-    assertThat(d.getSchedule().getSpec().getCalendars().get(0).getMinutes())
-        .containsExactly(new ScheduleRange(30, 30, 1));
-    assertThat(d.getSchedule().getSpec().getCalendars().get(0).getComment()).isEqualTo("half past");
-    assertThat(d.getSchedule().getPolicy().getOverlap())
-        .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
-    assertThat(d.getSchedule().getPolicy().getCatchupWindow()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(d.getSchedule().getPolicy().isPauseOnFailure()).isTrue();
-    assertThat(d.getMemo("owner", String.class)).isEqualTo("team-0");
-    assertThat(d.getInfo().getNextActionTimes()).hasSize(10)
-        .allMatch(t -> t.atZone(ZoneId.of("Europe/Paris")).getMinute() == 30);
-    ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) d.getSchedule().getAction();
-    assertThat(action.getWorkflowType()).isEqualTo("Quick");
-    assertThat(action.getOptions().getWorkflowId()).isEqualTo("wf-" + prefix + "-0");
-
-    // Update: a new spec, visible in describe, with an update time.
-    handles.get(0).update(input -> new ScheduleUpdate(
-        Schedule.newBuilder(input.getDescription().getSchedule())
-            .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("15 8 * * MON")).build())
-            .build()));
-    ScheduleDescription updated = handles.get(0).describe();
-    assertThat(updated.getSchedule().getSpec().getCronExpressions()).isEmpty();
-    assertThat(updated.getSchedule().getSpec().getCalendars().get(0).getDayOfWeek())
-        .containsExactly(new ScheduleRange(1, 1, 1));
-    assertThat(updated.getInfo().getLastUpdatedAt()).isNotNull();
-    assertThat(updated.getSchedule().getSpec().getTimeZoneName()).isEmpty(); // the new spec is UTC
-    assertThat(updated.getInfo().getNextActionTimes().get(0).atZone(ZoneOffset.UTC))
-        .matches(z -> z.getDayOfWeek() == DayOfWeek.MONDAY && z.getHour() == 8 && z.getMinute() == 15);
-
-    // List, two per page, filtered to this test's schedules.
-    List<ScheduleListDescription> listed =
-        client.listSchedules("ScheduleId STARTS_WITH '" + prefix + "'", 2).collect(Collectors.toList());
-    assertThat(listed).extracting(ScheduleListDescription::getScheduleId)
-        .containsExactly(prefix + "-0", prefix + "-1", prefix + "-2");
-    assertThat(listed.get(1).getInfo().getNextActionTimes()).hasSize(5);
-    assertThat(listed.get(1).getMemo("owner", String.class)).isEqualTo("team-1");
-    assertThat(client.listSchedules().map(ScheduleListDescription::getScheduleId).collect(Collectors.toSet()))
-        .contains(prefix + "-0", prefix + "-1", prefix + "-2");
-
-    // Delete one: it is gone from describe and list.
-    handles.get(1).delete();
-    assertThatThrownBy(() -> handles.get(1).describe())
-        .isInstanceOf(ScheduleException.class)
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
-    assertThat(client.listSchedules("ScheduleId STARTS_WITH '" + prefix + "'", 10)
-            .map(ScheduleListDescription::getScheduleId).collect(Collectors.toList()))
-        .containsExactly(prefix + "-0", prefix + "-2");
-    handles.get(0).delete();
-    handles.get(2).delete();
-  }
-
-  @Test
-  void listScheduleMatchingTimesForCronAndCalendarSpecs() {
-    ScheduleClient client = schedules();
-    String cronId = sundial.newWorkflowId("matching-cron");
-    client.createSchedule(cronId, schedule(Quick.class, "wf-" + cronId, sundial.taskQueue(),
-        ScheduleSpec.newBuilder().setCronExpressions(List.of("0 12 * * MON-FRI")).build()).build(),
-        ScheduleOptions.newBuilder().build());
-    String calId = sundial.newWorkflowId("matching-calendar");
-    client.createSchedule(calId, schedule(Quick.class, "wf-" + calId, sundial.taskQueue(),
-        ScheduleSpec.newBuilder()
-            .setCalendars(List.of(ScheduleCalendarSpec.newBuilder()
-                .setHour(List.of(new ScheduleRange(9, 17, 8)))
-                .setDayOfMonth(List.of(new ScheduleRange(1), new ScheduleRange(15)))
-                .build()))
-            .setSkip(List.of(ScheduleCalendarSpec.newBuilder()
-                .setSeconds(List.of(new ScheduleRange(0, 59))).setMinutes(List.of(new ScheduleRange(0, 59)))
-                .setHour(List.of(new ScheduleRange(17))).setMonth(List.of(new ScheduleRange(2))).build()))
-            .build()).build(),
-        ScheduleOptions.newBuilder().build());
-
-    // 2024-01-01 is a Monday.
-    assertThat(matching(cronId, "2024-01-01T00:00:00Z", "2024-01-08T00:00:00Z")).containsExactly(
-        "2024-01-01T12:00:00Z", "2024-01-02T12:00:00Z", "2024-01-03T12:00:00Z",
-        "2024-01-04T12:00:00Z", "2024-01-05T12:00:00Z");
-    // Hours 9 and 17 on the 1st and 15th, but not 17:00 in February (excluded).
-    assertThat(matching(calId, "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z")).containsExactly(
-        "2024-01-01T09:00:00Z", "2024-01-01T17:00:00Z", "2024-01-15T09:00:00Z", "2024-01-15T17:00:00Z",
-        "2024-02-01T09:00:00Z", "2024-02-15T09:00:00Z");
-    client.getHandle(cronId).delete();
-    client.getHandle(calId).delete();
-  }
-
-  private static List<String> matching(String scheduleId, String from, String to) {
-    return sundial.blockingStub().listScheduleMatchingTimes(ListScheduleMatchingTimesRequest.newBuilder()
-            .setNamespace(CompatServer.NAMESPACE).setScheduleId(scheduleId)
-            .setStartTime(Timestamps.fromMillis(Instant.parse(from).toEpochMilli()))
-            .setEndTime(Timestamps.fromMillis(Instant.parse(to).toEpochMilli()))
-            .build())
-        .getStartTimeList().stream()
-        .map(t -> Instant.ofEpochMilli(Timestamps.toMillis(t)).toString())
-        .collect(Collectors.toList());
-  }
-
-  @Test
-  void errorsAsTemporalReportsThem() {
-    ScheduleClient client = schedules();
-    String id = sundial.newWorkflowId("dup");
-    Schedule s = schedule(Quick.class, "wf-" + id, sundial.taskQueue(), everySeconds(3600)).build();
-    client.createSchedule(id, s, ScheduleOptions.newBuilder().build());
-    assertThatThrownBy(() -> client.createSchedule(id, s, ScheduleOptions.newBuilder().build()))
-        .isInstanceOf(ScheduleAlreadyRunningException.class);
-    assertThatThrownBy(() -> client.getHandle("no-such-schedule").describe())
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
-    assertThatThrownBy(() -> client.getHandle("no-such-schedule").pause())
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
-    assertThatThrownBy(() -> client.getHandle("no-such-schedule").delete())
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
-    Schedule badHour = schedule(Quick.class, "wf-bad", sundial.taskQueue(),
-        ScheduleSpec.newBuilder().setCalendars(List.of(ScheduleCalendarSpec.newBuilder()
-            .setHour(List.of(new ScheduleRange(25))).build())).build()).build();
-    assertThatThrownBy(() -> client.createSchedule(sundial.newWorkflowId("bad"), badHour,
-            ScheduleOptions.newBuilder().build()))
-        .satisfies(e -> {
-          assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getCause().getMessage()).contains("structured_calendar[0]").contains("hour");
-        });
-    Schedule badCron = schedule(Quick.class, "wf-bad", sundial.taskQueue(),
-        ScheduleSpec.newBuilder().setCronExpressions(List.of("* * *")).build()).build();
-    assertThatThrownBy(() -> client.createSchedule(sundial.newWorkflowId("bad"), badCron,
-            ScheduleOptions.newBuilder().build()))
-        .satisfies(e -> {
-          assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getCause().getMessage()).contains("cron_string[0]");
-        });
-    Schedule badInterval = schedule(Quick.class, "wf-bad", sundial.taskQueue(), ScheduleSpec.newBuilder()
-        .setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofMinutes(1), Duration.ofMinutes(2))))
-        .build()).build();
-    assertThatThrownBy(() -> client.createSchedule(sundial.newWorkflowId("bad"), badInterval,
-            ScheduleOptions.newBuilder().build()))
-        .satisfies(e -> assertThat(e.getCause().getMessage()).contains("interval[0].phase"));
-    client.getHandle(id).delete();
   }
 
   // ------------------------------------------------------------------ across a kill -9
@@ -644,7 +475,7 @@ class ScheduleTest {
    * processed n more fire times, so a schedule that should stay quiet has had its chance to misfire.
    */
   private void letScheduledSecondsPass(int n) {
-    ScheduleHandle sentinel = schedules().createSchedule(sundial.newWorkflowId("sentinel"),
+    ScheduleHandle sentinel = schedules(sundial).createSchedule(sundial.newWorkflowId("sentinel"),
         schedule(Quick.class, sundial.newWorkflowId("sentinel-wf"), sundial.taskQueue(), everySeconds(1))
             .setPolicy(overlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL)).build(),
         ScheduleOptions.newBuilder().build());

@@ -3,6 +3,7 @@ package dev.sundial.compat;
 import static dev.sundial.compat.CompatServer.eventTypes;
 import static dev.sundial.compat.CompatServer.eventsOfType;
 import static dev.sundial.compat.CompatServer.expectStatus;
+import static dev.sundial.compat.UpdateApiTest.rawUpdate;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED;
@@ -14,30 +15,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.errordetails.v1.MultiOperationExecutionFailure;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.taskqueue.v1.TaskQueue;
-import io.temporal.api.update.v1.Input;
-import io.temporal.api.update.v1.Meta;
-import io.temporal.api.update.v1.Request;
-import io.temporal.api.update.v1.UpdateRef;
-import io.temporal.api.update.v1.WaitPolicy;
-import io.temporal.api.workflowservice.v1.ExecuteMultiOperationRequest;
-import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateRequest;
-import io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateResponse;
-import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
 import io.temporal.client.UpdateOptions;
-import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -61,10 +44,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Workflow updates through the official SDK: delivery on (speculative) workflow tasks, validator
- * rejections that leave no trace in history, wait stages, update-id dedup, update-with-start.
+ * rejections that leave no trace in history, wait stages, update-id dedup (update-with-start and
+ * the raw API: UpdateApiTest).
  */
 class UpdateTest {
-
   @RegisterExtension static final SundialTestServer sundial = new SundialTestServer();
 
   @WorkflowInterface
@@ -116,6 +99,7 @@ class UpdateTest {
   }
 
   static volatile CountDownLatch gateEntered = new CountDownLatch(1);
+
   static volatile CountDownLatch gateOpen = new CountDownLatch(1);
 
   public static class GateImpl implements Gate {
@@ -227,7 +211,7 @@ class UpdateTest {
     }
   }
 
-  private Counter startCounter(String id) {
+  static Counter startCounter(CompatServer sundial, String id) {
     sundial.worker().registerWorkflowImplementationTypes(CounterImpl.class);
     sundial.worker().registerActivitiesImplementations(new TextsImpl());
     sundial.startWorkers();
@@ -236,7 +220,7 @@ class UpdateTest {
     return counter;
   }
 
-  private static List<HistoryEvent> ofType(List<HistoryEvent> history, EventType type) {
+  static List<HistoryEvent> ofType(List<HistoryEvent> history, EventType type) {
     return eventsOfType(history, type);
   }
 
@@ -245,7 +229,7 @@ class UpdateTest {
   @Test
   void updateReturnsItsValue() {
     String id = sundial.newWorkflowId("update-value");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
 
     assertThat(counter.add(5)).isEqualTo(5);
     assertThat(counter.add(3)).isEqualTo(8);
@@ -274,7 +258,7 @@ class UpdateTest {
   @Test
   void updateChangesStateSeenByQueryAndResult() {
     String id = sundial.newWorkflowId("update-state");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
 
     assertThat(counter.total()).isZero();
     counter.add(10);
@@ -290,7 +274,7 @@ class UpdateTest {
   @Test
   void validatorRejectionLeavesNoHistory() {
     String id = sundial.newWorkflowId("update-reject");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
     counter.add(1); // the workflow is up and idle
     int before = sundial.history(id, null).size();
 
@@ -342,7 +326,7 @@ class UpdateTest {
   @Test
   void sameUpdateIdTwiceGivesTheSameResult() {
     String id = sundial.newWorkflowId("update-dedup");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
     WorkflowStub stub = WorkflowStub.fromTyped(counter);
     UpdateOptions<Integer> options =
         UpdateOptions.newBuilder(Integer.class)
@@ -369,7 +353,7 @@ class UpdateTest {
   @Test
   void waitForAcceptedThenGetResult() {
     String id = sundial.newWorkflowId("update-accepted");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
 
     WorkflowUpdateHandle<Integer> handle =
         WorkflowClient.startUpdate(
@@ -391,7 +375,7 @@ class UpdateTest {
   @Test
   void updateHandlerRunsAnActivity() {
     String id = sundial.newWorkflowId("update-activity");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
 
     assertThat(counter.shout("hello")).isEqualTo("HELLO!");
     counter.finish();
@@ -413,7 +397,7 @@ class UpdateTest {
   @Test
   void updateOnCompletedWorkflowFails() {
     String id = sundial.newWorkflowId("update-closed");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
     counter.add(1);
     counter.finish();
     assertThat(WorkflowStub.fromTyped(counter).getResult(Integer.class)).isEqualTo(1);
@@ -432,7 +416,7 @@ class UpdateTest {
   @Test
   void pendingUpdateFailsWhenTheWorkflowCompletes() throws Exception {
     String id = sundial.newWorkflowId("update-pending-close");
-    Counter counter = startCounter(id);
+    Counter counter = startCounter(sundial, id);
     WorkflowUpdateHandle<Integer> handle =
         WorkflowClient.startUpdate(
             counter::addWhenReleased,
@@ -444,177 +428,5 @@ class UpdateTest {
     assertThatThrownBy(() -> handle.getResult(30, TimeUnit.SECONDS))
         .isInstanceOf(WorkflowUpdateException.class)
         .hasStackTraceContaining("Workflow Update failed because the Workflow completed before the Update completed");
-  }
-
-  // ---------------------------------------------------------------- update-with-start
-
-  @Test
-  void updateWithStart() {
-    sundial.worker().registerWorkflowImplementationTypes(CounterImpl.class);
-    sundial.startWorkers();
-    String id = sundial.newWorkflowId("update-with-start");
-    Counter counter =
-        sundial.client()
-            .newWorkflowStub(
-                Counter.class,
-                sundial.workflowOptions(id)
-                    .setWorkflowIdConflictPolicy(
-                        WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                    .build());
-
-    int first =
-        WorkflowClient.executeUpdateWithStart(
-            counter::add,
-            7,
-            UpdateOptions.<Integer>newBuilder().build(),
-            new WithStartWorkflowOperation<>(counter::run));
-    assertThat(first).isEqualTo(7);
-
-    // The workflow is running now: the second one attaches to it.
-    Counter again =
-        sundial.client()
-            .newWorkflowStub(
-                Counter.class,
-                sundial.workflowOptions(id)
-                    .setWorkflowIdConflictPolicy(
-                        WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                    .build());
-    WorkflowUpdateHandle<Integer> handle =
-        WorkflowClient.startUpdateWithStart(
-            again::add,
-            5,
-            UpdateOptions.<Integer>newBuilder().setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
-            new WithStartWorkflowOperation<>(again::run));
-    assertThat(handle.getResult()).isEqualTo(12);
-
-    counter.finish();
-    assertThat(WorkflowStub.fromTyped(counter).getResult(Integer.class)).isEqualTo(12);
-    List<HistoryEvent> history = sundial.history(id, null);
-    assertThat(ofType(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)).hasSize(1);
-    assertThat(ofType(history, EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)).hasSize(2);
-  }
-
-  @Test
-  void updateWithStartRejectsMismatchedOperations() throws Exception {
-    String id = sundial.newWorkflowId("update-with-start-bad");
-    var start =
-        StartWorkflowExecutionRequest.newBuilder()
-            .setNamespace(CompatServer.NAMESPACE)
-            .setWorkflowId(id)
-            .setWorkflowType(WorkflowType.newBuilder().setName("Counter"))
-            .setTaskQueue(TaskQueue.newBuilder().setName("q"))
-            .build();
-    var request =
-        ExecuteMultiOperationRequest.newBuilder()
-            .setNamespace(CompatServer.NAMESPACE)
-            .addOperations(
-                ExecuteMultiOperationRequest.Operation.newBuilder()
-                    .setStartWorkflow(start))
-            .addOperations(
-                ExecuteMultiOperationRequest.Operation.newBuilder()
-                    .setUpdateWorkflow(rawUpdate(id + "-other", "u1", "add")))
-            .build();
-    StatusRuntimeException e = expectStatus(() -> sundial.blockingStub().executeMultiOperation(request));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    var details = StatusProto.fromThrowable(e).getDetailsList();
-    assertThat(details).hasSize(1);
-    var failure =
-        details.get(0).unpack(MultiOperationExecutionFailure.class);
-    assertThat(failure.getStatuses(0).getCode()).isEqualTo(Status.Code.ABORTED.value());
-    assertThat(failure.getStatuses(1).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
-    assertThat(failure.getStatuses(1).getMessage())
-        .isEqualTo("WorkflowId is not consistent with previous operation(s).");
-  }
-
-  // ---------------------------------------------------------------- raw API
-
-  private static UpdateWorkflowExecutionRequest rawUpdate(String workflowId, String updateId, String name) {
-    return UpdateWorkflowExecutionRequest.newBuilder()
-        .setNamespace(CompatServer.NAMESPACE)
-        .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-        .setWaitPolicy(
-            WaitPolicy.newBuilder()
-                .setLifecycleStage(
-                    UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED))
-        .setRequest(
-            Request.newBuilder()
-                .setMeta(Meta.newBuilder().setUpdateId(updateId))
-                .setInput(Input.newBuilder().setName(name)))
-        .build();
-  }
-
-  @Test
-  void badUpdateRequestsNameTheField() {
-    String id = sundial.newWorkflowId("update-invalid");
-    var noName = rawUpdate(id, "x", "");
-    StatusRuntimeException e = expectStatus(() -> sundial.blockingStub().updateWorkflowExecution(noName));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).isEqualTo("Update name is not set on request.");
-
-    var noWorkflowId = rawUpdate("", "x", "add");
-    e = expectStatus(() -> sundial.blockingStub().updateWorkflowExecution(noWorkflowId));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).isEqualTo("WorkflowId is not set on request.");
-
-    var noMeta = rawUpdate(id, "x", "add").toBuilder();
-    noMeta.getRequestBuilder().clearMeta();
-    e = expectStatus(() -> sundial.blockingStub().updateWorkflowExecution(noMeta.build()));
-    assertThat(e.getStatus().getDescription()).isEqualTo("Update meta is not set on request.");
-
-    var admitted = rawUpdate(id, "x", "add").toBuilder();
-    admitted.getWaitPolicyBuilder()
-        .setLifecycleStage(UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED);
-    e = expectStatus(() -> sundial.blockingStub().updateWorkflowExecution(admitted.build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-
-    e = expectStatus(() -> sundial.blockingStub().updateWorkflowExecution(rawUpdate(id, "x", "add")));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-  }
-
-  @Test
-  void pollUpdateByIdAndUnknownId() {
-    String id = sundial.newWorkflowId("update-poll");
-    Counter counter = startCounter(id);
-    WorkflowStub.fromTyped(counter)
-        .startUpdate(
-            UpdateOptions.newBuilder(Integer.class)
-                .setUpdateName("add")
-                .setUpdateId("known")
-                .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-                .build(),
-            9)
-        .getResult();
-
-    PollWorkflowExecutionUpdateResponse r =
-        sundial.blockingStub()
-            .pollWorkflowExecutionUpdate(pollRequest(id, "known"));
-    assertThat(r.getStage())
-        .isEqualTo(UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
-    assertThat(r.getOutcome().hasSuccess()).isTrue();
-    assertThat(r.getUpdateRef().getUpdateId()).isEqualTo("known");
-
-    StatusRuntimeException e =
-        expectStatus(() -> sundial.blockingStub().pollWorkflowExecutionUpdate(pollRequest(id, "unknown")));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-
-    // Still known once the workflow has completed (the outcome is in history).
-    counter.finish();
-    WorkflowStub.fromTyped(counter).getResult(Integer.class);
-    r = sundial.blockingStub().pollWorkflowExecutionUpdate(pollRequest(id, "known"));
-    assertThat(r.getOutcome().hasSuccess()).isTrue();
-  }
-
-  private static PollWorkflowExecutionUpdateRequest pollRequest(String workflowId, String updateId) {
-    return PollWorkflowExecutionUpdateRequest.newBuilder()
-        .setNamespace(CompatServer.NAMESPACE)
-        .setUpdateRef(
-            UpdateRef.newBuilder()
-                .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .setUpdateId(updateId))
-        .setWaitPolicy(
-            WaitPolicy.newBuilder()
-                .setLifecycleStage(
-                    UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED))
-        .build();
   }
 }

@@ -38,7 +38,7 @@ public abstract class ClusterContractTest {
 
   protected abstract Store newStore(Path dir);
 
-  protected boolean durable() {
+  public boolean durable() {
     return true;
   }
 

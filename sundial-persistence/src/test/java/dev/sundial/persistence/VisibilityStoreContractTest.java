@@ -44,7 +44,7 @@ public abstract class VisibilityStoreContractTest {
 
   protected abstract Store newStore(Path dir);
 
-  protected boolean durable() {
+  public boolean durable() {
     return true;
   }
 

@@ -2,7 +2,7 @@ package dev.sundial.engine.cluster;
 
 import dev.sundial.persistence.NodeRecord;
 import dev.sundial.persistence.ShardLease;
-import dev.sundial.persistence.Store;
+import dev.sundial.persistence.ShardStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ public final class Ownership implements AutoCloseable {
     void lost(int shardId);
   }
 
-  private final Store store;
+  private final ShardStore store;
   private final Clock clock;
   private final String nodeId;
   private final String address;
@@ -61,7 +61,7 @@ public final class Ownership implements AutoCloseable {
   private long heldValidUntil; // by this node's clock: serve only while a renewal is this fresh
   private ScheduledFuture<?> loop;
 
-  public Ownership(Store store, Clock clock, String nodeId, String address, int shardCount,
+  public Ownership(ShardStore store, Clock clock, String nodeId, String address, int shardCount,
       Timing timing, Listener listener, ScheduledExecutorService scheduler) {
     this.store = store;
     this.clock = clock;

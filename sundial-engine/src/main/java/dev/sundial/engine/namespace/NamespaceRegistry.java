@@ -6,7 +6,7 @@ import dev.sundial.engine.api.NamespaceNotFoundException;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.persistence.ConflictException;
 import dev.sundial.persistence.NamespaceRecord;
-import dev.sundial.persistence.Store;
+import dev.sundial.persistence.NamespaceStore;
 import io.temporal.api.enums.v1.NamespaceState;
 import io.temporal.api.namespace.v1.NamespaceConfig;
 import io.temporal.api.namespace.v1.NamespaceInfo;
@@ -41,7 +41,7 @@ public final class NamespaceRegistry {
 
   public static final String MIN_RETENTION_PROPERTY = "sundial.minRetention";
 
-  private final Store store;
+  private final NamespaceStore store;
   private volatile long minRetentionMillis = minRetentionFromSystemProperty();
   private final Map<String, Entry> byName = new ConcurrentHashMap<>();
   private final Map<String, Entry> byId = new ConcurrentHashMap<>();
@@ -49,7 +49,7 @@ public final class NamespaceRegistry {
   /** A namespace and its stored version. */
   public record Entry(String id, String name, long version, DescribeNamespaceResponse description) {}
 
-  public NamespaceRegistry(Store store) {
+  public NamespaceRegistry(NamespaceStore store) {
     this.store = store;
     for (NamespaceRecord r : store.listNamespaces()) {
       cache(r);

@@ -5,7 +5,7 @@ import dev.sundial.engine.Engine;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.persistence.HistoryBatch;
-import dev.sundial.persistence.Store;
+import dev.sundial.persistence.HistoryStore;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.History;
@@ -23,9 +23,9 @@ import java.util.Map;
  */
 final class RunStatusReader {
   private final Engine engine;
-  private final Store store;
+  private final HistoryStore store;
 
-  RunStatusReader(Engine engine, Store store) {
+  RunStatusReader(Engine engine, HistoryStore store) {
     this.engine = engine;
     this.store = store;
   }

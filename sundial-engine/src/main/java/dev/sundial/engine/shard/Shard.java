@@ -6,11 +6,11 @@ import dev.sundial.engine.history.MutableStateCodec;
 import dev.sundial.engine.visibility.VisibilityRecords;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionRecord;
+import dev.sundial.persistence.ExecutionStore;
 import dev.sundial.persistence.ExecutionWrite;
 import dev.sundial.persistence.GroupCommitter;
 import dev.sundial.persistence.HistoryBatch;
 import dev.sundial.persistence.QueueTask;
-import dev.sundial.persistence.Store;
 import dev.sundial.persistence.TimerTask;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -38,7 +38,7 @@ public final class Shard {
   volatile long rangeId;
   final TaskIds taskIds;
   private final int shardCount;
-  private final Store store;
+  private final ExecutionStore store;
   private final GroupCommitter committer;
   private final Clock clock;
   private final SerialExecutor mailbox;
@@ -92,7 +92,7 @@ public final class Shard {
   public Shard(
       int id,
       long rangeId,
-      Store store,
+      ExecutionStore store,
       GroupCommitter committer,
       Clock clock,
       Executor pool,

@@ -1,6 +1,6 @@
 package dev.sundial.engine.shard;
 
-import dev.sundial.persistence.Store;
+import dev.sundial.persistence.TaskStore;
 
 /**
  * Hands out outbox task ids from blocks reserved in the store, so ids stay unique across restarts
@@ -8,11 +8,11 @@ import dev.sundial.persistence.Store;
  */
 public final class TaskIds {
   private static final int BLOCK = 10_000;
-  private final Store store;
+  private final TaskStore store;
   private long next;
   private long end; // exclusive
 
-  public TaskIds(Store store) {
+  public TaskIds(TaskStore store) {
     this.store = store;
   }
 

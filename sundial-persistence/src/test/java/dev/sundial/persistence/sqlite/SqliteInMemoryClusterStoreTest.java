@@ -11,7 +11,7 @@ class SqliteInMemoryClusterStoreTest extends ClusterContractTest {
   }
 
   @Override
-  protected boolean durable() {
+  public boolean durable() {
     return false;
   }
 }

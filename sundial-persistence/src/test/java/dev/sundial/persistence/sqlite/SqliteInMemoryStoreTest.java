@@ -11,7 +11,7 @@ class SqliteInMemoryStoreTest extends StoreContractTest {
   }
 
   @Override
-  protected boolean durable() {
+  public boolean durable() {
     return false;
   }
 }

@@ -11,7 +11,7 @@ class SqliteInMemoryVisibilityStoreTest extends VisibilityStoreContractTest {
   }
 
   @Override
-  protected boolean durable() {
+  public boolean durable() {
     return false;
   }
 }

@@ -4,17 +4,17 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.sundial.persistence.NodeRecord;
 import dev.sundial.persistence.ShardLease;
-import dev.sundial.persistence.Store;
+import dev.sundial.persistence.ShardStore;
 import java.time.Clock;
 
 /** The JSON behind the UI's cluster page: nodes, and which node owns each shard. */
 public final class ClusterStatus {
-  private final Store store;
+  private final ShardStore store;
   private final Clock clock;
   private final String thisNode; // null when not a cluster member (SQLite)
   private final int shards;
 
-  public ClusterStatus(Store store, Clock clock, String thisNode, int shards) {
+  public ClusterStatus(ShardStore store, Clock clock, String thisNode, int shards) {
     this.store = store;
     this.clock = clock;
     this.thisNode = thisNode;
