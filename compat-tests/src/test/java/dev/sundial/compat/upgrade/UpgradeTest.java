@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.compat.CompatServer;
 import dev.sundial.server.Sundial;
+import io.temporal.api.enums.v1.BatchOperationState;
+import io.temporal.api.workflowservice.v1.DescribeBatchOperationRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +80,34 @@ class UpgradeTest {
         UpgradeFixtureGenerator.existing(client, "order-4").finish();
         assertThat(result(client, "order-4"))
             .containsExactly("did reserve order-4", "child order-4", "did ship order-4");
+
+        // The schedule kept its spec, state and memo, and still starts its workflow.
+        ScheduleHandle schedule =
+            ScheduleClient.newInstance(stubs, ScheduleClientOptions.newBuilder().setNamespace("default").build())
+                .getHandle(UpgradeFixtureGenerator.SCHEDULE_ID);
+        ScheduleDescription described = schedule.describe();
+        assertThat(described.getSchedule().getState().isPaused()).isTrue();
+        assertThat(described.getSchedule().getState().getNote())
+            .isEqualTo(UpgradeFixtureGenerator.SCHEDULE_NOTE);
+        assertThat(described.getSchedule().getSpec().getIntervals())
+            .extracting(ScheduleIntervalSpec::getEvery).containsExactly(Duration.ofHours(1));
+        assertThat(described.getMemo("origin", String.class)).isEqualTo("fixture");
+        schedule.trigger();
+        CompatServer.await(Duration.ofSeconds(30), "the triggered run",
+            () -> !schedule.describe().getInfo().getRecentActions().isEmpty());
+        String scheduledId =
+            ((ScheduleActionExecutionStartWorkflow)
+                    schedule.describe().getInfo().getRecentActions().get(0).getAction())
+                .getWorkflowId();
+        assertThat(client.newUntypedWorkflowStub(scheduledId).getResult(30, TimeUnit.SECONDS, String.class))
+            .isEqualTo("child scheduled");
+
+        // The batch operation is still known, finished.
+        var batch = stubs.blockingStub().describeBatchOperation(DescribeBatchOperationRequest.newBuilder()
+            .setNamespace("default").setJobId(UpgradeFixtureGenerator.BATCH_ID).build());
+        assertThat(batch.getState()).isEqualTo(BatchOperationState.BATCH_OPERATION_STATE_COMPLETED);
+        assertThat(batch.getReason()).isEqualTo(UpgradeFixtureGenerator.BATCH_REASON);
+        assertThat(batch.getTotalOperationCount()).isZero();
       } finally {
         factory.shutdownNow();
         stubs.shutdownNow();

@@ -59,8 +59,9 @@ public final class UpgradeWorkflows {
   }
 
   /**
-   * One activity, one child, then waits (a signal or a 1-hour timer) with signals counted, and
-   * one more activity at the end: a run stored mid-way has history, pending timers and state.
+   * One activity, one child, then waits for a signal (behind a ten-year timer) with signals
+   * counted, and one more activity at the end: a run stored mid-way has history, pending timers
+   * and state.
    */
   @WorkflowInterface
   public interface Order {

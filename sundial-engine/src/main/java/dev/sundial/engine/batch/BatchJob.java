@@ -1,17 +1,17 @@
 package dev.sundial.engine.batch;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.proto.StoredBatchJob;
 import dev.sundial.persistence.batch.BatchRecord;
 import io.temporal.api.enums.v1.BatchOperationState;
 import io.temporal.api.enums.v1.BatchOperationType;
 import io.temporal.api.workflowservice.v1.StartBatchOperationRequest;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,7 +20,7 @@ import java.util.List;
  * on), progress counts and cursor. Mutated only under its own lock; persisted as a whole.
  */
 final class BatchJob {
-  private static final int FORMAT = 1;
+  private static final byte FORMAT = 2;
 
   /** A target execution; an empty run id means the current run. */
   record Target(String workflowId, String runId) {}
@@ -80,35 +80,64 @@ final class BatchJob {
     };
   }
 
+  /** Stored as a format byte, then (format 2) the StoredBatchJob message of state.proto. */
   BatchRecord toRecord() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(FORMAT);
-      byte[] req = request.toByteArray();
-      out.writeInt(req.length);
-      out.write(req);
-      out.writeInt(state.getNumber());
-      out.writeLong(closeMillis);
-      out.writeLong(success);
-      out.writeLong(failure);
-      out.writeInt(cursor);
-      out.writeInt(targets == null ? -1 : targets.size());
-      if (targets != null) {
-        for (Target t : targets) {
-          out.writeUTF(t.workflowId());
-          out.writeUTF(t.runId());
-        }
+    StoredBatchJob.Builder b =
+        StoredBatchJob.newBuilder()
+            .setRequest(request.toByteString())
+            .setState(state.getNumber())
+            .setCloseMillis(closeMillis)
+            .setSuccess(success)
+            .setFailure(failure)
+            .setCursor(cursor)
+            .setTargetsResolved(targets != null);
+    if (targets != null) {
+      for (Target t : targets) {
+        b.addTargets(
+            StoredBatchJob.Target.newBuilder().setWorkflowId(t.workflowId()).setRunId(t.runId()));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    return new BatchRecord(namespaceId, jobId, running(), startMillis, bytes.toByteArray());
+    byte[] message = b.build().toByteArray();
+    byte[] out = new byte[message.length + 1];
+    out[0] = FORMAT;
+    System.arraycopy(message, 0, out, 1, message.length);
+    return new BatchRecord(namespaceId, jobId, running(), startMillis, out);
   }
 
   static BatchJob fromRecord(BatchRecord r) {
+    byte[] data = r.state();
+    if (data.length == 0 || data[0] != FORMAT) {
+      return fromFormatOne(r);
+    }
+    try {
+      StoredBatchJob p = StoredBatchJob.parseFrom(Arrays.copyOfRange(data, 1, data.length));
+      BatchJob job =
+          new BatchJob(r.namespaceId(), r.jobId(), StartBatchOperationRequest.parseFrom(p.getRequest()),
+              r.startTimeMillis());
+      BatchOperationState st = BatchOperationState.forNumber(p.getState());
+      job.state = st == null ? BatchOperationState.BATCH_OPERATION_STATE_FAILED : st;
+      job.closeMillis = p.getCloseMillis();
+      job.success = p.getSuccess();
+      job.failure = p.getFailure();
+      job.cursor = p.getCursor();
+      if (p.getTargetsResolved()) {
+        List<Target> ts = new ArrayList<>(p.getTargetsCount());
+        for (StoredBatchJob.Target t : p.getTargetsList()) {
+          ts.add(new Target(t.getWorkflowId(), t.getRunId()));
+        }
+        job.targets = ts;
+      }
+      return job;
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt batch job " + r.jobId(), e);
+    }
+  }
+
+  /** Format 1, written before the protobuf encoding: an int 1, then a DataOutputStream layout. */
+  private static BatchJob fromFormatOne(BatchRecord r) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(r.state()))) {
       int format = in.readInt();
-      if (format != FORMAT) {
+      if (format != 1) {
         throw new IllegalStateException("unknown batch job format " + format);
       }
       byte[] req = new byte[in.readInt()];

@@ -1,12 +1,22 @@
 package dev.sundial.engine.history;
 
-import static dev.sundial.engine.history.ProtoIo.readMsg;
-import static dev.sundial.engine.history.ProtoIo.writeMsg;
-
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import dev.sundial.engine.history.reset.ResetInfo;
 import dev.sundial.engine.history.update.UpdateRecord;
-import dev.sundial.engine.visibility.SearchAttributeState;
+import dev.sundial.engine.proto.StoredActivity;
+import dev.sundial.engine.proto.StoredChild;
+import dev.sundial.engine.proto.StoredExternalRequest;
+import dev.sundial.engine.proto.StoredResetInfo;
+import dev.sundial.engine.proto.StoredRun;
+import dev.sundial.engine.proto.StoredTimer;
+import dev.sundial.engine.proto.StoredUpdate;
+import dev.sundial.engine.proto.StoredWorkflowTask;
+import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
@@ -15,233 +25,285 @@ import io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiate
 import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.temporal.api.workflow.v1.ResetPoints;
+import java.util.Arrays;
 
 /**
- * Binary encoding of {@link MutableState} for the executions table. Versioned by a leading byte so
- * the layout can evolve; protobuf parts are length-prefixed message bytes.
+ * The stored form of {@link MutableState}: a format byte, then (format 2) the {@code StoredRun}
+ * protobuf message of {@code sundial/engine/v1/state.proto}, which evolves by protobuf's rules.
+ * Format 1, written before, is still read ({@link LegacyStateDecoder}).
  */
 public final class MutableStateCodec {
-  private static final int VERSION = 1;
+  private static final byte FORMAT = 2;
 
   private MutableStateCodec() {}
 
   public static byte[] encode(MutableState s) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeByte(VERSION);
-      out.writeUTF(s.namespaceId);
-      out.writeUTF(s.workflowId);
-      out.writeUTF(s.runId);
-      out.writeUTF(s.firstExecutionRunId);
-      out.writeUTF(s.startRequestId);
-      writeMsg(out, s.started);
-      out.writeInt(s.status.getNumber());
-      out.writeLong(s.startTime);
-      out.writeLong(s.executionTime);
-      out.writeLong(s.closeTime);
-      out.writeLong(s.runExpirationTime);
-      out.writeLong(s.executionExpirationTime);
-      out.writeLong(s.nextEventId);
-      out.writeLong(s.historySizeBytes);
-      out.writeLong(s.lastCompletedStartedEventId);
-      out.writeLong(s.completionEventId);
-      out.writeUTF(s.newRunId);
-      out.writeUTF(s.stickyQueue);
-      out.writeLong(s.stickyScheduleToStartMillis);
-
-      WorkflowTaskInfo wt = s.workflowTask;
-      out.writeLong(wt.scheduledEventId);
-      out.writeLong(wt.startedEventId);
-      out.writeInt(wt.attempt);
-      out.writeUTF(wt.taskQueue);
-      out.writeBoolean(wt.sticky);
-      out.writeBoolean(wt.transientTask);
-      out.writeLong(wt.scheduledTime);
-      out.writeLong(wt.startedTime);
-      out.writeUTF(wt.requestId);
-      out.writeUTF(wt.identity);
-      out.writeLong(wt.queueTaskId);
-      out.writeBoolean(wt.suggestContinueAsNew);
-      out.writeLong(wt.timeoutTaskId);
-
-      out.writeInt(s.activities.size());
-      for (ActivityInfo a : s.activities.values()) {
-        out.writeLong(a.scheduledEventId);
-        writeMsg(out, a.scheduled);
-        out.writeLong(a.firstScheduledTime);
-        out.writeInt(a.attempt);
-        out.writeLong(a.attemptScheduledTime);
-        out.writeLong(a.startedTime);
-        out.writeUTF(a.startedIdentity);
-        out.writeUTF(a.startedRequestId);
-        out.writeLong(a.queueTaskId);
-        out.writeLong(a.lastHeartbeatTime);
-        writeMsg(out, a.heartbeatDetails);
-        writeMsg(out, a.lastFailure);
-        out.writeUTF(a.lastWorkerIdentity);
-        out.writeBoolean(a.cancelRequested);
-        out.writeLong(a.cancelRequestedEventId);
-        out.writeLong(a.expirationTime);
-        out.writeLong(a.retryAt);
-      }
-      out.writeInt(s.timers.size());
-      for (TimerInfo t : s.timers.values()) {
-        out.writeUTF(t.timerId);
-        out.writeLong(t.startedEventId);
-        out.writeLong(t.fireTime);
-        out.writeLong(t.timerTaskId);
-      }
-      out.writeInt(s.children.size());
-      for (ChildInfo c : s.children.values()) {
-        out.writeLong(c.initiatedEventId);
-        writeMsg(out, c.initiated);
-        out.writeLong(c.startedEventId);
-        out.writeUTF(c.runId);
-      }
-      out.writeInt(s.externalRequests.size());
-      for (ExternalRequest r : s.externalRequests.values()) {
-        out.writeLong(r.initiatedEventId);
-        writeMsg(out, r.signal);
-        writeMsg(out, r.cancel);
-      }
-      out.writeBoolean(s.cancelRequested);
-      out.writeUTF(s.cancelRequestId);
-      out.writeInt(s.signalRequestIds.size());
-      for (String id : s.signalRequestIds) {
-        out.writeUTF(id);
-      }
-      out.writeInt(s.bufferedEvents.size());
-      for (HistoryEvent e : s.bufferedEvents) {
-        writeMsg(out, e);
-      }
-      UpdateRecord.write(out, s);
-      ResetInfo.write(out, s); // marked: skipped when absent
-      SearchAttributeState.write(out, s);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] message = toProto(s).toByteArray();
+    byte[] out = new byte[message.length + 1];
+    out[0] = FORMAT;
+    System.arraycopy(message, 0, out, 1, message.length);
+    return out;
   }
 
   public static MutableState decode(byte[] data, long dbVersion) {
+    if (data.length == 0) {
+      throw new IllegalStateException("empty mutable state");
+    }
+    return switch (data[0]) {
+      case 1 -> LegacyStateDecoder.decode(data, dbVersion);
+      case FORMAT -> fromProto(parse(StoredRun.parser(), Arrays.copyOfRange(data, 1, data.length)), dbVersion);
+      default -> throw new IllegalStateException("unknown mutable state encoding version " + data[0]);
+    };
+  }
+
+  static StoredRun toProto(MutableState s) {
+    WorkflowTaskInfo wt = s.workflowTask;
+    StoredRun.Builder b =
+        StoredRun.newBuilder()
+            .setNamespaceId(s.namespaceId)
+            .setWorkflowId(s.workflowId)
+            .setRunId(s.runId)
+            .setFirstExecutionRunId(s.firstExecutionRunId)
+            .setStartRequestId(s.startRequestId)
+            .setStatus(s.status.getNumber())
+            .setStartTime(s.startTime)
+            .setExecutionTime(s.executionTime)
+            .setCloseTime(s.closeTime)
+            .setRunExpirationTime(s.runExpirationTime)
+            .setExecutionExpirationTime(s.executionExpirationTime)
+            .setNextEventId(s.nextEventId)
+            .setHistorySizeBytes(s.historySizeBytes)
+            .setLastCompletedStartedEventId(s.lastCompletedStartedEventId)
+            .setCompletionEventId(s.completionEventId)
+            .setNewRunId(s.newRunId)
+            .setStickyQueue(s.stickyQueue)
+            .setStickyScheduleToStartMillis(s.stickyScheduleToStartMillis)
+            .setWorkflowTask(
+                StoredWorkflowTask.newBuilder()
+                    .setScheduledEventId(wt.scheduledEventId)
+                    .setStartedEventId(wt.startedEventId)
+                    .setAttempt(wt.attempt)
+                    .setTaskQueue(wt.taskQueue)
+                    .setSticky(wt.sticky)
+                    .setTransientTask(wt.transientTask)
+                    .setSpeculative(wt.speculative)
+                    .setScheduledTime(wt.scheduledTime)
+                    .setStartedTime(wt.startedTime)
+                    .setRequestId(wt.requestId)
+                    .setIdentity(wt.identity)
+                    .setQueueTaskId(wt.queueTaskId)
+                    .setSuggestContinueAsNew(wt.suggestContinueAsNew)
+                    .setTimeoutTaskId(wt.timeoutTaskId))
+            .setCancelRequested(s.cancelRequested)
+            .setCancelRequestId(s.cancelRequestId)
+            .addAllSignalRequestIds(s.signalRequestIds);
+    if (s.started != null) b.setStarted(bytes(s.started));
+    for (ActivityInfo a : s.activities.values()) {
+      StoredActivity.Builder sa =
+          StoredActivity.newBuilder()
+              .setScheduledEventId(a.scheduledEventId)
+              .setScheduled(bytes(a.scheduled))
+              .setFirstScheduledTime(a.firstScheduledTime)
+              .setAttempt(a.attempt)
+              .setAttemptScheduledTime(a.attemptScheduledTime)
+              .setStartedTime(a.startedTime)
+              .setStartedIdentity(a.startedIdentity)
+              .setStartedRequestId(a.startedRequestId)
+              .setQueueTaskId(a.queueTaskId)
+              .setLastHeartbeatTime(a.lastHeartbeatTime)
+              .setLastWorkerIdentity(a.lastWorkerIdentity)
+              .setCancelRequested(a.cancelRequested)
+              .setCancelRequestedEventId(a.cancelRequestedEventId)
+              .setExpirationTime(a.expirationTime)
+              .setRetryAt(a.retryAt);
+      if (a.heartbeatDetails != null) sa.setHeartbeatDetails(bytes(a.heartbeatDetails));
+      if (a.lastFailure != null) sa.setLastFailure(bytes(a.lastFailure));
+      b.addActivities(sa);
+    }
+    for (TimerInfo t : s.timers.values()) {
+      b.addTimers(
+          StoredTimer.newBuilder()
+              .setTimerId(t.timerId)
+              .setStartedEventId(t.startedEventId)
+              .setFireTime(t.fireTime)
+              .setTimerTaskId(t.timerTaskId));
+    }
+    for (ChildInfo c : s.children.values()) {
+      b.addChildren(
+          StoredChild.newBuilder()
+              .setInitiatedEventId(c.initiatedEventId)
+              .setInitiated(bytes(c.initiated))
+              .setStartedEventId(c.startedEventId)
+              .setRunId(c.runId));
+    }
+    for (ExternalRequest r : s.externalRequests.values()) {
+      StoredExternalRequest.Builder sr =
+          StoredExternalRequest.newBuilder().setInitiatedEventId(r.initiatedEventId);
+      if (r.signal != null) sr.setSignal(bytes(r.signal));
+      if (r.cancel != null) sr.setCancel(bytes(r.cancel));
+      b.addExternalRequests(sr);
+    }
+    for (HistoryEvent e : s.bufferedEvents) {
+      b.addBufferedEvents(bytes(e));
+    }
+    s.updates.forEach(
+        (id, u) ->
+            b.addUpdates(
+                StoredUpdate.newBuilder()
+                    .setUpdateId(id)
+                    .setAcceptedEventId(u.acceptedEventId)
+                    .setCompletedEventId(u.completedEventId)));
+    ResetInfo r = s.reset;
+    b.setReset(
+        StoredResetInfo.newBuilder()
+            .setAutoResetPoints(bytes(r.autoResetPoints))
+            .setBaseRunId(r.baseRunId)
+            .setBaseLastEventId(r.baseLastEventId)
+            .setResetRequestId(r.resetRequestId)
+            .setResetTime(r.resetTime)
+            .setResetRunId(r.resetRunId)
+            .setOriginalStartTime(r.originalStartTime));
+    if (s.searchAttributes != null) b.setSearchAttributes(bytes(s.searchAttributes));
+    if (s.memo != null) b.setMemo(bytes(s.memo));
+    return b.build();
+  }
+
+  static MutableState fromProto(StoredRun p, long dbVersion) {
+    MutableState s = new MutableState();
+    s.dbVersion = dbVersion;
+    s.namespaceId = p.getNamespaceId();
+    s.workflowId = p.getWorkflowId();
+    s.runId = p.getRunId();
+    s.firstExecutionRunId = p.getFirstExecutionRunId();
+    s.startRequestId = p.getStartRequestId();
+    s.started =
+        p.getStarted().isEmpty()
+            ? null
+            : parse(WorkflowExecutionStartedEventAttributes.parser(), p.getStarted());
+    s.status = WorkflowExecutionStatus.forNumber(p.getStatus());
+    s.startTime = p.getStartTime();
+    s.executionTime = p.getExecutionTime();
+    s.closeTime = p.getCloseTime();
+    s.runExpirationTime = p.getRunExpirationTime();
+    s.executionExpirationTime = p.getExecutionExpirationTime();
+    s.nextEventId = p.getNextEventId();
+    s.historySizeBytes = p.getHistorySizeBytes();
+    s.lastCompletedStartedEventId = p.getLastCompletedStartedEventId();
+    s.completionEventId = p.getCompletionEventId();
+    s.newRunId = p.getNewRunId();
+    s.stickyQueue = p.getStickyQueue();
+    s.stickyScheduleToStartMillis = p.getStickyScheduleToStartMillis();
+
+    StoredWorkflowTask pw = p.getWorkflowTask();
+    WorkflowTaskInfo wt = s.workflowTask;
+    wt.scheduledEventId = pw.getScheduledEventId();
+    wt.startedEventId = pw.getStartedEventId();
+    wt.attempt = pw.getAttempt();
+    wt.taskQueue = pw.getTaskQueue();
+    wt.sticky = pw.getSticky();
+    wt.transientTask = pw.getTransientTask();
+    wt.speculative = pw.getSpeculative();
+    wt.scheduledTime = pw.getScheduledTime();
+    wt.startedTime = pw.getStartedTime();
+    wt.requestId = pw.getRequestId();
+    wt.identity = pw.getIdentity();
+    wt.queueTaskId = pw.getQueueTaskId();
+    wt.suggestContinueAsNew = pw.getSuggestContinueAsNew();
+    wt.timeoutTaskId = pw.getTimeoutTaskId();
+
+    for (StoredActivity pa : p.getActivitiesList()) {
+      ActivityInfo a = new ActivityInfo();
+      a.scheduledEventId = pa.getScheduledEventId();
+      a.scheduled = parse(ActivityTaskScheduledEventAttributes.parser(), pa.getScheduled());
+      a.firstScheduledTime = pa.getFirstScheduledTime();
+      a.attempt = pa.getAttempt();
+      a.attemptScheduledTime = pa.getAttemptScheduledTime();
+      a.startedTime = pa.getStartedTime();
+      a.startedIdentity = pa.getStartedIdentity();
+      a.startedRequestId = pa.getStartedRequestId();
+      a.queueTaskId = pa.getQueueTaskId();
+      a.lastHeartbeatTime = pa.getLastHeartbeatTime();
+      a.heartbeatDetails =
+          pa.hasHeartbeatDetails() ? parse(Payloads.parser(), pa.getHeartbeatDetails()) : null;
+      a.lastFailure = pa.hasLastFailure() ? parse(Failure.parser(), pa.getLastFailure()) : null;
+      a.lastWorkerIdentity = pa.getLastWorkerIdentity();
+      a.cancelRequested = pa.getCancelRequested();
+      a.cancelRequestedEventId = pa.getCancelRequestedEventId();
+      a.expirationTime = pa.getExpirationTime();
+      a.retryAt = pa.getRetryAt();
+      s.activities.put(a.scheduledEventId, a);
+    }
+    for (StoredTimer pt : p.getTimersList()) {
+      TimerInfo t = new TimerInfo();
+      t.timerId = pt.getTimerId();
+      t.startedEventId = pt.getStartedEventId();
+      t.fireTime = pt.getFireTime();
+      t.timerTaskId = pt.getTimerTaskId();
+      s.timers.put(t.timerId, t);
+    }
+    for (StoredChild pc : p.getChildrenList()) {
+      ChildInfo c = new ChildInfo();
+      c.initiatedEventId = pc.getInitiatedEventId();
+      c.initiated = parse(StartChildWorkflowExecutionInitiatedEventAttributes.parser(), pc.getInitiated());
+      c.startedEventId = pc.getStartedEventId();
+      c.runId = pc.getRunId();
+      s.children.put(c.initiatedEventId, c);
+    }
+    for (StoredExternalRequest pr : p.getExternalRequestsList()) {
+      ExternalRequest r = new ExternalRequest();
+      r.initiatedEventId = pr.getInitiatedEventId();
+      r.signal =
+          pr.hasSignal()
+              ? parse(SignalExternalWorkflowExecutionInitiatedEventAttributes.parser(), pr.getSignal())
+              : null;
+      r.cancel =
+          pr.hasCancel()
+              ? parse(RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser(), pr.getCancel())
+              : null;
+      s.externalRequests.put(r.initiatedEventId, r);
+    }
+    s.cancelRequested = p.getCancelRequested();
+    s.cancelRequestId = p.getCancelRequestId();
+    s.signalRequestIds.addAll(p.getSignalRequestIdsList());
+    for (ByteString e : p.getBufferedEventsList()) {
+      s.bufferedEvents.add(parse(HistoryEvent.parser(), e));
+    }
+    for (StoredUpdate u : p.getUpdatesList()) {
+      s.updates.put(u.getUpdateId(), new UpdateRecord(u.getAcceptedEventId(), u.getCompletedEventId()));
+    }
+    StoredResetInfo pr = p.getReset();
+    ResetInfo r = s.reset;
+    r.autoResetPoints = parse(ResetPoints.parser(), pr.getAutoResetPoints());
+    r.baseRunId = pr.getBaseRunId();
+    r.baseLastEventId = pr.getBaseLastEventId();
+    r.resetRequestId = pr.getResetRequestId();
+    r.resetTime = pr.getResetTime();
+    r.resetRunId = pr.getResetRunId();
+    r.originalStartTime = pr.getOriginalStartTime();
+    s.searchAttributes =
+        p.hasSearchAttributes() ? parse(SearchAttributes.parser(), p.getSearchAttributes()) : null;
+    s.memo = p.hasMemo() ? parse(Memo.parser(), p.getMemo()) : null;
+    return s;
+  }
+
+  private static ByteString bytes(MessageLite m) {
+    return m.toByteString();
+  }
+
+  private static <T> T parse(Parser<T> parser, ByteString b) {
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-      int version = in.readByte();
-      if (version != VERSION) {
-        throw new IllegalStateException("unknown mutable state encoding version " + version);
-      }
-      MutableState s = new MutableState();
-      s.dbVersion = dbVersion;
-      s.namespaceId = in.readUTF();
-      s.workflowId = in.readUTF();
-      s.runId = in.readUTF();
-      s.firstExecutionRunId = in.readUTF();
-      s.startRequestId = in.readUTF();
-      s.started = readMsg(in, WorkflowExecutionStartedEventAttributes.parser());
-      s.status = WorkflowExecutionStatus.forNumber(in.readInt());
-      s.startTime = in.readLong();
-      s.executionTime = in.readLong();
-      s.closeTime = in.readLong();
-      s.runExpirationTime = in.readLong();
-      s.executionExpirationTime = in.readLong();
-      s.nextEventId = in.readLong();
-      s.historySizeBytes = in.readLong();
-      s.lastCompletedStartedEventId = in.readLong();
-      s.completionEventId = in.readLong();
-      s.newRunId = in.readUTF();
-      s.stickyQueue = in.readUTF();
-      s.stickyScheduleToStartMillis = in.readLong();
+      return parser.parseFrom(b);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored mutable state does not parse", e);
+    }
+  }
 
-      WorkflowTaskInfo wt = s.workflowTask;
-      wt.scheduledEventId = in.readLong();
-      wt.startedEventId = in.readLong();
-      wt.attempt = in.readInt();
-      wt.taskQueue = in.readUTF();
-      wt.sticky = in.readBoolean();
-      wt.transientTask = in.readBoolean();
-      wt.scheduledTime = in.readLong();
-      wt.startedTime = in.readLong();
-      wt.requestId = in.readUTF();
-      wt.identity = in.readUTF();
-      wt.queueTaskId = in.readLong();
-      wt.suggestContinueAsNew = in.readBoolean();
-      wt.timeoutTaskId = in.readLong();
-
-      int n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        ActivityInfo a = new ActivityInfo();
-        a.scheduledEventId = in.readLong();
-        a.scheduled = readMsg(in, ActivityTaskScheduledEventAttributes.parser());
-        a.firstScheduledTime = in.readLong();
-        a.attempt = in.readInt();
-        a.attemptScheduledTime = in.readLong();
-        a.startedTime = in.readLong();
-        a.startedIdentity = in.readUTF();
-        a.startedRequestId = in.readUTF();
-        a.queueTaskId = in.readLong();
-        a.lastHeartbeatTime = in.readLong();
-        a.heartbeatDetails = readMsg(in, Payloads.parser());
-        a.lastFailure = readMsg(in, Failure.parser());
-        a.lastWorkerIdentity = in.readUTF();
-        a.cancelRequested = in.readBoolean();
-        a.cancelRequestedEventId = in.readLong();
-        a.expirationTime = in.readLong();
-        a.retryAt = in.readLong();
-        s.activities.put(a.scheduledEventId, a);
-      }
-      n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        TimerInfo t = new TimerInfo();
-        t.timerId = in.readUTF();
-        t.startedEventId = in.readLong();
-        t.fireTime = in.readLong();
-        t.timerTaskId = in.readLong();
-        s.timers.put(t.timerId, t);
-      }
-      n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        ChildInfo c = new ChildInfo();
-        c.initiatedEventId = in.readLong();
-        c.initiated =
-            readMsg(in, StartChildWorkflowExecutionInitiatedEventAttributes.parser());
-        c.startedEventId = in.readLong();
-        c.runId = in.readUTF();
-        s.children.put(c.initiatedEventId, c);
-      }
-      n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        ExternalRequest r = new ExternalRequest();
-        r.initiatedEventId = in.readLong();
-        r.signal =
-            readMsg(in, SignalExternalWorkflowExecutionInitiatedEventAttributes.parser());
-        r.cancel =
-            readMsg(in, RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser());
-        s.externalRequests.put(r.initiatedEventId, r);
-      }
-      s.cancelRequested = in.readBoolean();
-      s.cancelRequestId = in.readUTF();
-      n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        s.signalRequestIds.add(in.readUTF());
-      }
-      n = in.readInt();
-      for (int i = 0; i < n; i++) {
-        s.bufferedEvents.add(readMsg(in, HistoryEvent.parser()));
-      }
-      UpdateRecord.read(in, s);
-      ResetInfo.read(in, s); // marked: skipped when absent
-      SearchAttributeState.read(in, s);
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static <T> T parse(Parser<T> parser, byte[] b) {
+    try {
+      return parser.parseFrom(b);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored mutable state does not parse", e);
     }
   }
 }

@@ -1,25 +1,16 @@
 package dev.sundial.engine.history;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
-/** Length-prefixed protobuf messages inside the engine's binary state encodings (-1 = null). */
+/**
+ * Length-prefixed protobuf messages (-1 = null) inside the format-1 state encodings that Sundial
+ * still reads from databases written before its protobuf encodings.
+ */
 public final class ProtoIo {
   private ProtoIo() {}
-
-  public static void writeMsg(DataOutputStream out, MessageLite m) throws IOException {
-    if (m == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] b = m.toByteArray();
-    out.writeInt(b.length);
-    out.write(b);
-  }
 
   public static <T> T readMsg(DataInputStream in, Parser<T> parser) throws IOException {
     int len = in.readInt();

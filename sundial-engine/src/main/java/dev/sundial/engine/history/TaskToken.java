@@ -1,7 +1,9 @@
 package dev.sundial.engine.history;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.proto.StoredTaskToken;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -25,21 +27,26 @@ public record TaskToken(
   public static final int ACTIVITY = 2;
   /** An in-memory query task; scheduledEventId carries the query's id. */
   public static final int QUERY = 3;
-  private static final int MAGIC = 0x53440001; // "SD", version 1
+  /** Tokens start with "SD" and a format number; format 2 is a StoredTaskToken message. */
+  private static final int MAGIC_V1 = 0x53440001;
+  private static final int MAGIC_V2 = 0x53440002;
 
   public ByteString encode() {
     try {
-      ByteArrayOutputStream b = new ByteArrayOutputStream(96);
-      DataOutputStream out = new DataOutputStream(b);
-      out.writeInt(MAGIC);
-      out.writeByte(kind);
-      out.writeUTF(namespaceId);
-      out.writeUTF(workflowId);
-      out.writeUTF(runId);
-      out.writeLong(scheduledEventId);
-      out.writeInt(attempt);
-      out.writeUTF(activityId == null ? "" : activityId);
-      return ByteString.copyFrom(b.toByteArray());
+      ByteString.Output out = ByteString.newOutput(96);
+      new DataOutputStream(out).writeInt(MAGIC_V2);
+      // Length-delimited, so that a truncated token is recognised as one.
+      StoredTaskToken.newBuilder()
+          .setKind(kind)
+          .setNamespaceId(namespaceId)
+          .setWorkflowId(workflowId)
+          .setRunId(runId)
+          .setScheduledEventId(scheduledEventId)
+          .setAttempt(attempt)
+          .setActivityId(activityId == null ? "" : activityId)
+          .build()
+          .writeDelimitedTo(out);
+      return out.toByteString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -79,14 +86,33 @@ public record TaskToken(
     return t;
   }
 
-  /** The token's fields, or null when it does not start with our magic number. */
+  /**
+   * The token's fields, or null when it does not start with our magic number. Format 1 tokens
+   * (handed out before the protobuf encoding) are still read: a worker may answer across an upgrade.
+   */
   private static TaskToken read(ByteString token) throws IOException {
     DataInputStream in = new DataInputStream(token.newInput());
-    if (in.readInt() != MAGIC) {
+    int magic = in.readInt();
+    if (magic == MAGIC_V1) {
+      return new TaskToken(in.readByte(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(),
+          in.readInt(), in.readUTF());
+    }
+    if (magic != MAGIC_V2) {
       return null;
     }
-    return new TaskToken(in.readByte(), in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(),
-        in.readInt(), in.readUTF());
+    ByteString rest = token.substring(4);
+    CodedInputStream lengthPrefix = rest.newCodedInput();
+    int length = lengthPrefix.readRawVarint32();
+    int offset = lengthPrefix.getTotalBytesRead();
+    if (offset + length != rest.size()) {
+      throw new IOException("truncated or padded token");
+    }
+    StoredTaskToken p = StoredTaskToken.parseFrom(rest.substring(offset));
+    if (p.getRunId().isEmpty() || p.getWorkflowId().isEmpty() || p.getNamespaceId().isEmpty()) {
+      throw new IOException("incomplete token");
+    }
+    return new TaskToken(p.getKind(), p.getNamespaceId(), p.getWorkflowId(), p.getRunId(),
+        p.getScheduledEventId(), p.getAttempt(), p.getActivityId());
   }
 
   private static String kindName(int kind) {

@@ -1,8 +1,9 @@
 package dev.sundial.engine.schedule;
 
 import static dev.sundial.engine.history.ProtoIo.readMsg;
-import static dev.sundial.engine.history.ProtoIo.writeMsg;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.proto.StoredSchedule;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.SearchAttributes;
@@ -11,71 +12,120 @@ import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.schedule.v1.Schedule;
 import io.temporal.api.schedule.v1.ScheduleActionResult;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
-/** Binary encoding of {@link ScheduleState} (leading version byte; protos length-prefixed). */
+/**
+ * The stored form of {@link ScheduleState}: a format byte, then (format 2) the StoredSchedule
+ * message of state.proto. Format 1 (a DataOutputStream layout) is still read.
+ */
 public final class ScheduleStateCodec {
-  private static final int VERSION = 1;
+  private static final byte FORMAT = 2;
 
   private ScheduleStateCodec() {}
 
   public static byte[] encode(ScheduleState s) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeByte(VERSION);
-      out.writeUTF(s.namespaceId);
-      out.writeUTF(s.scheduleId);
-      out.writeUTF(s.incarnation);
-      out.writeUTF(s.createRequestId);
-      writeMsg(out, s.schedule);
-      writeMsg(out, s.memo);
-      writeMsg(out, s.searchAttributes);
-      out.writeLong(s.conflictToken);
-      out.writeLong(s.createTime);
-      out.writeLong(s.updateTime);
-      out.writeLong(s.lastProcessedMillis);
-      out.writeLong(s.actionCount);
-      out.writeLong(s.missedCatchupWindow);
-      out.writeLong(s.overlapSkipped);
-      out.writeLong(s.bufferDropped);
-      out.writeInt(s.running.size());
-      for (WorkflowExecution e : s.running) writeMsg(out, e);
-      out.writeInt(s.recentActions.size());
-      for (ScheduleActionResult r : s.recentActions) writeMsg(out, r);
-      out.writeInt(s.buffer.size());
-      for (ScheduleState.BufferedStart b : s.buffer) {
-        out.writeLong(b.nominalMillis());
-        out.writeLong(b.actualMillis());
-        out.writeInt(b.overlapPolicy());
-        out.writeBoolean(b.manual());
-        out.writeUTF(b.requestId());
-      }
-      out.writeInt(s.backfills.size());
-      for (ScheduleState.Backfill b : s.backfills) {
-        out.writeUTF(b.id);
-        out.writeLong(b.cursorMillis);
-        out.writeLong(b.endMillis);
-        out.writeInt(b.overlapPolicy);
-      }
-      writeMsg(out, s.lastCompletionResult);
-      writeMsg(out, s.continuedFailure);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    StoredSchedule.Builder b =
+        StoredSchedule.newBuilder()
+            .setNamespaceId(s.namespaceId)
+            .setScheduleId(s.scheduleId)
+            .setIncarnation(s.incarnation)
+            .setCreateRequestId(s.createRequestId)
+            .setConflictToken(s.conflictToken)
+            .setCreateTime(s.createTime)
+            .setUpdateTime(s.updateTime)
+            .setLastProcessedMillis(s.lastProcessedMillis)
+            .setActionCount(s.actionCount)
+            .setMissedCatchupWindow(s.missedCatchupWindow)
+            .setOverlapSkipped(s.overlapSkipped)
+            .setBufferDropped(s.bufferDropped);
+    if (s.schedule != null) b.setSchedule(s.schedule.toByteString());
+    if (s.memo != null) b.setMemo(s.memo.toByteString());
+    if (s.searchAttributes != null) b.setSearchAttributes(s.searchAttributes.toByteString());
+    for (WorkflowExecution e : s.running) b.addRunning(e.toByteString());
+    for (ScheduleActionResult r : s.recentActions) b.addRecentActions(r.toByteString());
+    for (ScheduleState.BufferedStart bs : s.buffer) {
+      b.addBuffer(
+          StoredSchedule.BufferedStart.newBuilder()
+              .setNominalMillis(bs.nominalMillis())
+              .setActualMillis(bs.actualMillis())
+              .setOverlapPolicy(bs.overlapPolicy())
+              .setManual(bs.manual())
+              .setRequestId(bs.requestId()));
     }
+    for (ScheduleState.Backfill bf : s.backfills) {
+      b.addBackfills(
+          StoredSchedule.Backfill.newBuilder()
+              .setId(bf.id)
+              .setCursorMillis(bf.cursorMillis)
+              .setEndMillis(bf.endMillis)
+              .setOverlapPolicy(bf.overlapPolicy));
+    }
+    if (s.lastCompletionResult != null) b.setLastCompletionResult(s.lastCompletionResult.toByteString());
+    if (s.continuedFailure != null) b.setContinuedFailure(s.continuedFailure.toByteString());
+    byte[] message = b.build().toByteArray();
+    byte[] out = new byte[message.length + 1];
+    out[0] = FORMAT;
+    System.arraycopy(message, 0, out, 1, message.length);
+    return out;
   }
 
   public static ScheduleState decode(byte[] data, long version) {
+    if (data.length > 0 && data[0] == FORMAT) {
+      return fromProto(data, version);
+    }
+    return decodeFormatOne(data, version);
+  }
+
+  private static ScheduleState fromProto(byte[] data, long version) {
+    try {
+      StoredSchedule p = StoredSchedule.parseFrom(Arrays.copyOfRange(data, 1, data.length));
+      ScheduleState s = new ScheduleState();
+      s.namespaceId = p.getNamespaceId();
+      s.scheduleId = p.getScheduleId();
+      s.incarnation = p.getIncarnation();
+      s.createRequestId = p.getCreateRequestId();
+      s.schedule = p.hasSchedule() ? Schedule.parseFrom(p.getSchedule()) : null;
+      s.memo = p.hasMemo() ? Memo.parseFrom(p.getMemo()) : null;
+      s.searchAttributes =
+          p.hasSearchAttributes() ? SearchAttributes.parseFrom(p.getSearchAttributes()) : null;
+      s.conflictToken = p.getConflictToken();
+      s.createTime = p.getCreateTime();
+      s.updateTime = p.getUpdateTime();
+      s.lastProcessedMillis = p.getLastProcessedMillis();
+      s.actionCount = p.getActionCount();
+      s.missedCatchupWindow = p.getMissedCatchupWindow();
+      s.overlapSkipped = p.getOverlapSkipped();
+      s.bufferDropped = p.getBufferDropped();
+      for (var e : p.getRunningList()) s.running.add(WorkflowExecution.parseFrom(e));
+      for (var r : p.getRecentActionsList()) s.recentActions.add(ScheduleActionResult.parseFrom(r));
+      for (var b : p.getBufferList()) {
+        s.buffer.add(new ScheduleState.BufferedStart(
+            b.getNominalMillis(), b.getActualMillis(), b.getOverlapPolicy(), b.getManual(),
+            b.getRequestId()));
+      }
+      for (var b : p.getBackfillsList()) {
+        s.backfills.add(new ScheduleState.Backfill(
+            b.getId(), b.getCursorMillis(), b.getEndMillis(), b.getOverlapPolicy()));
+      }
+      s.lastCompletionResult =
+          p.hasLastCompletionResult() ? Payloads.parseFrom(p.getLastCompletionResult()) : null;
+      s.continuedFailure = p.hasContinuedFailure() ? Failure.parseFrom(p.getContinuedFailure()) : null;
+      s.version = version;
+      return s;
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored schedule state does not parse", e);
+    }
+  }
+
+  /** Format 1, written before the protobuf encoding (a DataOutputStream layout). */
+  private static ScheduleState decodeFormatOne(byte[] data, long version) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int v = in.readUnsignedByte();
-      if (v != VERSION) {
+      if (v != 1) {
         throw new IllegalStateException("unknown schedule state version " + v);
       }
       ScheduleState s = new ScheduleState();

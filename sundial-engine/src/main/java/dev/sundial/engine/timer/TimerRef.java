@@ -1,31 +1,44 @@
 package dev.sundial.engine.timer;
 
+import dev.sundial.engine.proto.StoredTimerRef;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /** The payload of a timer task: which event/attempt it guards. */
 public record TimerRef(long eventId, int attempt, int subtype, String name) {
 
+  /** Format 2: a format byte, then a StoredTimerRef message. */
+  private static final byte FORMAT = 2;
+
   public byte[] encode() {
-    try {
-      ByteArrayOutputStream b = new ByteArrayOutputStream(32);
-      DataOutputStream out = new DataOutputStream(b);
-      out.writeLong(eventId);
-      out.writeInt(attempt);
-      out.writeInt(subtype);
-      out.writeUTF(name == null ? "" : name);
-      return b.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] message =
+        StoredTimerRef.newBuilder()
+            .setEventId(eventId)
+            .setAttempt(attempt)
+            .setSubtype(subtype)
+            .setName(name == null ? "" : name)
+            .build()
+            .toByteArray();
+    byte[] out = new byte[message.length + 1];
+    out[0] = FORMAT;
+    System.arraycopy(message, 0, out, 1, message.length);
+    return out;
   }
 
+  /**
+   * Reads format 2, and format 1 (event id, attempt, subtype, name in a DataOutputStream layout:
+   * 18 bytes or more, starting with the event id's high byte, which is 0), which timer rows written
+   * before the protobuf encoding hold.
+   */
   public static TimerRef decode(byte[] data) {
     try {
+      if (data.length > 0 && data[0] == FORMAT) {
+        StoredTimerRef p = StoredTimerRef.parseFrom(Arrays.copyOfRange(data, 1, data.length));
+        return new TimerRef(p.getEventId(), p.getAttempt(), p.getSubtype(), p.getName());
+      }
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       return new TimerRef(in.readLong(), in.readInt(), in.readInt(), in.readUTF());
     } catch (IOException e) {

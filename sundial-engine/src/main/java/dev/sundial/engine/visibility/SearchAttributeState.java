@@ -1,14 +1,10 @@
 package dev.sundial.engine.visibility;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.history.MutableState;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -107,45 +103,5 @@ public final class SearchAttributeState {
       if (!SearchAttributePayloads.isNil(v)) b.putIndexedFields(k, v);
     });
     return b.build();
-  }
-
-  // ---- the mutable state encoding's part (after the update records; absent in older states)
-
-  public static void write(DataOutputStream out, MutableState s) throws IOException {
-    writeBytes(out, s.searchAttributes == null ? null : s.searchAttributes.toByteArray());
-    writeBytes(out, s.memo == null ? null : s.memo.toByteArray());
-  }
-
-  public static void read(DataInputStream in, MutableState s) throws IOException {
-    if (in.available() <= 0) {
-      return;
-    }
-    try {
-      byte[] sa = readBytes(in);
-      s.searchAttributes = sa == null ? null : SearchAttributes.parseFrom(sa);
-      byte[] memo = readBytes(in);
-      s.memo = memo == null ? null : Memo.parseFrom(memo);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IOException(e);
-    }
-  }
-
-  private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-    if (b == null) {
-      out.writeInt(-1);
-      return;
-    }
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      return null;
-    }
-    byte[] b = new byte[n];
-    in.readFully(b);
-    return b;
   }
 }

@@ -285,17 +285,47 @@ class MutableStateCodecTest {
   }
 
   @Test
-  void decodesStatesWrittenBeforeSearchAttributesWereTracked() {
+  void readsFormatOneWrittenBeforeTheProtobufEncoding() {
+    MutableState original = fullyPopulated();
+    byte[] formatOne = LegacyStateEncoder.encode(original);
+    assertThat(formatOne[0]).isEqualTo((byte) 1);
+    MutableState decoded = MutableStateCodec.decode(formatOne, 7);
+
+    assertThat(decoded)
+        .usingRecursiveComparison()
+        .usingOverriddenEquals()
+        .ignoringFields("dirty", "newEvents")
+        .isEqualTo(original);
+    assertThat(decoded.activities.keySet()).containsExactly(5L, 9L);
+    assertThat(decoded.signalRequestIds).containsExactly("sig-b", "sig-a", "sig-c");
+    // Written again, it is format 2 and reads back the same.
+    byte[] formatTwo = MutableStateCodec.encode(decoded);
+    assertThat(formatTwo[0]).isEqualTo((byte) 2);
+    assertThat(MutableStateCodec.encode(MutableStateCodec.decode(formatTwo, 7))).isEqualTo(formatTwo);
+  }
+
+  @Test
+  void readsFormatOneStatesWrittenBeforeSearchAttributesWereTracked() {
     MutableState s = fullyPopulated();
     s.searchAttributes = null;
     s.memo = null;
-    byte[] bytes = MutableStateCodec.encode(s);
+    byte[] bytes = LegacyStateEncoder.encode(s);
     // The search attribute part is last: two absent messages (-1 lengths), 8 bytes.
     byte[] old = Arrays.copyOf(bytes, bytes.length - 8);
     MutableState d = MutableStateCodec.decode(old, 7);
     assertThat(d.searchAttributes).isNull();
     assertThat(d.memo).isNull();
-    assertThat(MutableStateCodec.encode(d)).isEqualTo(bytes);
+    assertThat(LegacyStateEncoder.encode(d)).isEqualTo(bytes);
+  }
+
+  @Test
+  void absentSearchAttributesAndMemoStayAbsent() {
+    MutableState s = fullyPopulated();
+    s.searchAttributes = null;
+    s.memo = null;
+    MutableState d = MutableStateCodec.decode(MutableStateCodec.encode(s), 7);
+    assertThat(d.searchAttributes).isNull();
+    assertThat(d.memo).isNull();
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,5 +78,21 @@ class TaskTokenTest {
     ByteString wf = new TaskToken(TaskToken.WORKFLOW, "ns", "wf", "run", 2, 1, "").encode();
     assertThat(decodeError(wf, TaskToken.ACTIVITY).getMessage())
         .contains("workflow task token was given where a activity task token is expected");
+  }
+
+  @Test
+  void formatOneTokensHandedOutBeforeTheProtobufEncodingStillDecode() throws Exception {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(b);
+    out.writeInt(0x53440001);
+    out.writeByte(TaskToken.ACTIVITY);
+    out.writeUTF("ns");
+    out.writeUTF("wf");
+    out.writeUTF("run");
+    out.writeLong(5);
+    out.writeInt(2);
+    out.writeUTF("a");
+    assertThat(TaskToken.decode(ByteString.copyFrom(b.toByteArray()), TaskToken.ACTIVITY))
+        .isEqualTo(new TaskToken(TaskToken.ACTIVITY, "ns", "wf", "run", 5, 2, "a"));
   }
 }

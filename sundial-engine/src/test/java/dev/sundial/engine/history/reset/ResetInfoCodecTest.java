@@ -2,6 +2,7 @@ package dev.sundial.engine.history.reset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sundial.engine.history.LegacyStateEncoder;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.MutableStateCodec;
 import io.temporal.api.common.v1.WorkflowType;
@@ -58,12 +59,12 @@ class ResetInfoCodecTest {
   }
 
   @Test
-  void aStateWithoutResetInfoDecodes() throws Exception {
+  void aFormatOneStateWithoutResetInfoDecodes() throws Exception {
     MutableState s = state();
-    byte[] bytes = MutableStateCodec.encode(s);
+    byte[] bytes = LegacyStateEncoder.encode(s);
     // Cut the reset part out: it starts with its magic number and ends before the parts after it.
     ByteArrayOutputStream part = new ByteArrayOutputStream();
-    ResetInfo.write(new DataOutputStream(part), s);
+    LegacyStateEncoder.writeResetInfo(new DataOutputStream(part), s);
     byte[] p = part.toByteArray();
     int at = indexOf(bytes, p);
     assertThat(at).isPositive();
