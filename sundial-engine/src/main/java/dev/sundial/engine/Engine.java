@@ -6,6 +6,7 @@ import dev.sundial.engine.cluster.ClusterLink;
 import dev.sundial.engine.cluster.Ownership;
 import dev.sundial.engine.cluster.Partitions;
 import dev.sundial.engine.cluster.Remote;
+import dev.sundial.engine.cluster.RunOperations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
@@ -65,6 +66,7 @@ public final class Engine implements AutoCloseable {
   final ClusterLink link;
   public final InternalOps internal;
   final Remote remote;
+  final LocalRunOperations local;
   final Matching matching;
   final TimerQueue timers;
   final HistoryWatchers watchers = new HistoryWatchers();
@@ -125,6 +127,7 @@ public final class Engine implements AutoCloseable {
     this.shards = new AtomicReferenceArray<>(shardCount);
     this.link = cluster == null ? null : cluster.link();
     this.remote = new Remote(this);
+    this.local = new LocalRunOperations(this);
     this.internal = new InternalOps(this);
     this.workflows = new WorkflowOps(this);
     this.tasks = new TaskOps(this);
@@ -369,9 +372,17 @@ public final class Engine implements AutoCloseable {
     return s;
   }
 
-  /** True when the workflow's shard is served by another node (cluster mode only). */
-  boolean isRemote(String namespaceId, String workflowId) {
-    return ownership != null && !ownsShard(shardIndex(namespaceId, workflowId));
+  /**
+   * Where the steps of a run execute: this node's shard, or (cluster mode) the node that owns it.
+   * The one place the engine decides; the owner checks again when the step arrives.
+   */
+  public RunOperations run(String namespaceId, String workflowId) {
+    return servesRun(namespaceId, workflowId) ? local : remote;
+  }
+
+  /** True when this node serves the workflow's shard (always on a single node). */
+  boolean servesRun(String namespaceId, String workflowId) {
+    return ownership == null || ownsShard(shardIndex(namespaceId, workflowId));
   }
 
   /** After a commit: hand new tasks to matching and timers to the timer queue, wake watchers. */
@@ -407,10 +418,11 @@ public final class Engine implements AutoCloseable {
   }
 
   void moveOffStickyQueue(QueueTask t) {
-    if (isRemote(t.namespaceId(), t.workflowId())) {
-      remote.moveOffStickyQueue(t);
-      return;
-    }
+    run(t.namespaceId(), t.workflowId()).moveOffStickyQueue(t);
+  }
+
+  /** The sticky worker of the task's queue is gone: moves it to the normal queue, here. */
+  void moveOffStickyQueueHere(QueueTask t) {
     shardFor(t.namespaceId(), t.workflowId())
         .execute(
             txn -> {

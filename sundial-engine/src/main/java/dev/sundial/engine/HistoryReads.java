@@ -151,7 +151,7 @@ public final class HistoryReads {
         nextEventId = s.nextEventId;
         running = s.isRunning();
       }
-      if (engine.isRemote(namespaceId, workflowId)) {
+      if (!engine.servesRun(namespaceId, workflowId)) {
         // Changes are committed on another node now: answer empty (soon, not in a tight loop) so
         // the caller polls again and is routed to that node.
         long wait = Math.max(0, Math.min(1000, deadline - System.currentTimeMillis()));
@@ -170,7 +170,7 @@ public final class HistoryReads {
         MutableState again = readState(namespaceId, workflowId, key.runId());
         moved = again.nextEventId != nextEventId || again.isRunning() != running;
       }
-      if (moved || engine.isRemote(namespaceId, workflowId)) {
+      if (moved || !engine.servesRun(namespaceId, workflowId)) {
         engine.watchers.forget(key, changed);
         attempt(namespaceId, req, runId, deadline, result);
         return;

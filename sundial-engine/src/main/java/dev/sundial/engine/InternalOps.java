@@ -1,9 +1,15 @@
 package dev.sundial.engine;
 
+import static dev.sundial.engine.cluster.InternalMessages.parse;
+import static dev.sundial.engine.cluster.InternalMessages.task;
+
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.cluster.Wire;
+import dev.sundial.engine.cluster.InternalMessages;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.matching.TaskQueueKey;
+import dev.sundial.engine.proto.InternalCall;
+import dev.sundial.engine.proto.InternalReply;
+import dev.sundial.engine.proto.RunRef;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -19,28 +25,11 @@ import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The receiving side of internal node-to-node operations (see {@code cluster.Remote}): decodes
- * the arguments and runs the step on this node's shard or matching partition. The reply is a
- * {@link Wire} envelope; a shard this node does not serve answers UNAVAILABLE and the caller
- * retries after the routing table catches up.
+ * The receiving side of internal node-to-node calls (see {@code cluster.Remote}): runs the step
+ * of an {@link InternalCall} on this node's shard or matching partition. A shard this node does
+ * not serve answers UNAVAILABLE, and the caller retries once the routing table catches up.
  */
 public final class InternalOps {
-  public static final String ADD_TASK = "task.add";
-  public static final String UNSTICK_TASK = "task.unstick";
-  public static final String DROP_TASK = "task.drop";
-  public static final String QUEUE_POLLED = "queue.polledSince";
-  public static final String START_WORKFLOW_TASK = "task.startWorkflow";
-  public static final String START_ACTIVITY_TASK = "task.startActivity";
-  public static final String START = "workflow.start";
-  public static final String TERMINATE = "workflow.terminate";
-  public static final String SIGNAL = "workflow.signal";
-  public static final String CANCEL = "workflow.cancel";
-  public static final String DELETE = "workflow.delete";
-  public static final String START_CHILD = "transfer.startChild";
-  public static final String CHILD_CLOSED = "transfer.childClosed";
-  public static final String EXTERNAL = "transfer.external";
-  public static final String PARENT_CLOSE = "transfer.parentClose";
-
   private static final TaskOps.Cancellation NEVER_CANCELLED = new TaskOps.Cancellation() {
     @Override
     public void onCancel(Runnable r) {}
@@ -57,28 +46,28 @@ public final class InternalOps {
     this.engine = engine;
   }
 
-  /** Runs one operation; never throws: failures travel back in the reply envelope. */
-  public CompletableFuture<byte[]> handle(String op, byte[] payload) {
-    CompletableFuture<byte[]> result;
+  /** Runs one call; never fails: errors travel back in the reply. */
+  public CompletableFuture<InternalReply> handle(InternalCall call) {
+    CompletableFuture<InternalReply> result;
     try {
-      result = dispatch(op, new Wire.In(payload));
+      result = dispatch(call);
     } catch (Throwable t) {
       result = CompletableFuture.failedFuture(t);
     }
-    return result.handle((b, err) -> err == null ? Wire.ok(b) : Wire.error(err));
+    return result.handle((r, err) -> err == null ? r : InternalMessages.error(err));
   }
 
-  private CompletableFuture<byte[]> dispatch(String op, Wire.In in) {
-    return switch (op) {
+  private CompletableFuture<InternalReply> dispatch(InternalCall call) {
+    LocalRunOperations local = engine.local;
+    return switch (call.getOpCase()) {
       case ADD_TASK -> {
-        QueueTask t = in.task();
+        QueueTask t = task(call.getAddTask());
         int partition = engine.partitionOf(t.namespaceId(), t.taskQueue());
         if (!engine.ownsShard(partition)) {
           throw EngineException.unavailable(
               "matching partition " + partition + " is not served by this node");
         }
-        if (engine.matching.isUnloaded(
-            new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
+        if (engine.matching.isUnloaded(new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
           engine.moveOffStickyQueue(t); // its sticky worker shut down
         } else {
           engine.matching.add(t);
@@ -86,112 +75,106 @@ public final class InternalOps {
         yield done();
       }
       case UNSTICK_TASK -> {
-        engine.moveOffStickyQueue(in.task());
+        local.moveOffStickyQueue(task(call.getUnstickTask()));
         yield done();
       }
       case DROP_TASK -> {
-        engine.tasks.dropStale(in.task());
+        local.dropStale(task(call.getDropTask()));
         yield done();
       }
-      case QUEUE_POLLED -> {
-        var key = new TaskQueueKey(in.str(), in.str(), (int) in.num());
-        long since = in.num();
+      case QUEUE_POLLED_SINCE -> {
+        var q = call.getQueuePolledSince();
+        var key = new TaskQueueKey(q.getNamespaceId(), q.getTaskQueue(), q.getKind());
         if (!engine.servesQueue(key)) {
           throw EngineException.unavailable(
               "task queue " + key.name() + " is not served by this node");
         }
-        boolean polled = engine.matching.hasRecentPoller(key, since);
-        yield CompletableFuture.completedFuture(new Wire.Out().num(polled ? 1 : 0).done());
+        yield CompletableFuture.completedFuture(
+            InternalMessages.flag(engine.matching.hasRecentPoller(key, q.getSinceMillis())));
       }
       case START_WORKFLOW_TASK -> {
-        String ns = in.str();
-        QueueTask t = in.task();
-        var req = in.msg(PollWorkflowTaskQueueRequest.parser());
-        yield engine.tasks.startWorkflowTask(ns, t, req, in.str(), NEVER_CANCELLED)
-            .thenApply(r -> r.toByteArray());
+        var c = call.getStartWorkflowTask();
+        yield local.startWorkflowTask(c.getNamespaceId(), task(c.getTask()),
+                parse(PollWorkflowTaskQueueRequest.parser(), c.getRequest()), c.getRequestId(),
+                NEVER_CANCELLED)
+            .thenApply(InternalMessages::message);
       }
       case START_ACTIVITY_TASK -> {
-        QueueTask t = in.task();
-        var req = in.msg(PollActivityTaskQueueRequest.parser());
-        yield engine.tasks.startActivityTask(t, req, in.str()).thenApply(r -> r.toByteArray());
+        var c = call.getStartActivityTask();
+        yield local.startActivityTask(task(c.getTask()),
+                parse(PollActivityTaskQueueRequest.parser(), c.getRequest()), c.getRequestId())
+            .thenApply(InternalMessages::message);
       }
       case START -> {
-        String ns = in.str();
-        var req = in.msg(StartWorkflowExecutionRequest.parser());
-        requireLocal(ns, req.getWorkflowId());
-        yield engine.workflows.start(ns, req).thenApply(r -> r.toByteArray());
+        var c = call.getStart();
+        yield local.start(c.getNamespaceId(), parse(StartWorkflowExecutionRequest.parser(), c.getRequest()))
+            .thenApply(InternalMessages::message);
       }
       case TERMINATE -> {
-        String ns = in.str();
-        String wf = in.str();
-        String run = in.str();
-        String reason = in.str();
-        Payloads details = in.msg(Payloads.parser());
-        requireLocal(ns, wf);
-        yield engine.workflows.terminate(ns, wf, run, reason, details, in.str()).thenApply(v -> null);
+        var c = call.getTerminate();
+        RunRef r = c.getRun();
+        yield local.terminate(r.getNamespaceId(), r.getWorkflowId(), r.getRunId(), c.getReason(),
+                c.hasDetails() ? parse(Payloads.parser(), c.getDetails()) : null, c.getIdentity())
+            .thenApply(v -> InternalMessages.done());
       }
       case SIGNAL -> {
-        String ns = in.str();
-        var req = in.msg(SignalWorkflowExecutionRequest.parser());
-        requireLocal(ns, req.getWorkflowExecution().getWorkflowId());
-        yield engine.workflows.signal(ns, req).thenApply(v -> null);
+        var c = call.getSignal();
+        yield local.signal(c.getNamespaceId(), parse(SignalWorkflowExecutionRequest.parser(), c.getRequest()))
+            .thenApply(v -> InternalMessages.done());
       }
-      case CANCEL -> {
-        String ns = in.str();
-        var req = in.msg(RequestCancelWorkflowExecutionRequest.parser());
-        requireLocal(ns, req.getWorkflowExecution().getWorkflowId());
-        yield engine.workflows.requestCancel(ns, req).thenApply(v -> null);
+      case REQUEST_CANCEL -> {
+        var c = call.getRequestCancel();
+        yield local.requestCancel(c.getNamespaceId(),
+                parse(RequestCancelWorkflowExecutionRequest.parser(), c.getRequest()))
+            .thenApply(v -> InternalMessages.done());
       }
       case DELETE -> {
-        String ns = in.str();
-        String wf = in.str();
-        String run = in.str();
-        requireLocal(ns, wf);
-        yield engine.workflows.delete(ns, wf, run).thenApply(v -> null);
+        RunRef r = call.getDelete();
+        yield local.delete(r.getNamespaceId(), r.getWorkflowId(), r.getRunId())
+            .thenApply(v -> InternalMessages.done());
       }
       case START_CHILD -> {
-        String childNs = in.str();
-        var req = in.msg(StartWorkflowExecutionRequest.parser());
-        var parent = new StartWorkflow.Parent(in.str(), in.str(), in.str(), in.str(), in.num(),
-            in.msg(WorkflowExecution.parser()));
-        yield engine.transfers.startChildTarget(childNs, req, parent)
-            .thenApply(runId -> new Wire.Out().str(runId).done());
+        var c = call.getStartChild();
+        var parent = new StartWorkflow.Parent(c.getParentNamespace(), c.getParentNamespaceId(),
+            c.getParentWorkflowId(), c.getParentRunId(), c.getInitiatedEventId(),
+            c.hasRoot() ? parse(WorkflowExecution.parser(), c.getRoot()) : null);
+        yield local.startChild(c.getChildNamespaceId(),
+                parse(StartWorkflowExecutionRequest.parser(), c.getRequest()), parent)
+            .thenApply(InternalMessages::text);
       }
       case CHILD_CLOSED -> {
-        String ns = in.str();
-        String wf = in.str();
-        String run = in.str();
-        long initiated = in.num();
-        yield engine.transfers.childClosedTarget(ns, wf, run, initiated, in.msg(HistoryEvent.parser()))
-            .thenApply(v -> null);
+        var c = call.getChildClosed();
+        RunRef p = c.getParent();
+        yield local.childClosed(p.getNamespaceId(), p.getWorkflowId(), p.getRunId(),
+                c.getInitiatedEventId(), parse(HistoryEvent.parser(), c.getEvent()))
+            .thenApply(v -> InternalMessages.done());
       }
       case EXTERNAL -> {
-        String ns = in.str();
-        String wf = in.str();
-        String run = in.str();
-        var signal = in.msg(SignalExternalWorkflowExecutionInitiatedEventAttributes.parser());
-        var cancel = in.msg(RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser());
-        String requestId = in.str();
-        var source = in.msg(WorkflowExecution.parser());
-        yield engine.transfers.externalTarget(ns, wf, run, signal, cancel, requestId, source, in.num())
-            .thenApply(delivered -> new Wire.Out().num(delivered ? 1 : 0).done());
+        var c = call.getExternal();
+        RunRef t = c.getTarget();
+        yield local.external(t.getNamespaceId(), t.getWorkflowId(), t.getRunId(),
+                c.hasSignal()
+                    ? parse(SignalExternalWorkflowExecutionInitiatedEventAttributes.parser(), c.getSignal())
+                    : null,
+                c.hasCancel()
+                    ? parse(RequestCancelExternalWorkflowExecutionInitiatedEventAttributes.parser(), c.getCancel())
+                    : null,
+                c.getRequestId(), parse(WorkflowExecution.parser(), c.getSource()),
+                c.getInitiatedEventId())
+            .thenApply(InternalMessages::flag);
       }
       case PARENT_CLOSE -> {
-        ParentClosePolicy policy = ParentClosePolicy.forNumber((int) in.num());
-        yield engine.transfers.parentCloseTarget(policy, in.str(), in.str(), in.str(), in.str())
-            .thenApply(v -> null);
+        var c = call.getParentClose();
+        RunRef child = c.getChild();
+        yield local.parentClose(ParentClosePolicy.forNumber(c.getPolicy()), child.getNamespaceId(),
+                child.getWorkflowId(), child.getRunId(), c.getRequestId())
+            .thenApply(v -> InternalMessages.done());
       }
-      default -> throw EngineException.invalidArgument(
-          "unknown internal operation " + op);
+      case OP_NOT_SET -> throw EngineException.invalidArgument("internal call without an operation");
     };
   }
 
-  /** Forwarded once only: a node that does not serve the shard (any more) says so. */
-  private void requireLocal(String namespaceId, String workflowId) {
-    engine.shardFor(namespaceId, workflowId);
-  }
-
-  private static CompletableFuture<byte[]> done() {
-    return CompletableFuture.completedFuture(null);
+  private static CompletableFuture<InternalReply> done() {
+    return CompletableFuture.completedFuture(InternalMessages.done());
   }
 }

@@ -68,9 +68,8 @@ public final class TaskOps {
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
         PollWorkflowTaskQueueResponse.getDefaultInstance(),
-        task -> engine.isRemote(task.namespaceId(), task.workflowId())
-            ? engine.remote.startWorkflowTask(namespaceId, task, req, requestId)
-            : startWorkflowTask(namespaceId, task, req, requestId, cancel));
+        task -> engine.run(task.namespaceId(), task.workflowId())
+            .startWorkflowTask(namespaceId, task, req, requestId, cancel));
   }
 
   /** Records a matched workflow (or query) task started on its run's shard, here. */
@@ -299,9 +298,8 @@ public final class TaskOps {
     return poll(
         key, req.getIdentity(), timeoutMillis, cancel,
         PollActivityTaskQueueResponse.getDefaultInstance(),
-        task -> engine.isRemote(task.namespaceId(), task.workflowId())
-            ? engine.remote.startActivityTask(task, req, requestId)
-            : startActivityTask(task, req, requestId));
+        task -> engine.run(task.namespaceId(), task.workflowId())
+            .startActivityTask(task, req, requestId));
   }
 
   /** Records a matched activity task started on its run's shard, here. */
@@ -489,10 +487,11 @@ public final class TaskOps {
     if (QueryRegistry.isQueryTask(task)) {
       return; // an in-memory query task has no backlog row
     }
-    if (engine.isRemote(task.namespaceId(), task.workflowId())) {
-      engine.remote.dropStale(task);
-      return;
-    }
+    engine.run(task.namespaceId(), task.workflowId()).dropStale(task);
+  }
+
+  /** Deletes the backlog row of a stale task, here. */
+  void dropStaleHere(QueueTask task) {
     Shard shard = engine.shardFor(task.namespaceId(), task.workflowId());
     shard.execute(
         txn -> {

@@ -116,9 +116,8 @@ final class TransferProcessor {
         .thenCompose(cs -> {
           if (cs == null) return CompletableFuture.completedFuture(null);
           String childNs = cs.childNamespaceId().isEmpty() ? task.namespaceId() : cs.childNamespaceId();
-          return (engine.isRemote(childNs, cs.request().getWorkflowId())
-                  ? engine.remote.startChild(childNs, cs.request(), cs.parent())
-                  : startChildTarget(childNs, cs.request(), cs.parent()))
+          return engine.run(childNs, cs.request().getWorkflowId())
+              .startChild(childNs, cs.request(), cs.parent())
               .thenCompose(runId -> source(task).execute(txn -> {
                 txn.deleteTimer(task.taskId());
                 MutableState p = txn.load(task.namespaceId(), task.workflowId(), task.runId());
@@ -171,11 +170,9 @@ final class TransferProcessor {
       return done(task);
     }
     HistoryEvent built = event.build();
-    return (engine.isRemote(parentNs, pe.getWorkflowId())
-            ? engine.remote.childClosed(parentNs, pe.getWorkflowId(), pe.getRunId(),
-                st.getParentInitiatedEventId(), built)
-            : childClosedTarget(parentNs, pe.getWorkflowId(), pe.getRunId(),
-                st.getParentInitiatedEventId(), built))
+    return engine.run(parentNs, pe.getWorkflowId())
+        .childClosed(parentNs, pe.getWorkflowId(), pe.getRunId(), st.getParentInitiatedEventId(),
+            built)
         .thenCompose(v -> done(task));
   }
 
@@ -270,11 +267,9 @@ final class TransferProcessor {
           String requestId = task.runId() + "/external/" + initiatedId;
           WorkflowExecution sourceRun =
               WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build();
-          return (engine.isRemote(t.namespaceId(), t.workflowId())
-                  ? engine.remote.external(t.namespaceId(), t.workflowId(), t.runId(),
-                      t.request().signal, t.request().cancel, requestId, sourceRun, initiatedId)
-                  : externalTarget(t.namespaceId(), t.workflowId(), t.runId(),
-                      t.request().signal, t.request().cancel, requestId, sourceRun, initiatedId))
+          return engine.run(t.namespaceId(), t.workflowId())
+              .external(t.namespaceId(), t.workflowId(), t.runId(), t.request().signal,
+                  t.request().cancel, requestId, sourceRun, initiatedId)
               .thenCompose(delivered -> source(task).execute(txn -> {
                 txn.deleteTimer(task.taskId());
                 MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
@@ -339,9 +334,8 @@ final class TransferProcessor {
         .thenCompose(t -> {
           if (t == null) return CompletableFuture.completedFuture(null);
           String requestId = task.runId() + "/close/" + initiatedId;
-          return (engine.isRemote(t.namespaceId(), t.workflowId())
-                  ? engine.remote.parentClose(t.policy(), t.namespaceId(), t.workflowId(), t.runId(), requestId)
-                  : parentCloseTarget(t.policy(), t.namespaceId(), t.workflowId(), t.runId(), requestId))
+          return engine.run(t.namespaceId(), t.workflowId())
+              .parentClose(t.policy(), t.namespaceId(), t.workflowId(), t.runId(), requestId)
               .thenCompose(v -> done(task));
         });
   }

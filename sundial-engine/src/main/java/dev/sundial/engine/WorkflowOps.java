@@ -32,9 +32,12 @@ public final class WorkflowOps {
 
   public CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req) {
-    if (engine.isRemote(namespaceId, req.getWorkflowId())) {
-      return engine.remote.start(namespaceId, req);
-    }
+    return engine.run(namespaceId, req.getWorkflowId()).start(namespaceId, req);
+  }
+
+  /** The start step on this node's shard (see RunOperations). */
+  CompletableFuture<StartWorkflowExecutionResponse> startHere(
+      String namespaceId, StartWorkflowExecutionRequest req) {
     return engine
         .shardFor(namespaceId, req.getWorkflowId())
         .execute(txn -> {
@@ -67,9 +70,14 @@ public final class WorkflowOps {
   public CompletableFuture<Void> terminate(
       String namespaceId, String workflowId, String runId, String reason, Payloads details,
       String identity) {
-    if (engine.isRemote(namespaceId, workflowId)) {
-      return engine.remote.terminate(namespaceId, workflowId, runId, reason, details, identity);
-    }
+    return engine.run(namespaceId, workflowId)
+        .terminate(namespaceId, workflowId, runId, reason, details, identity);
+  }
+
+  /** The terminate step on this node's shard (see RunOperations). */
+  CompletableFuture<Void> terminateHere(
+      String namespaceId, String workflowId, String runId, String reason, Payloads details,
+      String identity) {
     return engine
         .shardFor(namespaceId, workflowId)
         .execute(
@@ -87,10 +95,14 @@ public final class WorkflowOps {
 
   public CompletableFuture<Void> signal(
       String namespaceId, SignalWorkflowExecutionRequest req) {
+    return engine.run(namespaceId, req.getWorkflowExecution().getWorkflowId())
+        .signal(namespaceId, req);
+  }
+
+  /** The signal step on this node's shard (see RunOperations). */
+  CompletableFuture<Void> signalHere(
+      String namespaceId, SignalWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
-    if (engine.isRemote(namespaceId, ex.getWorkflowId())) {
-      return engine.remote.signal(namespaceId, req);
-    }
     return engine
         .shardFor(namespaceId, ex.getWorkflowId())
         .execute(
@@ -106,10 +118,14 @@ public final class WorkflowOps {
 
   public CompletableFuture<Void> requestCancel(
       String namespaceId, RequestCancelWorkflowExecutionRequest req) {
+    return engine.run(namespaceId, req.getWorkflowExecution().getWorkflowId())
+        .requestCancel(namespaceId, req);
+  }
+
+  /** The requestCancel step on this node's shard (see RunOperations). */
+  CompletableFuture<Void> requestCancelHere(
+      String namespaceId, RequestCancelWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
-    if (engine.isRemote(namespaceId, ex.getWorkflowId())) {
-      return engine.remote.requestCancel(namespaceId, req);
-    }
     return engine
         .shardFor(namespaceId, ex.getWorkflowId())
         .execute(
@@ -173,9 +189,11 @@ public final class WorkflowOps {
 
   /** DeleteWorkflowExecution: terminates a running run, then removes it everywhere. */
   public CompletableFuture<Void> delete(String namespaceId, String workflowId, String runId) {
-    if (engine.isRemote(namespaceId, workflowId)) {
-      return engine.remote.delete(namespaceId, workflowId, runId);
-    }
+    return engine.run(namespaceId, workflowId).delete(namespaceId, workflowId, runId);
+  }
+
+  /** The delete step on this node's shard (see RunOperations). */
+  CompletableFuture<Void> deleteHere(String namespaceId, String workflowId, String runId) {
     var shard = engine.shardFor(namespaceId, workflowId);
     return shard
         .execute(

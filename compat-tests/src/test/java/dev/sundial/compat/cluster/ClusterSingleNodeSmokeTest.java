@@ -3,8 +3,9 @@ package dev.sundial.compat.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.sundial.engine.InternalOps;
-import dev.sundial.engine.cluster.Wire;
+import dev.sundial.engine.proto.InternalCall;
+import dev.sundial.engine.proto.InternalReply;
+import dev.sundial.engine.proto.QueuePolledSince;
 import dev.sundial.server.cluster.InternalService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -101,8 +102,10 @@ class ClusterSingleNodeSmokeTest extends ClusterTestSupport {
       stubs = WorkflowServiceStubs.newServiceStubs(
           WorkflowServiceStubsOptions.newBuilder().setTarget(cluster.node("n1").target()).build());
       // Any internal operation will do: ask whether a queue of ours has pollers (it has none).
-      byte[] request = new Wire.Out().str(InternalOps.QUEUE_POLLED).bytes(new Wire.Out()
-          .str(Cluster.namespaceId(stubs)).str("no-such-queue").num(0).num(0).done()).done();
+      InternalCall request = InternalCall.newBuilder()
+          .setQueuePolledSince(QueuePolledSince.newBuilder()
+              .setNamespaceId(Cluster.namespaceId(stubs)).setTaskQueue("no-such-queue"))
+          .build();
       for (String presented : new String[] {null, "", secret + "x", secret.substring(1)}) {
         Throwable refused = catchThrowable(() -> internalCall(channel, presented, request));
         assertThat(refused).as("secret %s", presented).isInstanceOf(StatusRuntimeException.class);
@@ -110,14 +113,16 @@ class ClusterSingleNodeSmokeTest extends ClusterTestSupport {
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(status.getDescription()).contains("cluster secret");
       }
-      byte[] reply = internalCall(channel, secret, request);
-      assertThat(new Wire.In(Wire.result(reply)).num()).as("no poller").isZero();
+      InternalReply reply = internalCall(channel, secret, request);
+      assertThat(reply.hasError()).as("error %s", reply.getError()).isFalse();
+      assertThat(reply.getFlag()).as("no poller").isFalse();
     } finally {
       channel.shutdownNow();
     }
   }
 
-  private static byte[] internalCall(ManagedChannel channel, String secret, byte[] request) {
+  private static InternalReply internalCall(
+      ManagedChannel channel, String secret, InternalCall request) {
     Metadata headers = new Metadata();
     if (secret != null) {
       headers.put(InternalService.SECRET, secret);

@@ -1,12 +1,13 @@
 package dev.sundial.engine.cluster;
 
+import dev.sundial.engine.proto.InternalCall;
+import dev.sundial.engine.proto.InternalReply;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * How the engine reaches another node (implemented by the server over gRPC): sends an internal
- * operation to the node at {@code address}, whose engine answers with {@code
- * InternalOps.handle}. The reply is an {@link Wire} envelope (result or error).
+ * call to the node at {@code address}, whose engine answers with {@code InternalOps.handle}.
  */
 public interface ClusterLink {
-  CompletableFuture<byte[]> call(String address, String op, byte[] payload);
+  CompletableFuture<InternalReply> call(String address, InternalCall call);
 }

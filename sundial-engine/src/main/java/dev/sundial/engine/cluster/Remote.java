@@ -1,12 +1,25 @@
 package dev.sundial.engine.cluster;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
+import static dev.sundial.engine.cluster.InternalMessages.bytes;
+import static dev.sundial.engine.cluster.InternalMessages.parse;
+import static dev.sundial.engine.cluster.InternalMessages.run;
+import static dev.sundial.engine.cluster.InternalMessages.task;
+
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.InternalOps;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.history.workflow.StartWorkflow;
+import dev.sundial.engine.proto.ChildClosed;
+import dev.sundial.engine.proto.External;
+import dev.sundial.engine.proto.InternalCall;
+import dev.sundial.engine.proto.InternalReply;
+import dev.sundial.engine.proto.ParentClose;
+import dev.sundial.engine.proto.QueuePolledSince;
+import dev.sundial.engine.proto.RunRequest;
+import dev.sundial.engine.proto.StartActivityTask;
+import dev.sundial.engine.proto.StartChild;
+import dev.sundial.engine.proto.StartWorkflowTask;
+import dev.sundial.engine.proto.Terminate;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -23,17 +36,15 @@ import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calling side of internal operations: engine steps whose shard or matching partition is
- * served by another node. Each method encodes its arguments, sends them to the owner through the
- * {@link ClusterLink}, and decodes the reply (rethrowing the owner's engine exception). The
- * receiving side is {@link InternalOps}; both list the arguments in the same order.
+ * Run and partition steps served by another node: each builds its {@link InternalCall}, sends it
+ * to the owner of the shard (or partition) through the {@link ClusterLink}, and turns the reply
+ * back into the result or the owner's exception. The receiving side is {@code InternalOps}.
  */
-public final class Remote {
+public final class Remote implements RunOperations {
   private static final Logger log = LoggerFactory.getLogger(Remote.class);
   private final Engine engine;
 
@@ -41,37 +52,49 @@ public final class Remote {
     this.engine = engine;
   }
 
-  private CompletableFuture<byte[]> call(int shard, String op, Wire.Out payload) {
+  private CompletableFuture<InternalReply> call(int shard, InternalCall call) {
     var ownership = engine.ownership();
     String address = ownership == null ? null : ownership.ownerAddress(shard);
     if (address == null) {
       return CompletableFuture.failedFuture(EngineException.unavailable(
           "shard " + shard + " has no live owner right now (failover in progress); retry"));
     }
-    return engine.link().call(address, op, payload.done()).thenApply(Wire::result);
+    return engine.link().call(address, call).thenApply(InternalMessages::unwrap);
   }
 
-  private CompletableFuture<byte[]> onRun(String ns, String workflowId, String op, Wire.Out p) {
-    return call(engine.shardIndex(ns, workflowId), op, p);
+  private CompletableFuture<InternalReply> onRun(String ns, String workflowId, InternalCall call) {
+    return call(engine.shardIndex(ns, workflowId), call);
   }
 
-  private static <T> Function<byte[], T> none() {
-    return b -> null;
+  private static CompletableFuture<Void> none(CompletableFuture<InternalReply> reply) {
+    return reply.thenApply(r -> null);
   }
 
   // ------------------------------------------------------------------ matching
 
   /** Best effort: the backlog row is durable, the partition owner loads or sweeps it anyway. */
   public void addTask(int partition, QueueTask t) {
-    call(partition, InternalOps.ADD_TASK, new Wire.Out().task(t)).whenComplete((ok, err) -> {
-      if (err != null) {
-        log.debug("task {} not handed to partition {}: {}", t.taskId(), partition, err.toString());
-      }
-    });
+    call(partition, InternalCall.newBuilder().setAddTask(task(t)).build())
+        .whenComplete((ok, err) -> {
+          if (err != null) {
+            log.debug("task {} not handed to partition {}: {}", t.taskId(), partition, err.toString());
+          }
+        });
   }
 
+  /** Whether a worker polls the queue now or polled it since the given time, asked of its owner. */
+  public CompletableFuture<Boolean> hasRecentPoller(
+      int partition, String namespaceId, String queue, int kind, long sinceMillis) {
+    return call(partition, InternalCall.newBuilder()
+            .setQueuePolledSince(QueuePolledSince.newBuilder().setNamespaceId(namespaceId)
+                .setTaskQueue(queue).setKind(kind).setSinceMillis(sinceMillis))
+            .build())
+        .thenApply(InternalReply::getFlag);
+  }
+
+  @Override
   public void moveOffStickyQueue(QueueTask t) {
-    onRun(t.namespaceId(), t.workflowId(), InternalOps.UNSTICK_TASK, new Wire.Out().task(t))
+    onRun(t.namespaceId(), t.workflowId(), InternalCall.newBuilder().setUnstickTask(task(t)).build())
         .whenComplete((ok, err) -> {
           if (err != null) {
             log.debug("task {} not moved off its sticky queue: {}", t.taskId(), err.toString());
@@ -79,108 +102,120 @@ public final class Remote {
         });
   }
 
+  @Override
   public void dropStale(QueueTask t) {
-    onRun(t.namespaceId(), t.workflowId(), InternalOps.DROP_TASK, new Wire.Out().task(t));
+    onRun(t.namespaceId(), t.workflowId(), InternalCall.newBuilder().setDropTask(task(t)).build());
   }
 
-  /** Whether a worker polls the queue now or polled it since the given time, asked of its owner. */
-  public CompletableFuture<Boolean> hasRecentPoller(
-      int partition, String namespaceId, String queue, int kind, long sinceMillis) {
-    return call(partition, InternalOps.QUEUE_POLLED,
-            new Wire.Out().str(namespaceId).str(queue).num(kind).num(sinceMillis))
-        .thenApply(b -> new Wire.In(b).num() == 1);
-  }
-
+  @Override
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
-      String namespaceId, QueueTask t, PollWorkflowTaskQueueRequest req, String requestId) {
-    return onRun(t.namespaceId(), t.workflowId(), InternalOps.START_WORKFLOW_TASK,
-            new Wire.Out().str(namespaceId).task(t).msg(req).str(requestId))
-        .thenApply(b -> parse(PollWorkflowTaskQueueResponse.parser(), b));
+      String namespaceId, QueueTask t, PollWorkflowTaskQueueRequest req, String requestId,
+      TaskOps.Cancellation cancel) {
+    return onRun(t.namespaceId(), t.workflowId(), InternalCall.newBuilder()
+            .setStartWorkflowTask(StartWorkflowTask.newBuilder().setNamespaceId(namespaceId)
+                .setTask(task(t)).setRequest(bytes(req)).setRequestId(requestId))
+            .build())
+        .thenApply(r -> parse(PollWorkflowTaskQueueResponse.parser(), r.getMessage()));
   }
 
+  @Override
   public CompletableFuture<PollActivityTaskQueueResponse> startActivityTask(
       QueueTask t, PollActivityTaskQueueRequest req, String requestId) {
-    return onRun(t.namespaceId(), t.workflowId(), InternalOps.START_ACTIVITY_TASK,
-            new Wire.Out().task(t).msg(req).str(requestId))
-        .thenApply(b -> parse(PollActivityTaskQueueResponse.parser(), b));
+    return onRun(t.namespaceId(), t.workflowId(), InternalCall.newBuilder()
+            .setStartActivityTask(StartActivityTask.newBuilder().setTask(task(t))
+                .setRequest(bytes(req)).setRequestId(requestId))
+            .build())
+        .thenApply(r -> parse(PollActivityTaskQueueResponse.parser(), r.getMessage()));
   }
 
   // ------------------------------------------------------------------ workflow operations
 
+  @Override
   public CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req) {
-    return onRun(namespaceId, req.getWorkflowId(), InternalOps.START,
-            new Wire.Out().str(namespaceId).msg(req))
-        .thenApply(b -> parse(StartWorkflowExecutionResponse.parser(), b));
+    return onRun(namespaceId, req.getWorkflowId(), InternalCall.newBuilder()
+            .setStart(RunRequest.newBuilder().setNamespaceId(namespaceId).setRequest(bytes(req)))
+            .build())
+        .thenApply(r -> parse(StartWorkflowExecutionResponse.parser(), r.getMessage()));
   }
 
+  @Override
   public CompletableFuture<Void> terminate(String namespaceId, String workflowId, String runId,
       String reason, Payloads details, String identity) {
-    return onRun(namespaceId, workflowId, InternalOps.TERMINATE, new Wire.Out().str(namespaceId)
-            .str(workflowId).str(runId).str(reason).msg(details).str(identity))
-        .thenApply(none());
+    Terminate.Builder t = Terminate.newBuilder().setRun(run(namespaceId, workflowId, runId))
+        .setReason(reason == null ? "" : reason).setIdentity(identity == null ? "" : identity);
+    if (details != null) t.setDetails(bytes(details));
+    return none(onRun(namespaceId, workflowId, InternalCall.newBuilder().setTerminate(t).build()));
   }
 
+  @Override
   public CompletableFuture<Void> signal(String namespaceId, SignalWorkflowExecutionRequest req) {
-    return onRun(namespaceId, req.getWorkflowExecution().getWorkflowId(), InternalOps.SIGNAL,
-            new Wire.Out().str(namespaceId).msg(req))
-        .thenApply(none());
+    return none(onRun(namespaceId, req.getWorkflowExecution().getWorkflowId(),
+        InternalCall.newBuilder()
+            .setSignal(RunRequest.newBuilder().setNamespaceId(namespaceId).setRequest(bytes(req)))
+            .build()));
   }
 
+  @Override
   public CompletableFuture<Void> requestCancel(
       String namespaceId, RequestCancelWorkflowExecutionRequest req) {
-    return onRun(namespaceId, req.getWorkflowExecution().getWorkflowId(), InternalOps.CANCEL,
-            new Wire.Out().str(namespaceId).msg(req))
-        .thenApply(none());
+    return none(onRun(namespaceId, req.getWorkflowExecution().getWorkflowId(),
+        InternalCall.newBuilder()
+            .setRequestCancel(
+                RunRequest.newBuilder().setNamespaceId(namespaceId).setRequest(bytes(req)))
+            .build()));
   }
 
+  @Override
   public CompletableFuture<Void> delete(String namespaceId, String workflowId, String runId) {
-    return onRun(namespaceId, workflowId, InternalOps.DELETE,
-            new Wire.Out().str(namespaceId).str(workflowId).str(runId))
-        .thenApply(none());
+    return none(onRun(namespaceId, workflowId,
+        InternalCall.newBuilder().setDelete(run(namespaceId, workflowId, runId)).build()));
   }
 
   // ------------------------------------------------------------------ transfers
 
+  @Override
   public CompletableFuture<String> startChild(
       String childNs, StartWorkflowExecutionRequest req, StartWorkflow.Parent parent) {
-    return onRun(childNs, req.getWorkflowId(), InternalOps.START_CHILD,
-            new Wire.Out().str(childNs).msg(req).str(parent.namespace()).str(parent.namespaceId())
-                .str(parent.workflowId()).str(parent.runId()).num(parent.initiatedEventId())
-                .msg(parent.root()))
-        .thenApply(b -> b == null ? null : new Wire.In(b).str());
+    StartChild.Builder c = StartChild.newBuilder()
+        .setChildNamespaceId(childNs).setRequest(bytes(req))
+        .setParentNamespace(parent.namespace()).setParentNamespaceId(parent.namespaceId())
+        .setParentWorkflowId(parent.workflowId()).setParentRunId(parent.runId())
+        .setInitiatedEventId(parent.initiatedEventId());
+    if (parent.root() != null) c.setRoot(bytes(parent.root()));
+    return onRun(childNs, req.getWorkflowId(), InternalCall.newBuilder().setStartChild(c).build())
+        .thenApply(r -> r.hasText() ? r.getText() : null);
   }
 
+  @Override
   public CompletableFuture<Void> childClosed(String parentNs, String parentWorkflowId,
       String parentRunId, long initiatedId, HistoryEvent event) {
-    return onRun(parentNs, parentWorkflowId, InternalOps.CHILD_CLOSED, new Wire.Out()
-            .str(parentNs).str(parentWorkflowId).str(parentRunId).num(initiatedId).msg(event))
-        .thenApply(none());
+    return none(onRun(parentNs, parentWorkflowId, InternalCall.newBuilder()
+        .setChildClosed(ChildClosed.newBuilder()
+            .setParent(run(parentNs, parentWorkflowId, parentRunId))
+            .setInitiatedEventId(initiatedId).setEvent(bytes(event)))
+        .build()));
   }
 
+  @Override
   public CompletableFuture<Boolean> external(String namespaceId, String workflowId, String runId,
       SignalExternalWorkflowExecutionInitiatedEventAttributes signal,
       RequestCancelExternalWorkflowExecutionInitiatedEventAttributes cancel, String requestId,
       WorkflowExecution source, long initiatedId) {
-    return onRun(namespaceId, workflowId, InternalOps.EXTERNAL, new Wire.Out().str(namespaceId)
-            .str(workflowId).str(runId).msg(signal).msg(cancel).str(requestId).msg(source)
-            .num(initiatedId))
-        .thenApply(b -> new Wire.In(b).num() == 1);
+    External.Builder x = External.newBuilder().setTarget(run(namespaceId, workflowId, runId))
+        .setRequestId(requestId).setSource(bytes(source)).setInitiatedEventId(initiatedId);
+    if (signal != null) x.setSignal(bytes(signal));
+    if (cancel != null) x.setCancel(bytes(cancel));
+    return onRun(namespaceId, workflowId, InternalCall.newBuilder().setExternal(x).build())
+        .thenApply(InternalReply::getFlag);
   }
 
+  @Override
   public CompletableFuture<Void> parentClose(ParentClosePolicy policy, String namespaceId,
       String workflowId, String childRunId, String requestId) {
-    return onRun(namespaceId, workflowId, InternalOps.PARENT_CLOSE, new Wire.Out()
-            .num(policy.getNumber()).str(namespaceId).str(workflowId).str(childRunId).str(requestId))
-        .thenApply(none());
-  }
-
-  private static <M extends Message> M parse(
-      Parser<M> parser, byte[] b) {
-    try {
-      return parser.parseFrom(b);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("bad internal reply: " + e.getMessage(), e);
-    }
+    return none(onRun(namespaceId, workflowId, InternalCall.newBuilder()
+        .setParentClose(ParentClose.newBuilder().setPolicy(policy.getNumber())
+            .setChild(run(namespaceId, workflowId, childRunId)).setRequestId(requestId))
+        .build()));
   }
 }

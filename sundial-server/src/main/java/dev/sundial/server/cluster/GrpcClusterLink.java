@@ -2,7 +2,8 @@ package dev.sundial.server.cluster;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.cluster.ClusterLink;
-import dev.sundial.engine.cluster.Wire;
+import dev.sundial.engine.proto.InternalCall;
+import dev.sundial.engine.proto.InternalReply;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
@@ -42,39 +43,42 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<byte[]> call(String address, String op, byte[] payload) {
+  public CompletableFuture<InternalReply> call(String address, InternalCall call) {
     // Detached from the caller's gRPC context: an internal call often runs on behalf of another
     // request (e.g. a commit that hands a task to a waiting poll) and must outlive it.
     Context previous = Context.ROOT.attach();
     try {
-      return send(address, op, payload);
+      return send(address, call);
     } finally {
       Context.ROOT.detach(previous);
     }
   }
 
-  private CompletableFuture<byte[]> send(String address, String op, byte[] payload) {
-    CompletableFuture<byte[]> result = new CompletableFuture<>();
+  private CompletableFuture<InternalReply> send(String address, InternalCall request) {
+    CompletableFuture<InternalReply> result = new CompletableFuture<>();
     var call = ClientInterceptors.intercept(channel(address),
             MetadataUtils.newAttachHeadersInterceptor(secretHeader))
         .newCall(InternalService.CALL,
             CallOptions.DEFAULT.withDeadlineAfter(INTERNAL_DEADLINE_SECONDS, TimeUnit.SECONDS));
-    ClientCalls.asyncUnaryCall(call, new Wire.Out().str(op).bytes(payload).done(),
+    ClientCalls.asyncUnaryCall(call, request,
         new StreamObserver<>() {
           @Override
-          public void onNext(byte[] value) {
+          public void onNext(InternalReply value) {
             result.complete(value);
           }
 
           @Override
           public void onError(Throwable t) {
             result.completeExceptionally(EngineException.unavailable(
-                "node " + address + " did not answer " + op + ": " + t.getMessage()));
+                "node " + address + " did not answer " + request.getOpCase() + ": " + t.getMessage()));
           }
 
           @Override
           public void onCompleted() {
-            result.complete(null);
+            if (!result.isDone()) {
+              result.completeExceptionally(EngineException.unavailable(
+                  "node " + address + " gave no answer to " + request.getOpCase()));
+            }
           }
         });
     return result;

@@ -1,7 +1,8 @@
 package dev.sundial.server.cluster;
 
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.cluster.Wire;
+import dev.sundial.engine.proto.InternalCall;
+import dev.sundial.engine.proto.InternalReply;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -10,28 +11,27 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * The node-to-node gRPC service: one unary method carrying an internal operation name and its
- * payload (see the engine's InternalOps), answered with the engine's reply envelope. It shares the
- * public gRPC port, so it answers only calls carrying the cluster's secret.
+ * The node-to-node gRPC service: one unary method taking an InternalCall and answering an
+ * InternalReply (Sundial's internal.proto; see the engine's InternalOps). It shares the public
+ * gRPC port, so it answers only calls carrying the cluster's secret. Version 2 of the service: a
+ * node still speaking version 1 gets UNIMPLEMENTED, which callers treat like a node that is not
+ * there (UNAVAILABLE, retried), until it is upgraded too.
  */
 public final class InternalService {
-  static final String SERVICE = "sundial.internal.v1.ClusterService";
+  static final String SERVICE = "sundial.internal.v2.ClusterService";
 
-  public static final MethodDescriptor<byte[], byte[]> CALL =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
+  public static final MethodDescriptor<InternalCall, InternalReply> CALL =
+      MethodDescriptor.<InternalCall, InternalReply>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Call"))
-          .setRequestMarshaller(BytesMarshaller.INSTANCE)
-          .setResponseMarshaller(BytesMarshaller.INSTANCE)
+          .setRequestMarshaller(ProtoUtils.marshaller(InternalCall.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(InternalReply.getDefaultInstance()))
           .build();
 
   private InternalService() {}
@@ -67,38 +67,15 @@ public final class InternalService {
 
   private static ServerServiceDefinition unprotected(Engine engine) {
     return ServerServiceDefinition.builder(SERVICE)
-        .addMethod(CALL, ServerCalls.asyncUnaryCall((request, responses) -> {
-          Wire.In in = new Wire.In(request);
-          String op = in.str();
-          byte[] payload = in.bytes();
-          engine.internal.handle(op, payload).whenComplete((reply, err) -> {
-            if (err != null) {
-              responses.onError(Status.INTERNAL.withDescription(err.toString()).asException());
-            } else {
-              responses.onNext(reply);
-              responses.onCompleted();
-            }
-          });
-        }))
+        .addMethod(CALL, ServerCalls.asyncUnaryCall((request, responses) ->
+            engine.internal.handle(request).whenComplete((reply, err) -> {
+              if (err != null) {
+                responses.onError(Status.INTERNAL.withDescription(err.toString()).asException());
+              } else {
+                responses.onNext(reply);
+                responses.onCompleted();
+              }
+            })))
         .build();
-  }
-
-  /** Raw bytes on the wire. */
-  enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }
