@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
+import dev.sundial.engine.describe.Describer;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.MutableStateCodec;
@@ -15,6 +16,7 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseRequest;
@@ -93,6 +95,12 @@ public final class HistoryReads {
     long n = 0;
     for (HistoryEvent e : events) n += e.getSerializedSize();
     return n;
+  }
+
+  /** DescribeWorkflowExecution: the run (current run when runId is empty) as Temporal describes it. */
+  public DescribeWorkflowExecutionResponse describe(
+      String namespaceId, String workflowId, String runId) {
+    return Describer.describe(readState(namespaceId, workflowId, runId));
   }
 
   /** The committed state of a run (the current run when runId is empty). */

@@ -17,6 +17,7 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTE
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.describe.Describer;
 import dev.sundial.engine.history.MutableState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;

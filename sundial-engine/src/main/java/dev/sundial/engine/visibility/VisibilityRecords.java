@@ -1,7 +1,7 @@
 package dev.sundial.engine.visibility;
 
-import dev.sundial.engine.Describer;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.visibility.ExecutionInfos;
 import dev.sundial.persistence.visibility.SaType;
 import dev.sundial.persistence.visibility.SaValue;
 import dev.sundial.persistence.visibility.VisibilityRecord;
@@ -73,7 +73,7 @@ public final class VisibilityRecords {
         rootWf,
         rootRun,
         values(s),
-        Describer.executionInfo(s, stateTransitionCount).build().toByteArray());
+        ExecutionInfos.of(s, stateTransitionCount).build().toByteArray());
   }
 
   static Map<String, SaValue> values(MutableState s) {

@@ -1,6 +1,5 @@
 package dev.sundial.server.frontend;
 
-import dev.sundial.engine.Describer;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.TaskQueueDescriber;
 import dev.sundial.engine.api.EngineException;
@@ -10,18 +9,18 @@ import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
 import io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsRequest;
 import io.temporal.api.workflowservice.v1.ListTaskQueuePartitionsResponse;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The Temporal WorkflowService over the engine: validates requests, resolves namespaces, maps
- * errors to gRPC statuses. The only layer that knows gRPC. The RPCs workers call (task polls and
- * results, heartbeats, query answers) are in {@link WorkerFrontend}; these are the ones clients
- * call.
+ * The Temporal WorkflowService: a table from each RPC to the handler of its group (workflows,
+ * updates, resets, namespaces, visibility, schedules, batch operations), with the namespace
+ * resolved and errors mapped to gRPC statuses. The only layer that knows gRPC. The RPCs workers
+ * call (task polls and results, heartbeats, query answers) are in {@link WorkerFrontend}.
  */
 public final class WorkflowFrontend extends WorkerFrontend {
   private final NamespaceHandler namespaceHandler;
+  private final WorkflowHandler workflows;
   private final UpdateHandler updates;
   private final ResetHandler resets;
   private final TaskQueueDescriber taskQueues;
@@ -36,6 +35,7 @@ public final class WorkflowFrontend extends WorkerFrontend {
     super(engine);
     this.admission = new VisibilityAdmission(visibilityLimits);
     this.clusterInfo = clusterInfo;
+    this.workflows = new WorkflowHandler(engine, validate);
     this.updates = new UpdateHandler(engine, validate);
     this.resets = new ResetHandler(engine);
     this.taskQueues = new TaskQueueDescriber(engine);
@@ -59,22 +59,26 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   @Override
-  public void registerNamespace(RegisterNamespaceRequest req, StreamObserver<RegisterNamespaceResponse> out) {
+  public void registerNamespace(
+      RegisterNamespaceRequest req, StreamObserver<RegisterNamespaceResponse> out) {
     replyNow(out, () -> namespaceHandler.register(req));
   }
 
   @Override
-  public void describeNamespace(DescribeNamespaceRequest req, StreamObserver<DescribeNamespaceResponse> out) {
+  public void describeNamespace(
+      DescribeNamespaceRequest req, StreamObserver<DescribeNamespaceResponse> out) {
     replyNow(out, () -> namespaceHandler.describe(req));
   }
 
   @Override
-  public void listNamespaces(ListNamespacesRequest req, StreamObserver<ListNamespacesResponse> out) {
+  public void listNamespaces(
+      ListNamespacesRequest req, StreamObserver<ListNamespacesResponse> out) {
     replyNow(out, () -> namespaceHandler.list(req));
   }
 
   @Override
-  public void updateNamespace(UpdateNamespaceRequest req, StreamObserver<UpdateNamespaceResponse> out) {
+  public void updateNamespace(
+      UpdateNamespaceRequest req, StreamObserver<UpdateNamespaceResponse> out) {
     replyNow(out, () -> namespaceHandler.update(req));
   }
 
@@ -83,130 +87,54 @@ public final class WorkflowFrontend extends WorkerFrontend {
   @Override
   public void startWorkflowExecution(
       StartWorkflowExecutionRequest req, StreamObserver<StartWorkflowExecutionResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          validate.start(req);
-          StartWorkflowExecutionRequest r =
-              req.getRequestId().isEmpty()
-                  ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
-                  : req;
-          return engine.workflows.start(ns, withSearchAttributes(ns, r));
-        });
+    reply(out, () -> workflows.start(namespaceId(req.getNamespace()), req));
   }
 
   @Override
   public void terminateWorkflowExecution(
-      TerminateWorkflowExecutionRequest req, StreamObserver<TerminateWorkflowExecutionResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
-          return engine.workflows
-              .terminate(
-                  ns, req.getWorkflowExecution().getWorkflowId(),
-                  req.getWorkflowExecution().getRunId(), req.getReason(),
-                  req.hasDetails() ? req.getDetails() : null, req.getIdentity())
-              .thenApply(v -> TerminateWorkflowExecutionResponse.getDefaultInstance());
-        });
+      TerminateWorkflowExecutionRequest req,
+      StreamObserver<TerminateWorkflowExecutionResponse> out) {
+    reply(out, () -> workflows.terminate(namespaceId(req.getNamespace()), req));
   }
 
   @Override
   public void signalWorkflowExecution(
       SignalWorkflowExecutionRequest req, StreamObserver<SignalWorkflowExecutionResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
-          if (req.getSignalName().isEmpty()) {
-            throw RequestValidator.invalid("SignalName is not set on request.");
-          }
-          validate.payload(req.getInput(), "Input");
-          return engine.workflows
-              .signal(ns, req)
-              .thenApply(v -> SignalWorkflowExecutionResponse.getDefaultInstance());
-        });
+    reply(out, () -> workflows.signal(namespaceId(req.getNamespace()), req));
   }
 
   @Override
   public void requestCancelWorkflowExecution(
       RequestCancelWorkflowExecutionRequest req,
       StreamObserver<RequestCancelWorkflowExecutionResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
-          return engine.workflows
-              .requestCancel(ns, req)
-              .thenApply(v -> RequestCancelWorkflowExecutionResponse.getDefaultInstance());
-        });
+    reply(out, () -> workflows.requestCancel(namespaceId(req.getNamespace()), req));
   }
 
   @Override
   public void signalWithStartWorkflowExecution(
       SignalWithStartWorkflowExecutionRequest req,
       StreamObserver<SignalWithStartWorkflowExecutionResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          validate.signalWithStart(req);
-          SignalWithStartWorkflowExecutionRequest r =
-              req.getRequestId().isEmpty()
-                  ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
-                  : req;
-          if (r.hasSearchAttributes()) {
-            r = r.toBuilder()
-                .setSearchAttributes(
-                    engine.visibility.validate(ns, r.getNamespace(), r.getSearchAttributes()))
-                .build();
-          }
-          return engine.workflows.signalWithStart(ns, r);
-        });
+    reply(out, () -> workflows.signalWithStart(namespaceId(req.getNamespace()), req));
   }
 
   @Override
   public void deleteWorkflowExecution(
       DeleteWorkflowExecutionRequest req, StreamObserver<DeleteWorkflowExecutionResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getWorkflowExecution().getWorkflowId());
-          return engine.workflows
-              .delete(ns, req.getWorkflowExecution().getWorkflowId(), req.getWorkflowExecution().getRunId())
-              .thenApply(v -> DeleteWorkflowExecutionResponse.getDefaultInstance());
-        });
+    reply(out, () -> workflows.delete(namespaceId(req.getNamespace()), req));
   }
 
   @Override
   public void getWorkflowExecutionHistory(
       GetWorkflowExecutionHistoryRequest req,
       StreamObserver<GetWorkflowExecutionHistoryResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getExecution().getWorkflowId());
-          return engine.history.getHistory(ns, req, longPollMillis());
-        });
+    reply(out, () -> workflows.history(namespaceId(req.getNamespace()), req, longPollMillis()));
   }
 
   @Override
   public void getWorkflowExecutionHistoryReverse(
       GetWorkflowExecutionHistoryReverseRequest req,
       StreamObserver<GetWorkflowExecutionHistoryReverseResponse> out) {
-    replyNow(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getExecution().getWorkflowId());
-          return engine.history.getHistoryReverse(ns, req);
-        });
+    replyNow(out, () -> workflows.historyReverse(namespaceId(req.getNamespace()), req));
   }
 
   @Override
@@ -224,7 +152,8 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   @Override
-  public void getClusterInfo(GetClusterInfoRequest req, StreamObserver<GetClusterInfoResponse> out) {
+  public void getClusterInfo(
+      GetClusterInfoRequest req, StreamObserver<GetClusterInfoResponse> out) {
     replyNow(out, () -> clusterInfo);
   }
 
@@ -262,28 +191,14 @@ public final class WorkflowFrontend extends WorkerFrontend {
   @Override
   public void describeWorkflowExecution(
       DescribeWorkflowExecutionRequest req, StreamObserver<DescribeWorkflowExecutionResponse> out) {
-    replyNow(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          RequestValidator.workflowId(req.getExecution().getWorkflowId());
-          return Describer.describe(
-              engine.history.readState(
-                  ns, req.getExecution().getWorkflowId(), req.getExecution().getRunId()));
-        });
+    replyNow(out, () -> workflows.describe(namespaceId(req.getNamespace()), req));
   }
 
   // ------------------------------------------------------------------ queries & stickiness
 
   @Override
   public void queryWorkflow(QueryWorkflowRequest req, StreamObserver<QueryWorkflowResponse> out) {
-    reply(
-        out,
-        () -> {
-          String ns = namespaceId(req.getNamespace());
-          validate.query(req);
-          return engine.queries.query(ns, req, queryBudgetMillis());
-        });
+    reply(out, () -> workflows.query(namespaceId(req.getNamespace()), req, queryBudgetMillis()));
   }
 
   /** A query waits for its worker until shortly before the caller's deadline (at most the long-poll limit). */
@@ -320,18 +235,6 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   // ------------------------------------------------------------------ visibility
-
-  /** The start request with its search attributes checked and typed (INVALID_ARGUMENT if bad). */
-  private StartWorkflowExecutionRequest withSearchAttributes(
-      String namespaceId, StartWorkflowExecutionRequest r) {
-    if (!r.hasSearchAttributes()) {
-      return r;
-    }
-    return r.toBuilder()
-        .setSearchAttributes(
-            engine.visibility.validate(namespaceId, r.getNamespace(), r.getSearchAttributes()))
-        .build();
-  }
 
   @Override
   public void listWorkflowExecutions(
@@ -374,7 +277,8 @@ public final class WorkflowFrontend extends WorkerFrontend {
   // ------------------------------------------------------------------ schedules
 
   @Override
-  public void createSchedule(CreateScheduleRequest req, StreamObserver<CreateScheduleResponse> out) {
+  public void createSchedule(
+      CreateScheduleRequest req, StreamObserver<CreateScheduleResponse> out) {
     reply(out, () -> schedules.create(req));
   }
 
@@ -385,7 +289,8 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   @Override
-  public void updateSchedule(UpdateScheduleRequest req, StreamObserver<UpdateScheduleResponse> out) {
+  public void updateSchedule(
+      UpdateScheduleRequest req, StreamObserver<UpdateScheduleResponse> out) {
     reply(out, () -> schedules.update(req));
   }
 
@@ -395,7 +300,8 @@ public final class WorkflowFrontend extends WorkerFrontend {
   }
 
   @Override
-  public void deleteSchedule(DeleteScheduleRequest req, StreamObserver<DeleteScheduleResponse> out) {
+  public void deleteSchedule(
+      DeleteScheduleRequest req, StreamObserver<DeleteScheduleResponse> out) {
     reply(out, () -> schedules.delete(req));
   }
 

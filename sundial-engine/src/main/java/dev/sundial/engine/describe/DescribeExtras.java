@@ -1,4 +1,4 @@
-package dev.sundial.engine;
+package dev.sundial.engine.describe;
 
 import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.ChildInfo;
@@ -9,7 +9,6 @@ import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.PendingChildExecutionInfo;
 import io.temporal.api.workflow.v1.WorkflowExecutionExtendedInfo;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import java.util.Iterator;
 
@@ -21,13 +20,6 @@ import java.util.Iterator;
  */
 final class DescribeExtras {
   private DescribeExtras() {}
-
-  /** Execution info fields beyond the visibility columns (describe and list report them alike). */
-  static void info(MutableState s, WorkflowExecutionInfo.Builder info) {
-    if (s.reset.autoResetPoints.getPointsCount() > 0) {
-      info.setAutoResetPoints(s.reset.autoResetPoints);
-    }
-  }
 
   static void response(MutableState s, DescribeWorkflowExecutionResponse.Builder b) {
     b.getExecutionConfigBuilder()

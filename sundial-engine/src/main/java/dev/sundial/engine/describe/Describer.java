@@ -1,10 +1,8 @@
-package dev.sundial.engine;
+package dev.sundial.engine.describe;
 
 import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.visibility.SearchAttributeState;
-import io.temporal.api.common.v1.WorkflowExecution;
+import dev.sundial.engine.visibility.ExecutionInfos;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.PendingWorkflowTaskState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
@@ -19,7 +17,7 @@ public final class Describer {
 
   public static DescribeWorkflowExecutionResponse describe(MutableState s) {
     var started = s.started;
-    WorkflowExecutionInfo.Builder info = executionInfo(s, s.dbVersion);
+    WorkflowExecutionInfo.Builder info = ExecutionInfos.of(s, s.dbVersion);
     DescribeWorkflowExecutionResponse.Builder b =
         DescribeWorkflowExecutionResponse.newBuilder()
             .setExecutionConfig(
@@ -50,47 +48,6 @@ public final class Describer {
     }
     DescribeExtras.response(s, b);
     return b.build();
-  }
-
-  /**
-   * The execution info of a run as describe and the visibility APIs report it (current memo and
-   * search attributes included).
-   */
-  public static WorkflowExecutionInfo.Builder executionInfo(MutableState s, long stateTransitionCount) {
-    var started = s.started;
-    WorkflowExecutionInfo.Builder info =
-        WorkflowExecutionInfo.newBuilder()
-            .setExecution(
-                WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId))
-            .setType(started.getWorkflowType())
-            .setStartTime(MutableState.timestamp(s.startTime))
-            .setExecutionTime(MutableState.timestamp(s.executionTime))
-            .setStatus(s.status)
-            .setHistoryLength(s.nextEventId - 1)
-            .setHistorySizeBytes(s.historySizeBytes)
-            .setTaskQueue(started.getTaskQueue().getName())
-            .setFirstRunId(s.firstExecutionRunId)
-            .setStateTransitionCount(stateTransitionCount);
-    if (s.closeTime > 0) {
-      info.setCloseTime(MutableState.timestamp(s.closeTime));
-      if (!s.isRunning()) {
-        info.setExecutionDuration(
-            Durations.ofMillis(Math.max(0, s.closeTime - s.executionTime)));
-      }
-    }
-    if (started.hasParentWorkflowExecution()) {
-      info.setParentExecution(started.getParentWorkflowExecution())
-          .setParentNamespaceId(started.getParentWorkflowNamespaceId());
-    }
-    if (started.hasRootWorkflowExecution()) {
-      info.setRootExecution(started.getRootWorkflowExecution());
-    }
-    var memo = SearchAttributeState.memo(s);
-    if (memo.getFieldsCount() > 0) info.setMemo(memo);
-    var sa = SearchAttributeState.searchAttributes(s);
-    if (sa.getIndexedFieldsCount() > 0) info.setSearchAttributes(sa);
-    DescribeExtras.info(s, info);
-    return info;
   }
 
   static PendingActivityInfo pending(ActivityInfo a) {

@@ -1,0 +1,25 @@
+package dev.sundial.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The frontend asks the engine's operations; it never reads or changes a run's state itself. */
+@AnalyzeClasses(
+    packages = "dev.sundial.server",
+    importOptions = ImportOption.DoNotIncludeTests.class)
+class FrontendLayersTest {
+  @ArchTest
+  static final ArchRule theFrontendDoesNotTouchRunState =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.sundial.engine.shard..", "dev.sundial.engine.describe..")
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("dev.sundial.engine.history.MutableState")
+          .because("describe, like every RPC, is an engine operation the frontend calls");
+}
