@@ -126,7 +126,7 @@ public final class Engine implements AutoCloseable {
     this.taskIds = new TaskIds(store);
     this.shards = new AtomicReferenceArray<>(shardCount);
     this.link = cluster == null ? null : cluster.link();
-    this.remote = new Remote(this);
+    this.remote = new Remote(link, this::ownerAddress, this::shardIndex);
     this.local = new LocalRunOperations(this);
     this.internal = new InternalOps(this);
     this.workflows = new WorkflowOps(this);
@@ -378,6 +378,11 @@ public final class Engine implements AutoCloseable {
    */
   public RunOperations run(String namespaceId, String workflowId) {
     return servesRun(namespaceId, workflowId) ? local : remote;
+  }
+
+  /** The address of the node that owns a shard; null on a single node or while none does. */
+  private String ownerAddress(int shard) {
+    return ownership == null ? null : ownership.ownerAddress(shard);
   }
 
   /** True when this node serves the workflow's shard (always on a single node). */

@@ -4,6 +4,7 @@ import static dev.sundial.engine.cluster.InternalMessages.parse;
 import static dev.sundial.engine.cluster.InternalMessages.task;
 
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.cluster.InternalMessages;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.matching.TaskQueueKey;
@@ -30,16 +31,6 @@ import java.util.concurrent.CompletableFuture;
  * not serve answers UNAVAILABLE, and the caller retries once the routing table catches up.
  */
 public final class InternalOps {
-  private static final TaskOps.Cancellation NEVER_CANCELLED = new TaskOps.Cancellation() {
-    @Override
-    public void onCancel(Runnable r) {}
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-  };
-
   private final Engine engine;
 
   InternalOps(Engine engine) {
@@ -96,7 +87,7 @@ public final class InternalOps {
         var c = call.getStartWorkflowTask();
         yield local.startWorkflowTask(c.getNamespaceId(), task(c.getTask()),
                 parse(PollWorkflowTaskQueueRequest.parser(), c.getRequest()), c.getRequestId(),
-                NEVER_CANCELLED)
+                PollCancellation.NEVER)
             .thenApply(InternalMessages::message);
       }
       case START_ACTIVITY_TASK -> {

@@ -1,5 +1,6 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.cluster.RunOperations;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.persistence.QueueTask;
@@ -90,7 +91,7 @@ final class LocalRunOperations implements RunOperations {
   @Override
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
-      TaskOps.Cancellation cancel) {
+      PollCancellation cancel) {
     return engine.tasks.startWorkflowTask(namespaceId, task, req, requestId, cancel);
   }
 

@@ -2,6 +2,7 @@ package dev.sundial.engine;
 
 import dev.sundial.engine.api.DeadlineExceededException;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.api.QueryFailedException;
 import dev.sundial.engine.api.WorkflowNotReadyException;
 import dev.sundial.engine.history.MutableState;
@@ -391,7 +392,7 @@ public final class QueryOps {
    * expired) fails with {@link StaleTaskException} so the poll goes on.
    */
   CompletableFuture<PollWorkflowTaskQueueResponse> startQueryTask(
-      QueueTask task, TaskOps.Cancellation cancel) {
+      QueueTask task, PollCancellation cancel) {
     PendingQuery p = registry.get(task.taskId());
     if (p == null || !p.take()) {
       return CompletableFuture.failedFuture(new StaleTaskException());

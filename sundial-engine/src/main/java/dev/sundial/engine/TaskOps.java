@@ -2,6 +2,7 @@ package dev.sundial.engine;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TaskToken;
@@ -50,17 +51,10 @@ public final class TaskOps {
     this.engine = engine;
   }
 
-  /** A poll the frontend can cancel when its caller goes away. */
-  public interface Cancellation {
-    void onCancel(Runnable r);
-
-    boolean isCancelled();
-  }
-
   // ---------------------------------------------------------------- workflow tasks
 
   public CompletableFuture<PollWorkflowTaskQueueResponse> pollWorkflowTask(
-      String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
+      String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
     engine.matching.recordPoller(key, TaskQueueStats.poller(req));
@@ -75,7 +69,7 @@ public final class TaskOps {
   /** Records a matched workflow (or query) task started on its run's shard, here. */
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
-      Cancellation cancel) {
+      PollCancellation cancel) {
     if (QueryRegistry.isQueryTask(task)) {
       return engine.queries.startQueryTask(task, cancel);
     }
@@ -290,7 +284,7 @@ public final class TaskOps {
   // ---------------------------------------------------------------- activity tasks
 
   public CompletableFuture<PollActivityTaskQueueResponse> pollActivityTask(
-      String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, Cancellation cancel) {
+      String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
     engine.matching.recordPoller(key, TaskQueueStats.poller(req));
@@ -424,7 +418,7 @@ public final class TaskOps {
    * row deleted) and the poll continues with the time it has left.
    */
   private <R> CompletableFuture<R> poll(
-      TaskQueueKey key, String identity, long timeoutMillis, Cancellation cancel, R empty,
+      TaskQueueKey key, String identity, long timeoutMillis, PollCancellation cancel, R empty,
       Starter<R> starter) {
     CompletableFuture<R> result = new CompletableFuture<>();
     long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -433,7 +427,7 @@ public final class TaskOps {
   }
 
   private <R> void pollOnce(
-      TaskQueueKey key, String identity, long deadline, Cancellation cancel, R empty,
+      TaskQueueKey key, String identity, long deadline, PollCancellation cancel, R empty,
       Starter<R> starter, CompletableFuture<R> result) {
     long remaining = deadline - System.currentTimeMillis();
     if (remaining <= 0 || cancel.isCancelled()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.persistence.sqlite.SqliteStore;
@@ -54,16 +55,7 @@ public final class EngineHarness implements AutoCloseable {
   /** How long a test waits for something that must happen (generous: CI machines are slow). */
   public static final long WAIT_MILLIS = 10_000;
 
-  public static final TaskOps.Cancellation NEVER_CANCELLED =
-      new TaskOps.Cancellation() {
-        @Override
-        public void onCancel(Runnable r) {}
-
-        @Override
-        public boolean isCancelled() {
-          return false;
-        }
-      };
+  public static final PollCancellation NEVER_CANCELLED = PollCancellation.NEVER;
 
   public final MutableClock clock;
   public final SqliteStore store;

@@ -26,6 +26,7 @@ class EngineLayersTest {
               "dev.sundial.engine.shard..", "dev.sundial.engine.timer..",
               "dev.sundial.engine.matching..", "dev.sundial.engine.query..",
               "dev.sundial.engine.retention..", "dev.sundial.engine.api..",
+              "dev.sundial.engine.cluster..",
               "dev.sundial.engine.proto..")
           .should()
           .dependOnClassesThat()

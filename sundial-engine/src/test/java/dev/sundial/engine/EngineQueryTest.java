@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.DeadlineExceededException;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.api.QueryFailedException;
 import dev.sundial.engine.api.WorkflowNotReadyException;
 import dev.sundial.engine.history.TaskToken;
@@ -298,8 +299,8 @@ class EngineQueryTest {
     startAndCompleteFirstTask("wf-cancel", null);
     CompletableFuture<QueryWorkflowResponse> q = query("wf-cancel");
     AtomicInteger checks = new AtomicInteger();
-    TaskOps.Cancellation goneAfterMatch =
-        new TaskOps.Cancellation() {
+    PollCancellation goneAfterMatch =
+        new PollCancellation() {
           @Override
           public void onCancel(Runnable r) {}
 

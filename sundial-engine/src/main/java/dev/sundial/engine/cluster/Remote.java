@@ -5,9 +5,9 @@ import static dev.sundial.engine.cluster.InternalMessages.parse;
 import static dev.sundial.engine.cluster.InternalMessages.run;
 import static dev.sundial.engine.cluster.InternalMessages.task;
 
-import dev.sundial.engine.Engine;
-import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.proto.ChildClosed;
 import dev.sundial.engine.proto.External;
@@ -36,6 +36,8 @@ import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
+import java.util.function.ToIntBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,24 +48,32 @@ import org.slf4j.LoggerFactory;
  */
 public final class Remote implements RunOperations {
   private static final Logger log = LoggerFactory.getLogger(Remote.class);
-  private final Engine engine;
+  private final ClusterLink link;
+  private final IntFunction<String> ownerAddress;
+  private final ToIntBiFunction<String, String> shardIndex;
 
-  public Remote(Engine engine) {
-    this.engine = engine;
+  /**
+   * @param ownerAddress the address of the node that owns a shard, null when none does right now
+   * @param shardIndex the shard of a workflow id in a namespace
+   */
+  public Remote(
+      ClusterLink link, IntFunction<String> ownerAddress, ToIntBiFunction<String, String> shardIndex) {
+    this.link = link;
+    this.ownerAddress = ownerAddress;
+    this.shardIndex = shardIndex;
   }
 
   private CompletableFuture<InternalReply> call(int shard, InternalCall call) {
-    var ownership = engine.ownership();
-    String address = ownership == null ? null : ownership.ownerAddress(shard);
+    String address = ownerAddress.apply(shard);
     if (address == null) {
       return CompletableFuture.failedFuture(EngineException.unavailable(
           "shard " + shard + " has no live owner right now (failover in progress); retry"));
     }
-    return engine.link().call(address, call).thenApply(InternalMessages::unwrap);
+    return link.call(address, call).thenApply(InternalMessages::unwrap);
   }
 
   private CompletableFuture<InternalReply> onRun(String ns, String workflowId, InternalCall call) {
-    return call(engine.shardIndex(ns, workflowId), call);
+    return call(shardIndex.applyAsInt(ns, workflowId), call);
   }
 
   private static CompletableFuture<Void> none(CompletableFuture<InternalReply> reply) {
@@ -110,7 +120,7 @@ public final class Remote implements RunOperations {
   @Override
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask t, PollWorkflowTaskQueueRequest req, String requestId,
-      TaskOps.Cancellation cancel) {
+      PollCancellation cancel) {
     return onRun(t.namespaceId(), t.workflowId(), InternalCall.newBuilder()
             .setStartWorkflowTask(StartWorkflowTask.newBuilder().setNamespaceId(namespaceId)
                 .setTask(task(t)).setRequest(bytes(req)).setRequestId(requestId))

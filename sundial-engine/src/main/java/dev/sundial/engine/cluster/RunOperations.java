@@ -1,6 +1,7 @@
 package dev.sundial.engine.cluster;
 
 import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
@@ -59,7 +60,7 @@ public interface RunOperations {
   /** Records a matched workflow (or query) task as started. */
   CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
-      TaskOps.Cancellation cancel);
+      PollCancellation cancel);
 
   /** Records a matched activity task as started. */
   CompletableFuture<PollActivityTaskQueueResponse> startActivityTask(

@@ -1,13 +1,14 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.api.PollCancellation;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Tells a long poll in the engine when its gRPC caller went away. */
-final class CallCancellation implements TaskOps.Cancellation {
+final class CallCancellation implements PollCancellation {
   private final List<Runnable> handlers = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
 

@@ -3,6 +3,7 @@ package dev.sundial.server.frontend;
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.namespace.NamespaceRegistry;
@@ -84,7 +85,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
   @Override
   public void pollWorkflowTaskQueue(
       PollWorkflowTaskQueueRequest req, StreamObserver<PollWorkflowTaskQueueResponse> out) {
-    TaskOps.Cancellation cancel = CallCancellation.of(out);
+    PollCancellation cancel = CallCancellation.of(out);
     reply(
         out,
         () -> {
@@ -119,7 +120,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
   @Override
   public void pollActivityTaskQueue(
       PollActivityTaskQueueRequest req, StreamObserver<PollActivityTaskQueueResponse> out) {
-    TaskOps.Cancellation cancel = CallCancellation.of(out);
+    PollCancellation cancel = CallCancellation.of(out);
     reply(
         out,
         () -> {
