@@ -7,6 +7,7 @@ import dev.sundial.engine.cluster.Ownership;
 import dev.sundial.engine.cluster.Partitions;
 import dev.sundial.engine.cluster.Remote;
 import dev.sundial.engine.cluster.RunOperations;
+import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
@@ -23,6 +24,7 @@ import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.schedule.ScheduleService;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.Shard;
+import dev.sundial.engine.shard.ShardMap;
 import dev.sundial.engine.shard.TaskIds;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerQueue;
@@ -52,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * timer queue and history watchers; recovers outbox tasks at start; routes committed outbox
  * entries to matching and timers.
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
   final Store store;
@@ -137,8 +139,9 @@ public final class Engine implements AutoCloseable {
     this.queries = new QueryOps(this);
     this.updates = new UpdateOps(this);
     this.schedules =
-        new ScheduleService(this, store, watchers, this::shardFor);
-    this.batches = new BatchService(this, store);
+        new ScheduleService(clock, this, this, history::readState, namespaces, store, watchers,
+            this::shardFor);
+    this.batches = new BatchService(clock, this, this, visibility, store);
     this.namespaceDeletion =
         new NamespaceDeletion(namespaces, batches, schedules);
     namespaces.ensure(NamespaceRegistry.DEFAULT);
@@ -235,10 +238,12 @@ public final class Engine implements AutoCloseable {
   }
 
   /** True when this node serves the shard now. */
+  @Override
   public boolean ownsShard(int shardId) {
     return shards.get(shardId) != null;
   }
 
+  @Override
   public int shardIndex(String namespaceId, String workflowId) {
     return Partitions.shardOf(namespaceId, workflowId, shardCount);
   }
@@ -376,6 +381,7 @@ public final class Engine implements AutoCloseable {
    * Where the steps of a run execute: this node's shard, or (cluster mode) the node that owns it.
    * The one place the engine decides; the owner checks again when the step arrives.
    */
+  @Override
   public RunOperations run(String namespaceId, String workflowId) {
     return servesRun(namespaceId, workflowId) ? local : remote;
   }

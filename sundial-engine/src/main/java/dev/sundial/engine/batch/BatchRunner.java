@@ -1,14 +1,15 @@
 package dev.sundial.engine.batch;
 
 import com.google.protobuf.ByteString;
-import dev.sundial.engine.Engine;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.visibility.Visibility;
 import io.temporal.api.enums.v1.BatchOperationState;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartBatchOperationRequest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,13 +29,19 @@ final class BatchRunner {
   private static final long PERSIST_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long OPERATION_TIMEOUT_SECONDS = 30;
 
-  private final Engine engine;
+  private final Clock clock;
+  private final RunRouter runs;
+  private final Visibility visibility;
   private final BatchJob job;
   private final Consumer<BatchJob> persist;
   private final BooleanSupplier shuttingDown;
 
-  BatchRunner(Engine engine, BatchJob job, Consumer<BatchJob> persist, BooleanSupplier shuttingDown) {
-    this.engine = engine;
+  BatchRunner(
+      Clock clock, RunRouter runs, Visibility visibility, BatchJob job, Consumer<BatchJob> persist,
+      BooleanSupplier shuttingDown) {
+    this.clock = clock;
+    this.runs = runs;
+    this.visibility = visibility;
     this.job = job;
     this.persist = persist;
     this.shuttingDown = shuttingDown;
@@ -58,7 +65,7 @@ final class BatchRunner {
       synchronized (job) {
         if (job.running() && !shuttingDown.getAsBoolean()) {
           job.state = BatchOperationState.BATCH_OPERATION_STATE_FAILED;
-          job.closeMillis = engine.clock().millis();
+          job.closeMillis = clock.millis();
           persist.accept(job);
         }
       }
@@ -84,7 +91,7 @@ final class BatchRunner {
         throw new IllegalStateException("shutting down");
       }
       Visibility.Page page =
-          engine.visibility.list(job.namespaceId, query, Visibility.MAX_PAGE_SIZE, token);
+          visibility.list(job.namespaceId, query, Visibility.MAX_PAGE_SIZE, token);
       for (WorkflowExecutionInfo info : page.executions()) {
         targets.add(
             new BatchJob.Target(
@@ -128,7 +135,7 @@ final class BatchRunner {
         }
         if (job.cursor >= job.targets.size()) {
           job.state = BatchOperationState.BATCH_OPERATION_STATE_COMPLETED;
-          job.closeMillis = engine.clock().millis();
+          job.closeMillis = clock.millis();
           persist.accept(job);
           return;
         }
@@ -180,12 +187,12 @@ final class BatchRunner {
           switch (req.getOperationCase()) {
             case TERMINATION_OPERATION -> {
               var op = req.getTerminationOperation();
-              yield engine.workflows.terminate(
+              yield runs.run(ns, t.workflowId()).terminate(
                   ns, t.workflowId(), t.runId(), req.getReason(),
                   op.hasDetails() ? op.getDetails() : null, op.getIdentity());
             }
             case CANCELLATION_OPERATION ->
-                engine.workflows.requestCancel(
+                runs.run(ns, t.workflowId()).requestCancel(
                     ns,
                     RequestCancelWorkflowExecutionRequest.newBuilder()
                         .setNamespace(req.getNamespace())
@@ -209,9 +216,10 @@ final class BatchRunner {
               if (op.hasHeader()) {
                 s.setHeader(op.getHeader());
               }
-              yield engine.workflows.signal(ns, s.build());
+              yield runs.run(ns, t.workflowId()).signal(ns, s.build());
             }
-            case DELETION_OPERATION -> engine.workflows.delete(ns, t.workflowId(), t.runId());
+            case DELETION_OPERATION ->
+                runs.run(ns, t.workflowId()).delete(ns, t.workflowId(), t.runId());
             default ->
                 throw EngineException.invalidArgument(
                     "batch operation " + req.getOperationCase() + " is not supported yet");

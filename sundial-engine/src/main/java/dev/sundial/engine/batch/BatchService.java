@@ -2,8 +2,10 @@ package dev.sundial.engine.batch;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.sundial.engine.Engine;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.cluster.RunRouter;
+import dev.sundial.engine.shard.ShardMap;
+import dev.sundial.engine.visibility.Visibility;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.batch.BatchRecord;
 import dev.sundial.persistence.batch.BatchStore;
@@ -14,6 +16,7 @@ import io.temporal.api.workflowservice.v1.DescribeBatchOperationResponse;
 import io.temporal.api.workflowservice.v1.ListBatchOperationsResponse;
 import io.temporal.api.workflowservice.v1.StartBatchOperationRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,14 +39,21 @@ public final class BatchService implements AutoCloseable {
   static final double DEFAULT_OPERATIONS_PER_SECOND = 50;
   public static final int MAX_PAGE_SIZE = 1000;
 
-  private final Engine engine;
+  private final Clock clock;
+  private final ShardMap shards;
+  private final RunRouter runs;
+  private final Visibility visibility;
   private final BatchStore store;
   private final Map<String, BatchJob> live = new ConcurrentHashMap<>();
   private final ExecutorService pool;
   private volatile boolean closed;
 
-  public BatchService(Engine engine, Store store) {
-    this.engine = engine;
+  public BatchService(
+      Clock clock, ShardMap shards, RunRouter runs, Visibility visibility, Store store) {
+    this.clock = clock;
+    this.shards = shards;
+    this.runs = runs;
+    this.visibility = visibility;
     this.store = store.batches();
     AtomicInteger n = new AtomicInteger();
     this.pool =
@@ -71,13 +81,13 @@ public final class BatchService implements AutoCloseable {
 
   /** A job runs on the node serving the shard its namespace and job id hash to. */
   private int shardOf(String namespaceId, String jobId) {
-    return engine.shardIndex(namespaceId, jobId);
+    return shards.shardIndex(namespaceId, jobId);
   }
 
   private void resume(IntPredicate shardFilter) {
     for (BatchRecord r : store.runningBatches()) {
       int shard = shardOf(r.namespaceId(), r.jobId());
-      if (!engine.ownsShard(shard) || !shardFilter.test(shard)
+      if (!shards.ownsShard(shard) || !shardFilter.test(shard)
           || live.containsKey(key(r.namespaceId(), r.jobId()))) {
         continue;
       }
@@ -96,7 +106,7 @@ public final class BatchService implements AutoCloseable {
     live.put(key(job.namespaceId, job.jobId), job);
     int shard = shardOf(job.namespaceId, job.jobId);
     BatchRunner runner =
-        new BatchRunner(engine, job, this::persist, () -> closed || !engine.ownsShard(shard));
+        new BatchRunner(clock, runs, visibility, job, this::persist, () -> closed || !shards.ownsShard(shard));
     pool.execute(
         () -> {
           try {
@@ -115,7 +125,7 @@ public final class BatchService implements AutoCloseable {
     if (closed) {
       throw EngineException.unavailable("server is shutting down");
     }
-    BatchJob job = new BatchJob(namespaceId, req.getJobId(), req, engine.clock().millis());
+    BatchJob job = new BatchJob(namespaceId, req.getJobId(), req, clock.millis());
     if (!store.insertBatch(job.toRecord())) {
       throw new EngineException(
           EngineException.Code.ALREADY_EXISTS,
@@ -211,7 +221,7 @@ public final class BatchService implements AutoCloseable {
         throw EngineException.notFound("Batch operation " + jobId + " has already finished.");
       }
       job.state = BatchOperationState.BATCH_OPERATION_STATE_FAILED;
-      job.closeMillis = engine.clock().millis();
+      job.closeMillis = clock.millis();
       persist(job);
     }
   }

@@ -1,9 +1,9 @@
 package dev.sundial.engine.schedule;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.sundial.engine.Engine;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.RunStates;
 import dev.sundial.persistence.HistoryBatch;
 import dev.sundial.persistence.HistoryStore;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -22,11 +22,11 @@ import java.util.Map;
  * schedule (pause_on_failure), and a result or failure is kept for the next run.
  */
 final class RunStatusReader {
-  private final Engine engine;
+  private final RunStates states;
   private final HistoryStore store;
 
-  RunStatusReader(Engine engine, HistoryStore store) {
-    this.engine = engine;
+  RunStatusReader(RunStates states, HistoryStore store) {
+    this.states = states;
     this.store = store;
   }
 
@@ -62,7 +62,7 @@ final class RunStatusReader {
   private Look look(String namespaceId, String workflowId, String firstRunId) {
     MutableState cur;
     try {
-      cur = engine.history.readState(namespaceId, workflowId, "");
+      cur = states.read(namespaceId, workflowId, "");
     } catch (EngineException e) {
       return new Look(false, null, null); // deleted
     }
@@ -70,7 +70,7 @@ final class RunStatusReader {
       return cur.isRunning() ? new Look(true, cur.runId, null) : new Look(false, null, cur);
     }
     try { // the id was reused by another chain: ours is over
-      return new Look(false, null, engine.history.readState(namespaceId, workflowId, firstRunId));
+      return new Look(false, null, states.read(namespaceId, workflowId, firstRunId));
     } catch (EngineException e) {
       return new Look(false, null, null);
     }

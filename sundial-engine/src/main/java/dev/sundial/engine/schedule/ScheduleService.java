@@ -1,15 +1,18 @@
 package dev.sundial.engine.schedule;
 
 import com.google.protobuf.ByteString;
-import dev.sundial.engine.Engine;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.WorkflowAlreadyStartedException;
+import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.HistoryWatchers;
+import dev.sundial.engine.history.RunStates;
+import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.schedule.spec.CompiledSpec;
 import dev.sundial.engine.schedule.spec.ScheduleSpecs;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.Shard;
+import dev.sundial.engine.shard.ShardMap;
 import dev.sundial.persistence.ConflictException;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.schedule.ScheduleRecord;
@@ -73,7 +76,9 @@ public final class ScheduleService implements AutoCloseable {
   /** A schedule's identity. */
   public record Key(String namespaceId, String scheduleId) {}
 
-  private final Engine engine;
+  private final ShardMap shards;
+  private final RunRouter runRouter;
+  private final NamespaceRegistry namespaces;
   private final Store store;
   private final ScheduleStore schedules;
   private final HistoryWatchers watchers;
@@ -96,13 +101,17 @@ public final class ScheduleService implements AutoCloseable {
   private record Watch(RunKey run, CompletableFuture<Void> future) {}
 
   public ScheduleService(
-      Engine engine, Store store, HistoryWatchers watchers, BiFunction<String, String, Shard> shardFor) {
-    this.engine = engine;
+      Clock clock, ShardMap shards, RunRouter runRouter, RunStates states,
+      NamespaceRegistry namespaces, Store store, HistoryWatchers watchers,
+      BiFunction<String, String, Shard> shardFor) {
+    this.shards = shards;
+    this.runRouter = runRouter;
+    this.namespaces = namespaces;
     this.store = store;
     this.schedules = schedulesOf(store);
     this.watchers = watchers;
     this.shardFor = shardFor;
-    this.clock = engine.clock();
+    this.clock = clock;
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "sundial-schedule-" + n.incrementAndGet());
@@ -111,7 +120,7 @@ public final class ScheduleService implements AutoCloseable {
     });
     this.actors = new KeyedActors<>(pool);
     this.wakeups = new WakeupQueue<>(clock, this::wake, "sundial-schedule-timer");
-    this.runs = new RunStatusReader(engine, store);
+    this.runs = new RunStatusReader(states, store);
   }
 
   private static ScheduleStore schedulesOf(Store store) {
@@ -143,8 +152,8 @@ public final class ScheduleService implements AutoCloseable {
   private int armOwned(IntPredicate shardFilter) {
     int armed = 0;
     for (ScheduleWakeup w : schedules.scheduleWakeups(Long.MAX_VALUE, Integer.MAX_VALUE)) {
-      int shard = engine.shardIndex(w.namespaceId(), w.scheduleId());
-      if (engine.ownsShard(shard) && shardFilter.test(shard)) {
+      int shard = shards.shardIndex(w.namespaceId(), w.scheduleId());
+      if (shards.ownsShard(shard) && shardFilter.test(shard)) {
         wakeups.arm(new Key(w.namespaceId(), w.scheduleId()), w.wakeupMillis());
         armed++;
       }
@@ -161,7 +170,7 @@ public final class ScheduleService implements AutoCloseable {
 
   /** Cluster: the shard moved away; its schedules wake on the new owner. */
   public void shardLost(int shardId) {
-    wakeups.disarmIf(k -> engine.shardIndex(k.namespaceId(), k.scheduleId()) == shardId);
+    wakeups.disarmIf(k -> shards.shardIndex(k.namespaceId(), k.scheduleId()) == shardId);
   }
 
   // ------------------------------------------------------------------ API
@@ -336,7 +345,7 @@ public final class ScheduleService implements AutoCloseable {
       if (cause instanceof EngineException ee && ee.code() == EngineException.Code.NOT_FOUND) {
         return; // deleted meanwhile
       }
-      if (!engine.ownsShard(engine.shardIndex(key.namespaceId(), key.scheduleId()))) {
+      if (!shards.ownsShard(shards.shardIndex(key.namespaceId(), key.scheduleId()))) {
         return; // the schedule's shard moved: its new owner wakes it
       }
       log.warn("schedule {} pass failed, retrying in {} ms: {}", key, RETRY_MILLIS, cause.toString());
@@ -381,7 +390,7 @@ public final class ScheduleService implements AutoCloseable {
 
   /** Takes the actions the buffer and overlap policy allow now. */
   private void act(ScheduleState s, CompiledSpec spec, Map<String, String> currentRuns) {
-    String namespaceName = engine.namespaces().byId(s.namespaceId).name();
+    String namespaceName = namespaces.byId(s.namespaceId).name();
     Key key = new Key(s.namespaceId, s.scheduleId);
     if (s.backfills.isEmpty()) {
       lastBackfill.remove(key);
@@ -404,7 +413,10 @@ public final class ScheduleService implements AutoCloseable {
         var request = ScheduleLogic.startRequest(s, start, namespaceName);
         String runId;
         try {
-          runId = await(engine.workflows.start(s.namespaceId, request)).getRunId();
+          runId =
+              await(runRouter.run(s.namespaceId, request.getWorkflowId())
+                      .start(s.namespaceId, request))
+                  .getRunId();
         } catch (WorkflowAlreadyStartedException e) {
           log.warn("schedule {}/{}: workflow {} already exists, action skipped",
               namespaceName, s.scheduleId, request.getWorkflowId());
@@ -419,10 +431,12 @@ public final class ScheduleService implements AutoCloseable {
         for (var ex : List.copyOf(s.running)) {
           try {
             if (d.terminateRunning) {
-              await(engine.workflows.terminate(s.namespaceId, ex.getWorkflowId(), "",
+              await(runRouter.run(s.namespaceId, ex.getWorkflowId()).terminate(
+                  s.namespaceId, ex.getWorkflowId(), "",
                   "terminated by schedule overlap policy", null, "sundial-scheduler"));
             } else {
-              await(engine.workflows.requestCancel(s.namespaceId,
+              await(runRouter.run(s.namespaceId, ex.getWorkflowId()).requestCancel(
+                  s.namespaceId,
                   RequestCancelWorkflowExecutionRequest.newBuilder()
                       .setNamespace(namespaceName)
                       .setWorkflowExecution(WorkflowExecution.newBuilder()
