@@ -1,6 +1,7 @@
 package dev.sundial.engine.batch;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.history.FormattedMessages;
 import dev.sundial.engine.proto.StoredBatchJob;
 import dev.sundial.persistence.batch.BatchRecord;
 import io.temporal.api.enums.v1.BatchOperationState;
@@ -11,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -97,11 +97,8 @@ final class BatchJob {
             StoredBatchJob.Target.newBuilder().setWorkflowId(t.workflowId()).setRunId(t.runId()));
       }
     }
-    byte[] message = b.build().toByteArray();
-    byte[] out = new byte[message.length + 1];
-    out[0] = FORMAT;
-    System.arraycopy(message, 0, out, 1, message.length);
-    return new BatchRecord(namespaceId, jobId, running(), startMillis, out);
+    return new BatchRecord(
+        namespaceId, jobId, running(), startMillis, FormattedMessages.write(FORMAT, b.build()));
   }
 
   static BatchJob fromRecord(BatchRecord r) {
@@ -110,7 +107,7 @@ final class BatchJob {
       return fromFormatOne(r);
     }
     try {
-      StoredBatchJob p = StoredBatchJob.parseFrom(Arrays.copyOfRange(data, 1, data.length));
+      StoredBatchJob p = FormattedMessages.read(StoredBatchJob.parser(), data);
       BatchJob job =
           new BatchJob(r.namespaceId(), r.jobId(), StartBatchOperationRequest.parseFrom(p.getRequest()),
               r.startTimeMillis());

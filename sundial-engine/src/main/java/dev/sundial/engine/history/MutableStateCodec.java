@@ -26,7 +26,6 @@ import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventA
 import io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflow.v1.ResetPoints;
-import java.util.Arrays;
 
 /**
  * The stored form of {@link MutableState}: a format byte, then (format 2) the {@code StoredRun}
@@ -39,11 +38,7 @@ public final class MutableStateCodec {
   private MutableStateCodec() {}
 
   public static byte[] encode(MutableState s) {
-    byte[] message = toProto(s).toByteArray();
-    byte[] out = new byte[message.length + 1];
-    out[0] = FORMAT;
-    System.arraycopy(message, 0, out, 1, message.length);
-    return out;
+    return FormattedMessages.write(FORMAT, toProto(s));
   }
 
   public static MutableState decode(byte[] data, long dbVersion) {
@@ -52,7 +47,7 @@ public final class MutableStateCodec {
     }
     return switch (data[0]) {
       case 1 -> LegacyStateDecoder.decode(data, dbVersion);
-      case FORMAT -> fromProto(parse(StoredRun.parser(), Arrays.copyOfRange(data, 1, data.length)), dbVersion);
+      case FORMAT -> fromProto(readRun(data), dbVersion);
       default -> throw new IllegalStateException("unknown mutable state encoding version " + data[0]);
     };
   }
@@ -299,9 +294,9 @@ public final class MutableStateCodec {
     }
   }
 
-  private static <T> T parse(Parser<T> parser, byte[] b) {
+  private static StoredRun readRun(byte[] data) {
     try {
-      return parser.parseFrom(b);
+      return FormattedMessages.read(StoredRun.parser(), data);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("stored mutable state does not parse", e);
     }

@@ -3,6 +3,7 @@ package dev.sundial.engine.schedule;
 import static dev.sundial.engine.history.ProtoIo.readMsg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sundial.engine.history.FormattedMessages;
 import dev.sundial.engine.proto.StoredSchedule;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
@@ -15,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /**
  * The stored form of {@link ScheduleState}: a format byte, then (format 2) the StoredSchedule
@@ -65,11 +65,7 @@ public final class ScheduleStateCodec {
     }
     if (s.lastCompletionResult != null) b.setLastCompletionResult(s.lastCompletionResult.toByteString());
     if (s.continuedFailure != null) b.setContinuedFailure(s.continuedFailure.toByteString());
-    byte[] message = b.build().toByteArray();
-    byte[] out = new byte[message.length + 1];
-    out[0] = FORMAT;
-    System.arraycopy(message, 0, out, 1, message.length);
-    return out;
+    return FormattedMessages.write(FORMAT, b.build());
   }
 
   public static ScheduleState decode(byte[] data, long version) {
@@ -81,7 +77,7 @@ public final class ScheduleStateCodec {
 
   private static ScheduleState fromProto(byte[] data, long version) {
     try {
-      StoredSchedule p = StoredSchedule.parseFrom(Arrays.copyOfRange(data, 1, data.length));
+      StoredSchedule p = FormattedMessages.read(StoredSchedule.parser(), data);
       ScheduleState s = new ScheduleState();
       s.namespaceId = p.getNamespaceId();
       s.scheduleId = p.getScheduleId();

@@ -1,11 +1,11 @@
 package dev.sundial.engine.timer;
 
+import dev.sundial.engine.history.FormattedMessages;
 import dev.sundial.engine.proto.StoredTimerRef;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /** The payload of a timer task: which event/attempt it guards. */
 public record TimerRef(long eventId, int attempt, int subtype, String name) {
@@ -14,18 +14,14 @@ public record TimerRef(long eventId, int attempt, int subtype, String name) {
   private static final byte FORMAT = 2;
 
   public byte[] encode() {
-    byte[] message =
+    return FormattedMessages.write(
+        FORMAT,
         StoredTimerRef.newBuilder()
             .setEventId(eventId)
             .setAttempt(attempt)
             .setSubtype(subtype)
             .setName(name == null ? "" : name)
-            .build()
-            .toByteArray();
-    byte[] out = new byte[message.length + 1];
-    out[0] = FORMAT;
-    System.arraycopy(message, 0, out, 1, message.length);
-    return out;
+            .build());
   }
 
   /**
@@ -36,7 +32,7 @@ public record TimerRef(long eventId, int attempt, int subtype, String name) {
   public static TimerRef decode(byte[] data) {
     try {
       if (data.length > 0 && data[0] == FORMAT) {
-        StoredTimerRef p = StoredTimerRef.parseFrom(Arrays.copyOfRange(data, 1, data.length));
+        StoredTimerRef p = FormattedMessages.read(StoredTimerRef.parser(), data);
         return new TimerRef(p.getEventId(), p.getAttempt(), p.getSubtype(), p.getName());
       }
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
