@@ -41,17 +41,15 @@ final class WorkflowHandler {
   CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req) {
     validate.start(req);
-    StartWorkflowExecutionRequest r =
-        req.getRequestId().isEmpty()
-            ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
-            : req;
-    if (r.hasSearchAttributes()) {
-      r = r.toBuilder()
-          .setSearchAttributes(
-              engine.visibility.validate(namespaceId, r.getNamespace(), r.getSearchAttributes()))
-          .build();
+    StartWorkflowExecutionRequest.Builder r = req.toBuilder();
+    if (r.getRequestId().isEmpty()) {
+      r.setRequestId(UUID.randomUUID().toString());
     }
-    return engine.workflows.start(namespaceId, r);
+    if (r.hasSearchAttributes()) {
+      r.setSearchAttributes(
+          engine.visibility.validate(namespaceId, r.getNamespace(), r.getSearchAttributes()));
+    }
+    return engine.workflows.start(namespaceId, r.build());
   }
 
   CompletableFuture<TerminateWorkflowExecutionResponse> terminate(
@@ -88,17 +86,15 @@ final class WorkflowHandler {
   CompletableFuture<SignalWithStartWorkflowExecutionResponse> signalWithStart(
       String namespaceId, SignalWithStartWorkflowExecutionRequest req) {
     validate.signalWithStart(req);
-    SignalWithStartWorkflowExecutionRequest r =
-        req.getRequestId().isEmpty()
-            ? req.toBuilder().setRequestId(UUID.randomUUID().toString()).build()
-            : req;
-    if (r.hasSearchAttributes()) {
-      r = r.toBuilder()
-          .setSearchAttributes(
-              engine.visibility.validate(namespaceId, r.getNamespace(), r.getSearchAttributes()))
-          .build();
+    SignalWithStartWorkflowExecutionRequest.Builder r = req.toBuilder();
+    if (r.getRequestId().isEmpty()) {
+      r.setRequestId(UUID.randomUUID().toString());
     }
-    return engine.workflows.signalWithStart(namespaceId, r);
+    if (r.hasSearchAttributes()) {
+      r.setSearchAttributes(
+          engine.visibility.validate(namespaceId, r.getNamespace(), r.getSearchAttributes()));
+    }
+    return engine.workflows.signalWithStart(namespaceId, r.build());
   }
 
   CompletableFuture<DeleteWorkflowExecutionResponse> delete(
