@@ -11,6 +11,7 @@ import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.reset.ResetService;
 import dev.sundial.engine.history.RecentEvents;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.timer.UserTimers;
@@ -83,6 +84,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   public final WorkflowOps workflows;
   public final TaskOps tasks;
   public final HistoryReads history;
+  public final ResetService resets;
   final TransferProcessor transfers;
   final RetentionDeleter retention;
   public final QueryOps queries;
@@ -134,6 +136,11 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     this.workflows = new WorkflowOps(this);
     this.tasks = new TaskOps(this);
     this.history = new HistoryReads(this);
+    this.resets =
+        new ResetService(
+            this::shardFor,
+            (ns, runId, from, to, max) -> history.readPage(ns, runId, from, to, max).events(),
+            ctx.searchAttributes, ioPool, scheduler);
     this.transfers = new TransferProcessor(this);
     this.retention = new RetentionDeleter(this);
     this.queries = new QueryOps(this);

@@ -485,7 +485,7 @@ public final class QueryOps {
         .shardFor(namespaceId, workflowId)
         .execute(
             txn -> {
-              MutableState s = WorkflowOps.resolve(txn, namespaceId, workflowId, runId);
+              MutableState s = txn.resolve(namespaceId, workflowId, runId);
               if (!s.isRunning()) {
                 throw EngineException.notFound("workflow execution already completed");
               }

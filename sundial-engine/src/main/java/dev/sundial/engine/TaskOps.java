@@ -383,7 +383,7 @@ public final class TaskOps {
         .shardFor(ref.namespaceId(), ref.workflowId())
         .execute(
             txn -> {
-              MutableState s = WorkflowOps.resolve(txn, ref.namespaceId(), ref.workflowId(), ref.runId());
+              MutableState s = txn.resolve(ref.namespaceId(), ref.workflowId(), ref.runId());
               ActivityInfo a =
                   ref.token() != null
                       ? Activities.findStarted(s, ref.token().scheduledEventId(), null, ref.token().attempt())

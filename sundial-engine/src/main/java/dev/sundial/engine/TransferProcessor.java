@@ -296,7 +296,7 @@ final class TransferProcessor {
         .execute(txn -> {
           MutableState target;
           try {
-            target = WorkflowOps.resolve(txn, namespaceId, workflowId, runId);
+            target = txn.resolve(namespaceId, workflowId, runId);
           } catch (EngineException e) {
             return false;
           }

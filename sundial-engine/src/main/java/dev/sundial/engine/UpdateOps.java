@@ -73,7 +73,7 @@ public final class UpdateOps {
         .execute(
             txn -> {
               MutableState s =
-                  WorkflowOps.resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
+                  txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
               if (!req.getFirstExecutionRunId().isEmpty()
                   && !req.getFirstExecutionRunId().equals(s.firstExecutionRunId)) {
                 throw new ExecutionNotFoundException(ex.getWorkflowId(), ex.getRunId());
@@ -166,7 +166,7 @@ public final class UpdateOps {
         .execute(
             txn -> {
               MutableState s =
-                  WorkflowOps.resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
+                  txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
               Update u = registry.find(s, updateId);
               if (u == null) {
                 throw EngineException.notFound("update \"" + updateId + "\" not found");

@@ -8,7 +8,6 @@ import dev.sundial.engine.history.workflow.Signals;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
-import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -82,7 +81,7 @@ public final class WorkflowOps {
         .shardFor(namespaceId, workflowId)
         .execute(
             txn -> {
-              MutableState s = resolve(txn, namespaceId, workflowId, runId);
+              MutableState s = txn.resolve(namespaceId, workflowId, runId);
               if (!s.isRunning()) {
                 throw new EngineException(
                     EngineException.Code.NOT_FOUND,
@@ -107,7 +106,7 @@ public final class WorkflowOps {
         .shardFor(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
-              MutableState s = resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
+              MutableState s = txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
               Signals.signal(
                   txn, s, req.getSignalName(), req.hasInput() ? req.getInput() : null,
                   req.hasHeader() ? req.getHeader() : null, req.getIdentity(), req.getRequestId(),
@@ -130,7 +129,7 @@ public final class WorkflowOps {
         .shardFor(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
-              MutableState s = resolve(txn, namespaceId, ex.getWorkflowId(), ex.getRunId());
+              MutableState s = txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
               if (!req.getFirstExecutionRunId().isEmpty()
                   && !req.getFirstExecutionRunId().equals(s.firstExecutionRunId)) {
                 throw new ExecutionNotFoundException(
@@ -198,7 +197,7 @@ public final class WorkflowOps {
     return shard
         .execute(
             txn -> {
-              MutableState s = resolve(txn, namespaceId, workflowId, runId);
+              MutableState s = txn.resolve(namespaceId, workflowId, runId);
               if (s.isRunning()) {
                 WorkflowClose.terminate(txn, s, "Delete workflow execution", null, "");
               }
@@ -213,23 +212,5 @@ public final class WorkflowOps {
                       txn.forget(namespaceId, workflowId, id);
                       return null;
                     }));
-  }
-
-  /** The named run, or the current run when runId is empty; NOT_FOUND otherwise. */
-  static MutableState resolve(
-      ShardTxn txn, String namespaceId, String workflowId, String runId) {
-    String id = runId;
-    if (id == null || id.isEmpty()) {
-      CurrentExecution c = txn.current(namespaceId, workflowId);
-      if (c == null) {
-        throw new ExecutionNotFoundException(workflowId, runId);
-      }
-      id = c.runId();
-    }
-    MutableState s = txn.load(namespaceId, workflowId, id);
-    if (s == null) {
-      throw new ExecutionNotFoundException(workflowId, runId);
-    }
-    return s;
   }
 }

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.describe.Describer;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.reset.ResetService;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;
@@ -39,12 +40,12 @@ import org.junit.jupiter.api.Test;
 /** ResetWorkflowExecution at the engine level: the new run's history and state, and the old run. */
 class EngineResetTest {
   private EngineHarness h;
-  private ResetOps resets;
+  private ResetService resets;
 
   @BeforeEach
   void setUp() {
     h = EngineHarness.inMemory();
-    resets = new ResetOps(h.engine);
+    resets = h.engine.resets;
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package dev.sundial.engine.shard;
 
+import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.QueueTask;
@@ -61,6 +62,23 @@ public final class ShardTxn {
       if (s != null) {
         touched.put(key, s);
       }
+    }
+    return s;
+  }
+
+  /** The run, or the workflow's current run when runId is empty; NOT_FOUND when there is none. */
+  public MutableState resolve(String namespaceId, String workflowId, String runId) {
+    String id = runId;
+    if (id == null || id.isEmpty()) {
+      CurrentExecution c = current(namespaceId, workflowId);
+      if (c == null) {
+        throw new ExecutionNotFoundException(workflowId, runId);
+      }
+      id = c.runId();
+    }
+    MutableState s = load(namespaceId, workflowId, id);
+    if (s == null) {
+      throw new ExecutionNotFoundException(workflowId, runId);
     }
     return s;
   }

@@ -1,7 +1,7 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.ResetOps;
+import dev.sundial.engine.history.reset.ResetService;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;
 import io.temporal.api.enums.v1.ResetReapplyType;
 import io.temporal.api.workflowservice.v1.ResetWorkflowExecutionRequest;
@@ -10,10 +10,10 @@ import java.util.concurrent.CompletableFuture;
 
 /** ResetWorkflowExecution: Temporal's request checks, then the engine's reset. */
 final class ResetHandler {
-  private final ResetOps resets;
+  private final ResetService resets;
 
   ResetHandler(Engine engine) {
-    this.resets = new ResetOps(engine);
+    this.resets = engine.resets;
   }
 
   CompletableFuture<ResetWorkflowExecutionResponse> reset(

@@ -1,9 +1,11 @@
-package dev.sundial.engine;
+package dev.sundial.engine.history.reset;
 
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.EventPages;
 import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.reset.Resetter;
+import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;
 import io.temporal.api.enums.v1.ResetReapplyType;
@@ -15,7 +17,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * ResetWorkflowExecution. All runs of a workflow id live on one shard, so the reset is one
@@ -23,12 +28,26 @@ import java.util.concurrent.TimeUnit;
  * shard's mailbox), then the operation checks that none of those runs moved on meanwhile, and
  * starts over when one did. A repeated request (same request id) answers with the run it created.
  */
-public final class ResetOps {
+public final class ResetService {
   private static final int ATTEMPTS = 10;
-  private final Engine engine;
+  private final BiFunction<String, String, Shard> shardFor;
+  private final EventPages history;
+  private final SearchAttributeRegistry searchAttributes;
+  private final Executor io;
+  private final ScheduledExecutorService scheduler;
 
-  public ResetOps(Engine engine) {
-    this.engine = engine;
+  /**
+   * @param shardFor the shard serving a workflow (UNAVAILABLE when this node does not)
+   * @param io where history is read, outside the shard's mailbox
+   */
+  public ResetService(
+      BiFunction<String, String, Shard> shardFor, EventPages history,
+      SearchAttributeRegistry searchAttributes, Executor io, ScheduledExecutorService scheduler) {
+    this.shardFor = shardFor;
+    this.history = history;
+    this.searchAttributes = searchAttributes;
+    this.io = io;
+    this.scheduler = scheduler;
   }
 
   /** The runs the reset reads: the base run and the runs it continued as new into. */
@@ -54,7 +73,7 @@ public final class ResetOps {
       String namespaceId, ResetWorkflowExecutionRequest req, int attempt,
       CompletableFuture<String> result) {
     String workflowId = req.getWorkflowExecution().getWorkflowId();
-    var shard = engine.shardFor(namespaceId, workflowId);
+    Shard shard = shardFor.apply(namespaceId, workflowId);
     shard
         .execute(txn -> plan(txn, namespaceId, req))
         .thenComposeAsync(
@@ -68,7 +87,7 @@ public final class ResetOps {
               }
               return shard.execute(txn -> apply(txn, namespaceId, req, plan, histories));
             },
-            engine.ioPool)
+            io)
         .whenComplete(
             (runId, err) -> {
               Throwable cause = err instanceof CompletionException && err.getCause() != null
@@ -76,7 +95,7 @@ public final class ResetOps {
               if (cause == null) {
                 result.complete(runId);
               } else if (cause instanceof Moved && attempt < ATTEMPTS) {
-                engine.scheduler.schedule(
+                scheduler.schedule(
                     () -> attempt(namespaceId, req, attempt + 1, result), 20L * attempt,
                     TimeUnit.MILLISECONDS);
               } else if (cause instanceof Moved) {
@@ -93,7 +112,7 @@ public final class ResetOps {
       ShardTxn txn, String namespaceId, ResetWorkflowExecutionRequest req) {
     String workflowId = req.getWorkflowExecution().getWorkflowId();
     MutableState base =
-        WorkflowOps.resolve(txn, namespaceId, workflowId, req.getWorkflowExecution().getRunId());
+        txn.resolve(namespaceId, workflowId, req.getWorkflowExecution().getRunId());
     CurrentExecution cur = txn.current(namespaceId, workflowId);
     if (cur != null) {
       MutableState current = txn.load(namespaceId, workflowId, cur.runId());
@@ -126,12 +145,12 @@ public final class ResetOps {
       List<HistoryEvent> events = new ArrayList<>();
       long from = 1;
       while (from <= lastEventId) {
-        HistoryReads.Page p = engine.history.readPage(namespaceId, runId, from, lastEventId, 10_000);
-        if (p.events().isEmpty()) {
+        List<HistoryEvent> page = history.read(namespaceId, runId, from, lastEventId, 10_000);
+        if (page.isEmpty()) {
           break;
         }
-        events.addAll(p.events());
-        from = p.events().get(p.events().size() - 1).getEventId() + 1;
+        events.addAll(page);
+        from = page.get(page.size() - 1).getEventId() + 1;
       }
       if (events.size() == lastEventId) {
         return events;
@@ -191,7 +210,7 @@ public final class ResetOps {
             !excludeSignals, !excludeUpdates);
     return Resetter.reset(
             txn, chain, current, cur, r, UUID.randomUUID().toString(),
-            engine.context().searchAttributes)
+            searchAttributes)
         .runId;
   }
 }
