@@ -12,6 +12,7 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.reset.ResetService;
+import dev.sundial.engine.history.update.UpdateService;
 import dev.sundial.engine.history.RecentEvents;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.timer.UserTimers;
@@ -88,7 +89,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   final TransferProcessor transfers;
   final RetentionDeleter retention;
   public final QueryOps queries;
-  public final UpdateOps updates;
+  public final UpdateService updates;
   public final Visibility visibility;
   public final ScheduleService schedules;
   public final BatchService batches;
@@ -144,7 +145,11 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     this.transfers = new TransferProcessor(this);
     this.retention = new RetentionDeleter(this);
     this.queries = new QueryOps(this);
-    this.updates = new UpdateOps(this);
+    this.updates =
+        new UpdateService(
+            this::shardFor, ctx.updateRegistry,
+            (ns, runId, from, to, max) -> history.readPage(ns, runId, from, to, max).events(),
+            scheduler);
     this.schedules =
         new ScheduleService(clock, this, this, history::readState, namespaces, store, watchers,
             this::shardFor);

@@ -2,7 +2,7 @@ package dev.sundial.server.frontend;
 
 import com.google.protobuf.Any;
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.UpdateOps;
+import dev.sundial.engine.history.update.UpdateService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -133,7 +133,7 @@ final class UpdateHandler {
     }
     if (errors[0] != null || errors[1] != null) {
       for (int i = 0; i < errors.length; i++) {
-        if (errors[i] == null) errors[i] = UpdateOps.MultiOperationException.ABORTED;
+        if (errors[i] == null) errors[i] = UpdateService.MultiOperationException.ABORTED;
       }
       throw multiOperationStatus(errors);
     }
@@ -155,7 +155,7 @@ final class UpdateHandler {
               while (cause instanceof CompletionException && cause.getCause() != null) {
                 cause = cause.getCause();
               }
-              if (cause instanceof UpdateOps.MultiOperationException m) {
+              if (cause instanceof UpdateService.MultiOperationException m) {
                 cause = multiOperationStatus(m.errors());
               }
               return CompletableFuture.failedFuture(cause);
@@ -216,7 +216,7 @@ final class UpdateHandler {
           MultiOperationExecutionFailure.OperationStatus.newBuilder();
       if (e == null) {
         op.setCode(Status.Code.OK.value());
-      } else if (e == UpdateOps.MultiOperationException.ABORTED) {
+      } else if (e == UpdateService.MultiOperationException.ABORTED) {
         op.setCode(Status.Code.ABORTED.value())
             .setMessage("Operation was aborted.")
             .addDetails(Any.pack(MultiOperationExecutionAborted.getDefaultInstance()));

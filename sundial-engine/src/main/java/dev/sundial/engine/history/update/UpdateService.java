@@ -1,16 +1,14 @@
-package dev.sundial.engine;
+package dev.sundial.engine.history.update;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.api.WorkflowNotReadyException;
+import dev.sundial.engine.history.EventPages;
 import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.update.Update;
-import dev.sundial.engine.history.update.UpdateAbortedException;
-import dev.sundial.engine.history.update.UpdateRegistry;
-import dev.sundial.engine.history.update.UpdateWait;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.RunKey;
+import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -27,26 +25,36 @@ import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 
 /**
  * Workflow updates from the client side: UpdateWorkflowExecution (admit, or attach to the update
  * with the same id, then wait for the asked stage), PollWorkflowExecutionUpdate, and
  * update-with-start. The worker side is in history.update and the workflow task paths.
  */
-public final class UpdateOps {
+public final class UpdateService {
   /** A workflow task failing this many times in a row refuses new updates (as Temporal). */
   static final int FAILING_TASK_ATTEMPTS = 3;
 
-  private final Engine engine;
+  private final BiFunction<String, String, Shard> shardFor;
   private final UpdateRegistry registry;
+  private final ScheduledExecutorService scheduler;
 
-  UpdateOps(Engine engine) {
-    this.engine = engine;
-    this.registry = engine.ctx.updateRegistry;
+  /**
+   * @param shardFor the shard serving a workflow (UNAVAILABLE when this node does not)
+   * @param history reads an update's accepted or completed event back from history
+   */
+  public UpdateService(
+      BiFunction<String, String, Shard> shardFor, UpdateRegistry registry, EventPages history,
+      ScheduledExecutorService scheduler) {
+    this.shardFor = shardFor;
+    this.registry = registry;
+    this.scheduler = scheduler;
     registry.setEventReader(
         (namespaceId, runId, eventId) -> {
-          HistoryReads.Page p = engine.history.readPage(namespaceId, runId, eventId, eventId, 1);
-          return p.events().isEmpty() ? null : p.events().get(0);
+          var events = history.read(namespaceId, runId, eventId, eventId, 1);
+          return events.isEmpty() ? null : events.get(0);
         });
   }
 
@@ -68,8 +76,8 @@ public final class UpdateOps {
       String namespaceId, UpdateWorkflowExecutionRequest req, long deadline, boolean retry) {
     WorkflowExecution ex = req.getWorkflowExecution();
     String updateId = req.getRequest().getMeta().getUpdateId();
-    return engine
-        .shardFor(namespaceId, ex.getWorkflowId())
+    return shardFor
+        .apply(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
               MutableState s =
@@ -87,7 +95,7 @@ public final class UpdateOps {
         .thenCompose(
             a ->
                 UpdateWait.await(a.update(), req.getWaitPolicy().getLifecycleStage(), deadline,
-                        engine.scheduler)
+                        scheduler)
                     .thenApply(st -> response(ex.getWorkflowId(), a.runId(), updateId, st)))
         .exceptionallyCompose(
             e -> {
@@ -161,8 +169,8 @@ public final class UpdateOps {
     long deadline = System.currentTimeMillis() + budgetMillis;
     WorkflowExecution ex = req.getUpdateRef().getWorkflowExecution();
     String updateId = req.getUpdateRef().getUpdateId();
-    return engine
-        .shardFor(namespaceId, ex.getWorkflowId())
+    return shardFor
+        .apply(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
               MutableState s =
@@ -176,7 +184,7 @@ public final class UpdateOps {
         .thenCompose(
             a ->
                 UpdateWait.await(a.update(), req.getWaitPolicy().getLifecycleStage(), deadline,
-                        engine.scheduler)
+                        scheduler)
                     .thenApply(
                         st -> {
                           PollWorkflowExecutionUpdateResponse.Builder b =
@@ -231,13 +239,13 @@ public final class UpdateOps {
       long deadline, boolean retry) {
     String workflowId = start.getWorkflowId();
     String updateId = update.getRequest().getMeta().getUpdateId();
-    return engine
-        .shardFor(namespaceId, workflowId)
+    return shardFor
+        .apply(namespaceId, workflowId)
         .execute(txn -> startOrAttach(txn, namespaceId, start, update.getRequest()))
         .thenCompose(
             a ->
                 UpdateWait.await(a.update(), update.getWaitPolicy().getLifecycleStage(), deadline,
-                        engine.scheduler)
+                        scheduler)
                     .handle(
                         (st, e) -> {
                           if (e != null) {
