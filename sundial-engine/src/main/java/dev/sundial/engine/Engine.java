@@ -138,21 +138,15 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     this.tasks = new TaskOps(this);
     this.history = new HistoryReads(this);
     this.resets =
-        new ResetService(
-            this::shardFor,
-            (ns, runId, from, to, max) -> history.readPage(ns, runId, from, to, max).events(),
-            ctx.searchAttributes, ioPool, scheduler);
+        new ResetService(this::shardFor, history, ctx.searchAttributes, ioPool, scheduler);
     this.transfers = new TransferProcessor(this);
     this.retention = new RetentionDeleter(this);
     this.queries = new QueryOps(this);
     this.updates =
-        new UpdateService(
-            this::shardFor, ctx.updateRegistry,
-            (ns, runId, from, to, max) -> history.readPage(ns, runId, from, to, max).events(),
-            scheduler);
+        new UpdateService(this::shardFor, ctx.updateRegistry, history, scheduler);
     this.schedules =
-        new ScheduleService(clock, this, this, history::readState, namespaces, store, watchers,
-            this::shardFor);
+        new ScheduleService(
+            clock, this, this, history, namespaces, store, watchers, this::shardFor);
     this.batches = new BatchService(clock, this, this, visibility, store);
     this.namespaceDeletion =
         new NamespaceDeletion(namespaces, batches, schedules);

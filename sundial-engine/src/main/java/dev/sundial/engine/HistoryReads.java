@@ -6,7 +6,9 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.describe.Describer;
 import dev.sundial.engine.history.HistoryWatchers;
+import dev.sundial.engine.history.EventPages;
 import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.history.RunStates;
 import dev.sundial.engine.history.MutableStateCodec;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.persistence.CurrentExecution;
@@ -32,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * Reads of committed history and state: paged history, the close-event long poll the SDK uses to
  * wait for a result, and the stored mutable state for describe.
  */
-public final class HistoryReads {
+public final class HistoryReads implements EventPages, RunStates {
   static final int DEFAULT_PAGE_EVENTS = 1000;
   static final int WORKFLOW_TASK_PAGE_EVENTS = 5000;
   private static final int TOKEN_MAGIC = 0x53485031;
@@ -95,6 +97,17 @@ public final class HistoryReads {
     long n = 0;
     for (HistoryEvent e : events) n += e.getSerializedSize();
     return n;
+  }
+
+  @Override
+  public List<HistoryEvent> read(
+      String namespaceId, String runId, long from, long to, int maxEvents) {
+    return readPage(namespaceId, runId, from, to, maxEvents).events();
+  }
+
+  @Override
+  public MutableState read(String namespaceId, String workflowId, String runId) {
+    return readState(namespaceId, workflowId, runId);
   }
 
   /** DescribeWorkflowExecution: the run (current run when runId is empty) as Temporal describes it. */
