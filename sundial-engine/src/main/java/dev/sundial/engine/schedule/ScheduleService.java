@@ -2,7 +2,6 @@ package dev.sundial.engine.schedule;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.api.WorkflowAlreadyStartedException;
 import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.HistoryWatchers;
@@ -18,7 +17,6 @@ import dev.sundial.persistence.Store;
 import dev.sundial.persistence.schedule.ScheduleRecord;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.schedule.ScheduleWakeup;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.schedule.v1.BackfillRequest;
 import io.temporal.api.schedule.v1.Schedule;
 import io.temporal.api.schedule.v1.SchedulePatch;
@@ -27,7 +25,6 @@ import io.temporal.api.workflowservice.v1.CreateScheduleResponse;
 import io.temporal.api.workflowservice.v1.DescribeScheduleResponse;
 import io.temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse;
 import io.temporal.api.workflowservice.v1.ListSchedulesResponse;
-import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateScheduleRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -40,11 +37,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -68,7 +63,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScheduleService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScheduleService.class);
-  private static final long ENGINE_WAIT_SECONDS = 30;
   private static final long RETRY_MILLIS = 1000;
   static final int DEFAULT_PAGE_SIZE = 1000;
   static final int MAX_MATCHING_TIMES = 1000;
@@ -77,8 +71,6 @@ public final class ScheduleService implements AutoCloseable {
   public record Key(String namespaceId, String scheduleId) {}
 
   private final ShardMap shards;
-  private final RunRouter runRouter;
-  private final NamespaceRegistry namespaces;
   private final Store store;
   private final ScheduleStore schedules;
   private final HistoryWatchers watchers;
@@ -89,12 +81,7 @@ public final class ScheduleService implements AutoCloseable {
   private final WakeupQueue<Key> wakeups;
   private final RunStatusReader runs;
   private final Set<Key> wakePending = ConcurrentHashMap.newKeySet();
-  /**
-   * When each schedule last expanded backfilled starts. Any pass may run (a describe runs one),
-   * but backfill advances at most once per BACKFILL_INTERVAL_MS: a bounded rate. In memory only:
-   * after a restart the first pass may expand at once.
-   */
-  private final Map<Key, Long> lastBackfill = new ConcurrentHashMap<>();
+  private final ScheduleActions actions;
   private final Map<Key, List<Watch>> watches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -105,8 +92,6 @@ public final class ScheduleService implements AutoCloseable {
       NamespaceRegistry namespaces, Store store, HistoryWatchers watchers,
       BiFunction<String, String, Shard> shardFor) {
     this.shards = shards;
-    this.runRouter = runRouter;
-    this.namespaces = namespaces;
     this.store = store;
     this.schedules = schedulesOf(store);
     this.watchers = watchers;
@@ -121,6 +106,7 @@ public final class ScheduleService implements AutoCloseable {
     this.actors = new KeyedActors<>(pool);
     this.wakeups = new WakeupQueue<>(clock, this::wake, "sundial-schedule-timer");
     this.runs = new RunStatusReader(states, store);
+    this.actions = new ScheduleActions(runRouter, namespaces, clock, runs);
   }
 
   private static ScheduleStore schedulesOf(Store store) {
@@ -369,7 +355,7 @@ public final class ScheduleService implements AutoCloseable {
       change.accept(s);
       spec = compile(s);
     }
-    act(s, spec, currentRuns);
+    actions.act(s, spec, currentRuns);
     now = clock.millis();
     long wake = ScheduleLogic.nextWakeup(s, spec, now);
     byte[] after = ScheduleStateCodec.encode(s);
@@ -386,82 +372,6 @@ public final class ScheduleService implements AutoCloseable {
     wakeups.arm(key, wake);
     watch(key, s, currentRuns);
     return new Pass(s, spec);
-  }
-
-  /** Takes the actions the buffer and overlap policy allow now. */
-  private void act(ScheduleState s, CompiledSpec spec, Map<String, String> currentRuns) {
-    String namespaceName = namespaces.byId(s.namespaceId).name();
-    Key key = new Key(s.namespaceId, s.scheduleId);
-    if (s.backfills.isEmpty()) {
-      lastBackfill.remove(key);
-    } else {
-      long now = clock.millis();
-      Long last = lastBackfill.get(key);
-      if (last == null || now - last >= ScheduleLogic.BACKFILL_INTERVAL_MS) {
-        ScheduleLogic.expandBackfills(s, spec);
-        lastBackfill.put(key, now);
-      }
-    }
-    for (int round = 0; round < 4; round++) {
-      ScheduleLogic.Decision d = ScheduleLogic.takeFromBuffer(s, !s.running.isEmpty());
-      List<ScheduleState.BufferedStart> starts = new ArrayList<>(d.overlapping);
-      if (d.single != null) starts.add(d.single);
-      for (ScheduleState.BufferedStart start : starts) {
-        if (!ScheduleLogic.canTakeAction(s, start.manual(), true)) {
-          continue; // paused or out of actions meanwhile: dropped, as Temporal does
-        }
-        var request = ScheduleLogic.startRequest(s, start, namespaceName);
-        String runId;
-        try {
-          runId =
-              await(runRouter.run(s.namespaceId, request.getWorkflowId())
-                      .start(s.namespaceId, request))
-                  .getRunId();
-        } catch (WorkflowAlreadyStartedException e) {
-          log.warn("schedule {}/{}: workflow {} already exists, action skipped",
-              namespaceName, s.scheduleId, request.getWorkflowId());
-          continue;
-        }
-        boolean track = start == d.single;
-        ScheduleLogic.recordAction(s, start, request.getWorkflowId(), runId, clock.millis(), track);
-        if (track) currentRuns.put(request.getWorkflowId(), runId);
-      }
-      boolean retry = false;
-      if (d.terminateRunning || d.cancelRunning) {
-        for (var ex : List.copyOf(s.running)) {
-          try {
-            if (d.terminateRunning) {
-              await(runRouter.run(s.namespaceId, ex.getWorkflowId()).terminate(
-                  s.namespaceId, ex.getWorkflowId(), "",
-                  "terminated by schedule overlap policy", null, "sundial-scheduler"));
-            } else {
-              await(runRouter.run(s.namespaceId, ex.getWorkflowId()).requestCancel(
-                  s.namespaceId,
-                  RequestCancelWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(namespaceName)
-                      .setWorkflowExecution(WorkflowExecution.newBuilder()
-                          .setWorkflowId(ex.getWorkflowId()))
-                      .setFirstExecutionRunId(ex.getRunId())
-                      .setRequestId(UUID.nameUUIDFromBytes((s.incarnation + "/cancel/"
-                          + ex.getRunId()).getBytes(StandardCharsets.UTF_8)).toString())
-                      .setIdentity("sundial-scheduler")
-                      .setReason("cancelled by schedule overlap policy")
-                      .build()));
-            }
-          } catch (EngineException e) {
-            log.debug("overlap policy could not stop {}: {}", ex.getWorkflowId(), e.getMessage());
-          }
-        }
-        if (d.terminateRunning) {
-          currentRuns.clear();
-          currentRuns.putAll(runs.refresh(s)); // terminated at once: the buffered start may go now
-          retry = s.running.isEmpty() && !s.buffer.isEmpty();
-        }
-      }
-      if (!retry) {
-        break; // more backfill waits for the next pass (BACKFILL_INTERVAL_MS): a bounded rate
-      }
-    }
   }
 
   /**
@@ -572,25 +482,6 @@ public final class ScheduleService implements AutoCloseable {
 
   private static long stored(long wake) {
     return wake == Long.MAX_VALUE ? ScheduleRecord.NO_WAKEUP : wake;
-  }
-
-  /** Waits for an engine future, unwrapping its failure. */
-  static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get(ENGINE_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      while (c instanceof CompletionException && c.getCause() != null) {
-        c = c.getCause();
-      }
-      if (c instanceof RuntimeException re) throw re;
-      throw new IllegalStateException(c);
-    } catch (TimeoutException e) {
-      throw EngineException.unavailable("the engine did not answer in time");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw EngineException.unavailable("interrupted");
-    }
   }
 
   /** For tests: the armed in-memory wake-up of a schedule, or null. */

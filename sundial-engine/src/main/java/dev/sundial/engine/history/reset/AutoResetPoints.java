@@ -1,6 +1,6 @@
 package dev.sundial.engine.history.reset;
 
-import com.google.protobuf.Timestamp;
+import dev.sundial.engine.history.EventTimes;
 import dev.sundial.engine.history.MutableState;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
@@ -65,7 +65,7 @@ public final class AutoResetPoints {
   public static ResetPoints carriedOver(MutableState previous, long now, long retentionMillis) {
     ResetPoints.Builder b = ResetPoints.newBuilder();
     for (ResetPointInfo p : previous.reset.autoResetPoints.getPointsList()) {
-      if (p.hasExpireTime() && toMillis(p.getExpireTime()) < now) {
+      if (p.hasExpireTime() && EventTimes.millis(p.getExpireTime()) < now) {
         continue;
       }
       if (p.getRunId().equals(previous.runId) && retentionMillis > 0) {
@@ -81,9 +81,5 @@ public final class AutoResetPoints {
     if (s.started != null && s.started.hasPrevAutoResetPoints()) {
       s.reset.autoResetPoints = s.started.getPrevAutoResetPoints();
     }
-  }
-
-  private static long toMillis(Timestamp t) {
-    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
   }
 }

@@ -8,7 +8,6 @@ import dev.sundial.engine.visibility.SearchAttributeState;
 import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionContinuedAsNewEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
@@ -52,8 +51,7 @@ public final class ContinueAsNew {
                 .setWorkflowExecutionContinuedAsNewEventAttributes(a),
             txn.now(),
             false);
-    WorkflowClose.finish(
-        txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW, e, newRunId);
+    WorkflowClose.finish(txn, s, e);
 
     WorkflowExecutionStartedEventAttributes.Builder next =
         started.toBuilder()

@@ -17,7 +17,6 @@ import io.temporal.api.enums.v1.ContinueAsNewInitiator;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TimeoutType;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.failure.v1.TimeoutFailureInfo;
@@ -55,7 +54,7 @@ public final class WorkflowClose {
                 .setWorkflowExecutionCompletedEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, e, newRunId);
+    finish(txn, s, e);
     if (!newRunId.isEmpty()) {
       startNext(txn, s, newRunId, cronBackoff,
           ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE, null, result);
@@ -101,7 +100,7 @@ public final class WorkflowClose {
                 .setWorkflowExecutionFailedEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, e, newRunId);
+    finish(txn, s, e);
     if (cronBackoff >= 0) {
       startNext(txn, s, newRunId, cronBackoff,
           ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE, failure, null);
@@ -124,7 +123,7 @@ public final class WorkflowClose {
                 .setWorkflowExecutionCanceledEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, e, "");
+    finish(txn, s, e);
   }
 
   /**
@@ -174,7 +173,7 @@ public final class WorkflowClose {
                         .setNewExecutionRunId(newRunId)),
             now,
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, e, newRunId);
+    finish(txn, s, e);
     if (cronBackoff >= 0) {
       startNext(txn, s, newRunId, cronBackoff,
           ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE, null, null);
@@ -286,7 +285,7 @@ public final class WorkflowClose {
                 .setWorkflowExecutionTerminatedEventAttributes(a),
             txn.now(),
             false);
-    finish(txn, s, WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, e, "");
+    finish(txn, s, e);
   }
 
   /** Buffered events are written before a close forced from outside (timeout, terminate). */
@@ -324,22 +323,18 @@ public final class WorkflowClose {
   }
 
   /**
-   * Marks the run closed. Without a successor ({@code newRunId} empty) the chain ends: the current
-   * pointer says closed and a parent is told. Either way children get their parent close policy.
+   * Marks the run closed by applying its close event. Without a successor (the event names no new
+   * run) the chain ends: the current pointer says closed and a parent is told. Either way children
+   * get their parent close policy.
    */
-  static void finish(
-      ShardTxn txn, MutableState s, WorkflowExecutionStatus status, HistoryEvent closeEvent,
-      String newRunId) {
+  static void finish(ShardTxn txn, MutableState s, HistoryEvent closeEvent) {
     WorkflowEvents.applyClosed(s, closeEvent);
-    if (s.status != status) {
-      throw new IllegalStateException("close event " + closeEvent.getEventType() + " is not " + status);
-    }
     Retention.schedule(txn, s);
     for (ActivityInfo a : s.activities.values()) {
       txn.deleteQueueTask(a.queueTaskId);
     }
     Children.applyParentClosePolicy(txn, s);
-    if (newRunId.isEmpty()) {
+    if (s.newRunId.isEmpty()) {
       txn.setCurrent(
           new CurrentExecution(s.namespaceId, s.workflowId, s.runId, false, s.startRequestId),
           currentOf(s));
