@@ -2,6 +2,7 @@ package dev.sundial.cli;
 
 import dev.sundial.cli.SettingSources.Level;
 import dev.sundial.cli.SettingSources.Setting;
+import dev.sundial.cli.common.Commands;
 import dev.sundial.persistence.postgres.PostgresConfig;
 import dev.sundial.server.StoreOptions;
 import java.io.IOException;
@@ -209,7 +210,7 @@ final class DatabaseOptions {
       throw new IllegalArgumentException(setting.origin() + ": file not found: " + file);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          setting.origin() + ": cannot read " + file + ": " + SundialCommand.describe(e));
+          setting.origin() + ": cannot read " + file + ": " + Commands.describe(e));
     }
     int eol = text.indexOf('\n');
     String line = eol < 0 ? text : text.substring(0, eol);

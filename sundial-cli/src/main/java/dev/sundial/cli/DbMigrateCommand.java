@@ -1,6 +1,7 @@
 package dev.sundial.cli;
 
 import dev.sundial.cli.SettingSources.Setting;
+import dev.sundial.cli.common.Commands;
 import dev.sundial.server.StoreOptions;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ final class DbMigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, String> env = SundialCommand.env(spec);
+    Map<String, String> env = Commands.env(spec);
     StoreOptions store;
     LogLevel level;
     try {
@@ -62,7 +63,7 @@ final class DbMigrateCommand implements Callable<Integer> {
       return 0;
     } catch (RuntimeException e) {
       err.println(
-          "sundial: cannot migrate " + store.location() + ": " + SundialCommand.describe(e));
+          "sundial: cannot migrate " + store.location() + ": " + Commands.describe(e));
       if (level == LogLevel.DEBUG) {
         e.printStackTrace(err);
       }

@@ -1,5 +1,6 @@
 package dev.sundial.cli;
 
+import dev.sundial.cli.common.Commands;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +20,6 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), SundialCommand.MISSING_SUBCOMMAND);
+    throw new ParameterException(spec.commandLine(), Commands.MISSING_SUBCOMMAND);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sundial.cli;
 
 import dev.sundial.cli.SettingSources.Setting;
+import dev.sundial.cli.common.Commands;
 import dev.sundial.server.StoreOptions;
 import dev.sundial.server.Sundial;
 import java.io.PrintWriter;
@@ -177,7 +178,7 @@ class ServerStartCommand implements Callable<Integer> {
   public Integer call() {
     Settings settings;
     try {
-      settings = resolve(SundialCommand.env(spec));
+      settings = resolve(Commands.env(spec));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -217,7 +218,7 @@ class ServerStartCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       err.println(
           "sundial: failed to start on " + settings.store().location() + ": "
-              + SundialCommand.describe(e));
+              + Commands.describe(e));
       if (settings.logLevel() == LogLevel.DEBUG) {
         e.printStackTrace(err);
       }
@@ -228,7 +229,7 @@ class ServerStartCommand implements Callable<Integer> {
     try {
       dev.registerSearchAttributes(sundial, settings.namespaces());
     } catch (RuntimeException e) {
-      err.println("sundial: cannot register the search attributes: " + SundialCommand.describe(e));
+      err.println("sundial: cannot register the search attributes: " + Commands.describe(e));
       err.flush();
       sundial.close();
       return 1;
@@ -390,7 +391,7 @@ class ServerStartCommand implements Callable<Integer> {
       out.println("Sundial stopped.");
       out.flush();
     } catch (RuntimeException e) {
-      err.println("sundial: error while stopping: " + SundialCommand.describe(e));
+      err.println("sundial: error while stopping: " + Commands.describe(e));
       err.flush();
     } finally {
       done.countDown();

@@ -1,5 +1,6 @@
 package dev.sundial.cli;
 
+import dev.sundial.cli.common.Commands;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,7 @@ final class SettingSources {
       throw new IllegalArgumentException("--config: file not found: " + file);
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--config: cannot read " + file + ": " + SundialCommand.describe(e));
+          "--config: cannot read " + file + ": " + Commands.describe(e));
     }
     Map<String, String> result = new LinkedHashMap<>();
     for (String rawKey : props.stringPropertyNames()) {

@@ -1,5 +1,6 @@
 package dev.sundial.cli;
 
+import dev.sundial.cli.common.Commands;
 import dev.sundial.cli.operator.OperatorCommand;
 import dev.sundial.cli.schedule.ScheduleCommands;
 import dev.sundial.cli.workflow.ActivityCommands;
@@ -7,9 +8,7 @@ import dev.sundial.cli.workflow.BatchCommands;
 import dev.sundial.cli.workflow.TaskQueueCommands;
 import dev.sundial.cli.workflow.WorkflowCommand;
 import java.io.PrintWriter;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,9 +28,7 @@ import picocli.CommandLine;
         BatchCommands.class, TaskQueueCommands.class,
         OperatorCommand.class, DbCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
-public final class SundialCommand implements Callable<Integer> {
-
-  public static final String MISSING_SUBCOMMAND = "Missing required subcommand";
+public final class SundialCommand implements Callable<Integer>, Commands.EnvironmentRoot {
 
   @Spec CommandSpec spec;
 
@@ -46,14 +43,14 @@ public final class SundialCommand implements Callable<Integer> {
     this.env = Map.copyOf(env);
   }
 
-  /** The environment of the command whose spec this is. */
-  public static Map<String, String> env(CommandSpec spec) {
-    return spec.root().userObject() instanceof SundialCommand root ? root.env : System.getenv();
+  @Override
+  public Map<String, String> environment() {
+    return env;
   }
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), MISSING_SUBCOMMAND);
+    throw new ParameterException(spec.commandLine(), Commands.MISSING_SUBCOMMAND);
   }
 
   /** Builds the command line with the options every entry point shares. */
@@ -74,7 +71,7 @@ public final class SundialCommand implements Callable<Integer> {
     PrintWriter err = cmd.getErr();
     err.println("sundial: " + ex.getMessage());
     UnmatchedArgumentException.printSuggestions(ex, err);
-    if (MISSING_SUBCOMMAND.equals(ex.getMessage())) {
+    if (Commands.MISSING_SUBCOMMAND.equals(ex.getMessage())) {
       cmd.usage(err);
     } else {
       String name = cmd.getCommandSpec().qualifiedName();
@@ -84,28 +81,6 @@ public final class SundialCommand implements Callable<Integer> {
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  /** The messages of an exception and its causes, without repeats, for a one-line error. */
-  public static String describe(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    Set<String> seen = new LinkedHashSet<>();
-    for (Throwable t = e; t != null && seen.size() < 5; t = t.getCause()) {
-      String msg = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-      // Wrappers often prefix their cause's message ("Failed to initialize pool: <cause>"):
-      // a message whose tail is already shown adds nothing.
-      int prefix = msg.indexOf(": ");
-      boolean tailShown = prefix > 0 && sb.toString().contains(msg.substring(prefix + 2));
-      if (seen.add(msg) && !tailShown && !sb.toString().contains(msg)) {
-        if (sb.length() > 0) {
-          sb.append(": ");
-        }
-        sb.append(msg);
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return sb.toString();
-  }
 
   public static void main(String[] args) {
     int code = newCommandLine().execute(args);

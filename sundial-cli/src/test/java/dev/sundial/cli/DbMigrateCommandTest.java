@@ -1,13 +1,13 @@
 package dev.sundial.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.sundial.cli.common.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code sundial db migrate} on real SQLite files. */
 class DbMigrateCommandTest {
@@ -73,8 +73,8 @@ class DbMigrateCommandTest {
             new RuntimeException(
                 "Failed to initialize pool: FATAL: bad password",
                 new RuntimeException("FATAL: bad password")));
-    assertThat(SundialCommand.describe(e)).isEqualTo("cannot connect to db: FATAL: bad password");
-    assertThat(SundialCommand.describe(new RuntimeException("outer", new RuntimeException("inner"))))
+    assertThat(Commands.describe(e)).isEqualTo("cannot connect to db: FATAL: bad password");
+    assertThat(Commands.describe(new RuntimeException("outer", new RuntimeException("inner"))))
         .isEqualTo("outer: inner");
   }
 }

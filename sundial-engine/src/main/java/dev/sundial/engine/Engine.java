@@ -10,24 +10,24 @@ import dev.sundial.engine.cluster.RunOperations;
 import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.HistoryWatchers;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.reset.ResetService;
-import dev.sundial.engine.history.update.UpdateService;
 import dev.sundial.engine.history.RecentEvents;
 import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.reset.ResetService;
 import dev.sundial.engine.history.timer.UserTimers;
+import dev.sundial.engine.history.update.UpdateRegistry;
+import dev.sundial.engine.history.update.UpdateService;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflow.WorkflowRuns;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
-import dev.sundial.engine.namespace.NamespaceDeletion;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.schedule.ScheduleService;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardMap;
 import dev.sundial.engine.shard.TaskIds;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerQueue;
 import dev.sundial.engine.timer.TimerRef;
@@ -78,6 +78,8 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
       new RecentEvents();
   final NamespaceRegistry namespaces;
   final EngineContext ctx;
+  /** In-flight workflow updates of all runs (see history.update). */
+  final UpdateRegistry updateRegistry = new UpdateRegistry();
   final ScheduledExecutorService scheduler;
   final ExecutorService shardPool;
   final ExecutorService ioPool;
@@ -143,7 +145,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     this.retention = new RetentionDeleter(this);
     this.queries = new QueryOps(this);
     this.updates =
-        new UpdateService(this::shardFor, ctx.updateRegistry, history, scheduler);
+        new UpdateService(this::shardFor, updateRegistry, history, scheduler);
     this.schedules =
         new ScheduleService(
             clock, this, this, history, namespaces, store, watchers, this::shardFor);
@@ -324,7 +326,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     timers.removeShard(shardId);
     watchers.wakeIf(k -> shardIndex(k.namespaceId(), k.workflowId()) == shardId);
     // Update callers waiting here get a retryable error and retry at the new owner.
-    ctx.updateRegistry.clearIf(k -> shardIndex(k.namespaceId(), k.workflowId()) == shardId);
+    updateRegistry.clearIf(k -> shardIndex(k.namespaceId(), k.workflowId()) == shardId);
     matching.dropPartition(t -> partitionOf(t.namespaceId(), t.name()) == shardId);
     schedules.shardLost(shardId);
   }
@@ -420,7 +422,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
       watchers.changed(
           new RunKey(r.namespaceId(), r.workflowId(), r.runId()), r.nextEventId(), r.running());
       if (!r.running()) {
-        ctx.updateRegistry.runClosed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
+        updateRegistry.runClosed(new RunKey(r.namespaceId(), r.workflowId(), r.runId()));
       }
     }
   }

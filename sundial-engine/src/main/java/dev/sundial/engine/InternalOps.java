@@ -1,12 +1,9 @@
 package dev.sundial.engine;
 
-import static dev.sundial.engine.cluster.InternalMessages.parse;
-import static dev.sundial.engine.cluster.InternalMessages.task;
-
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.cluster.InternalMessages;
-import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.proto.InternalCall;
 import dev.sundial.engine.proto.InternalReply;
@@ -24,6 +21,8 @@ import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.concurrent.CompletableFuture;
+import static dev.sundial.engine.cluster.InternalMessages.parse;
+import static dev.sundial.engine.cluster.InternalMessages.task;
 
 /**
  * The receiving side of internal node-to-node calls (see {@code cluster.Remote}): runs the step
@@ -126,7 +125,7 @@ public final class InternalOps {
       }
       case START_CHILD -> {
         var c = call.getStartChild();
-        var parent = new StartWorkflow.Parent(c.getParentNamespace(), c.getParentNamespaceId(),
+        var parent = new ParentRun(c.getParentNamespace(), c.getParentNamespaceId(),
             c.getParentWorkflowId(), c.getParentRunId(), c.getInitiatedEventId(),
             c.hasRoot() ? parse(WorkflowExecution.parser(), c.getRoot()) : null);
         yield local.startChild(c.getChildNamespaceId(),

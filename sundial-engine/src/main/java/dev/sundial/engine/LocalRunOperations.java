@@ -1,8 +1,8 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.cluster.RunOperations;
-import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -62,7 +62,7 @@ final class LocalRunOperations implements RunOperations {
 
   @Override
   public CompletableFuture<String> startChild(
-      String childNamespaceId, StartWorkflowExecutionRequest req, StartWorkflow.Parent parent) {
+      String childNamespaceId, StartWorkflowExecutionRequest req, ParentRun parent) {
     return engine.transfers.startChildTarget(childNamespaceId, req, parent);
   }
 

@@ -1,6 +1,6 @@
 package dev.sundial.engine;
 
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.persistence.TimerTask;
 import java.util.concurrent.CompletableFuture;

@@ -3,14 +3,11 @@ package dev.sundial.engine;
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.PollCancellation;
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.history.TaskToken;
-import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.command.CompleteWorkflowTask;
 import dev.sundial.engine.history.update.UpdateCompletion;
-import dev.sundial.engine.history.workflowtask.CompleteWorkflowTask;
-import dev.sundial.engine.history.workflowtask.StaleTaskException;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
@@ -18,6 +15,9 @@ import dev.sundial.engine.matching.TaskQueueStats;
 import dev.sundial.engine.query.QueryRegistry;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -80,7 +80,7 @@ public final class TaskOps {
               MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
               if (s == null) throw new StaleTaskException();
               if (UpdateCompletion.dropIdleSpeculative(
-                  engine.ctx, txn, s, task.scheduledEventId(), task.taskId())) {
+                  engine.updateRegistry, txn, s, task.scheduledEventId(), task.taskId())) {
                 return null; // a speculative task left with no update to deliver
               }
               WorkflowTasks.Started st =
@@ -114,7 +114,7 @@ public final class TaskOps {
         .setScheduledTime(MutableState.timestamp(st.scheduledTime()))
         .setStartedTime(MutableState.timestamp(st.startedTime()))
         // Workflow updates waiting for this task (they follow all of its events).
-        .addAllMessages(engine.ctx.updateRegistry.send(s, st.startedEventId()))
+        .addAllMessages(engine.updateRegistry.send(s, st.startedEventId()))
         // Sticky polls get only what the worker's cache has not seen. The first event is only a
         // marker of where to start reading; a transient task's own events follow it.
         .setHistory(transientEvents(s, st).addEvents(0,
@@ -190,8 +190,8 @@ public final class TaskOps {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
           UpdateCompletion.checkToken(s, t.activityId());
           // A speculative task that only rejected updates leaves no trace (worker rolls back).
-          long reset = UpdateCompletion.discardSpeculative(engine.ctx, txn, s, req);
-          String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(engine.ctx, txn, s, req);
+          long reset = UpdateCompletion.discardSpeculative(engine.ctx, engine.updateRegistry, txn, s, req);
+          String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(engine.ctx, engine.updateRegistry, txn, s, req);
           if (rejected != null) {
             return new Completion(null, rejected, 0, List.of());
           }

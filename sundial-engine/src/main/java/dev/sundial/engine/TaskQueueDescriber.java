@@ -1,9 +1,9 @@
 package dev.sundial.engine;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueueStats;
+import dev.sundial.engine.state.Durations;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.enums.v1.BuildIdTaskReachability;
 import io.temporal.api.enums.v1.DescribeTaskQueueMode;

@@ -1,10 +1,8 @@
 package dev.sundial.engine;
 
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.WorkflowAlreadyStartedException;
-import dev.sundial.engine.history.ChildInfo;
-import dev.sundial.engine.history.ExternalRequest;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflow.CancelRequests;
 import dev.sundial.engine.history.workflow.Children;
 import dev.sundial.engine.history.workflow.ExternalRequests;
@@ -12,6 +10,9 @@ import dev.sundial.engine.history.workflow.Signals;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.shard.Shard;
+import dev.sundial.engine.state.ChildInfo;
+import dev.sundial.engine.state.ExternalRequest;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.CurrentExecution;
@@ -71,7 +72,7 @@ final class TransferProcessor {
 
   // ------------------------------------------------------------------ children
 
-  private record ChildStart(StartWorkflowExecutionRequest request, StartWorkflow.Parent parent,
+  private record ChildStart(StartWorkflowExecutionRequest request, ParentRun parent,
       String childNamespaceId) {}
 
   private CompletableFuture<?> startChild(TimerTask task, long initiatedId) {
@@ -107,8 +108,8 @@ final class TransferProcessor {
               p.started.hasRootWorkflowExecution()
                   ? p.started.getRootWorkflowExecution()
                   : WorkflowExecution.newBuilder().setWorkflowId(p.workflowId).setRunId(p.runId).build();
-          StartWorkflow.Parent parent =
-              new StartWorkflow.Parent(
+          ParentRun parent =
+              new ParentRun(
                   engine.namespaces.byId(p.namespaceId).name(), p.namespaceId, p.workflowId,
                   p.runId, initiatedId, root);
           return new ChildStart(r.build(), parent, i.getNamespaceId());
@@ -136,7 +137,7 @@ final class TransferProcessor {
 
   /** Starts the child on its shard (this node's): its run id, or null when the id is taken. */
   CompletableFuture<String> startChildTarget(
-      String childNs, StartWorkflowExecutionRequest request, StartWorkflow.Parent parent) {
+      String childNs, StartWorkflowExecutionRequest request, ParentRun parent) {
     return engine
         .shardFor(childNs, request.getWorkflowId())
         .execute(txn -> StartWorkflow.start(txn, childNs, request, parent).runId())

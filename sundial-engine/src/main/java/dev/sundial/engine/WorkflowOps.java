@@ -2,12 +2,12 @@ package dev.sundial.engine;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflow.CancelRequests;
 import dev.sundial.engine.history.workflow.Signals;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;

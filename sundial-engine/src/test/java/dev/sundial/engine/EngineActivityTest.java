@@ -17,7 +17,7 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTE
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.state.Durations;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.RequestCancelActivityTaskCommandAttributes;
 import io.temporal.api.common.v1.RetryPolicy;

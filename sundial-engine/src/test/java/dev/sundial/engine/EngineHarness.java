@@ -7,7 +7,7 @@ import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.sqlite.SqliteStore;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.common.v1.Payload;

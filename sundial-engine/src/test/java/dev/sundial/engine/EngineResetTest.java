@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.describe.Describer;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.reset.ResetService;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sundial.engine.api.ExecutionNotFoundException;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.namespace.NamespaceRegistry;
+import dev.sundial.engine.state.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -26,8 +26,8 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;

@@ -384,7 +384,7 @@ class EngineUpdateTest {
         update("wf-u-busy", "u1", COMPLETED, 10_000);
     EngineHarness.await(
         "update admitted",
-        () -> h.engine.ctx.updateRegistry.hasPending(h.state("wf-u-busy", ""), false),
+        () -> h.engine.updateRegistry.hasPending(h.state("wf-u-busy", ""), false),
         b -> b);
     assertThat(first.getMessagesCount()).isZero();
     h.completeWorkflowTask(first.getTaskToken());

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;

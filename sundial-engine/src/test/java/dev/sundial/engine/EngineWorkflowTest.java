@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.enums.v1.TaskQueueKind;

@@ -1,9 +1,9 @@
 package dev.sundial.bench.jmh;
 
 import com.google.protobuf.ByteString;
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.MutableStateCodec;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.MutableStateCodec;
 import dev.sundial.engine.visibility.query.QueryParser;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payload;

@@ -1,7 +1,7 @@
 package dev.sundial.cli.client;
 
 import ch.qos.logback.classic.Level;
-import dev.sundial.cli.SundialCommand;
+import dev.sundial.cli.common.Commands;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.BufferedReader;
@@ -53,7 +53,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     Output out;
     try {
       applyLogLevel(logLevel);
-      settings = clientOptions.resolve(SundialCommand.env(spec));
+      settings = clientOptions.resolve(Commands.env(spec));
       out = outputOptions.open(spec.commandLine().getOut());
       validate();
     } catch (IllegalArgumentException e) {
@@ -70,7 +70,7 @@ public abstract class ClientCommand implements Callable<Integer> {
       err.flush();
       return FAILED;
     } catch (RuntimeException e) {
-      err.println("Error: " + SundialCommand.describe(e));
+      err.println("Error: " + Commands.describe(e));
       if ("debug".equals(logLevel)) e.printStackTrace(err);
       err.flush();
       return FAILED;

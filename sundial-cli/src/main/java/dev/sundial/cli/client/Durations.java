@@ -17,7 +17,7 @@ public final class Durations {
       return Duration.ofSeconds(Long.parseLong(t));
     }
     try {
-      return dev.sundial.engine.history.Durations.parseGo(t, true);
+      return dev.sundial.engine.state.Durations.parseGo(t, true);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(flag + " must be a duration such as 30s, 10m, 1h30m or 30d"
           + " but was '" + text + "'");

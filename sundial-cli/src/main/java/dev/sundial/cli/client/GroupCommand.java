@@ -1,6 +1,6 @@
 package dev.sundial.cli.client;
 
-import dev.sundial.cli.SundialCommand;
+import dev.sundial.cli.common.Commands;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -15,6 +15,6 @@ public abstract class GroupCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), SundialCommand.MISSING_SUBCOMMAND);
+    throw new ParameterException(spec.commandLine(), Commands.MISSING_SUBCOMMAND);
   }
 }

@@ -1,8 +1,8 @@
 package dev.sundial.engine.batch;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.sundial.engine.history.FormattedMessages;
 import dev.sundial.engine.proto.StoredBatchJob;
+import dev.sundial.engine.state.FormattedMessages;
 import dev.sundial.persistence.batch.BatchRecord;
 import io.temporal.api.enums.v1.BatchOperationState;
 import io.temporal.api.enums.v1.BatchOperationType;

@@ -1,14 +1,8 @@
 package dev.sundial.engine.cluster;
 
-import static dev.sundial.engine.cluster.InternalMessages.bytes;
-import static dev.sundial.engine.cluster.InternalMessages.parse;
-import static dev.sundial.engine.cluster.InternalMessages.run;
-import static dev.sundial.engine.cluster.InternalMessages.task;
-
-import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.PollCancellation;
-import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.proto.ChildClosed;
 import dev.sundial.engine.proto.External;
 import dev.sundial.engine.proto.InternalCall;
@@ -40,6 +34,10 @@ import java.util.function.IntFunction;
 import java.util.function.ToIntBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static dev.sundial.engine.cluster.InternalMessages.bytes;
+import static dev.sundial.engine.cluster.InternalMessages.parse;
+import static dev.sundial.engine.cluster.InternalMessages.run;
+import static dev.sundial.engine.cluster.InternalMessages.task;
 
 /**
  * Run and partition steps served by another node: each builds its {@link InternalCall}, sends it
@@ -186,7 +184,7 @@ public final class Remote implements RunOperations {
 
   @Override
   public CompletableFuture<String> startChild(
-      String childNs, StartWorkflowExecutionRequest req, StartWorkflow.Parent parent) {
+      String childNs, StartWorkflowExecutionRequest req, ParentRun parent) {
     StartChild.Builder c = StartChild.newBuilder()
         .setChildNamespaceId(childNs).setRequest(bytes(req))
         .setParentNamespace(parent.namespace()).setParentNamespaceId(parent.namespaceId())

@@ -1,8 +1,7 @@
 package dev.sundial.engine.cluster;
 
-import dev.sundial.engine.TaskOps;
+import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.PollCancellation;
-import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -41,7 +40,7 @@ public interface RunOperations {
 
   /** Starts a child for the transfer of its parent's StartChildWorkflowExecutionInitiated. */
   CompletableFuture<String> startChild(
-      String childNamespaceId, StartWorkflowExecutionRequest req, StartWorkflow.Parent parent);
+      String childNamespaceId, StartWorkflowExecutionRequest req, ParentRun parent);
 
   /** Records a child's close in its parent. */
   CompletableFuture<Void> childClosed(String parentNamespaceId, String parentWorkflowId,

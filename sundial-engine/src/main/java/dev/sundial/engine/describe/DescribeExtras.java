@@ -1,8 +1,8 @@
 package dev.sundial.engine.describe;
 
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.ChildInfo;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.ChildInfo;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.activity.v1.ActivityOptions;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.taskqueue.v1.TaskQueue;

@@ -1,7 +1,7 @@
 package dev.sundial.engine.describe;
 
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.visibility.ExecutionInfos;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.PendingWorkflowTaskState;

@@ -1,6 +1,5 @@
 package dev.sundial.engine.history;
 
-import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 
@@ -8,9 +7,6 @@ import dev.sundial.engine.visibility.SearchAttributeRegistry;
 public final class EngineContext {
   public final NamespaceRegistry namespaces;
   public final Limits limits;
-  /** In-flight workflow updates of all runs (see history.update). */
-  public final UpdateRegistry updateRegistry =
-      new UpdateRegistry();
 
   /** Custom search attributes per namespace; null in isolated tests (then nothing is checked). */
   public final SearchAttributeRegistry searchAttributes;

@@ -1,6 +1,6 @@
 package dev.sundial.engine.matching;
 
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.taskqueue.v1.PollerInfo;
 import java.util.ArrayDeque;

@@ -3,7 +3,7 @@ package dev.sundial.engine.namespace;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.NamespaceNotFoundException;
-import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.state.Durations;
 import dev.sundial.persistence.ConflictException;
 import dev.sundial.persistence.NamespaceRecord;
 import dev.sundial.persistence.NamespaceStore;

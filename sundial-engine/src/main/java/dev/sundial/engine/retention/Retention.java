@@ -1,7 +1,7 @@
 package dev.sundial.engine.retention;
 
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.TimerTask;

@@ -2,8 +2,8 @@ package dev.sundial.engine.schedule;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.RunStates;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.HistoryBatch;
 import dev.sundial.persistence.HistoryStore;
 import io.temporal.api.common.v1.WorkflowExecution;

@@ -1,10 +1,10 @@
 package dev.sundial.engine.schedule;
 
-import static dev.sundial.engine.history.ProtoIo.readMsg;
+import static dev.sundial.engine.state.ProtoIo.readMsg;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.sundial.engine.history.FormattedMessages;
 import dev.sundial.engine.proto.StoredSchedule;
+import dev.sundial.engine.state.FormattedMessages;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.SearchAttributes;

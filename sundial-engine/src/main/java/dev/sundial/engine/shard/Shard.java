@@ -1,8 +1,8 @@
 package dev.sundial.engine.shard;
 
 import dev.sundial.engine.cluster.Partitions;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.MutableStateCodec;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.MutableStateCodec;
 import dev.sundial.engine.visibility.VisibilityRecords;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionRecord;

@@ -1,7 +1,7 @@
 package dev.sundial.engine.shard;
 
 import dev.sundial.engine.api.ExecutionNotFoundException;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.TimerTask;

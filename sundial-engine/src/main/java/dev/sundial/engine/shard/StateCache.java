@@ -1,6 +1,6 @@
 package dev.sundial.engine.shard;
 
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.sundial.engine.timer;
 
-import dev.sundial.engine.history.FormattedMessages;
 import dev.sundial.engine.proto.StoredTimerRef;
+import dev.sundial.engine.state.FormattedMessages;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

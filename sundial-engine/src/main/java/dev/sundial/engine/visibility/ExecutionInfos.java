@@ -1,7 +1,7 @@
 package dev.sundial.engine.visibility;
 
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 

@@ -1,6 +1,6 @@
 package dev.sundial.engine.visibility;
 
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.SearchAttributes;

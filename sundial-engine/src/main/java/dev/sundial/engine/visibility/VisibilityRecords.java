@@ -1,7 +1,6 @@
 package dev.sundial.engine.visibility;
 
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.visibility.ExecutionInfos;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.visibility.SaType;
 import dev.sundial.persistence.visibility.SaValue;
 import dev.sundial.persistence.visibility.VisibilityRecord;

@@ -2,7 +2,7 @@ package dev.sundial.engine.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
 import org.junit.jupiter.api.Test;
 
 class StateCacheTest {

@@ -1,8 +1,8 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.namespace.NamespaceRegistry;
+import dev.sundial.engine.state.Durations;
 import dev.sundial.persistence.ConflictException;
 import io.temporal.api.enums.v1.NamespaceState;
 import io.temporal.api.enums.v1.ResourceExhaustedCause;

@@ -1,7 +1,7 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.namespace.NamespaceDeletion;
+import dev.sundial.engine.NamespaceDeletion;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.visibility.SaType;

@@ -1,9 +1,9 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.schedule.ScheduleService;
+import dev.sundial.engine.state.Durations;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.schedule.v1.Schedule;
 import io.temporal.api.schedule.v1.SchedulePatch;

@@ -1,12 +1,12 @@
 package dev.sundial.engine.history.activity;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.workflowtask.StaleTaskException;
+import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.QueueTask;

@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.activity;
 
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.EventTimes;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.EventTimes;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.history.v1.HistoryEvent;
 
 /**

@@ -1,6 +1,6 @@
 package dev.sundial.engine.history.activity;
 
-import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.state.Durations;
 import io.temporal.api.common.v1.RetryPolicy;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TimeoutType;

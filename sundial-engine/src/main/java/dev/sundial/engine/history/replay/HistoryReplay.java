@@ -1,13 +1,13 @@
 package dev.sundial.engine.history.replay;
 
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.ActivityEvents;
 import dev.sundial.engine.history.timer.TimerEvents;
 import dev.sundial.engine.history.update.UpdateEvents;
 import dev.sundial.engine.history.workflow.ChildEvents;
 import dev.sundial.engine.history.workflow.ExternalRequestEvents;
 import dev.sundial.engine.history.workflow.WorkflowEvents;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.util.List;

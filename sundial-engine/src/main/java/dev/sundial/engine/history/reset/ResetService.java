@@ -2,9 +2,9 @@ package dev.sundial.engine.history.reset;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.history.EventPages;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;

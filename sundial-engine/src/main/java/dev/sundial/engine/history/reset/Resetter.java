@@ -1,12 +1,6 @@
 package dev.sundial.engine.history.reset;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.ExternalRequest;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.TimerInfo;
-import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.activity.ActivityEvents;
 import dev.sundial.engine.history.replay.HistoryReplay;
@@ -14,6 +8,12 @@ import dev.sundial.engine.history.workflow.Transfers;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.ExternalRequest;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.TimerInfo;
+import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
@@ -48,8 +48,6 @@ import java.util.List;
 public final class Resetter {
   /** The identity Temporal writes on events the reset adds. */
   public static final String HISTORY_SERVICE = "history-service";
-  /** The identity Temporal terminates the current run with. */
-  public static final String RESETTER = "history-resetter";
 
   private Resetter() {}
 
@@ -60,12 +58,6 @@ public final class Resetter {
 
   /** One run of the chain from the base run on, with its committed events. */
   public record RunEvents(MutableState run, List<HistoryEvent> events) {}
-
-  /** Whether a close event is the termination of the current run by a reset. */
-  public static boolean isTerminatedByResetter(HistoryEvent close) {
-    return close.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
-        && RESETTER.equals(close.getWorkflowExecutionTerminatedEventAttributes().getIdentity());
-  }
 
   /** Temporal's bounds on the reset point: (1, next event id). */
   public static void checkFinishEventId(MutableState base, long finishEventId) {
@@ -115,7 +107,7 @@ public final class Resetter {
     List<HistoryEvent> currentTail = new ArrayList<>();
     if (current != null && current.isRunning()) {
       int before = current.newEvents.size();
-      WorkflowClose.terminate(txn, current, req.reason(), null, RESETTER);
+      WorkflowClose.terminate(txn, current, req.reason(), null, WorkflowClose.RESETTER);
       currentTail.addAll(current.newEvents.subList(before, current.newEvents.size()));
     }
 

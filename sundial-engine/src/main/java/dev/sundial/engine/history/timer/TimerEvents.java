@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.timer;
 
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.EventTimes;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.TimerInfo;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.EventTimes;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.TimerInfo;
 import io.temporal.api.history.v1.HistoryEvent;
 
 /** How timer events change a run's state, live (after {@link UserTimers}) and on rebuild. */

@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.timer;
 
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.TimerInfo;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.TimerInfo;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.TimerTask;

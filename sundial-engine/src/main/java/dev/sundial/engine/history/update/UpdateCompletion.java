@@ -3,13 +3,13 @@ package dev.sundial.engine.history.update;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.WorkflowTaskInfo;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.WorkflowTaskInfo;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.EventType;
@@ -67,7 +67,8 @@ public final class UpdateCompletion {
    * returns why the workflow task must fail (cause BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE), or null.
    */
   public static String validate(
-      EngineContext ctx, MutableState s, RespondWorkflowTaskCompletedRequest req) {
+      EngineContext ctx, UpdateRegistry registry, MutableState s,
+      RespondWorkflowTaskCompletedRequest req) {
     if (req.getMessagesCount() == 0 && !hasProtocolCommand(req)) {
       return null;
     }
@@ -92,8 +93,7 @@ public final class UpdateCompletion {
       if (!taken.contains(m.getId())) order.add(m);
     }
 
-    UpdateRegistry registry = ctx.updateRegistry;
-    Map<String, Update.State> simulated = new HashMap<>();
+        Map<String, Update.State> simulated = new HashMap<>();
     for (Message m : order) {
       Any body = m.getBody();
       if (body.getSerializedSize() > ctx.limits.maxPayloadBytes()) {
@@ -173,8 +173,9 @@ public final class UpdateCompletion {
 
   /** Starts applying a validated completion's messages (after WorkflowTaskCompleted is written). */
   public static UpdateCompletion begin(
-      EngineContext ctx, ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
-    return new UpdateCompletion(ctx.updateRegistry, txn, s, req);
+      UpdateRegistry registry, ShardTxn txn, MutableState s,
+      RespondWorkflowTaskCompletedRequest req) {
+    return new UpdateCompletion(registry, txn, s, req);
   }
 
   /** Handles a ProtocolMessage command at its place; false for any other command. */
@@ -290,7 +291,8 @@ public final class UpdateCompletion {
    * task. Returns that task's started event id, or 0 when the task must complete normally.
    */
   public static long discardSpeculative(
-      EngineContext ctx, ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
+      EngineContext ctx, UpdateRegistry registry, ShardTxn txn, MutableState s,
+      RespondWorkflowTaskCompletedRequest req) {
     WorkflowTaskInfo wt = s.workflowTask;
     if (!wt.isSpeculative()
         || req.getCommandsCount() > 0
@@ -309,10 +311,10 @@ public final class UpdateCompletion {
     for (Message m : req.getMessagesList()) {
       if (!m.getBody().is(Rejection.class)) return 0;
     }
-    if (validate(ctx, s, req) != null) {
+    if (validate(ctx, registry, s, req) != null) {
       return 0; // the ordinary path fails the task and says why
     }
-    UpdateCompletion uc = begin(ctx, txn, s, req);
+    UpdateCompletion uc = begin(registry, txn, s, req);
     uc.finish(false);
     txn.deleteTimer(wt.timeoutTaskId);
     wt.clear();
@@ -326,7 +328,7 @@ public final class UpdateCompletion {
       s.stickyQueue = "";
     }
     s.dirty = true;
-    if (s.isRunning() && ctx.updateRegistry.hasPending(s, false)) {
+    if (s.isRunning() && registry.hasPending(s, false)) {
       WorkflowTasks.scheduleSpeculative(txn, s);
     }
     return s.lastCompletedStartedEventId;
@@ -353,14 +355,15 @@ public final class UpdateCompletion {
    * restart, or aborted), the task is dropped instead. True when it was dropped.
    */
   public static boolean dropIdleSpeculative(
-      EngineContext ctx, ShardTxn txn, MutableState s, long scheduledEventId, long queueTaskId) {
+      UpdateRegistry registry, ShardTxn txn, MutableState s, long scheduledEventId,
+      long queueTaskId) {
     WorkflowTaskInfo wt = s.workflowTask;
     if (!s.isRunning()
         || !wt.isSpeculative()
         || wt.isStarted()
         || wt.scheduledEventId != scheduledEventId
         || wt.queueTaskId != queueTaskId
-        || ctx.updateRegistry.hasPending(s, true)) {
+        || registry.hasPending(s, true)) {
       return false;
     }
     txn.deleteQueueTask(wt.queueTaskId);

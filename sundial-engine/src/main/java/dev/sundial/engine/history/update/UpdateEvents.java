@@ -1,6 +1,7 @@
 package dev.sundial.engine.history.update;
 
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.UpdateRecord;
 import io.temporal.api.history.v1.HistoryEvent;
 
 /** How workflow update events change the run's update records, live and on rebuild. */

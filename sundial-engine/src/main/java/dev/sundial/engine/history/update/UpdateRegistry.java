@@ -2,9 +2,10 @@ package dev.sundial.engine.history.update;
 
 import com.google.protobuf.Any;
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.UpdateRecord;
 import io.temporal.api.failure.v1.ApplicationFailureInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -33,10 +34,7 @@ public final class UpdateRegistry {
   /** Temporal's defaults: history.maxInFlightUpdates and history.maxTotalUpdates. */
   public static final int MAX_IN_FLIGHT = 10;
 
-  public static final int MAX_TOTAL = 2000;
-
-  /** Past 90% of {@link #MAX_TOTAL} the worker is told to continue-as-new (as Temporal). */
-  public static final int SUGGEST_CONTINUE_AS_NEW = MAX_TOTAL * 9 / 10;
+  public static final int MAX_TOTAL = UpdateRecord.MAX_PER_RUN;
 
   /** The server's rejection of an update the worker left unanswered on its workflow task. */
   static final Failure UNPROCESSED =

@@ -1,8 +1,8 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;

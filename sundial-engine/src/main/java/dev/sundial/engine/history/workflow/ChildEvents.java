@@ -1,7 +1,7 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.ChildInfo;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.ChildInfo;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.history.v1.HistoryEvent;
 
 /** How child workflow events change the parent's state, live (after {@link Children}) and on rebuild. */

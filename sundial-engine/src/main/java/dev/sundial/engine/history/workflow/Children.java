@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.ChildInfo;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.ChildInfo;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import io.temporal.api.command.v1.StartChildWorkflowExecutionCommandAttributes;
 import io.temporal.api.common.v1.WorkflowExecution;

@@ -1,6 +1,6 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.state.Durations;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.ExternalRequest;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.ExternalRequest;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.history.v1.HistoryEvent;
 
 /**

@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.ExternalRequest;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.ExternalRequest;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import io.temporal.api.command.v1.RequestCancelExternalWorkflowExecutionCommandAttributes;
 import io.temporal.api.command.v1.SignalExternalWorkflowExecutionCommandAttributes;

@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.workflow;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.common.v1.Header;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;

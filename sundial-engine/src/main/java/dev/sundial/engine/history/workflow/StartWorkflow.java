@@ -1,10 +1,11 @@
 package dev.sundial.engine.history.workflow;
 
+import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.WorkflowAlreadyStartedException;
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ContinueAsNewInitiator;
@@ -30,23 +31,18 @@ public final class StartWorkflow {
   public static final long DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 10_000;
   public static final long MAX_WORKFLOW_TASK_TIMEOUT_MS = 120_000;
 
-  /** The parent of a child workflow run, recorded in its started event. */
-  public record Parent(
-      String namespace, String namespaceId, String workflowId, String runId, long initiatedEventId,
-      WorkflowExecution root) {}
-
   public static Result start(ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req) {
     return start(txn, namespaceId, req, null);
   }
 
   public static Result start(
-      ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, Parent parent) {
+      ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, ParentRun parent) {
     return start(txn, namespaceId, req, parent, null);
   }
 
   /** @param afterStarted applied right after WorkflowExecutionStarted (signal-with-start) */
   public static Result start(
-      ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, Parent parent,
+      ShardTxn txn, String namespaceId, StartWorkflowExecutionRequest req, ParentRun parent,
       Consumer<MutableState> afterStarted) {
     String workflowId = req.getWorkflowId();
     CurrentExecution current = txn.current(namespaceId, workflowId);

@@ -1,14 +1,13 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.ActivityInfo;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
-import dev.sundial.engine.history.reset.AutoResetPoints;
-import dev.sundial.engine.history.reset.Resetter;
 import dev.sundial.engine.retention.Retention;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.AutoResetPoints;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.visibility.SearchAttributeState;
 import dev.sundial.persistence.CurrentExecution;
@@ -35,6 +34,9 @@ import org.slf4j.LoggerFactory;
 /** Closing a run: completed, failed (with workflow retry), canceled, timed out, terminated. */
 public final class WorkflowClose {
   private static final Logger log = LoggerFactory.getLogger(WorkflowClose.class);
+  /** The identity Temporal terminates the current run with when it resets a workflow. */
+  public static final String RESETTER = "history-resetter";
+
   private WorkflowClose() {}
 
   public static void complete(ShardTxn txn, MutableState s, Payloads result, long wtCompletedId) {
@@ -340,10 +342,16 @@ public final class WorkflowClose {
           currentOf(s));
       // A child run terminated by a reset does not report: the reset run reports instead.
       if (s.started.hasParentWorkflowExecution()
-          && !Resetter.isTerminatedByResetter(closeEvent)) {
+          && !isTerminatedByResetter(closeEvent)) {
         Transfers.add(txn, s, TimerKind.CHILD_CLOSED, s.completionEventId);
       }
     }
+  }
+
+  /** Whether a close event is the termination of the current run by a reset. */
+  static boolean isTerminatedByResetter(HistoryEvent close) {
+    return close.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED
+        && RESETTER.equals(close.getWorkflowExecutionTerminatedEventAttributes().getIdentity());
   }
 
   static CurrentExecution currentOf(MutableState s) {

@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.EventTimes;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.reset.AutoResetPoints;
+import dev.sundial.engine.state.AutoResetPoints;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.EventTimes;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.engine.visibility.SearchAttributeState;
 import dev.sundial.engine.visibility.SearchAttributeValidator;

@@ -1,9 +1,9 @@
 package dev.sundial.engine.history.workflow;
 
-import dev.sundial.engine.history.Durations;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.CurrentExecution;

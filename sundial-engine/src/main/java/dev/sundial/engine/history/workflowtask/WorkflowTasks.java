@@ -1,12 +1,14 @@
 package dev.sundial.engine.history.workflowtask;
 
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.WorkflowTaskEvents;
-import dev.sundial.engine.history.WorkflowTaskInfo;
-import dev.sundial.engine.history.update.UpdateRegistry;
+import dev.sundial.engine.history.command.CompleteWorkflowTask;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.UpdateRecord;
+import dev.sundial.engine.state.WorkflowTaskEvents;
+import dev.sundial.engine.state.WorkflowTaskInfo;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.QueueTask;
@@ -110,7 +112,7 @@ public final class WorkflowTasks {
     wt.requestId = requestId;
     wt.suggestContinueAsNew =
         s.nextEventId >= limits.warnHistoryEvents() || s.historySizeBytes >= limits.warnHistoryBytes()
-            || s.updates.size() >= UpdateRegistry.SUGGEST_CONTINUE_AS_NEW;
+            || s.updates.size() >= UpdateRecord.SUGGEST_CONTINUE_AS_NEW;
     if (wt.transientTask) {
       wt.startedEventId = wt.scheduledEventId + 1;
       s.dirty = true;

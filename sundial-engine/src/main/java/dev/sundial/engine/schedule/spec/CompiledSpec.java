@@ -1,6 +1,6 @@
 package dev.sundial.engine.schedule.spec;
 
-import dev.sundial.engine.history.Durations;
+import dev.sundial.engine.state.Durations;
 import io.temporal.api.schedule.v1.IntervalSpec;
 import io.temporal.api.schedule.v1.ScheduleSpec;
 import io.temporal.api.schedule.v1.StructuredCalendarSpec;

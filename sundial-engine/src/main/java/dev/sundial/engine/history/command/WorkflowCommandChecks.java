@@ -1,8 +1,8 @@
-package dev.sundial.engine.history.workflowtask;
+package dev.sundial.engine.history.command;
 
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.workflow.CronSchedule;
+import dev.sundial.engine.state.Durations;
 import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.command.v1.StartChildWorkflowExecutionCommandAttributes;
 

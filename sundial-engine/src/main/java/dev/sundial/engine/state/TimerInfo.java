@@ -1,4 +1,4 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 /** A pending user timer. */
 public final class TimerInfo {

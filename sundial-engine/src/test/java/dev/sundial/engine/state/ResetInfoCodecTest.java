@@ -1,10 +1,7 @@
-package dev.sundial.engine.history.reset;
+package dev.sundial.engine.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sundial.engine.history.LegacyStateEncoder;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.MutableStateCodec;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflow.v1.ResetPointInfo;

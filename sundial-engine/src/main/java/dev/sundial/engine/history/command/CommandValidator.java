@@ -1,10 +1,9 @@
-package dev.sundial.engine.history.workflowtask;
+package dev.sundial.engine.history.command;
 
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
-import dev.sundial.engine.visibility.SearchAttributeCommands;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.common.v1.Payloads;

@@ -1,11 +1,9 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
-import dev.sundial.engine.history.reset.ResetInfo;
-import dev.sundial.engine.history.update.UpdateRecord;
 import dev.sundial.engine.proto.StoredActivity;
 import dev.sundial.engine.proto.StoredChild;
 import dev.sundial.engine.proto.StoredExternalRequest;

@@ -1,7 +1,8 @@
-package dev.sundial.engine.visibility;
+package dev.sundial.engine.history.command;
 
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.visibility.SearchAttributeValidator;
 import io.temporal.api.command.v1.ContinueAsNewWorkflowExecutionCommandAttributes;
 import io.temporal.api.command.v1.ModifyWorkflowPropertiesCommandAttributes;
 import io.temporal.api.command.v1.StartChildWorkflowExecutionCommandAttributes;

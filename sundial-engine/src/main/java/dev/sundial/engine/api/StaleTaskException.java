@@ -1,4 +1,4 @@
-package dev.sundial.engine.history.workflowtask;
+package dev.sundial.engine.api;
 
 /**
  * A matched backlog entry no longer names a task that can start (already started, superseded,

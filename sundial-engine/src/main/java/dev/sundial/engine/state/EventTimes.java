@@ -1,4 +1,4 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 import com.google.protobuf.Timestamp;
 import io.temporal.api.history.v1.HistoryEvent;

@@ -1,10 +1,9 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.sundial.engine.history.update.UpdateRecord;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payload;

@@ -1,8 +1,6 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 import com.google.protobuf.Timestamp;
-import dev.sundial.engine.history.reset.ResetInfo;
-import dev.sundial.engine.history.update.UpdateRecord;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.EventType;

@@ -1,7 +1,5 @@
-package dev.sundial.engine.history.reset;
+package dev.sundial.engine.state;
 
-import dev.sundial.engine.history.EventTimes;
-import dev.sundial.engine.history.MutableState;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowTaskCompletedEventAttributes;
 import io.temporal.api.workflow.v1.ResetPointInfo;

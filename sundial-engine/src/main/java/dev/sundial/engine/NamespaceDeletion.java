@@ -1,7 +1,8 @@
-package dev.sundial.engine.namespace;
+package dev.sundial.engine;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.batch.BatchService;
+import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.schedule.ScheduleService;
 import io.temporal.api.batch.v1.BatchOperationDeletion;
 import io.temporal.api.workflowservice.v1.StartBatchOperationRequest;

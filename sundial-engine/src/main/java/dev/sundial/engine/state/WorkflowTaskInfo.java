@@ -1,4 +1,4 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 /** The single outstanding workflow task of a run, if any. */
 public final class WorkflowTaskInfo {

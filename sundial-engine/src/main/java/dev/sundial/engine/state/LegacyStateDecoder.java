@@ -1,9 +1,7 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
-import static dev.sundial.engine.history.ProtoIo.readMsg;
+import static dev.sundial.engine.state.ProtoIo.readMsg;
 
-import dev.sundial.engine.history.reset.ResetInfo;
-import dev.sundial.engine.history.update.UpdateRecord;
 import io.temporal.api.common.v1.Memo;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.SearchAttributes;

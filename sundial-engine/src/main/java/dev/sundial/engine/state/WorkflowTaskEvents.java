@@ -1,6 +1,5 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
-import dev.sundial.engine.history.reset.AutoResetPoints;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.history.v1.HistoryEvent;

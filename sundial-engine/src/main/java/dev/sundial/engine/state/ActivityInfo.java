@@ -1,4 +1,4 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.failure.v1.Failure;

@@ -1,22 +1,23 @@
-package dev.sundial.engine.history.workflowtask;
+package dev.sundial.engine.history.command;
 
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.WorkflowTaskEvents;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.activity.ActivityEvents;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.timer.UserTimers;
 import dev.sundial.engine.history.update.UpdateCompletion;
+import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.history.workflow.Children;
 import dev.sundial.engine.history.workflow.ContinueAsNew;
 import dev.sundial.engine.history.workflow.ExternalRequests;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflow.WorkflowEvents;
+import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
-import dev.sundial.engine.visibility.SearchAttributeCommands;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.WorkflowTaskEvents;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.ScheduleActivityTaskCommandAttributes;
 import io.temporal.api.enums.v1.EventType;
@@ -47,7 +48,8 @@ public final class CompleteWorkflowTask {
    * failed, and the caller is told with INVALID_ARGUMENT once that is committed).
    */
   public static String apply(
-      EngineContext ctx, ShardTxn txn, MutableState s, RespondWorkflowTaskCompletedRequest req) {
+      EngineContext ctx, UpdateRegistry updates, ShardTxn txn, MutableState s,
+      RespondWorkflowTaskCompletedRequest req) {
     String identity = req.getIdentity();
     CommandValidator.Rejection rejection = CommandValidator.validate(ctx, s, req.getCommandsList());
     if (rejection == null && closesWorkflow(req) && !s.bufferedEvents.isEmpty()) {
@@ -57,7 +59,7 @@ public final class CompleteWorkflowTask {
               "new events arrived while the workflow task was running; the workflow must handle them before closing");
     }
     if (rejection == null) {
-      String bad = UpdateCompletion.validate(ctx, s, req);
+      String bad = UpdateCompletion.validate(ctx, updates, s, req);
       if (bad != null) {
         rejection =
             new CommandValidator.Rejection(
@@ -66,7 +68,7 @@ public final class CompleteWorkflowTask {
       }
     }
     if (rejection != null) {
-      ctx.updateRegistry.onWorkflowTaskFailed(txn, s);
+      updates.onWorkflowTaskFailed(txn, s);
       WorkflowTasks.fail(
           txn, s, rejection.cause(),
           Failure.newBuilder().setMessage(rejection.message()).setSource("Server").build(),
@@ -103,9 +105,9 @@ public final class CompleteWorkflowTask {
     WorkflowTaskEvents.applyCompleted(s, completed);
 
     boolean newTaskNeeded = false;
-    UpdateCompletion updates = UpdateCompletion.begin(ctx, txn, s, req);
+    UpdateCompletion completion = UpdateCompletion.begin(updates, txn, s, req);
     for (Command c : req.getCommandsList()) {
-      if (updates.onCommand(c)) {
+      if (completion.onCommand(c)) {
         continue; // a workflow update message, handled at its command's place
       }
       newTaskNeeded |= applyCommand(ctx, txn, s, c, completedId, identity);
@@ -113,7 +115,7 @@ public final class CompleteWorkflowTask {
         break;
       }
     }
-    updates.finish(req.getForceCreateNewWorkflowTask());
+    completion.finish(req.getForceCreateNewWorkflowTask());
 
     if (req.hasStickyAttributes()
         && !req.getStickyAttributes().getWorkerTaskQueue().getName().isEmpty()) {
@@ -132,7 +134,7 @@ public final class CompleteWorkflowTask {
     }
     if (s.isRunning() && (news || newTaskNeeded || req.getForceCreateNewWorkflowTask())) {
       WorkflowTasks.schedule(txn, s, 1);
-    } else if (s.isRunning() && ctx.updateRegistry.hasPending(s, false)) {
+    } else if (s.isRunning() && updates.hasPending(s, false)) {
       WorkflowTasks.scheduleSpeculative(txn, s); // updates that arrived while the task ran
     }
     return null;

@@ -1,4 +1,4 @@
-package dev.sundial.engine.history.workflowtask;
+package dev.sundial.engine.history.command;
 
 import static dev.sundial.engine.Commands.activity;
 import static dev.sundial.engine.Commands.cancelTimer;
@@ -9,12 +9,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Duration;
-import dev.sundial.engine.history.ActivityInfo;
-import dev.sundial.engine.history.Durations;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.ExternalRequest;
-import dev.sundial.engine.history.MutableState;
-import dev.sundial.engine.history.TimerInfo;
+import dev.sundial.engine.state.ActivityInfo;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.ExternalRequest;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.TimerInfo;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;
 import io.temporal.api.command.v1.RecordMarkerCommandAttributes;

@@ -1,4 +1,4 @@
-package dev.sundial.engine.history.reset;
+package dev.sundial.engine.state;
 
 import io.temporal.api.workflow.v1.ResetPoints;
 

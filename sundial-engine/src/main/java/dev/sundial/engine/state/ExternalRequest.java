@@ -1,4 +1,4 @@
-package dev.sundial.engine.history;
+package dev.sundial.engine.state;
 
 import io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
