@@ -3,42 +3,48 @@ package dev.sundial.engine;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.batch.BatchService;
 import dev.sundial.engine.cluster.ClusterLink;
+import dev.sundial.engine.cluster.InternalCalls;
 import dev.sundial.engine.cluster.Ownership;
 import dev.sundial.engine.cluster.Partitions;
 import dev.sundial.engine.cluster.Remote;
 import dev.sundial.engine.cluster.RunOperations;
 import dev.sundial.engine.cluster.RunRouter;
+import dev.sundial.engine.cluster.ShardMap;
+import dev.sundial.engine.execution.WorkflowService;
 import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.HistoryReads;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.RecentEvents;
-import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.reset.ResetService;
-import dev.sundial.engine.history.timer.UserTimers;
 import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.history.update.UpdateService;
 import dev.sundial.engine.history.workflow.WorkflowClose;
-import dev.sundial.engine.history.workflow.WorkflowRuns;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
+import dev.sundial.engine.matching.TaskQueueDescriber;
 import dev.sundial.engine.matching.TaskQueueKey;
+import dev.sundial.engine.matching.TaskQueues;
 import dev.sundial.engine.namespace.NamespaceRegistry;
+import dev.sundial.engine.query.QueryService;
 import dev.sundial.engine.schedule.ScheduleService;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.Shard;
-import dev.sundial.engine.shard.ShardMap;
 import dev.sundial.engine.shard.TaskIds;
 import dev.sundial.engine.state.MutableState;
-import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerQueue;
-import dev.sundial.engine.timer.TimerRef;
+import dev.sundial.engine.transfer.TransferProcessor;
 import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.engine.visibility.Visibility;
+import dev.sundial.engine.worker.ActivityTaskService;
+import dev.sundial.engine.worker.TaskPoller;
+import dev.sundial.engine.worker.WorkflowTaskService;
 import dev.sundial.persistence.GroupCommitter;
 import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.TimerTask;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,11 +74,12 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   /** Cluster mode only (null on a single node that owns every shard). */
   final Ownership ownership;
   final ClusterLink link;
-  public final InternalOps internal;
+  public final InternalCalls internal;
   final Remote remote;
   final LocalRunOperations local;
   final Matching matching;
   final TimerQueue timers;
+  private final TimerTasks timerTasks;
   final HistoryWatchers watchers = new HistoryWatchers();
   final RecentEvents recentEvents =
       new RecentEvents();
@@ -84,18 +91,21 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   final ExecutorService shardPool;
   final ExecutorService ioPool;
 
-  public final WorkflowOps workflows;
-  public final TaskOps tasks;
+  public final WorkflowService workflows;
+  public final WorkflowTaskService workflowTasks;
+  public final ActivityTaskService activityTasks;
+  final TaskPoller poller;
   public final HistoryReads history;
   public final ResetService resets;
   final TransferProcessor transfers;
   final RetentionDeleter retention;
-  public final QueryOps queries;
+  public final QueryService queries;
   public final UpdateService updates;
   public final Visibility visibility;
   public final ScheduleService schedules;
   public final BatchService batches;
   public final NamespaceDeletion namespaceDeletion;
+  public final TaskQueueDescriber taskQueues;
 
   /** A single node owning every shard (SQLite, embedded). */
   public Engine(Store store, Clock clock, int shardCount, EngineContext.Limits limits) {
@@ -129,21 +139,37 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     this.ioPool = Executors.newCachedThreadPool(daemon("sundial-io-", new AtomicInteger()));
     this.matching = new Matching(scheduler);
     this.timers =
-        new TimerQueue(clock, store::loadShardTimers, this::fire, TimerQueue.Config.defaults(shardCount));
+        new TimerQueue(
+            clock, store::loadShardTimers, this::fire,
+            TimerQueue.Config.defaults(shardCount));
     this.taskIds = new TaskIds(store);
     this.shards = new AtomicReferenceArray<>(shardCount);
     this.link = cluster == null ? null : cluster.link();
     this.remote = new Remote(link, this::ownerAddress, this::shardIndex);
     this.local = new LocalRunOperations(this);
-    this.internal = new InternalOps(this);
-    this.workflows = new WorkflowOps(this);
-    this.tasks = new TaskOps(this);
-    this.history = new HistoryReads(this);
+    this.internal = new InternalCalls(local, this, matching, this, shardCount);
+    this.history =
+        new HistoryReads(
+            store, store, recentEvents, watchers, this::servesRun, scheduler, ioPool);
     this.resets =
         new ResetService(this::shardFor, history, ctx.searchAttributes, ioPool, scheduler);
-    this.transfers = new TransferProcessor(this);
-    this.retention = new RetentionDeleter(this);
-    this.queries = new QueryOps(this);
+    this.transfers =
+        new TransferProcessor(this::shardFor, this, history, history, namespaces);
+    this.retention = new RetentionDeleter(this::shardFor, store, recentEvents);
+    this.timerTasks =
+        new TimerTasks(this::shardFor, this, timers, retention, transfers, ioPool, scheduler);
+    this.queries =
+        new QueryService(
+            this::shardFor, history, history, watchers, matching, clusterTaskQueues(), namespaces,
+            limits, clock, ioPool, scheduler);
+    this.poller = new TaskPoller(this::shardFor, this, clusterTaskQueues(), matching, scheduler);
+    this.workflowTasks =
+        new WorkflowTaskService(
+            this::shardFor, this, poller, queries, updateRegistry, ctx, history, matching, ioPool);
+    this.activityTasks =
+        new ActivityTaskService(this::shardFor, this, poller, matching, namespaces);
+    this.workflows =
+        new WorkflowService(this::shardFor, this, workflowTasks, store, recentEvents, ioPool);
     this.updates =
         new UpdateService(this::shardFor, updateRegistry, history, scheduler);
     this.schedules =
@@ -152,6 +178,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     this.batches = new BatchService(clock, this, this, visibility, store);
     this.namespaceDeletion =
         new NamespaceDeletion(namespaces, batches, schedules);
+    this.taskQueues = new TaskQueueDescriber(matching, this::partitionOwner);
     namespaces.ensure(NamespaceRegistry.DEFAULT);
     if (cluster == null) {
       this.ownership = null;
@@ -228,6 +255,26 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         .hasRecentPoller(partitionOf(key.namespaceId(), key.name()), key.namespaceId(), key.name(),
             key.kind(), sinceMillis)
         .exceptionally(e -> true);
+  }
+
+  /** The cluster's task queues as the features see them (calls go to the serving node). */
+  private TaskQueues clusterTaskQueues() {
+    return new TaskQueues() {
+      @Override
+      public void offer(QueueTask task) {
+        offerTask(task);
+      }
+
+      @Override
+      public CompletableFuture<Boolean> hasRecentPoller(TaskQueueKey key, long sinceMillis) {
+        return Engine.this.hasRecentPoller(key, sinceMillis);
+      }
+
+      @Override
+      public boolean servesHere(TaskQueueKey key) {
+        return servesQueue(key);
+      }
+    };
   }
 
   /** True when this node serves the queue's matching partition (always on a single node). */
@@ -394,6 +441,13 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     return servesRun(namespaceId, workflowId) ? local : remote;
   }
 
+  /** The node serving a task queue's partition: null on a single node, "" while none does. */
+  private String partitionOwner(String namespaceId, String taskQueue) {
+    return ownership == null
+        ? null
+        : Objects.requireNonNullElse(ownership.ownerAddress(partitionOf(namespaceId, taskQueue)), "");
+  }
+
   /** The address of the node that owns a shard; null on a single node or while none does. */
   private String ownerAddress(int shard) {
     return ownership == null ? null : ownership.ownerAddress(shard);
@@ -453,78 +507,9 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
             });
   }
 
-  /** Re-arms a failed timer in 1 s, unless its shard has moved (the new owner has the row). */
-  private void retryLater(TimerTask task) {
-    scheduler.schedule(() -> {
-      if (ownsShard(task.shardId())) timers.add(task);
-    }, 1, TimeUnit.SECONDS);
-  }
-
-  /** A durable timer is due: apply its transition (idempotent) and delete it. */
+  /** A durable timer is due (see TimerTasks). */
   private void fire(TimerTask task) {
-    if (!ownsShard(task.shardId())) {
-      timers.finished(task);
-      return; // the shard moved: its new owner loaded this timer
-    }
-    TimerKind kind = TimerKind.of(task.kind());
-    if (kind == TimerKind.RETENTION_DELETE) {
-      retention.process(task).whenComplete((ok, err) -> {
-        if (err != null) {
-          log.warn("retention task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
-          retryLater(task);
-        } else {
-          timers.finished(task);
-        }
-      });
-      return;
-    }
-    if (kind.isTransfer()) {
-      CompletableFuture.supplyAsync(() -> transfers.process(task), ioPool)
-          .thenCompose(f -> f)
-          .whenComplete(
-              (ok, err) -> {
-                if (err != null) {
-                  log.warn("transfer task {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
-                  retryLater(task);
-                } else {
-                  timers.finished(task);
-                }
-              });
-      return;
-    }
-    shardFor(task.namespaceId(), task.workflowId())
-        .execute(
-            txn -> {
-              txn.deleteTimer(task.taskId());
-              MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
-              if (s == null || !s.isRunning()) {
-                return null;
-              }
-              TimerRef ref = TimerRef.decode(task.payload());
-              switch (kind) {
-                case USER_TIMER -> UserTimers.onFire(txn, s, ref);
-                case ACTIVITY_TIMEOUT, ACTIVITY_RETRY -> Activities.onTimer(txn, s, kind, ref);
-                case WORKFLOW_TASK_TIMEOUT -> {
-                  // Speculative tasks reuse event ids and attempts: only their own timer counts.
-                  if (!s.workflowTask.isSpeculative() || s.workflowTask.timeoutTaskId == task.taskId()) {
-                    WorkflowTasks.onTimeout(txn, s, ref);
-                  }
-                }
-                case WORKFLOW_TIMEOUT -> WorkflowClose.timeOut(txn, s);
-                case WORKFLOW_BACKOFF -> WorkflowRuns.onBackoffFired(txn, s);
-                default -> log.warn("timer kind {} fired on the shard path", kind);
-              }
-              return null;
-            })
-        .whenComplete(
-            (ok, err) -> {
-              if (err != null) {
-                log.warn("timer {} failed, retrying in 1 s: {}", task.taskId(), err.toString());
-                retryLater(task);
-              } else {
-                timers.finished(task); // its row is deleted: a refill will not bring it back
-              }
-            });
+    timerTasks.fire(task);
   }
 
   @Override

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A run's steps on this node's shard. {@code Engine.run} hands it out when this node serves the
- * run; {@code InternalOps} uses it for steps other nodes send here. Each step fails with
+ * run; {@code InternalCalls} uses it for steps other nodes send here. Each step fails with
  * UNAVAILABLE when the shard is not (or no longer) served here.
  */
 final class LocalRunOperations implements RunOperations {
@@ -92,13 +92,13 @@ final class LocalRunOperations implements RunOperations {
   public CompletableFuture<PollWorkflowTaskQueueResponse> startWorkflowTask(
       String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
       PollCancellation cancel) {
-    return engine.tasks.startWorkflowTask(namespaceId, task, req, requestId, cancel);
+    return engine.workflowTasks.startWorkflowTask(namespaceId, task, req, requestId, cancel);
   }
 
   @Override
   public CompletableFuture<PollActivityTaskQueueResponse> startActivityTask(
       QueueTask task, PollActivityTaskQueueRequest req, String requestId) {
-    return engine.tasks.startActivityTask(task, req, requestId);
+    return engine.activityTasks.startActivityTask(task, req, requestId);
   }
 
   @Override
@@ -108,6 +108,6 @@ final class LocalRunOperations implements RunOperations {
 
   @Override
   public void dropStale(QueueTask task) {
-    engine.tasks.dropStaleHere(task);
+    engine.poller.dropStaleHere(task);
   }
 }

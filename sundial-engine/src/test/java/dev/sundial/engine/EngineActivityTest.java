@@ -1,5 +1,22 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.worker.ActivityTaskService;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.RequestCancelActivityTaskCommandAttributes;
+import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.failure.v1.ApplicationFailureInfo;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import static dev.sundial.engine.Commands.activity;
 import static dev.sundial.engine.Commands.scheduleActivity;
 import static dev.sundial.engine.EngineHarness.engineError;
@@ -15,23 +32,6 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLE
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.state.Durations;
-import io.temporal.api.command.v1.Command;
-import io.temporal.api.command.v1.RequestCancelActivityTaskCommandAttributes;
-import io.temporal.api.common.v1.RetryPolicy;
-import io.temporal.api.enums.v1.CommandType;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.RetryState;
-import io.temporal.api.failure.v1.ApplicationFailureInfo;
-import io.temporal.api.failure.v1.Failure;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Activity failures and cancellation through the Engine: non-retryable errors, retries past the
@@ -151,16 +151,16 @@ class EngineActivityTest {
     String runId = h.start("wf-cancel-started");
     h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), scheduleActivity("a1"));
     PollActivityTaskQueueResponse at = h.pollActivityTask();
-    TaskOps.ActivityRef ref = TaskOps.ActivityRef.ofToken(at.getTaskToken());
-    assertThat(EngineHarness.join(h.engine.tasks.heartbeat(ref, null))).isFalse();
+    ActivityTaskService.ActivityRef ref = ActivityTaskService.ActivityRef.ofToken(at.getTaskToken());
+    assertThat(EngineHarness.join(h.engine.activityTasks.heartbeat(ref, null))).isFalse();
     h.signal("wf-cancel-started", "s"); // 6, 7
     h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), requestCancelActivity(5)); // 8, 9, 10
     assertThat(Events.types(h.history("wf-cancel-started", runId)))
         .hasSize(10)
         .endsWith(EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
 
-    assertThat(EngineHarness.join(h.engine.tasks.heartbeat(ref, payloads("hb")))).isTrue();
-    EngineHarness.join(h.engine.tasks.cancelActivity(ref, payloads("bye"), EngineHarness.IDENTITY));
+    assertThat(EngineHarness.join(h.engine.activityTasks.heartbeat(ref, payloads("hb")))).isTrue();
+    EngineHarness.join(h.engine.activityTasks.cancelActivity(ref, payloads("bye"), EngineHarness.IDENTITY));
     List<HistoryEvent> events = h.history("wf-cancel-started", runId);
     assertThat(Events.types(events).subList(10, 13))
         .containsExactly(
@@ -181,7 +181,7 @@ class EngineActivityTest {
     h.signal("wf-cancel-id", "s");
     h.completeWorkflowTask(h.pollWorkflowTask().getTaskToken(), requestCancelActivity(5)); // 10
     EngineHarness.join(
-        h.engine.tasks.cancelActivity(TaskOps.ActivityRef.ofToken(at.getTaskToken()), null, "w"));
+        h.engine.activityTasks.cancelActivity(ActivityTaskService.ActivityRef.ofToken(at.getTaskToken()), null, "w"));
     var canceled =
         event(h.history("wf-cancel-id", runId), 12).getActivityTaskCanceledEventAttributes();
     assertThat(canceled.getLatestCancelRequestedEventId()).isEqualTo(10);
@@ -195,8 +195,8 @@ class EngineActivityTest {
     EngineException e =
         engineError(
             () ->
-                h.engine.tasks.cancelActivity(
-                    TaskOps.ActivityRef.ofToken(at.getTaskToken()), null, "w"));
+                h.engine.activityTasks.cancelActivity(
+                    ActivityTaskService.ActivityRef.ofToken(at.getTaskToken()), null, "w"));
     assertThat(e.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
     assertThat(h.history("wf-cancel-unrequested", runId)).hasSize(5);
   }

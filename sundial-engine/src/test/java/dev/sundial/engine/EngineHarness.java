@@ -1,13 +1,11 @@
 package dev.sundial.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.worker.ActivityTaskService;
 import dev.sundial.persistence.sqlite.SqliteStore;
 import io.temporal.api.command.v1.Command;
 import io.temporal.api.common.v1.Payload;
@@ -43,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * An engine on a SQLite store with a manually advanced clock, plus worker-side shortcuts: start,
@@ -141,7 +141,7 @@ public final class EngineHarness implements AutoCloseable {
 
   public PollWorkflowTaskQueueResponse pollWorkflowTask(String taskQueue, long timeoutMillis) {
     return join(
-        engine.tasks.pollWorkflowTask(
+        engine.workflowTasks.pollWorkflowTask(
             nsId,
             PollWorkflowTaskQueueRequest.newBuilder()
                 .setNamespace("default")
@@ -176,14 +176,14 @@ public final class EngineHarness implements AutoCloseable {
 
   public RespondWorkflowTaskCompletedResponse completeWorkflowTask(
       RespondWorkflowTaskCompletedRequest req) {
-    return join(engine.tasks.completeWorkflowTask(req));
+    return join(engine.workflowTasks.completeWorkflowTask(req));
   }
 
   // ------------------------------------------------------------------ activity tasks
 
   public PollActivityTaskQueueResponse pollActivityTask(String taskQueue, long timeoutMillis) {
     return join(
-        engine.tasks.pollActivityTask(
+        engine.activityTasks.pollActivityTask(
             nsId,
             PollActivityTaskQueueRequest.newBuilder()
                 .setNamespace("default")
@@ -201,11 +201,11 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public void completeActivity(ByteString token, Payloads result) {
-    join(engine.tasks.completeActivity(TaskOps.ActivityRef.ofToken(token), result, IDENTITY));
+    join(engine.activityTasks.completeActivity(ActivityTaskService.ActivityRef.ofToken(token), result, IDENTITY));
   }
 
   public void failActivity(ByteString token, Failure failure) {
-    join(engine.tasks.failActivity(TaskOps.ActivityRef.ofToken(token), failure, null, IDENTITY));
+    join(engine.activityTasks.failActivity(ActivityTaskService.ActivityRef.ofToken(token), failure, null, IDENTITY));
   }
 
   // ------------------------------------------------------------------ reads

@@ -311,7 +311,7 @@ class EngineQueryTest {
         };
     PollWorkflowTaskQueueResponse none =
         join(
-            h.engine.tasks.pollWorkflowTask(
+            h.engine.workflowTasks.pollWorkflowTask(
                 h.nsId,
                 PollWorkflowTaskQueueRequest.newBuilder()
                     .setNamespace("default")

@@ -1,25 +1,10 @@
 package dev.sundial.engine;
 
-import static dev.sundial.engine.Commands.scheduleActivity;
-import static dev.sundial.engine.Commands.startTimer;
-import static dev.sundial.engine.EngineHarness.engineError;
-import static dev.sundial.engine.EngineHarness.join;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED;
-import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.describe.Describer;
 import dev.sundial.engine.history.reset.ResetService;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.worker.ActivityTaskService;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;
@@ -36,6 +21,21 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static dev.sundial.engine.Commands.scheduleActivity;
+import static dev.sundial.engine.Commands.startTimer;
+import static dev.sundial.engine.EngineHarness.engineError;
+import static dev.sundial.engine.EngineHarness.join;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_FIRED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED;
+import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** ResetWorkflowExecution at the engine level: the new run's history and state, and the old run. */
 class EngineResetTest {
@@ -239,8 +239,8 @@ class EngineResetTest {
     assertThat(again.getWorkflowExecution().getRunId()).isEqualTo(newRun);
     assertThat(again.getActivityId()).isEqualTo("act-1");
     // The old run's activity can no longer complete.
-    EngineException gone = engineError(() -> h.engine.tasks.completeActivity(
-        TaskOps.ActivityRef.ofToken(stale.getTaskToken()), null, "w"));
+    EngineException gone = engineError(() -> h.engine.activityTasks.completeActivity(
+        ActivityTaskService.ActivityRef.ofToken(stale.getTaskToken()), null, "w"));
     assertThat(gone.code()).isEqualTo(EngineException.Code.NOT_FOUND);
     h.completeActivity(again.getTaskToken(), EngineHarness.payloads("ok"));
     h.awaitHistory("wf-reset-pending", newRun, "activity completed in the new run",

@@ -192,7 +192,7 @@ class EngineStartTerminateTest {
     EngineException e =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder()
                         .setTaskToken(wt.getTaskToken())
                         .addCommands(completeWorkflow(null))

@@ -1,5 +1,33 @@
 package dev.sundial.engine;
 
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.timer.TimerKind;
+import dev.sundial.engine.worker.ActivityTaskService;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;
+import io.temporal.api.common.v1.RetryPolicy;
+import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.ContinueAsNewInitiator;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.failure.v1.ApplicationFailureInfo;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.taskqueue.v1.StickyExecutionAttributes;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import static dev.sundial.engine.Commands.activity;
 import static dev.sundial.engine.Commands.cancelTimer;
 import static dev.sundial.engine.Commands.scheduleActivity;
@@ -24,34 +52,6 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDU
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.state.Durations;
-import dev.sundial.engine.state.MutableState;
-import dev.sundial.engine.timer.TimerKind;
-import io.temporal.api.command.v1.Command;
-import io.temporal.api.command.v1.FailWorkflowExecutionCommandAttributes;
-import io.temporal.api.common.v1.RetryPolicy;
-import io.temporal.api.enums.v1.CommandType;
-import io.temporal.api.enums.v1.ContinueAsNewInitiator;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.RetryState;
-import io.temporal.api.enums.v1.TaskQueueKind;
-import io.temporal.api.enums.v1.TimeoutType;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.failure.v1.ApplicationFailureInfo;
-import io.temporal.api.failure.v1.Failure;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.taskqueue.v1.StickyExecutionAttributes;
-import io.temporal.api.taskqueue.v1.TaskQueue;
-import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
-import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
-import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
-import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * Transitions triggered by durable timers (user timers, retry backoff, activity and workflow task
@@ -209,8 +209,8 @@ class EngineTimersTest {
         .isEqualTo(T0.toEpochMilli() + 1000);
     assertThat(Durations.toMillis(a2.getScheduledTime())).isEqualTo(T0.toEpochMilli());
     // The old attempt's token is stale now.
-    EngineException stale = engineError(() -> h.engine.tasks.completeActivity(
-        TaskOps.ActivityRef.ofToken(a1.getTaskToken()), payloads("late"), "old-worker"));
+    EngineException stale = engineError(() -> h.engine.activityTasks.completeActivity(
+        ActivityTaskService.ActivityRef.ofToken(a1.getTaskToken()), payloads("late"), "old-worker"));
     assertThat(stale.code()).isEqualTo(EngineException.Code.NOT_FOUND);
 
     h.failActivity(a2.getTaskToken(), appFailure("attempt 2"));
@@ -334,7 +334,7 @@ class EngineTimersTest {
     h.advance(Duration.ofSeconds(3));
     boolean cancelRequested =
         EngineHarness.join(
-            h.engine.tasks.heartbeat(TaskOps.ActivityRef.ofToken(at.getTaskToken()), payloads("p1")));
+            h.engine.activityTasks.heartbeat(ActivityTaskService.ActivityRef.ofToken(at.getTaskToken()), payloads("p1")));
     assertThat(cancelRequested).isFalse();
     long version = h.state("wf-hb", runId).dbVersion;
 
@@ -384,7 +384,7 @@ class EngineTimersTest {
     EngineException stale =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder()
                         .setTaskToken(wt1.getTaskToken())
                         .build()));

@@ -289,7 +289,7 @@ class EngineUpdateTest {
     EngineException e =
         EngineHarness.engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder()
                         .setTaskToken(wt.getTaskToken())
                         .setIdentity("w")

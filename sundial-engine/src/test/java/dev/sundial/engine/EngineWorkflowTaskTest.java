@@ -1,5 +1,25 @@
 package dev.sundial.engine;
 
+import com.google.protobuf.ByteString;
+import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.worker.ActivityTaskService;
+import io.temporal.api.command.v1.Command;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import static dev.sundial.engine.Commands.activity;
 import static dev.sundial.engine.Commands.completeWorkflow;
 import static dev.sundial.engine.Commands.scheduleActivity;
@@ -17,26 +37,6 @@ import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDU
 import static io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.google.protobuf.ByteString;
-import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.history.TaskToken;
-import dev.sundial.engine.state.MutableState;
-import io.temporal.api.command.v1.Command;
-import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
-import io.temporal.api.failure.v1.Failure;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
-import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
-import io.temporal.api.workflowservice.v1.RespondWorkflowTaskFailedRequest;
-import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Workflow task failures through the Engine: invalid and unhandled commands, repeated failures,
@@ -121,7 +121,7 @@ class EngineWorkflowTaskTest {
     EngineException e =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder()
                         .setTaskToken(wt.getTaskToken())
                         .setIdentity(EngineHarness.IDENTITY)
@@ -182,7 +182,7 @@ class EngineWorkflowTaskTest {
       PollWorkflowTaskQueueResponse wt = h.pollWorkflowTask();
       assertThat(wt.getAttempt()).isEqualTo(i + 1);
       EngineHarness.join(
-          h.engine.tasks.failWorkflowTask(
+          h.engine.workflowTasks.failWorkflowTask(
               RespondWorkflowTaskFailedRequest.newBuilder()
                   .setTaskToken(wt.getTaskToken())
                   .setCause(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE)
@@ -205,7 +205,7 @@ class EngineWorkflowTaskTest {
     String runId = h.start("wf-stale");
     PollWorkflowTaskQueueResponse attempt1 = h.pollWorkflowTask();
     EngineHarness.join(
-        h.engine.tasks.failWorkflowTask(
+        h.engine.workflowTasks.failWorkflowTask(
             RespondWorkflowTaskFailedRequest.newBuilder()
                 .setTaskToken(attempt1.getTaskToken())
                 .setCause(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE)
@@ -218,7 +218,7 @@ class EngineWorkflowTaskTest {
     EngineException e =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder()
                         .setTaskToken(attempt1.getTaskToken())
                         .addCommands(completeWorkflow(null))
@@ -242,7 +242,7 @@ class EngineWorkflowTaskTest {
     EngineException e =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder().setTaskToken(wt.getTaskToken()).build()));
     assertThat(e.code()).isEqualTo(EngineException.Code.NOT_FOUND);
   }
@@ -257,21 +257,21 @@ class EngineWorkflowTaskTest {
     EngineException wrongKind =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder().setTaskToken(activityToken).build()));
     assertThat(wrongKind.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
 
     EngineException wrongKind2 =
         engineError(
             () ->
-                h.engine.tasks.completeActivity(
-                    TaskOps.ActivityRef.ofToken(wt.getTaskToken()), null, "x"));
+                h.engine.activityTasks.completeActivity(
+                    ActivityTaskService.ActivityRef.ofToken(wt.getTaskToken()), null, "x"));
     assertThat(wrongKind2.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
 
     EngineException garbage =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder()
                         .setTaskToken(ByteString.copyFromUtf8("not a token"))
                         .build()));
@@ -280,7 +280,7 @@ class EngineWorkflowTaskTest {
     EngineException empty =
         engineError(
             () ->
-                h.engine.tasks.failWorkflowTask(RespondWorkflowTaskFailedRequest.getDefaultInstance()));
+                h.engine.workflowTasks.failWorkflowTask(RespondWorkflowTaskFailedRequest.getDefaultInstance()));
     assertThat(empty.code()).isEqualTo(EngineException.Code.INVALID_ARGUMENT);
     assertThat(empty.getMessage()).isEqualTo("TaskToken is not set on request.");
 
@@ -290,7 +290,7 @@ class EngineWorkflowTaskTest {
     EngineException missing =
         engineError(
             () ->
-                h.engine.tasks.completeWorkflowTask(
+                h.engine.workflowTasks.completeWorkflowTask(
                     RespondWorkflowTaskCompletedRequest.newBuilder().setTaskToken(unknownRun).build()));
     assertThat(missing.code()).isEqualTo(EngineException.Code.NOT_FOUND);
   }

@@ -172,7 +172,7 @@ class EngineWorkflowTest {
     assertThat(s.activities).isEmpty();
 
     // A response for the closed run is NOT_FOUND.
-    EngineException e = engineError(() -> h.engine.tasks.completeWorkflowTask(
+    EngineException e = engineError(() -> h.engine.workflowTasks.completeWorkflowTask(
         RespondWorkflowTaskCompletedRequest.newBuilder().setTaskToken(wt2.getTaskToken()).build()));
     assertThat(e.code()).isEqualTo(EngineException.Code.NOT_FOUND);
   }

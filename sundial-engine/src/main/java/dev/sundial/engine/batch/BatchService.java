@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.cluster.RunRouter;
-import dev.sundial.engine.shard.ShardMap;
+import dev.sundial.engine.cluster.ShardMap;
 import dev.sundial.engine.visibility.Visibility;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.batch.BatchRecord;

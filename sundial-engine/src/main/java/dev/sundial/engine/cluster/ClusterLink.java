@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * How the engine reaches another node (implemented by the server over gRPC): sends an internal
- * call to the node at {@code address}, whose engine answers with {@code InternalOps.handle}.
+ * call to the node at {@code address}, whose engine answers with {@code InternalCalls.handle}.
  */
 public interface ClusterLink {
   CompletableFuture<InternalReply> call(String address, InternalCall call);

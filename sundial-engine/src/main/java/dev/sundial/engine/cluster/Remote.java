@@ -42,7 +42,7 @@ import static dev.sundial.engine.cluster.InternalMessages.task;
 /**
  * Run and partition steps served by another node: each builds its {@link InternalCall}, sends it
  * to the owner of the shard (or partition) through the {@link ClusterLink}, and turns the reply
- * back into the result or the owner's exception. The receiving side is {@code InternalOps}.
+ * back into the result or the owner's exception. The receiving side is {@code InternalCalls}.
  */
 public final class Remote implements RunOperations {
   private static final Logger log = LoggerFactory.getLogger(Remote.class);

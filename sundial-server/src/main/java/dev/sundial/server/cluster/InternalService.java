@@ -18,7 +18,7 @@ import java.security.MessageDigest;
 
 /**
  * The node-to-node gRPC service: one unary method taking an InternalCall and answering an
- * InternalReply (Sundial's internal.proto; see the engine's InternalOps). It shares the public
+ * InternalReply (Sundial's internal.proto; see the engine's InternalCalls). It shares the public
  * gRPC port, so it answers only calls carrying the cluster's secret. Version 2 of the service: a
  * node still speaking version 1 gets UNIMPLEMENTED, which callers treat like a node that is not
  * there (UNAVAILABLE, retried), until it is upgraded too.

@@ -2,8 +2,8 @@ package dev.sundial.server.frontend;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.worker.ActivityTaskService;
 import io.temporal.api.workflowservice.v1.*;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,7 +23,7 @@ final class ActivityTaskHandler {
   CompletableFuture<RecordActivityTaskHeartbeatResponse> heartbeat(
       RecordActivityTaskHeartbeatRequest req) {
     validate.payload(req.getDetails(), "Details");
-    return engine.tasks
+    return engine.activityTasks
         .heartbeat(byToken(req.getNamespace(), req.getTaskToken()), req.hasDetails() ? req.getDetails() : null)
         .thenApply(c -> RecordActivityTaskHeartbeatResponse.newBuilder().setCancelRequested(c).build());
   }
@@ -31,7 +31,7 @@ final class ActivityTaskHandler {
   CompletableFuture<RecordActivityTaskHeartbeatByIdResponse> heartbeatById(
       RecordActivityTaskHeartbeatByIdRequest req) {
     validate.payload(req.getDetails(), "Details");
-    return engine.tasks
+    return engine.activityTasks
         .heartbeat(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
             req.hasDetails() ? req.getDetails() : null)
         .thenApply(c -> RecordActivityTaskHeartbeatByIdResponse.newBuilder().setCancelRequested(c).build());
@@ -40,7 +40,7 @@ final class ActivityTaskHandler {
   CompletableFuture<RespondActivityTaskCompletedResponse> completed(
       RespondActivityTaskCompletedRequest req) {
     validate.payload(req.getResult(), "Result");
-    return engine.tasks
+    return engine.activityTasks
         .completeActivity(byToken(req.getNamespace(), req.getTaskToken()),
             req.hasResult() ? req.getResult() : null, req.getIdentity())
         .thenApply(v -> RespondActivityTaskCompletedResponse.getDefaultInstance());
@@ -49,7 +49,7 @@ final class ActivityTaskHandler {
   CompletableFuture<RespondActivityTaskCompletedByIdResponse> completedById(
       RespondActivityTaskCompletedByIdRequest req) {
     validate.payload(req.getResult(), "Result");
-    return engine.tasks
+    return engine.activityTasks
         .completeActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
             req.hasResult() ? req.getResult() : null, req.getIdentity())
         .thenApply(v -> RespondActivityTaskCompletedByIdResponse.getDefaultInstance());
@@ -57,7 +57,7 @@ final class ActivityTaskHandler {
 
   CompletableFuture<RespondActivityTaskFailedResponse> failed(RespondActivityTaskFailedRequest req) {
     if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
-    return engine.tasks
+    return engine.activityTasks
         .failActivity(byToken(req.getNamespace(), req.getTaskToken()), req.getFailure(),
             req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null, req.getIdentity())
         .thenApply(v -> RespondActivityTaskFailedResponse.getDefaultInstance());
@@ -66,7 +66,7 @@ final class ActivityTaskHandler {
   CompletableFuture<RespondActivityTaskFailedByIdResponse> failedById(
       RespondActivityTaskFailedByIdRequest req) {
     if (!req.hasFailure()) throw RequestValidator.invalid("Failure is not set on request.");
-    return engine.tasks
+    return engine.activityTasks
         .failActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
             req.getFailure(), req.hasLastHeartbeatDetails() ? req.getLastHeartbeatDetails() : null,
             req.getIdentity())
@@ -75,7 +75,7 @@ final class ActivityTaskHandler {
 
   CompletableFuture<RespondActivityTaskCanceledResponse> canceled(
       RespondActivityTaskCanceledRequest req) {
-    return engine.tasks
+    return engine.activityTasks
         .cancelActivity(byToken(req.getNamespace(), req.getTaskToken()),
             req.hasDetails() ? req.getDetails() : null, req.getIdentity())
         .thenApply(v -> RespondActivityTaskCanceledResponse.getDefaultInstance());
@@ -83,25 +83,25 @@ final class ActivityTaskHandler {
 
   CompletableFuture<RespondActivityTaskCanceledByIdResponse> canceledById(
       RespondActivityTaskCanceledByIdRequest req) {
-    return engine.tasks
+    return engine.activityTasks
         .cancelActivity(byId(req.getNamespace(), req.getWorkflowId(), req.getRunId(), req.getActivityId()),
             req.hasDetails() ? req.getDetails() : null, req.getIdentity())
         .thenApply(v -> RespondActivityTaskCanceledByIdResponse.getDefaultInstance());
   }
 
   /** The activity a token names, after checking the token belongs to the namespace given. */
-  private TaskOps.ActivityRef byToken(String namespace, ByteString token) {
+  private ActivityTaskService.ActivityRef byToken(String namespace, ByteString token) {
     TokenNamespaces.check(engine.namespaces(), namespace, token, TaskToken.ACTIVITY);
-    return TaskOps.ActivityRef.ofToken(token);
+    return ActivityTaskService.ActivityRef.ofToken(token);
   }
 
-  private TaskOps.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
+  private ActivityTaskService.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
     validate.namespace(namespace);
     String ns = engine.namespaces().byName(namespace).id();
     RequestValidator.workflowId(workflowId);
     if (activityId == null || activityId.isEmpty()) {
       throw RequestValidator.invalid("ActivityId is not set on request.");
     }
-    return new TaskOps.ActivityRef(null, ns, workflowId, runId, activityId);
+    return new ActivityTaskService.ActivityRef(null, ns, workflowId, runId, activityId);
   }
 }

@@ -1,6 +1,5 @@
 package dev.sundial.server.frontend;
 
-import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.api.PollCancellation;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;

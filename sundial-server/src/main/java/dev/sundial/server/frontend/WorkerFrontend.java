@@ -2,7 +2,6 @@ package dev.sundial.server.frontend;
 
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.TaskOps;
 import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.TaskToken;
@@ -91,7 +90,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
         () -> {
           String ns = namespaceId(req.getNamespace());
           RequestValidator.taskQueue(req.getTaskQueue(), "PollWorkflowTaskQueueRequest");
-          return engine.tasks.pollWorkflowTask(ns, req, longPollMillis(), cancel);
+          return engine.workflowTasks.pollWorkflowTask(ns, req, longPollMillis(), cancel);
         });
   }
 
@@ -99,7 +98,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
   public void respondWorkflowTaskCompleted(
       RespondWorkflowTaskCompletedRequest req,
       StreamObserver<RespondWorkflowTaskCompletedResponse> out) {
-    reply(out, () -> engine.tasks.completeWorkflowTask(
+    reply(out, () -> engine.workflowTasks.completeWorkflowTask(
         tokenIn(req.getNamespace(), req.getTaskToken(), TaskToken.WORKFLOW, req)));
   }
 
@@ -109,7 +108,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
     reply(
         out,
         () ->
-            engine.tasks
+            engine.workflowTasks
                 .failWorkflowTask(
                     tokenIn(req.getNamespace(), req.getTaskToken(), TaskToken.WORKFLOW, req))
                 .thenApply(v -> RespondWorkflowTaskFailedResponse.getDefaultInstance()));
@@ -126,7 +125,7 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
         () -> {
           String ns = namespaceId(req.getNamespace());
           RequestValidator.taskQueue(req.getTaskQueue(), "PollActivityTaskQueueRequest");
-          return engine.tasks.pollActivityTask(ns, req, longPollMillis(), cancel);
+          return engine.activityTasks.pollActivityTask(ns, req, longPollMillis(), cancel);
         });
   }
 

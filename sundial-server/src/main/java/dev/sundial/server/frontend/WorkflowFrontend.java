@@ -1,8 +1,8 @@
 package dev.sundial.server.frontend;
 
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.TaskQueueDescriber;
 import dev.sundial.engine.api.EngineException;
+import dev.sundial.engine.matching.TaskQueueDescriber;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
@@ -38,7 +38,7 @@ public final class WorkflowFrontend extends WorkerFrontend {
     this.workflows = new WorkflowHandler(engine, validate);
     this.updates = new UpdateHandler(engine, validate);
     this.resets = new ResetHandler(engine);
-    this.taskQueues = new TaskQueueDescriber(engine);
+    this.taskQueues = engine.taskQueues;
     this.namespaceHandler = new NamespaceHandler(namespaces);
     this.visibility = new VisibilityHandler(engine);
     this.schedules = new ScheduleHandler(engine, validate);

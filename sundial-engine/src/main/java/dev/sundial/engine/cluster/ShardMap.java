@@ -1,4 +1,4 @@
-package dev.sundial.engine.shard;
+package dev.sundial.engine.cluster;
 
 /** Which shard an id belongs to, and whether this node serves it now. */
 public interface ShardMap {

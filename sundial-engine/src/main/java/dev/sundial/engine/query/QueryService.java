@@ -1,4 +1,4 @@
-package dev.sundial.engine;
+package dev.sundial.engine.query;
 
 import dev.sundial.engine.api.DeadlineExceededException;
 import dev.sundial.engine.api.EngineException;
@@ -6,13 +6,20 @@ import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.api.QueryFailedException;
 import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.api.WorkflowNotReadyException;
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.EventPages;
+import dev.sundial.engine.history.HistoryWatchers;
+import dev.sundial.engine.history.RunStates;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
-import dev.sundial.engine.query.PendingQuery;
-import dev.sundial.engine.query.QueryRegistry;
+import dev.sundial.engine.matching.TaskQueues;
+import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.shard.RunKey;
+import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.QueueTask;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.QueryRejectCondition;
 import io.temporal.api.enums.v1.QueryResultType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -22,12 +29,16 @@ import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.api.workflowservice.v1.RespondQueryTaskCompletedRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * the normal queue with the full history, so any worker can replay), answered by
  * RespondQueryTaskCompleted, and forgotten when answered or when the caller's time is up.
  */
-public final class QueryOps {
-  private static final Logger log = LoggerFactory.getLogger(QueryOps.class);
+public final class QueryService {
+  private static final Logger log = LoggerFactory.getLogger(QueryService.class);
 
   /** A sticky queue counts as served when polled this recently. */
   static final long STICKY_POLLER_WINDOW_MILLIS = 10_000;
@@ -52,11 +63,39 @@ public final class QueryOps {
   /** Workflow task attempts after which a query fails fast: the worker cannot replay the run. */
   static final int FAILING_TASK_ATTEMPTS = 3;
 
-  private final Engine engine;
   private final QueryRegistry registry = new QueryRegistry();
+  private final BiFunction<String, String, Shard> shardFor;
+  private final RunStates states;
+  private final EventPages history;
+  private final HistoryWatchers watchers;
+  private final Matching matching;
+  private final TaskQueues queues;
+  private final NamespaceRegistry namespaces;
+  private final EngineContext.Limits limits;
+  private final Clock clock;
+  private final ExecutorService ioPool;
+  private final ScheduledExecutorService scheduler;
 
-  QueryOps(Engine engine) {
-    this.engine = engine;
+  /**
+   * Built from the run's shard, committed state and history, the history watchers (a query on a
+   * run that has not started yet waits for it), local matching and the cluster's task queues.
+   */
+  public QueryService(
+      BiFunction<String, String, Shard> shardFor, RunStates states, EventPages history,
+      HistoryWatchers watchers, Matching matching, TaskQueues queues,
+      NamespaceRegistry namespaces, EngineContext.Limits limits, Clock clock,
+      ExecutorService ioPool, ScheduledExecutorService scheduler) {
+    this.shardFor = shardFor;
+    this.states = states;
+    this.history = history;
+    this.watchers = watchers;
+    this.matching = matching;
+    this.queues = queues;
+    this.namespaces = namespaces;
+    this.limits = limits;
+    this.clock = clock;
+    this.ioPool = ioPool;
+    this.scheduler = scheduler;
   }
 
   /** Queries currently offered to workers (for tests and metrics). */
@@ -76,7 +115,7 @@ public final class QueryOps {
     run.schedule(
         () -> run.fail(new DeadlineExceededException("query timed out before a worker answered it")),
         budgetMillis);
-    engine.ioPool.execute(run::resolve);
+    ioPool.execute(run::resolve);
     return run.result;
   }
 
@@ -116,7 +155,7 @@ public final class QueryOps {
     void resolve() {
       try {
         if (result.isDone()) return;
-        MutableState s = engine.history.readState(namespaceId, workflowId(), runId);
+        MutableState s = states.read(namespaceId, workflowId(), runId);
         runId = s.runId;
         normalQueue = new TaskQueueKey(namespaceId, s.taskQueue(), QueueTask.KIND_WORKFLOW);
         QueryWorkflowResponse rejected = rejection(s, req.getQueryRejectCondition());
@@ -167,22 +206,22 @@ public final class QueryOps {
     void waitForWorkflowTask(MutableState s) {
       if (s.lastCompletedStartedEventId == 0
           && !s.workflowTask.isScheduled()
-          && s.executionTime - engine.clock.millis() > deadline - System.currentTimeMillis()) {
+          && s.executionTime - clock.millis() > deadline - System.currentTimeMillis()) {
         throw new WorkflowNotReadyException(
             "Workflow task is not scheduled yet: the first workflow task is due at "
                 + Instant.ofEpochMilli(s.executionTime) + ".");
       }
       watchPollers();
       RunKey key = new RunKey(namespaceId, workflowId(), s.runId);
-      CompletableFuture<Void> changed = engine.watchers.watch(key);
-      result.whenComplete((r, e) -> engine.watchers.forget(key, changed));
-      MutableState again = engine.history.readState(namespaceId, workflowId(), s.runId);
+      CompletableFuture<Void> changed = watchers.watch(key);
+      result.whenComplete((r, e) -> watchers.forget(key, changed));
+      MutableState again = states.read(namespaceId, workflowId(), s.runId);
       if (again.dbVersion != s.dbVersion) {
-        engine.watchers.forget(key, changed);
+        watchers.forget(key, changed);
         resolve();
         return;
       }
-      changed.thenRunAsync(this::resolve, engine.ioPool);
+      changed.thenRunAsync(this::resolve, ioPool);
     }
 
     void dispatch(MutableState s) {
@@ -194,7 +233,7 @@ public final class QueryOps {
       TaskQueueKey sticky =
           new TaskQueueKey(namespaceId, s.stickyQueue, QueueTask.KIND_WORKFLOW);
       long now = System.currentTimeMillis();
-      whenKnown(engine.hasRecentPoller(sticky, now - STICKY_POLLER_WINDOW_MILLIS), polled -> {
+      whenKnown(queues.hasRecentPoller(sticky, now - STICKY_POLLER_WINDOW_MILLIS), polled -> {
         if (!polled) {
           offer(normalQueue);
           watchPollers();
@@ -205,7 +244,7 @@ public final class QueryOps {
                 ? s.stickyScheduleToStartMillis
                 : DEFAULT_STICKY_TIMEOUT_MILLIS;
         PendingQuery p = offer(sticky);
-        p.onQueueGone(() -> engine.ioPool.execute(() -> stickyTimedOut(p)));
+        p.onQueueGone(() -> ioPool.execute(() -> stickyTimedOut(p)));
         schedule(() -> stickyTimedOut(p), stickyTimeout);
       });
     }
@@ -226,7 +265,7 @@ public final class QueryOps {
       if (polled.isDone()) {
         step.run();
       } else {
-        polled.whenCompleteAsync((b, e) -> step.run(), engine.ioPool);
+        polled.whenCompleteAsync((b, e) -> step.run(), ioPool);
       }
     }
 
@@ -242,7 +281,7 @@ public final class QueryOps {
                   log.debug("could not clear stickiness of {}: {}", workflowId(), err.toString());
                 }
               });
-      engine.ioPool.execute(
+      ioPool.execute(
           () -> {
             if (!result.isDone()) {
               offer(normalQueue);
@@ -260,14 +299,14 @@ public final class QueryOps {
         registry.remove(p.id());
         return p;
       }
-      engine.offerTask(p.task());
+      queues.offer(p.task());
       return p;
     }
 
     boolean withdraw(PendingQuery p) {
       if (!p.withdraw()) return false;
       registry.remove(p.id());
-      engine.matching.removeIf(p.queue(), t -> t.taskId() == p.id());
+      matching.removeIf(p.queue(), t -> t.taskId() == p.id());
       return true;
     }
 
@@ -280,7 +319,7 @@ public final class QueryOps {
       pollersWatched = true;
       long now = System.currentTimeMillis();
       long remaining = deadline - now;
-      whenKnown(engine.hasRecentPoller(normalQueue, now - POLLER_WINDOW_MILLIS), polled -> {
+      whenKnown(queues.hasRecentPoller(normalQueue, now - POLLER_WINDOW_MILLIS), polled -> {
         if (!polled) {
           schedule(this::checkPollers,
               Math.min(NO_POLLER_GRACE_MILLIS, Math.max(0, remaining - 1000)));
@@ -296,7 +335,7 @@ public final class QueryOps {
         return;
       }
       whenKnown(
-          engine.hasRecentPoller(normalQueue, System.currentTimeMillis() - POLLER_WINDOW_MILLIS),
+          queues.hasRecentPoller(normalQueue, System.currentTimeMillis() - POLLER_WINDOW_MILLIS),
           polled -> {
             if (!polled && !isTaken()) {
               fail(
@@ -343,7 +382,7 @@ public final class QueryOps {
 
     void schedule(Runnable r, long delayMillis) {
       if (result.isDone()) return;
-      Future<?> f = engine.scheduler.schedule(r, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+      Future<?> f = scheduler.schedule(r, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
       synchronized (timers) {
         timers.add(f);
       }
@@ -359,7 +398,7 @@ public final class QueryOps {
       if (p != null) {
         registry.remove(p.id());
         if (!p.isTaken()) {
-          engine.matching.removeIf(p.queue(), t -> t.taskId() == p.id());
+          matching.removeIf(p.queue(), t -> t.taskId() == p.id());
         }
       }
     }
@@ -391,7 +430,7 @@ public final class QueryOps {
    * itself), any other worker the whole history to replay. A stale task (answered, withdrawn,
    * expired) fails with {@link StaleTaskException} so the poll goes on.
    */
-  CompletableFuture<PollWorkflowTaskQueueResponse> startQueryTask(
+  public CompletableFuture<PollWorkflowTaskQueueResponse> startQueryTask(
       QueueTask task, PollCancellation cancel) {
     PendingQuery p = registry.get(task.taskId());
     if (p == null || !p.take()) {
@@ -410,24 +449,24 @@ public final class QueryOps {
           if (cancel.isCancelled()) {
             // The poller went away: the query goes back to its queue for the next one.
             if (p.untake() && registry.get(p.id()) != null) {
-              engine.offerTask(task);
+              queues.offer(task);
             }
             throw new StaleTaskException();
           }
           return r;
         },
-        engine.ioPool);
+        ioPool);
   }
 
   private PollWorkflowTaskQueueResponse queryTaskResponse(PendingQuery p) {
-    MutableState s = engine.history.readState(p.namespaceId(), p.workflowId(), p.runId());
+    MutableState s = states.read(p.namespaceId(), p.workflowId(), p.runId());
     boolean sticky = s.isRunning() && p.task().taskQueue().equals(s.stickyQueue);
     TaskToken token =
         new TaskToken(TaskToken.QUERY, p.namespaceId(), p.workflowId(), p.runId(), p.id(), 1, "");
     PollWorkflowTaskQueueResponse.Builder b =
         PollWorkflowTaskQueueResponse.newBuilder()
             .setTaskToken(token.encode())
-            .setWorkflowExecution(TaskOps.execution(s))
+            .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId))
             .setWorkflowType(s.started.getWorkflowType())
             .setPreviousStartedEventId(s.lastCompletedStartedEventId)
             .setAttempt(1)
@@ -436,10 +475,10 @@ public final class QueryOps {
     if (sticky) {
       b.setHistory(History.getDefaultInstance());
     } else {
-      HistoryReads.Page page =
-          engine.history.readPage(
+      EventPages.Page page =
+          history.page(
               p.namespaceId(), p.runId(), 1, s.nextEventId - 1,
-              HistoryReads.WORKFLOW_TASK_PAGE_EVENTS);
+              EventPages.WORKFLOW_TASK_PAGE_EVENTS);
       b.setHistory(History.newBuilder().addAllEvents(page.events()));
       b.setNextPageToken(page.nextPageToken());
     }
@@ -449,7 +488,7 @@ public final class QueryOps {
   /** RespondQueryTaskCompleted: hands the worker's answer to the waiting QueryWorkflow call. */
   public CompletableFuture<Void> respondQueryTaskCompleted(RespondQueryTaskCompletedRequest req) {
     TaskToken t = TaskToken.decode(req.getTaskToken(), TaskToken.QUERY);
-    engine.namespaces.byId(t.namespaceId());
+    namespaces.byId(t.namespaceId());
     PendingQuery p = registry.remove(t.scheduledEventId());
     if (p == null
         || !p.workflowId().equals(t.workflowId())
@@ -457,7 +496,7 @@ public final class QueryOps {
       throw EngineException.notFound("Query task not found, or it already expired.");
     }
     RespondQueryTaskCompletedRequest answer = req;
-    int limit = engine.ctx.limits.maxPayloadBytes();
+    int limit = limits.maxPayloadBytes();
     if (req.getQueryResult().getSerializedSize() > limit) {
       answer =
           RespondQueryTaskCompletedRequest.newBuilder()
@@ -481,8 +520,8 @@ public final class QueryOps {
    */
   public CompletableFuture<Void> resetStickyTaskQueue(
       String namespaceId, String workflowId, String runId) {
-    return engine
-        .shardFor(namespaceId, workflowId)
+    return shardFor
+        .apply(namespaceId, workflowId)
         .execute(
             txn -> {
               MutableState s = txn.resolve(namespaceId, workflowId, runId);
@@ -505,7 +544,7 @@ public final class QueryOps {
   public void stickyQueueShutDown(String namespaceId, String stickyQueue) {
     if (stickyQueue != null && !stickyQueue.isEmpty()) {
       TaskQueueKey key = new TaskQueueKey(namespaceId, stickyQueue, QueueTask.KIND_WORKFLOW);
-      engine.matching.forgetPollers(key);
+      matching.forgetPollers(key);
       registry.onQueue(key).forEach(PendingQuery::queueGone);
     }
   }

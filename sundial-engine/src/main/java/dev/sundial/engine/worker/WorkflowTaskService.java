@@ -1,31 +1,31 @@
-package dev.sundial.engine;
+package dev.sundial.engine.worker;
 
-import com.google.protobuf.ByteString;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.PollCancellation;
 import dev.sundial.engine.api.StaleTaskException;
+import dev.sundial.engine.cluster.RunRouter;
+import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.history.EventPages;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.command.CompleteWorkflowTask;
 import dev.sundial.engine.history.update.UpdateCompletion;
+import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueueStats;
 import dev.sundial.engine.query.QueryRegistry;
+import dev.sundial.engine.query.QueryService;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.ActivityInfo;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.persistence.QueueTask;
-import io.temporal.api.common.v1.Payloads;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.CommandType;
-import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
@@ -36,33 +36,49 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Worker-facing operations: long polls and task responses. */
-public final class TaskOps {
-  private static final Logger log = LoggerFactory.getLogger(TaskOps.class);
-  private final Engine engine;
+/**
+ * The workflow task RPCs: poll, start (here, on the run's shard), complete and fail, with eager
+ * workflow start and the next task or eager activities handed back in a completion's response.
+ */
+public final class WorkflowTaskService {
+  private final BiFunction<String, String, Shard> shardFor;
+  private final RunRouter router;
+  private final TaskPoller poller;
+  private final QueryService queries;
+  private final UpdateRegistry updates;
+  private final EngineContext ctx;
+  private final EventPages history;
+  private final Matching matching;
+  private final ExecutorService ioPool;
 
-  TaskOps(Engine engine) {
-    this.engine = engine;
+  public WorkflowTaskService(
+      BiFunction<String, String, Shard> shardFor, RunRouter router, TaskPoller poller,
+      QueryService queries, UpdateRegistry updates, EngineContext ctx, EventPages history,
+      Matching matching, ExecutorService ioPool) {
+    this.shardFor = shardFor;
+    this.router = router;
+    this.poller = poller;
+    this.queries = queries;
+    this.updates = updates;
+    this.ctx = ctx;
+    this.history = history;
+    this.matching = matching;
+    this.ioPool = ioPool;
   }
-
-  // ---------------------------------------------------------------- workflow tasks
 
   public CompletableFuture<PollWorkflowTaskQueueResponse> pollWorkflowTask(
       String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
-    engine.matching.recordPoller(key, TaskQueueStats.poller(req));
+    matching.recordPoller(key, TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
-    return poll(
+    return poller.poll(
         key, req.getIdentity(), timeoutMillis, cancel,
         PollWorkflowTaskQueueResponse.getDefaultInstance(),
-        task -> engine.run(task.namespaceId(), task.workflowId())
+        task -> router.run(task.namespaceId(), task.workflowId())
             .startWorkflowTask(namespaceId, task, req, requestId, cancel));
   }
 
@@ -71,21 +87,21 @@ public final class TaskOps {
       String namespaceId, QueueTask task, PollWorkflowTaskQueueRequest req, String requestId,
       PollCancellation cancel) {
     if (QueryRegistry.isQueryTask(task)) {
-      return engine.queries.startQueryTask(task, cancel);
+      return queries.startQueryTask(task, cancel);
     }
-    return engine
-        .shardFor(task.namespaceId(), task.workflowId())
+    return shardFor
+        .apply(task.namespaceId(), task.workflowId())
         .execute(
             txn -> {
               MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
               if (s == null) throw new StaleTaskException();
               if (UpdateCompletion.dropIdleSpeculative(
-                  engine.updateRegistry, txn, s, task.scheduledEventId(), task.taskId())) {
+                  updates, txn, s, task.scheduledEventId(), task.taskId())) {
                 return null; // a speculative task left with no update to deliver
               }
               WorkflowTasks.Started st =
                   WorkflowTasks.recordStarted(
-                      txn, s, task, req.getIdentity(), requestId, engine.ctx.limits);
+                      txn, s, task, req.getIdentity(), requestId, ctx.limits);
               return workflowTaskResponse(s, st);
             })
         .thenComposeAsync(
@@ -94,7 +110,7 @@ public final class TaskOps {
                     ? CompletableFuture.<PollWorkflowTaskQueueResponse>failedFuture(
                         new StaleTaskException())
                     : withHistory(namespaceId, b),
-            engine.ioPool);
+            ioPool);
   }
 
   private PollWorkflowTaskQueueResponse.Builder workflowTaskResponse(
@@ -105,7 +121,7 @@ public final class TaskOps {
             st.attempt(), UpdateCompletion.tokenTag(s));
     return PollWorkflowTaskQueueResponse.newBuilder()
         .setTaskToken(token.encode())
-        .setWorkflowExecution(execution(s))
+        .setWorkflowExecution(TaskPoller.execution(s))
         .setWorkflowType(s.started.getWorkflowType())
         .setPreviousStartedEventId(st.previousStartedEventId())
         .setStartedEventId(st.startedEventId())
@@ -114,7 +130,7 @@ public final class TaskOps {
         .setScheduledTime(MutableState.timestamp(st.scheduledTime()))
         .setStartedTime(MutableState.timestamp(st.startedTime()))
         // Workflow updates waiting for this task (they follow all of its events).
-        .addAllMessages(engine.updateRegistry.send(s, st.startedEventId()))
+        .addAllMessages(updates.send(s, st.startedEventId()))
         // Sticky polls get only what the worker's cache has not seen. The first event is only a
         // marker of where to start reading; a transient task's own events follow it.
         .setHistory(transientEvents(s, st).addEvents(0,
@@ -145,7 +161,7 @@ public final class TaskOps {
    * start's own write and handed back with the start response: no queue, no poll, no extra write.
    * Returns null when the run has no workflow task to start now (a start delay, a cron backoff).
    */
-  PollWorkflowTaskQueueResponse.Builder startFirstTaskEagerly(
+  public PollWorkflowTaskQueueResponse.Builder startFirstTaskEagerly(
       ShardTxn txn, String namespaceId, String workflowId, String runId,
       String identity) {
     MutableState s = txn.load(namespaceId, workflowId, runId);
@@ -156,21 +172,21 @@ public final class TaskOps {
     if (task == null) return null;
     WorkflowTasks.Started st =
         WorkflowTasks.recordStarted(
-            txn, s, task, identity, UUID.randomUUID().toString(), engine.ctx.limits);
+            txn, s, task, identity, UUID.randomUUID().toString(), ctx.limits);
     return workflowTaskResponse(s, st);
   }
 
   /** Fills the history of a workflow task response (read after the start was committed). */
-  CompletableFuture<PollWorkflowTaskQueueResponse> withHistory(
+  public CompletableFuture<PollWorkflowTaskQueueResponse> withHistory(
       String namespaceId, PollWorkflowTaskQueueResponse.Builder b) {
     long from = b.getHistory().getEvents(0).getEventId();
     var extra = b.getHistory().getEventsList().subList(1, b.getHistory().getEventsCount());
     long to = extra.isEmpty() ? b.getStartedEventId() : extra.get(0).getEventId() - 1;
     // A transient task's events exist only here, so its history is not split into pages.
-    HistoryReads.Page page =
-        engine.history.readPage(
+    EventPages.Page page =
+        history.page(
             namespaceId, b.getWorkflowExecution().getRunId(), from, to,
-            extra.isEmpty() ? HistoryReads.WORKFLOW_TASK_PAGE_EVENTS : engine.ctx.limits.maxHistoryEvents());
+            extra.isEmpty() ? EventPages.WORKFLOW_TASK_PAGE_EVENTS : ctx.limits.maxHistoryEvents());
     b.setHistory(History.newBuilder().addAllEvents(page.events()).addAllEvents(extra));
     b.setNextPageToken(page.nextPageToken());
     return CompletableFuture.completedFuture(b.build());
@@ -190,8 +206,8 @@ public final class TaskOps {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
           UpdateCompletion.checkToken(s, t.activityId());
           // A speculative task that only rejected updates leaves no trace (worker rolls back).
-          long reset = UpdateCompletion.discardSpeculative(engine.ctx, engine.updateRegistry, txn, s, req);
-          String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(engine.ctx, engine.updateRegistry, txn, s, req);
+          long reset = UpdateCompletion.discardSpeculative(ctx, updates, txn, s, req);
+          String rejected = reset != 0 ? null : CompleteWorkflowTask.apply(ctx, updates, txn, s, req);
           if (rejected != null) {
             return new Completion(null, rejected, 0, List.of());
           }
@@ -204,7 +220,7 @@ public final class TaskOps {
               WorkflowTasks.Started st =
                   WorkflowTasks.recordStarted(
                       txn, s, next, req.getIdentity(), UUID.randomUUID().toString(),
-                      engine.ctx.limits);
+                      ctx.limits);
               PollWorkflowTaskQueueResponse.Builder b = workflowTaskResponse(s, st);
               b.getHistoryBuilder().getEventsBuilder(0)
                   .setEventId(Math.max(1, st.previousStartedEventId() + 1));
@@ -232,7 +248,7 @@ public final class TaskOps {
                                     .setResetHistoryEventId(c.resetHistoryEventId())
                                     .addAllActivityTasks(c.eagerActivities())
                                     .build()),
-            engine.ioPool);
+            ioPool);
   }
 
   /**
@@ -262,8 +278,8 @@ public final class TaskOps {
       if (task == null) {
         continue;
       }
-      started.add(activityTaskResponse(
-          s, Activities.recordStarted(txn, s, task, req.getIdentity(), UUID.randomUUID().toString())));
+      started.add(ActivityTaskService.response(
+          ctx.namespaces, s, Activities.recordStarted(txn, s, task, req.getIdentity(), UUID.randomUUID().toString())));
     }
     return started;
   }
@@ -281,122 +297,11 @@ public final class TaskOps {
         });
   }
 
-  // ---------------------------------------------------------------- activity tasks
-
-  public CompletableFuture<PollActivityTaskQueueResponse> pollActivityTask(
-      String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
-    TaskQueueKey key =
-        new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
-    engine.matching.recordPoller(key, TaskQueueStats.poller(req));
-    String requestId = UUID.randomUUID().toString();
-    return poll(
-        key, req.getIdentity(), timeoutMillis, cancel,
-        PollActivityTaskQueueResponse.getDefaultInstance(),
-        task -> engine.run(task.namespaceId(), task.workflowId())
-            .startActivityTask(task, req, requestId));
-  }
-
-  /** Records a matched activity task started on its run's shard, here. */
-  public CompletableFuture<PollActivityTaskQueueResponse> startActivityTask(
-      QueueTask task, PollActivityTaskQueueRequest req, String requestId) {
-    return engine
-        .shardFor(task.namespaceId(), task.workflowId())
-        .execute(
-            txn -> {
-              MutableState s = txn.load(task.namespaceId(), task.workflowId(), task.runId());
-              if (s == null) throw new StaleTaskException();
-              ActivityInfo a = Activities.recordStarted(txn, s, task, req.getIdentity(), requestId);
-              return activityTaskResponse(s, a);
-            });
-  }
-
-  private PollActivityTaskQueueResponse activityTaskResponse(MutableState s, ActivityInfo a) {
-    var sch = a.scheduled;
-    TaskToken token =
-        new TaskToken(
-            TaskToken.ACTIVITY, s.namespaceId, s.workflowId, s.runId, a.scheduledEventId,
-            a.attempt, sch.getActivityId());
-    PollActivityTaskQueueResponse.Builder b =
-        PollActivityTaskQueueResponse.newBuilder()
-            .setTaskToken(token.encode())
-            .setWorkflowNamespace(engine.namespaces.byId(s.namespaceId).name())
-            .setWorkflowType(s.started.getWorkflowType())
-            .setWorkflowExecution(execution(s))
-            .setActivityType(sch.getActivityType())
-            .setActivityId(sch.getActivityId())
-            .setScheduledTime(MutableState.timestamp(a.firstScheduledTime))
-            .setCurrentAttemptScheduledTime(MutableState.timestamp(a.attemptScheduledTime))
-            .setStartedTime(MutableState.timestamp(a.startedTime))
-            .setAttempt(a.attempt)
-            .setScheduleToCloseTimeout(sch.getScheduleToCloseTimeout())
-            .setStartToCloseTimeout(sch.getStartToCloseTimeout())
-            .setHeartbeatTimeout(sch.getHeartbeatTimeout())
-            .setRetryPolicy(sch.getRetryPolicy());
-    if (sch.hasHeader()) b.setHeader(sch.getHeader());
-    if (sch.hasInput()) b.setInput(sch.getInput());
-    if (a.heartbeatDetails != null) b.setHeartbeatDetails(a.heartbeatDetails);
-    if (sch.hasPriority()) b.setPriority(sch.getPriority());
-    return b.build();
-  }
-
-  /** Identifies an activity either by task token or by workflow id + activity id. */
-  public record ActivityRef(TaskToken token, String namespaceId, String workflowId, String runId, String activityId) {
-    public static ActivityRef ofToken(ByteString token) {
-      TaskToken t = TaskToken.decode(token, TaskToken.ACTIVITY);
-      return new ActivityRef(t, t.namespaceId(), t.workflowId(), t.runId(), t.activityId());
-    }
-  }
-
-  public CompletableFuture<Boolean> heartbeat(ActivityRef ref, Payloads details) {
-    return onActivity(ref, (txn, s, a) -> Activities.heartbeat(txn, s, a, details));
-  }
-
-  public CompletableFuture<Void> completeActivity(ActivityRef ref, Payloads result, String identity) {
-    return onActivity(ref, (txn, s, a) -> {
-      Activities.complete(txn, s, a, result, identity);
-      return null;
-    });
-  }
-
-  public CompletableFuture<Void> failActivity(
-      ActivityRef ref, Failure failure, Payloads lastHeartbeat, String identity) {
-    return onActivity(ref, (txn, s, a) -> {
-      Activities.fail(txn, s, a, failure, lastHeartbeat, identity);
-      return null;
-    });
-  }
-
-  public CompletableFuture<Void> cancelActivity(ActivityRef ref, Payloads details, String identity) {
-    return onActivity(ref, (txn, s, a) -> {
-      Activities.canceled(txn, s, a, details, identity);
-      return null;
-    });
-  }
-
-  interface ActivityOp<R> {
-    R apply(ShardTxn txn, MutableState s, ActivityInfo a);
-  }
-
-  private <R> CompletableFuture<R> onActivity(ActivityRef ref, ActivityOp<R> op) {
-    engine.namespaces.byId(ref.namespaceId());
-    return engine
-        .shardFor(ref.namespaceId(), ref.workflowId())
-        .execute(
-            txn -> {
-              MutableState s = txn.resolve(ref.namespaceId(), ref.workflowId(), ref.runId());
-              ActivityInfo a =
-                  ref.token() != null
-                      ? Activities.findStarted(s, ref.token().scheduledEventId(), null, ref.token().attempt())
-                      : Activities.findStarted(s, 0, ref.activityId(), 0);
-              return op.apply(txn, s, a);
-            });
-  }
-
   private <R> CompletableFuture<R> onRun(
       TaskToken t, BiFunction<ShardTxn, MutableState, R> op) {
-    engine.namespaces.byId(t.namespaceId());
-    return engine
-        .shardFor(t.namespaceId(), t.workflowId())
+    ctx.namespaces.byId(t.namespaceId());
+    return shardFor
+        .apply(t.namespaceId(), t.workflowId())
         .execute(
             txn -> {
               MutableState s = txn.load(t.namespaceId(), t.workflowId(), t.runId());
@@ -407,94 +312,4 @@ public final class TaskOps {
             });
   }
 
-  // ---------------------------------------------------------------- shared poll loop
-
-  interface Starter<R> {
-    CompletableFuture<R> start(QueueTask task);
-  }
-
-  /**
-   * Waits for a task, records it started, and answers; a stale task is dropped (and its backlog
-   * row deleted) and the poll continues with the time it has left.
-   */
-  private <R> CompletableFuture<R> poll(
-      TaskQueueKey key, String identity, long timeoutMillis, PollCancellation cancel, R empty,
-      Starter<R> starter) {
-    CompletableFuture<R> result = new CompletableFuture<>();
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    pollOnce(key, identity, deadline, cancel, empty, starter, result);
-    return result;
-  }
-
-  private <R> void pollOnce(
-      TaskQueueKey key, String identity, long deadline, PollCancellation cancel, R empty,
-      Starter<R> starter, CompletableFuture<R> result) {
-    long remaining = deadline - System.currentTimeMillis();
-    if (remaining <= 0 || cancel.isCancelled()) {
-      result.complete(empty);
-      return;
-    }
-    if (!engine.servesQueue(key)) {
-      // The queue's partition is served elsewhere (ownership just moved): answer empty after a
-      // short pause, so the worker polls again and is routed to the new owner.
-      engine.scheduler.schedule(
-          () -> result.complete(empty), Math.min(remaining, 500), TimeUnit.MILLISECONDS);
-      return;
-    }
-    Matching.Poll p = engine.matching.poll(key, identity, remaining);
-    cancel.onCancel(p::cancel);
-    p.future()
-        .thenAccept(
-            task -> {
-              if (task == null) {
-                result.complete(empty);
-                return;
-              }
-              if (cancel.isCancelled()) {
-                engine.offerTask(task); // nobody to hand it to: give it back
-                result.complete(empty);
-                return;
-              }
-              starter
-                  .start(task)
-                  .whenComplete(
-                      (r, err) -> {
-                        if (err == null) {
-                          result.complete(r);
-                          return;
-                        }
-                        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-                        if (cause instanceof StaleTaskException) {
-                          dropStale(task);
-                        } else {
-                          log.warn("could not start task {}: {}", task.taskId(), cause.toString());
-                          engine.scheduler.schedule(
-                              () -> engine.offerTask(task), 200, TimeUnit.MILLISECONDS);
-                        }
-                        pollOnce(key, identity, deadline, cancel, empty, starter, result);
-                      });
-            });
-  }
-
-  /** Deletes the backlog row of a task that turned out stale (on its run's shard). */
-  public void dropStale(QueueTask task) {
-    if (QueryRegistry.isQueryTask(task)) {
-      return; // an in-memory query task has no backlog row
-    }
-    engine.run(task.namespaceId(), task.workflowId()).dropStale(task);
-  }
-
-  /** Deletes the backlog row of a stale task, here. */
-  void dropStaleHere(QueueTask task) {
-    Shard shard = engine.shardFor(task.namespaceId(), task.workflowId());
-    shard.execute(
-        txn -> {
-          txn.deleteQueueTask(task.taskId());
-          return null;
-        });
-  }
-
-  static WorkflowExecution execution(MutableState s) {
-    return WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId).build();
-  }
 }

@@ -1,8 +1,6 @@
-package dev.sundial.engine;
+package dev.sundial.engine.matching;
 
 import dev.sundial.engine.api.EngineException;
-import dev.sundial.engine.matching.TaskQueueKey;
-import dev.sundial.engine.matching.TaskQueueStats;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.enums.v1.BuildIdTaskReachability;
@@ -20,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * DescribeTaskQueue from matching's view of a queue. The legacy form describes one queue type:
@@ -32,10 +31,17 @@ public final class TaskQueueDescriber {
   /** Temporal's default priority key: tasks without a priority are reported under it. */
   static final int DEFAULT_PRIORITY_KEY = 3;
 
-  private final Engine engine;
+  private final Matching matching;
+  private final BiFunction<String, String, String> partitionOwner;
 
-  public TaskQueueDescriber(Engine engine) {
-    this.engine = engine;
+  /**
+   * Built from this node's matching and the address of the node serving a queue's partition
+   * (null when not clustered, "" while no node does).
+   */
+  public TaskQueueDescriber(
+      Matching matching, BiFunction<String, String, String> partitionOwner) {
+    this.matching = matching;
+    this.partitionOwner = partitionOwner;
   }
 
   /**
@@ -45,10 +51,8 @@ public final class TaskQueueDescriber {
    */
   public ListTaskQueuePartitionsResponse partitions(
       String namespaceId, String taskQueue, String thisNode) {
-    int partition = engine.partitionOf(namespaceId, taskQueue);
-    var ownership = engine.ownership();
-    String owner = ownership == null ? thisNode
-        : Objects.requireNonNullElse(ownership.ownerAddress(partition), "");
+    String owner =
+        Objects.requireNonNullElse(partitionOwner.apply(namespaceId, taskQueue), thisNode);
     var meta = TaskQueuePartitionMetadata.newBuilder()
         .setKey(taskQueue).setOwnerHostName(owner).build();
     return ListTaskQueuePartitionsResponse.newBuilder()
@@ -133,7 +137,7 @@ public final class TaskQueueDescriber {
     if (type == TaskQueueType.TASK_QUEUE_TYPE_NEXUS) {
       return new TaskQueueStats(List.of(), 0, 0, 0, 0, 0); // no Nexus in Sundial
     }
-    return engine.matching.stats(
+    return matching.stats(
         new TaskQueueKey(namespaceId, name, kind),
         System.currentTimeMillis() - TaskQueueStats.POLLER_HISTORY_TTL_MILLIS);
   }

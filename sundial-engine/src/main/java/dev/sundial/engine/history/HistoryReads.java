@@ -1,19 +1,18 @@
-package dev.sundial.engine;
+package dev.sundial.engine.history;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.describe.Describer;
-import dev.sundial.engine.history.EventPages;
-import dev.sundial.engine.history.HistoryWatchers;
-import dev.sundial.engine.history.RunStates;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.MutableStateCodec;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionRecord;
+import dev.sundial.persistence.ExecutionStore;
 import dev.sundial.persistence.HistoryBatch;
+import dev.sundial.persistence.HistoryStore;
 import io.temporal.api.enums.v1.HistoryEventFilterType;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -27,7 +26,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 
 /**
  * Reads of committed history and state: paged history, the close-event long poll the SDK uses to
@@ -35,27 +37,44 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HistoryReads implements EventPages, RunStates {
   static final int DEFAULT_PAGE_EVENTS = 1000;
-  static final int WORKFLOW_TASK_PAGE_EVENTS = 5000;
   private static final int TOKEN_MAGIC = 0x53485031;
   private static final int REVERSE_TOKEN_MAGIC = 0x53485231;
 
-  private final Engine engine;
+  private final ExecutionStore executions;
+  private final HistoryStore historyStore;
+  private final RecentEvents recentEvents;
+  private final HistoryWatchers watchers;
+  private final BiPredicate<String, String> servesRun;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService ioPool;
 
-  HistoryReads(Engine engine) {
-    this.engine = engine;
+  /**
+   * Built from the stores, the events just committed (read without the store), the watchers a
+   * long poll waits on, and whether this node serves a run (a long poll ends when its shard moves away).
+   */
+  public HistoryReads(
+      ExecutionStore executions, HistoryStore historyStore, RecentEvents recentEvents,
+      HistoryWatchers watchers, BiPredicate<String, String> servesRun,
+      ScheduledExecutorService scheduler,
+      ExecutorService ioPool) {
+    this.executions = executions;
+    this.historyStore = historyStore;
+    this.recentEvents = recentEvents;
+    this.watchers = watchers;
+    this.servesRun = servesRun;
+    this.scheduler = scheduler;
+    this.ioPool = ioPool;
   }
-
-  /** A page of events and the token for the next one (empty when the range is exhausted). */
-  public record Page(List<HistoryEvent> events, ByteString nextPageToken) {}
 
   /**
    * Events [from, to] of a run, at most about maxEvents and about PAGE_BYTES (never fewer than
    * one event), so that no page passes the 4 MB message limit a default client reads; the token
    * continues after the page.
    */
-  Page readPage(String namespaceId, String runId, long from, long to, int maxEvents) {
+  @Override
+  public Page page(String namespaceId, String runId, long from, long to, int maxEvents) {
     if (to - from + 1 <= maxEvents) {
-      List<HistoryEvent> recent = engine.recentEvents.range(namespaceId, runId, from, to);
+      List<HistoryEvent> recent = recentEvents.range(namespaceId, runId, from, to);
       if (recent != null && bytesOf(recent) <= PAGE_BYTES) {
         return new Page(recent, ByteString.EMPTY); // just committed: no store read needed
       }
@@ -64,7 +83,7 @@ public final class HistoryReads implements EventPages, RunStates {
     long next = from;
     long bytes = 0;
     boolean full = false;
-    for (HistoryBatch b : engine.store.readHistory(namespaceId, runId, from, maxEvents)) {
+    for (HistoryBatch b : historyStore.readHistory(namespaceId, runId, from, maxEvents)) {
       History h;
       try {
         h = History.parseFrom(b.events());
@@ -99,12 +118,6 @@ public final class HistoryReads implements EventPages, RunStates {
   }
 
   @Override
-  public List<HistoryEvent> read(
-      String namespaceId, String runId, long from, long to, int maxEvents) {
-    return readPage(namespaceId, runId, from, to, maxEvents).events();
-  }
-
-  @Override
   public MutableState read(String namespaceId, String workflowId, String runId) {
     return readState(namespaceId, workflowId, runId);
   }
@@ -119,13 +132,13 @@ public final class HistoryReads implements EventPages, RunStates {
   public MutableState readState(String namespaceId, String workflowId, String runId) {
     String id = runId;
     if (id == null || id.isEmpty()) {
-      CurrentExecution c = engine.store.getCurrentExecution(namespaceId, workflowId).orElse(null);
+      CurrentExecution c = executions.getCurrentExecution(namespaceId, workflowId).orElse(null);
       if (c == null) {
         throw new ExecutionNotFoundException(workflowId, runId);
       }
       id = c.runId();
     }
-    ExecutionRecord r = engine.store.getExecution(namespaceId, workflowId, id).orElse(null);
+    ExecutionRecord r = executions.getExecution(namespaceId, workflowId, id).orElse(null);
     if (r == null) {
       throw new ExecutionNotFoundException(workflowId, runId);
     }
@@ -154,7 +167,7 @@ public final class HistoryReads implements EventPages, RunStates {
       long nextEventId;
       boolean running;
       HistoryWatchers.Seen seen =
-          runId.isEmpty() ? null : engine.watchers.latest(new RunKey(namespaceId, workflowId, runId));
+          runId.isEmpty() ? null : watchers.latest(new RunKey(namespaceId, workflowId, runId));
       if (closeOnly && req.getWaitNewEvent() && seen != null && seen.running()) {
         // Woken by a commit that left the run open: nothing to read, wait for the next one.
         key = new RunKey(namespaceId, workflowId, runId);
@@ -171,18 +184,18 @@ public final class HistoryReads implements EventPages, RunStates {
         nextEventId = s.nextEventId;
         running = s.isRunning();
       }
-      if (!engine.servesRun(namespaceId, workflowId)) {
+      if (!servesRun.test(namespaceId, workflowId)) {
         // Changes are committed on another node now: answer empty (soon, not in a tight loop) so
         // the caller polls again and is routed to that node.
         long wait = Math.max(0, Math.min(1000, deadline - System.currentTimeMillis()));
-        engine.scheduler.schedule(
+        scheduler.schedule(
             () -> result.complete(emptyResponse(req)), wait, TimeUnit.MILLISECONDS);
         return;
       }
       // Long poll: wait for the run to change, then look again.
-      CompletableFuture<Void> changed = engine.watchers.watch(key);
+      CompletableFuture<Void> changed = watchers.watch(key);
       // Look again now that the watch is registered, so a commit in between is not missed.
-      HistoryWatchers.Seen now = engine.watchers.latest(key);
+      HistoryWatchers.Seen now = watchers.latest(key);
       boolean moved;
       if (now != null) {
         moved = now.nextEventId() != nextEventId || now.running() != running;
@@ -190,26 +203,26 @@ public final class HistoryReads implements EventPages, RunStates {
         MutableState again = readState(namespaceId, workflowId, key.runId());
         moved = again.nextEventId != nextEventId || again.isRunning() != running;
       }
-      if (moved || !engine.servesRun(namespaceId, workflowId)) {
-        engine.watchers.forget(key, changed);
+      if (moved || !servesRun.test(namespaceId, workflowId)) {
+        watchers.forget(key, changed);
         attempt(namespaceId, req, runId, deadline, result);
         return;
       }
       long remaining = deadline - System.currentTimeMillis();
       if (remaining <= 0) {
-        engine.watchers.forget(key, changed);
+        watchers.forget(key, changed);
         result.complete(emptyResponse(req));
         return;
       }
       // Looks again at least every few seconds even without a change: in a cluster the shard may
       // have moved away between the checks above and the watch, and then no change comes here.
       var timeout =
-          engine.scheduler.schedule(
+          scheduler.schedule(
               () -> changed.complete(null), Math.min(remaining, RECHECK_MILLIS), TimeUnit.MILLISECONDS);
       changed.thenRunAsync(
           () -> {
             timeout.cancel(false);
-            engine.watchers.forget(key, changed);
+            watchers.forget(key, changed);
             if (System.currentTimeMillis() >= deadline) {
               result.complete(emptyResponse(req));
             } else {
@@ -218,7 +231,7 @@ public final class HistoryReads implements EventPages, RunStates {
               attempt(namespaceId, req, runId, deadline, result);
             }
           },
-          engine.ioPool);
+          ioPool);
     } catch (Throwable t) {
       result.completeExceptionally(t);
     }
@@ -230,7 +243,7 @@ public final class HistoryReads implements EventPages, RunStates {
     if (s.isRunning()) {
       return null;
     }
-    Page p = readPage(s.namespaceId, s.runId, s.completionEventId, s.completionEventId, 1);
+    Page p = page(s.namespaceId, s.runId, s.completionEventId, s.completionEventId, 1);
     if (p.events().isEmpty()) {
       throw new EngineException(EngineException.Code.INTERNAL, "close event missing from history");
     }
@@ -251,7 +264,7 @@ public final class HistoryReads implements EventPages, RunStates {
       }
       return GetWorkflowExecutionHistoryResponse.getDefaultInstance();
     }
-    Page p = readPage(s.namespaceId, s.runId, from, last, size);
+    Page p = page(s.namespaceId, s.runId, from, last, size);
     ByteString next = p.nextPageToken();
     if (next.isEmpty() && req.getWaitNewEvent() && s.isRunning()) {
       next = token(last + 1); // the caller keeps polling from here
@@ -282,7 +295,7 @@ public final class HistoryReads implements EventPages, RunStates {
     }
     int size = req.getMaximumPageSize() > 0 ? req.getMaximumPageSize() : DEFAULT_PAGE_EVENTS;
     long oldest = Math.max(1, newest - size + 1);
-    List<HistoryEvent> events = new ArrayList<>(readPage(s.namespaceId, s.runId, oldest, newest,
+    List<HistoryEvent> events = new ArrayList<>(page(s.namespaceId, s.runId, oldest, newest,
         (int) (newest - oldest + 1)).events());
     Collections.reverse(events);
     response.setHistory(History.newBuilder().addAllEvents(events));
@@ -327,4 +340,5 @@ public final class HistoryReads implements EventPages, RunStates {
     }
     return next;
   }
+
 }

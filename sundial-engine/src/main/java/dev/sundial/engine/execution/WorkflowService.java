@@ -1,14 +1,19 @@
-package dev.sundial.engine;
+package dev.sundial.engine.execution;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
+import dev.sundial.engine.cluster.RunRouter;
+import dev.sundial.engine.history.RecentEvents;
 import dev.sundial.engine.history.workflow.CancelRequests;
 import dev.sundial.engine.history.workflow.Signals;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.worker.WorkflowTaskService;
 import dev.sundial.persistence.CurrentExecution;
+import dev.sundial.persistence.ExecutionStore;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -20,30 +25,53 @@ import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiFunction;
 
-/** Workflow-level operations: start, terminate. */
-public final class WorkflowOps {
-  private final Engine engine;
+/**
+ * The operations a client does on a workflow execution: start (with eager start), signal,
+ * signal-with-start, cancel request, terminate and delete. Each goes to the node that serves the
+ * run ({@link RunRouter}); the {@code *Here} steps are what runs on that node's shard.
+ */
+public final class WorkflowService {
+  private final BiFunction<String, String, Shard> shardFor;
+  private final RunRouter router;
+  private final WorkflowTaskService workflowTasks;
+  private final ExecutionStore store;
+  private final RecentEvents recentEvents;
+  private final ExecutorService ioPool;
 
-  WorkflowOps(Engine engine) {
-    this.engine = engine;
+  /**
+   * Built from the run's shard, where a run's steps execute (this node or its owner), the workflow
+   * task service (eager start), and what deleting a run clears: its rows and its cached events.
+   */
+  public WorkflowService(
+      BiFunction<String, String, Shard> shardFor, RunRouter router,
+      WorkflowTaskService workflowTasks, ExecutionStore store, RecentEvents recentEvents,
+      ExecutorService ioPool) {
+    this.shardFor = shardFor;
+    this.router = router;
+    this.workflowTasks = workflowTasks;
+    this.store = store;
+    this.recentEvents = recentEvents;
+    this.ioPool = ioPool;
   }
 
   public CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req) {
-    return engine.run(namespaceId, req.getWorkflowId()).start(namespaceId, req);
+    return router.run(namespaceId, req.getWorkflowId()).start(namespaceId, req);
   }
 
   /** The start step on this node's shard (see RunOperations). */
-  CompletableFuture<StartWorkflowExecutionResponse> startHere(
+  public CompletableFuture<StartWorkflowExecutionResponse> startHere(
       String namespaceId, StartWorkflowExecutionRequest req) {
-    return engine
-        .shardFor(namespaceId, req.getWorkflowId())
+    return shardFor
+        .apply(namespaceId, req.getWorkflowId())
         .execute(txn -> {
           StartWorkflow.Result r = StartWorkflow.start(txn, namespaceId, req);
           // Only a run this request created gets an eager task (not an existing run it joined).
           var eager = req.getRequestEagerExecution() && r.started()
-              ? engine.tasks.startFirstTaskEagerly(
+              ? workflowTasks.startFirstTaskEagerly(
                   txn, namespaceId, req.getWorkflowId(), r.runId(), req.getIdentity())
               : null;
           return new Started(r, eager);
@@ -56,8 +84,8 @@ public final class WorkflowOps {
             return CompletableFuture.completedFuture(response.build());
           }
           // The task's history is read back off the commit thread.
-          return CompletableFuture.supplyAsync(started::eagerTask, engine.ioPool)
-              .thenCompose(task -> engine.tasks.withHistory(namespaceId, task))
+          return CompletableFuture.supplyAsync(started::eagerTask, ioPool)
+              .thenCompose(task -> workflowTasks.withHistory(namespaceId, task))
               .thenApply(task -> response.setEagerWorkflowTask(task).build());
         });
   }
@@ -69,16 +97,16 @@ public final class WorkflowOps {
   public CompletableFuture<Void> terminate(
       String namespaceId, String workflowId, String runId, String reason, Payloads details,
       String identity) {
-    return engine.run(namespaceId, workflowId)
+    return router.run(namespaceId, workflowId)
         .terminate(namespaceId, workflowId, runId, reason, details, identity);
   }
 
   /** The terminate step on this node's shard (see RunOperations). */
-  CompletableFuture<Void> terminateHere(
+  public CompletableFuture<Void> terminateHere(
       String namespaceId, String workflowId, String runId, String reason, Payloads details,
       String identity) {
-    return engine
-        .shardFor(namespaceId, workflowId)
+    return shardFor
+        .apply(namespaceId, workflowId)
         .execute(
             txn -> {
               MutableState s = txn.resolve(namespaceId, workflowId, runId);
@@ -94,16 +122,16 @@ public final class WorkflowOps {
 
   public CompletableFuture<Void> signal(
       String namespaceId, SignalWorkflowExecutionRequest req) {
-    return engine.run(namespaceId, req.getWorkflowExecution().getWorkflowId())
+    return router.run(namespaceId, req.getWorkflowExecution().getWorkflowId())
         .signal(namespaceId, req);
   }
 
   /** The signal step on this node's shard (see RunOperations). */
-  CompletableFuture<Void> signalHere(
+  public CompletableFuture<Void> signalHere(
       String namespaceId, SignalWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
-    return engine
-        .shardFor(namespaceId, ex.getWorkflowId())
+    return shardFor
+        .apply(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
               MutableState s = txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
@@ -117,16 +145,16 @@ public final class WorkflowOps {
 
   public CompletableFuture<Void> requestCancel(
       String namespaceId, RequestCancelWorkflowExecutionRequest req) {
-    return engine.run(namespaceId, req.getWorkflowExecution().getWorkflowId())
+    return router.run(namespaceId, req.getWorkflowExecution().getWorkflowId())
         .requestCancel(namespaceId, req);
   }
 
   /** The requestCancel step on this node's shard (see RunOperations). */
-  CompletableFuture<Void> requestCancelHere(
+  public CompletableFuture<Void> requestCancelHere(
       String namespaceId, RequestCancelWorkflowExecutionRequest req) {
     var ex = req.getWorkflowExecution();
-    return engine
-        .shardFor(namespaceId, ex.getWorkflowId())
+    return shardFor
+        .apply(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
               MutableState s = txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
@@ -148,8 +176,8 @@ public final class WorkflowOps {
   public CompletableFuture<SignalWithStartWorkflowExecutionResponse>
       signalWithStart(
           String namespaceId, SignalWithStartWorkflowExecutionRequest req) {
-    return engine
-        .shardFor(namespaceId, req.getWorkflowId())
+    return shardFor
+        .apply(namespaceId, req.getWorkflowId())
         .execute(
             txn -> {
               CurrentExecution c = txn.current(namespaceId, req.getWorkflowId());
@@ -188,12 +216,12 @@ public final class WorkflowOps {
 
   /** DeleteWorkflowExecution: terminates a running run, then removes it everywhere. */
   public CompletableFuture<Void> delete(String namespaceId, String workflowId, String runId) {
-    return engine.run(namespaceId, workflowId).delete(namespaceId, workflowId, runId);
+    return router.run(namespaceId, workflowId).delete(namespaceId, workflowId, runId);
   }
 
   /** The delete step on this node's shard (see RunOperations). */
-  CompletableFuture<Void> deleteHere(String namespaceId, String workflowId, String runId) {
-    var shard = engine.shardFor(namespaceId, workflowId);
+  public CompletableFuture<Void> deleteHere(String namespaceId, String workflowId, String runId) {
+    var shard = shardFor.apply(namespaceId, workflowId);
     return shard
         .execute(
             txn -> {
@@ -207,8 +235,8 @@ public final class WorkflowOps {
             id ->
                 shard.execute(
                     txn -> {
-                      engine.store.deleteExecution(namespaceId, workflowId, id);
-                      engine.recentEvents.forget(namespaceId, id);
+                      store.deleteExecution(namespaceId, workflowId, id);
+                      recentEvents.forget(namespaceId, id);
                       txn.forget(namespaceId, workflowId, id);
                       return null;
                     }));

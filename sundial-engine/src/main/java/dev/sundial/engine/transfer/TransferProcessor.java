@@ -1,14 +1,18 @@
-package dev.sundial.engine;
+package dev.sundial.engine.transfer;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.WorkflowAlreadyStartedException;
+import dev.sundial.engine.cluster.RunRouter;
+import dev.sundial.engine.history.EventPages;
+import dev.sundial.engine.history.RunStates;
 import dev.sundial.engine.history.workflow.CancelRequests;
 import dev.sundial.engine.history.workflow.Children;
 import dev.sundial.engine.history.workflow.ExternalRequests;
 import dev.sundial.engine.history.workflow.Signals;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
+import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.ChildInfo;
 import dev.sundial.engine.state.ExternalRequest;
@@ -32,6 +36,7 @@ import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventA
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 
 /**
  * Processes transfer tasks: steps that reach another workflow (possibly on another shard). Each
@@ -39,14 +44,25 @@ import java.util.concurrent.CompletionException;
  * on the source and delete the task row in the same write. A crash between steps re-runs the
  * task from the start.
  */
-final class TransferProcessor {
-  private final Engine engine;
+public final class TransferProcessor {
+  private final BiFunction<String, String, Shard> shardFor;
+  private final RunRouter router;
+  private final RunStates states;
+  private final EventPages history;
+  private final NamespaceRegistry namespaces;
 
-  TransferProcessor(Engine engine) {
-    this.engine = engine;
+  /** Built from the source run's shard, where target runs' steps execute, and committed runs. */
+  public TransferProcessor(
+      BiFunction<String, String, Shard> shardFor, RunRouter router, RunStates states,
+      EventPages history, NamespaceRegistry namespaces) {
+    this.shardFor = shardFor;
+    this.router = router;
+    this.states = states;
+    this.history = history;
+    this.namespaces = namespaces;
   }
 
-  CompletableFuture<?> process(TimerTask task) {
+  public CompletableFuture<?> process(TimerTask task) {
     TimerRef ref = TimerRef.decode(task.payload());
     return switch (TimerKind.of(task.kind())) {
       case START_CHILD -> startChild(task, ref.eventId());
@@ -59,7 +75,7 @@ final class TransferProcessor {
   }
 
   private Shard source(TimerTask task) {
-    return engine.shardFor(task.namespaceId(), task.workflowId());
+    return shardFor.apply(task.namespaceId(), task.workflowId());
   }
 
   /** Deletes the task row; used when there is nothing (left) to do. */
@@ -110,14 +126,14 @@ final class TransferProcessor {
                   : WorkflowExecution.newBuilder().setWorkflowId(p.workflowId).setRunId(p.runId).build();
           ParentRun parent =
               new ParentRun(
-                  engine.namespaces.byId(p.namespaceId).name(), p.namespaceId, p.workflowId,
+                  namespaces.byId(p.namespaceId).name(), p.namespaceId, p.workflowId,
                   p.runId, initiatedId, root);
           return new ChildStart(r.build(), parent, i.getNamespaceId());
         })
         .thenCompose(cs -> {
           if (cs == null) return CompletableFuture.completedFuture(null);
           String childNs = cs.childNamespaceId().isEmpty() ? task.namespaceId() : cs.childNamespaceId();
-          return engine.run(childNs, cs.request().getWorkflowId())
+          return router.run(childNs, cs.request().getWorkflowId())
               .startChild(childNs, cs.request(), cs.parent())
               .thenCompose(runId -> source(task).execute(txn -> {
                 txn.deleteTimer(task.taskId());
@@ -136,10 +152,10 @@ final class TransferProcessor {
   }
 
   /** Starts the child on its shard (this node's): its run id, or null when the id is taken. */
-  CompletableFuture<String> startChildTarget(
+  public CompletableFuture<String> startChildTarget(
       String childNs, StartWorkflowExecutionRequest request, ParentRun parent) {
-    return engine
-        .shardFor(childNs, request.getWorkflowId())
+    return shardFor
+        .apply(childNs, request.getWorkflowId())
         .execute(txn -> StartWorkflow.start(txn, childNs, request, parent).runId())
         .handle((runId, err) -> {
           Throwable cause = unwrap(err);
@@ -154,13 +170,13 @@ final class TransferProcessor {
   private CompletableFuture<?> childClosed(TimerTask task, long closeEventId) {
     MutableState child;
     try {
-      child = engine.history.readState(task.namespaceId(), task.workflowId(), task.runId());
+      child = states.read(task.namespaceId(), task.workflowId(), task.runId());
     } catch (EngineException e) {
       return done(task); // deleted meanwhile: nobody left to tell
     }
     var st = child.started;
-    HistoryReads.Page page =
-        engine.history.readPage(child.namespaceId, child.runId, closeEventId, closeEventId, 1);
+    EventPages.Page page =
+        history.page(child.namespaceId, child.runId, closeEventId, closeEventId, 1);
     if (page.events().isEmpty() || !st.hasParentWorkflowExecution()) {
       return done(task);
     }
@@ -171,18 +187,18 @@ final class TransferProcessor {
       return done(task);
     }
     HistoryEvent built = event.build();
-    return engine.run(parentNs, pe.getWorkflowId())
+    return router.run(parentNs, pe.getWorkflowId())
         .childClosed(parentNs, pe.getWorkflowId(), pe.getRunId(), st.getParentInitiatedEventId(),
             built)
         .thenCompose(v -> done(task));
   }
 
   /** Records a child's outcome in its parent (the parent's shard is this node's). */
-  CompletableFuture<Void> childClosedTarget(
+  public CompletableFuture<Void> childClosedTarget(
       String parentNs, String parentWorkflowId, String parentRunId, long initiatedId,
       HistoryEvent event) {
-    return engine
-        .shardFor(parentNs, parentWorkflowId)
+    return shardFor
+        .apply(parentNs, parentWorkflowId)
         .execute(txn -> {
           MutableState p = txn.load(parentNs, parentWorkflowId, parentRunId);
           ChildInfo ci = p == null ? null : p.children.get(initiatedId);
@@ -195,7 +211,7 @@ final class TransferProcessor {
 
   /** The parent's view of a child's close event. */
   private HistoryEvent.Builder parentEvent(MutableState child, HistoryEvent close) {
-    String ns = engine.namespaces.byId(child.namespaceId).name();
+    String ns = namespaces.byId(child.namespaceId).name();
     WorkflowExecution ex =
         WorkflowExecution.newBuilder().setWorkflowId(child.workflowId).setRunId(child.runId).build();
     var type = child.started.getWorkflowType();
@@ -268,7 +284,7 @@ final class TransferProcessor {
           String requestId = task.runId() + "/external/" + initiatedId;
           WorkflowExecution sourceRun =
               WorkflowExecution.newBuilder().setWorkflowId(task.workflowId()).setRunId(task.runId()).build();
-          return engine.run(t.namespaceId(), t.workflowId())
+          return router.run(t.namespaceId(), t.workflowId())
               .external(t.namespaceId(), t.workflowId(), t.runId(), t.request().signal,
                   t.request().cancel, requestId, sourceRun, initiatedId)
               .thenCompose(delivered -> source(task).execute(txn -> {
@@ -287,13 +303,13 @@ final class TransferProcessor {
    * Delivers an external signal or cancel request to its target (on this node's shard); false
    * when the target does not exist or is closed.
    */
-  CompletableFuture<Boolean> externalTarget(
+  public CompletableFuture<Boolean> externalTarget(
       String namespaceId, String workflowId, String runId,
       SignalExternalWorkflowExecutionInitiatedEventAttributes signal,
       RequestCancelExternalWorkflowExecutionInitiatedEventAttributes cancel,
       String requestId, WorkflowExecution source, long initiatedId) {
-    return engine
-        .shardFor(namespaceId, workflowId)
+    return shardFor
+        .apply(namespaceId, workflowId)
         .execute(txn -> {
           MutableState target;
           try {
@@ -335,7 +351,7 @@ final class TransferProcessor {
         .thenCompose(t -> {
           if (t == null) return CompletableFuture.completedFuture(null);
           String requestId = task.runId() + "/close/" + initiatedId;
-          return engine.run(t.namespaceId(), t.workflowId())
+          return router.run(t.namespaceId(), t.workflowId())
               .parentClose(t.policy(), t.namespaceId(), t.workflowId(), t.runId(), requestId)
               .thenCompose(v -> done(task));
         });
@@ -345,11 +361,11 @@ final class TransferProcessor {
    * Applies a parent close policy to the child chain that started as {@code childRunId} (on this
    * node's shard); nothing when that chain is closed.
    */
-  CompletableFuture<Void> parentCloseTarget(
+  public CompletableFuture<Void> parentCloseTarget(
       ParentClosePolicy policy, String namespaceId, String workflowId, String childRunId,
       String requestId) {
-    return engine
-        .shardFor(namespaceId, workflowId)
+    return shardFor
+        .apply(namespaceId, workflowId)
         .execute(txn -> {
           CurrentExecution c = txn.current(namespaceId, workflowId);
           if (c == null || !c.running()) return null;

@@ -1,9 +1,12 @@
-package dev.sundial.engine;
+package dev.sundial.engine.cluster;
+
+import static dev.sundial.engine.cluster.InternalMessages.parse;
+import static dev.sundial.engine.cluster.InternalMessages.task;
 
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.PollCancellation;
-import dev.sundial.engine.cluster.InternalMessages;
+import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.proto.InternalCall;
 import dev.sundial.engine.proto.InternalReply;
@@ -21,19 +24,30 @@ import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.concurrent.CompletableFuture;
-import static dev.sundial.engine.cluster.InternalMessages.parse;
-import static dev.sundial.engine.cluster.InternalMessages.task;
 
 /**
  * The receiving side of internal node-to-node calls (see {@code cluster.Remote}): runs the step
  * of an {@link InternalCall} on this node's shard or matching partition. A shard this node does
  * not serve answers UNAVAILABLE, and the caller retries once the routing table catches up.
  */
-public final class InternalOps {
-  private final Engine engine;
+public final class InternalCalls {
+  private final RunOperations local;
+  private final RunRouter router;
+  private final Matching matching;
+  private final ShardMap shards;
+  private final int shardCount;
 
-  InternalOps(Engine engine) {
-    this.engine = engine;
+  /**
+   * Built from this node's run steps, the router (a task whose sticky worker is gone goes to its
+   * run's node), this node's matching, and shard ownership (partition i is served with shard i).
+   */
+  public InternalCalls(
+      RunOperations local, RunRouter router, Matching matching, ShardMap shards, int shardCount) {
+    this.local = local;
+    this.router = router;
+    this.matching = matching;
+    this.shards = shards;
+    this.shardCount = shardCount;
   }
 
   /** Runs one call; never fails: errors travel back in the reply. */
@@ -48,19 +62,18 @@ public final class InternalOps {
   }
 
   private CompletableFuture<InternalReply> dispatch(InternalCall call) {
-    LocalRunOperations local = engine.local;
     return switch (call.getOpCase()) {
       case ADD_TASK -> {
         QueueTask t = task(call.getAddTask());
-        int partition = engine.partitionOf(t.namespaceId(), t.taskQueue());
-        if (!engine.ownsShard(partition)) {
+        int partition = Partitions.partitionOf(t.namespaceId(), t.taskQueue(), shardCount);
+        if (!shards.ownsShard(partition)) {
           throw EngineException.unavailable(
               "matching partition " + partition + " is not served by this node");
         }
-        if (engine.matching.isUnloaded(new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
-          engine.moveOffStickyQueue(t); // its sticky worker shut down
+        if (matching.isUnloaded(new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
+          router.run(t.namespaceId(), t.workflowId()).moveOffStickyQueue(t); // its worker shut down
         } else {
-          engine.matching.add(t);
+          matching.add(t);
         }
         yield done();
       }
@@ -75,12 +88,12 @@ public final class InternalOps {
       case QUEUE_POLLED_SINCE -> {
         var q = call.getQueuePolledSince();
         var key = new TaskQueueKey(q.getNamespaceId(), q.getTaskQueue(), q.getKind());
-        if (!engine.servesQueue(key)) {
+        if (!shards.ownsShard(Partitions.partitionOf(key.namespaceId(), key.name(), shardCount))) {
           throw EngineException.unavailable(
               "task queue " + key.name() + " is not served by this node");
         }
         yield CompletableFuture.completedFuture(
-            InternalMessages.flag(engine.matching.hasRecentPoller(key, q.getSinceMillis())));
+            InternalMessages.flag(matching.hasRecentPoller(key, q.getSinceMillis())));
       }
       case START_WORKFLOW_TASK -> {
         var c = call.getStartWorkflowTask();
