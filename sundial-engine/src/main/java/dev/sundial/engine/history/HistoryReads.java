@@ -37,8 +37,6 @@ import java.util.function.BiPredicate;
  */
 public final class HistoryReads implements EventPages, RunStates {
   static final int DEFAULT_PAGE_EVENTS = 1000;
-  private static final int TOKEN_MAGIC = 0x53485031;
-  private static final int REVERSE_TOKEN_MAGIC = 0x53485231;
 
   private final ExecutionStore executions;
   private final HistoryStore historyStore;
@@ -105,7 +103,7 @@ public final class HistoryReads implements EventPages, RunStates {
       if (full) break;
     }
     boolean more = !events.isEmpty() && next <= to && (full || events.size() >= maxEvents);
-    return new Page(events, more ? token(next) : ByteString.EMPTY);
+    return new Page(events, more ? HistoryPageTokens.forward(next) : ByteString.EMPTY);
   }
 
   /** A page's share of the 4 MB message limit, leaving room for the rest of the response. */
@@ -255,7 +253,10 @@ public final class HistoryReads implements EventPages, RunStates {
   /** A page from the token's position, or null when a long poll should wait for more. */
   private GetWorkflowExecutionHistoryResponse page(
       MutableState s, GetWorkflowExecutionHistoryRequest req) {
-    long from = req.getNextPageToken().isEmpty() ? 1 : decodeToken(req.getNextPageToken());
+    long from =
+        req.getNextPageToken().isEmpty()
+            ? 1
+            : HistoryPageTokens.decode(req.getNextPageToken(), false);
     int size = req.getMaximumPageSize() > 0 ? req.getMaximumPageSize() : DEFAULT_PAGE_EVENTS;
     long last = s.nextEventId - 1;
     if (from > last) {
@@ -267,7 +268,7 @@ public final class HistoryReads implements EventPages, RunStates {
     Page p = page(s.namespaceId, s.runId, from, last, size);
     ByteString next = p.nextPageToken();
     if (next.isEmpty() && req.getWaitNewEvent() && s.isRunning()) {
-      next = token(last + 1); // the caller keeps polling from here
+      next = HistoryPageTokens.forward(last + 1); // the caller keeps polling from here
     }
     return GetWorkflowExecutionHistoryResponse.newBuilder()
         .setHistory(History.newBuilder().addAllEvents(p.events()))
@@ -287,7 +288,7 @@ public final class HistoryReads implements EventPages, RunStates {
         readState(namespaceId, req.getExecution().getWorkflowId(), req.getExecution().getRunId());
     long newest = s.nextEventId - 1;
     if (!req.getNextPageToken().isEmpty()) {
-      newest = Math.min(newest, decodeToken(req.getNextPageToken(), REVERSE_TOKEN_MAGIC));
+      newest = Math.min(newest, HistoryPageTokens.decode(req.getNextPageToken(), true));
     }
     var response = GetWorkflowExecutionHistoryReverseResponse.newBuilder();
     if (newest < 1) {
@@ -300,7 +301,7 @@ public final class HistoryReads implements EventPages, RunStates {
     Collections.reverse(events);
     response.setHistory(History.newBuilder().addAllEvents(events));
     if (oldest > 1) {
-      response.setNextPageToken(token(oldest - 1, REVERSE_TOKEN_MAGIC));
+      response.setNextPageToken(HistoryPageTokens.reverse(oldest - 1));
     }
     return response.build();
   }
@@ -311,34 +312,4 @@ public final class HistoryReads implements EventPages, RunStates {
         .setNextPageToken(req.getNextPageToken())
         .build();
   }
-
-  static ByteString token(long nextEventId) {
-    return token(nextEventId, TOKEN_MAGIC);
-  }
-
-  private static ByteString token(long eventId, int magic) {
-    ByteBuffer b = ByteBuffer.allocate(12);
-    b.putInt(magic).putLong(eventId);
-    return ByteString.copyFrom(b.array());
-  }
-
-  static long decodeToken(ByteString token) {
-    return decodeToken(token, TOKEN_MAGIC);
-  }
-
-  private static long decodeToken(ByteString token, int magic) {
-    if (token.size() != 12) {
-      throw EngineException.invalidArgument("NextPageToken is not valid.");
-    }
-    ByteBuffer b = token.asReadOnlyByteBuffer();
-    if (b.getInt() != magic) {
-      throw EngineException.invalidArgument("NextPageToken is not valid.");
-    }
-    long next = b.getLong();
-    if (next < 1) {
-      throw EngineException.invalidArgument("NextPageToken is not valid.");
-    }
-    return next;
-  }
-
 }
