@@ -8,6 +8,7 @@ import dev.sundial.engine.describe.Describer;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.MutableStateCodec;
+import dev.sundial.engine.state.RunPosition;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionRecord;
 import dev.sundial.persistence.ExecutionStore;
@@ -128,6 +129,17 @@ public final class HistoryReads implements EventPages, RunStates {
 
   /** The committed state of a run (the current run when runId is empty). */
   public MutableState readState(String namespaceId, String workflowId, String runId) {
+    ExecutionRecord r = readRecord(namespaceId, workflowId, runId);
+    return MutableStateCodec.decode(r.state(), r.dbVersion());
+  }
+
+  /** Where the run's history stands (the current run when runId is empty), from the store. */
+  private RunPosition readPosition(String namespaceId, String workflowId, String runId) {
+    ExecutionRecord r = readRecord(namespaceId, workflowId, runId);
+    return MutableStateCodec.decodePosition(r.state(), r.dbVersion());
+  }
+
+  private ExecutionRecord readRecord(String namespaceId, String workflowId, String runId) {
     String id = runId;
     if (id == null || id.isEmpty()) {
       CurrentExecution c = executions.getCurrentExecution(namespaceId, workflowId).orElse(null);
@@ -140,8 +152,9 @@ public final class HistoryReads implements EventPages, RunStates {
     if (r == null) {
       throw new ExecutionNotFoundException(workflowId, runId);
     }
-    return MutableStateCodec.decode(r.state(), r.dbVersion());
+    return r;
   }
+
 
   /** GetWorkflowExecutionHistory, including its long-poll forms. */
   public CompletableFuture<GetWorkflowExecutionHistoryResponse> getHistory(
@@ -172,14 +185,14 @@ public final class HistoryReads implements EventPages, RunStates {
         nextEventId = seen.nextEventId();
         running = true;
       } else {
-        MutableState s = readState(namespaceId, workflowId, runId);
-        key = new RunKey(namespaceId, workflowId, s.runId);
+        RunPosition s = readPosition(namespaceId, workflowId, runId);
+        key = new RunKey(namespaceId, workflowId, s.runId());
         GetWorkflowExecutionHistoryResponse response = closeOnly ? closeEvent(s, req) : page(s, req);
         if (response != null || !req.getWaitNewEvent()) {
           result.complete(response != null ? response : emptyResponse(req));
           return;
         }
-        nextEventId = s.nextEventId;
+        nextEventId = s.nextEventId();
         running = s.isRunning();
       }
       if (!servesRun.test(namespaceId, workflowId)) {
@@ -198,8 +211,8 @@ public final class HistoryReads implements EventPages, RunStates {
       if (now != null) {
         moved = now.nextEventId() != nextEventId || now.running() != running;
       } else {
-        MutableState again = readState(namespaceId, workflowId, key.runId());
-        moved = again.nextEventId != nextEventId || again.isRunning() != running;
+        RunPosition again = readPosition(namespaceId, workflowId, key.runId());
+        moved = again.nextEventId() != nextEventId || again.isRunning() != running;
       }
       if (moved || !servesRun.test(namespaceId, workflowId)) {
         watchers.forget(key, changed);
@@ -237,11 +250,11 @@ public final class HistoryReads implements EventPages, RunStates {
 
   /** The close event, or null while the run is open. */
   private GetWorkflowExecutionHistoryResponse closeEvent(
-      MutableState s, GetWorkflowExecutionHistoryRequest req) {
+      RunPosition s, GetWorkflowExecutionHistoryRequest req) {
     if (s.isRunning()) {
       return null;
     }
-    Page p = page(s.namespaceId, s.runId, s.completionEventId, s.completionEventId, 1);
+    Page p = page(s.namespaceId(), s.runId(), s.completionEventId(), s.completionEventId(), 1);
     if (p.events().isEmpty()) {
       throw new EngineException(EngineException.Code.INTERNAL, "close event missing from history");
     }
@@ -252,20 +265,20 @@ public final class HistoryReads implements EventPages, RunStates {
 
   /** A page from the token's position, or null when a long poll should wait for more. */
   private GetWorkflowExecutionHistoryResponse page(
-      MutableState s, GetWorkflowExecutionHistoryRequest req) {
+      RunPosition s, GetWorkflowExecutionHistoryRequest req) {
     long from =
         req.getNextPageToken().isEmpty()
             ? 1
             : HistoryPageTokens.decode(req.getNextPageToken(), false);
     int size = req.getMaximumPageSize() > 0 ? req.getMaximumPageSize() : DEFAULT_PAGE_EVENTS;
-    long last = s.nextEventId - 1;
+    long last = s.nextEventId() - 1;
     if (from > last) {
       if (req.getWaitNewEvent() && s.isRunning()) {
         return null;
       }
       return GetWorkflowExecutionHistoryResponse.getDefaultInstance();
     }
-    Page p = page(s.namespaceId, s.runId, from, last, size);
+    Page p = page(s.namespaceId(), s.runId(), from, last, size);
     ByteString next = p.nextPageToken();
     if (next.isEmpty() && req.getWaitNewEvent() && s.isRunning()) {
       next = HistoryPageTokens.forward(last + 1); // the caller keeps polling from here

@@ -9,6 +9,8 @@ public final class ActivityInfo {
   public long scheduledEventId;
   /** The ActivityTaskScheduled attributes after timeout/retry normalization. */
   public ActivityTaskScheduledEventAttributes scheduled;
+  /** The codec's copy of {@link #scheduled} as stored. */
+  final EncodedMessage scheduledEncoded = new EncodedMessage();
 
   public long firstScheduledTime;
   public int attempt = 1;

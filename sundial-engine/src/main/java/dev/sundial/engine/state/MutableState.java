@@ -36,6 +36,8 @@ public final class MutableState {
 
   /** The started event's attributes: type, queue, input, timeouts, retry policy, memo, ... */
   public WorkflowExecutionStartedEventAttributes started;
+  /** The codec's copy of {@link #started} as stored. */
+  final EncodedMessage startedEncoded = new EncodedMessage();
 
   public WorkflowExecutionStatus status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   public long startTime;

@@ -50,6 +50,17 @@ public final class MutableStateCodec {
     };
   }
 
+  /** Only where the run's history stands (see {@link RunPosition}). */
+  public static RunPosition decodePosition(byte[] data, long dbVersion) {
+    if (data.length > 0 && data[0] == FORMAT) {
+      StoredRun p = readRun(data);
+      return new RunPosition(
+          p.getNamespaceId(), p.getRunId(), WorkflowExecutionStatus.forNumber(p.getStatus()),
+          p.getNextEventId(), p.getCompletionEventId());
+    }
+    return RunPosition.of(decode(data, dbVersion));
+  }
+
   static StoredRun toProto(MutableState s) {
     WorkflowTaskInfo wt = s.workflowTask;
     StoredRun.Builder b =
@@ -91,12 +102,12 @@ public final class MutableStateCodec {
             .setCancelRequested(s.cancelRequested)
             .setCancelRequestId(s.cancelRequestId)
             .addAllSignalRequestIds(s.signalRequestIds);
-    if (s.started != null) b.setStarted(bytes(s.started));
+    if (s.started != null) b.setStarted(s.startedEncoded.of(s.started));
     for (ActivityInfo a : s.activities.values()) {
       StoredActivity.Builder sa =
           StoredActivity.newBuilder()
               .setScheduledEventId(a.scheduledEventId)
-              .setScheduled(bytes(a.scheduled))
+              .setScheduled(a.scheduledEncoded.of(a.scheduled))
               .setFirstScheduledTime(a.firstScheduledTime)
               .setAttempt(a.attempt)
               .setAttemptScheduledTime(a.attemptScheduledTime)
@@ -173,7 +184,9 @@ public final class MutableStateCodec {
     s.started =
         p.getStarted().isEmpty()
             ? null
-            : parse(WorkflowExecutionStartedEventAttributes.parser(), p.getStarted());
+            : s.startedEncoded.parsed(
+                parse(WorkflowExecutionStartedEventAttributes.parser(), p.getStarted()),
+                p.getStarted());
     s.status = WorkflowExecutionStatus.forNumber(p.getStatus());
     s.startTime = p.getStartTime();
     s.executionTime = p.getExecutionTime();
@@ -208,7 +221,10 @@ public final class MutableStateCodec {
     for (StoredActivity pa : p.getActivitiesList()) {
       ActivityInfo a = new ActivityInfo();
       a.scheduledEventId = pa.getScheduledEventId();
-      a.scheduled = parse(ActivityTaskScheduledEventAttributes.parser(), pa.getScheduled());
+      a.scheduled =
+          a.scheduledEncoded.parsed(
+              parse(ActivityTaskScheduledEventAttributes.parser(), pa.getScheduled()),
+              pa.getScheduled());
       a.firstScheduledTime = pa.getFirstScheduledTime();
       a.attempt = pa.getAttempt();
       a.attemptScheduledTime = pa.getAttemptScheduledTime();

@@ -260,6 +260,27 @@ class MutableStateCodecTest {
   }
 
   @Test
+  void aReplacedStartedOrScheduledMessageIsEncodedAfresh() {
+    MutableState s = fullyPopulated();
+    MutableStateCodec.encode(s); // caches the stored bytes of both
+    s.started = s.started.toBuilder().setIdentity("someone else").build();
+    ActivityInfo a = s.activities.get(5L);
+    a.scheduled = a.scheduled.toBuilder().setActivityId("renamed").build();
+    MutableState decoded = MutableStateCodec.decode(MutableStateCodec.encode(s), 7);
+    assertThat(decoded.started.getIdentity()).isEqualTo("someone else");
+    assertThat(decoded.activities.get(5L).scheduled.getActivityId()).isEqualTo("renamed");
+  }
+
+  @Test
+  void decodesJustThePositionOfEitherFormat() {
+    MutableState s = fullyPopulated();
+    RunPosition expected =
+        new RunPosition(s.namespaceId, s.runId, s.status, s.nextEventId, s.completionEventId);
+    assertThat(MutableStateCodec.decodePosition(MutableStateCodec.encode(s), 7)).isEqualTo(expected);
+    assertThat(MutableStateCodec.decodePosition(LegacyStateEncoder.encode(s), 7)).isEqualTo(expected);
+  }
+
+  @Test
   void dbVersionComesFromTheRowNotTheBytes() {
     byte[] bytes = MutableStateCodec.encode(fullyPopulated());
     assertThat(MutableStateCodec.decode(bytes, 123).dbVersion).isEqualTo(123);
