@@ -95,6 +95,8 @@ class ServerStartCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database = new DatabaseOptions();
 
+  @Mixin SecurityOptions security = new SecurityOptions();
+
   @Option(
       names = "--search-attribute",
       paramLabel = "<name=type>",
@@ -172,7 +174,8 @@ class ServerStartCommand implements Callable<Integer> {
       Set<String> namespaces,
       LogLevel logLevel,
       String nodeId,
-      String advertiseAddress) {}
+      String advertiseAddress,
+      SecurityOptions.Resolved security) {}
 
   @Override
   public Integer call() {
@@ -202,6 +205,7 @@ class ServerStartCommand implements Callable<Integer> {
             .maxConnections(settings.maxConnections())
             .nodeId(settings.nodeId())
             .advertiseAddress(settings.advertiseAddress());
+    settings.security().applyTo(builder);
     if (!settings.headless()) {
       builder.ui(uiIp != null ? uiIp : settings.ip(), settings.uiPort());
     }
@@ -244,15 +248,16 @@ class ServerStartCommand implements Callable<Integer> {
 
     out.println("Sundial " + VersionProvider.sundialVersion() + " started");
     out.println("  gRPC:       " + sundial.grpcTarget());
+    String scheme = settings.security().tls() != null ? "https://" : "http://";
     String host = urlHost(settings.ip());
     if (sundial.uiPort() >= 0) {
-      out.println("  Web UI:     http://" + host + ":" + sundial.uiPort()
+      out.println("  Web UI:     " + scheme + host + ":" + sundial.uiPort()
           + (sundial.uiBuilt() ? "" : "  (built without the UI: install Node 20+ and npm, rebuild)"));
     } else {
       out.println("  Web UI:     off (--headless)");
     }
     out.println("  HTTP API:   "
-        + (sundial.httpPort() >= 0 ? "http://" + host + ":" + sundial.httpPort() : "off"));
+        + (sundial.httpPort() >= 0 ? scheme + host + ":" + sundial.httpPort() : "off"));
     // dataLocation() never contains the database password.
     out.println("  Data:       " + sundial.dataLocation());
     out.println("  Namespaces: " + String.join(", ", allNamespaces));
@@ -302,6 +307,7 @@ class ServerStartCommand implements Callable<Integer> {
    */
   Settings resolve(Map<String, String> env) {
     Map<String, String> flags = new LinkedHashMap<>(database.flags());
+    flags.putAll(security.flags());
     DatabaseOptions.putIfGiven(flags, "ip", ip);
     DatabaseOptions.putIfGiven(flags, "port", port);
     DatabaseOptions.putIfGiven(flags, "ui-port", uiPort);
@@ -380,7 +386,8 @@ class ServerStartCommand implements Callable<Integer> {
         extraNamespaces,
         level,
         resolveNodeId(sources.get("node-id"), resolvedPort),
-        resolveAdvertiseAddress(sources.get("advertise-address"), resolvedIp, resolvedPort));
+        resolveAdvertiseAddress(sources.get("advertise-address"), resolvedIp, resolvedPort),
+        SecurityOptions.resolve(sources));
   }
 
   private static void stop(Sundial sundial, PrintWriter out, PrintWriter err, CountDownLatch done) {
@@ -441,7 +448,7 @@ class ServerStartCommand implements Callable<Integer> {
     return ip.contains(":") && !ip.startsWith("[") ? "[" + ip + "]" : ip;
   }
 
-  private static boolean parseBoolean(Setting s) {
+  static boolean parseBoolean(Setting s) {
     if (s == null) {
       return false;
     }

@@ -44,7 +44,13 @@ final class SettingSources {
           "namespace",
           "log-level",
           "node-id",
-          "advertise-address");
+          "advertise-address",
+          "tls-cert",
+          "tls-key",
+          "tls-client-ca",
+          "tls-require-client-cert",
+          "auth",
+          "allow-insecure");
 
   static final String ENV_DB = "SUNDIAL_DB";
   static final String ENV_DB_PASSWORD = "SUNDIAL_DB_PASSWORD";
@@ -52,7 +58,9 @@ final class SettingSources {
 
   /** Settings that an environment variable may supply (the password has its own rule). */
   private static final Map<String, String> ENV_VARS =
-      Map.of("db", ENV_DB, "db-password-file", ENV_DB_PASSWORD_FILE);
+      Map.of("db", ENV_DB, "db-password-file", ENV_DB_PASSWORD_FILE,
+          "tls-cert", "SUNDIAL_TLS_CERT", "tls-key", "SUNDIAL_TLS_KEY",
+          "tls-client-ca", "SUNDIAL_TLS_CLIENT_CA");
 
   /** A setting's text and where it came from, e.g. {@code --port} or {@code SUNDIAL_DB}. */
   record Setting(String key, String value, String origin) {}

@@ -19,7 +19,7 @@ class ServerStartSettingsTest {
 
   @TempDir Path tmp;
 
-  private static ServerStartCommand.Settings settings(Map<String, String> env, String... args) {
+  static ServerStartCommand.Settings settings(Map<String, String> env, String... args) {
     CommandLine cl = SundialCommand.newCommandLine(env);
     String[] all = new String[args.length + 2];
     all[0] = "server";

@@ -3,6 +3,7 @@ package dev.sundial.server;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.postgres.PostgresConfig;
 import dev.sundial.server.frontend.VisibilityAdmission;
+import dev.sundial.server.security.TlsConfig;
 import io.grpc.ManagedChannel;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
@@ -61,6 +62,36 @@ public final class Sundial implements AutoCloseable {
         EngineContext.Limits.defaults();
     VisibilityAdmission.Limits visibilityLimits =
         VisibilityAdmission.Limits.defaults();
+    TlsConfig tls; // null: plaintext
+    Duration tlsReloadEvery = Duration.ofSeconds(10);
+    boolean allowInsecure;
+
+    /**
+     * TLS on the gRPC, HTTP API and UI listeners (and mTLS when the config names a client CA).
+     * The files are read again when they change, checked every 10 s.
+     */
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** How often the TLS files are checked for a change (tests use a short period). */
+    public Builder tlsReloadEvery(Duration every) {
+      if (every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("tlsReloadEvery must be positive");
+      }
+      this.tlsReloadEvery = every;
+      return this;
+    }
+
+    /**
+     * Listen beyond loopback without TLS and authentication. Without it such a server refuses to
+     * start (see {@code security.Exposure}).
+     */
+    public Builder allowInsecure(boolean allow) {
+      this.allowInsecure = allow;
+      return this;
+    }
 
     /** The SQLite file (created with its directory when missing). */
     public Builder dbFile(Path dbFile) {

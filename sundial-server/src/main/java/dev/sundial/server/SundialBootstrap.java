@@ -1,10 +1,8 @@
 package dev.sundial.server;
 
 import dev.sundial.engine.Engine;
-import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.postgres.PostgresStore;
-import dev.sundial.persistence.sqlite.SqliteStore;
 import dev.sundial.server.cluster.ClusterStatus;
 import dev.sundial.server.cluster.ClusterWiring;
 import dev.sundial.server.connections.ConnectionLimit;
@@ -17,6 +15,8 @@ import dev.sundial.server.frontend.OperatorFrontend;
 import dev.sundial.server.frontend.SystemInfo;
 import dev.sundial.server.frontend.WorkflowFrontend;
 import dev.sundial.server.http.HttpFrontend;
+import dev.sundial.server.security.Exposure;
+import dev.sundial.server.security.ServerTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -25,11 +25,13 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.handler.ssl.SslContext;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -48,7 +50,14 @@ final class SundialBootstrap {
   private SundialBootstrap() {}
 
   static Sundial start(Sundial.Builder b) {
+    Exposure.check(listeners(b), b.tls != null, b.allowInsecure);
     StoreOptions storeOptions = b.storeOptions();
+    if (b.tls != null && storeOptions.kind() == StoreOptions.Kind.POSTGRES) {
+      // Nodes call each other on the gRPC port; with TLS there they would need client TLS
+      // settings of their own (--internode-tls-*), which do not exist yet.
+      throw new IllegalStateException("TLS is not supported yet on a PostgreSQL (cluster) node:"
+          + " node-to-node calls would be refused. Run without --tls-cert, on a private network.");
+    }
     Store store = storeOptions.open(b.migrate);
     String location = storeOptions.location();
     Engine engine;
@@ -94,7 +103,11 @@ final class SundialBootstrap {
     HttpFrontend http = null;
     ConnectionLimit connections = new ConnectionLimit(b.maxConnections);
     GrpcServerLogs.install();
+    ServerTls tls = null;
     try {
+      if (b.tls != null) {
+        tls = ServerTls.start(b.tls, b.tlsReloadEvery);
+      }
       inProcess =
           InProcessServerBuilder.forName(inProcessName)
               .addService(workflowService)
@@ -111,6 +124,9 @@ final class SundialBootstrap {
                 .channelFactory(() -> new LimitedGrpcServerChannel(connections))
                 .bossEventLoopGroup(grpcLoops.boss)
                 .workerEventLoopGroup(grpcLoops.workers);
+        if (tls != null) {
+          nb.sslContext(tls.grpcContext());
+        }
         if (cluster != null) {
           nb.addService(cluster.internalService(engine));
         }
@@ -135,13 +151,15 @@ final class SundialBootstrap {
                 .start();
       }
       if (b.httpPort >= 0 || b.uiPort >= 0) {
-        http = startHttp(b, inProcessName, store, cluster, connections);
+        http = startHttp(b, inProcessName, store, cluster, connections,
+            tls == null ? null : tls.httpContext());
       }
     } catch (IOException | RuntimeException e) {
       // Whatever started is stopped again, in reverse order.
       if (socket != null) socket.shutdownNow();
       if (grpcLoops != null) grpcLoops.close();
       if (inProcess != null) inProcess.shutdownNow();
+      if (tls != null) tls.close();
       engine.close();
       if (cluster != null) cluster.close();
       store.close();
@@ -158,6 +176,7 @@ final class SundialBootstrap {
         new Running(store, engine, inProcess, socket, inProcessName, b.grpcHost, location, health);
     running.http = http;
     running.grpcLoops = grpcLoops;
+    running.tls = tls;
     running.watchWrites();
     if (cluster != null) {
       running.cluster = cluster;
@@ -177,7 +196,7 @@ final class SundialBootstrap {
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static HttpFrontend startHttp(Sundial.Builder b,
       String inProcessName, Store store, ClusterWiring cluster,
-      ConnectionLimit connections) {
+      ConnectionLimit connections, SslContext tls) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -194,11 +213,20 @@ final class SundialBootstrap {
               : new HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions, b.connectionIdleTimeout, connections);
+          uiOptions, b.connectionIdleTimeout, connections, tls);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;
     }
+  }
+
+  /** Every listener this builder opens beyond the in-process one. */
+  private static List<Exposure.Listener> listeners(Sundial.Builder b) {
+    List<Exposure.Listener> l = new ArrayList<>();
+    if (b.grpcPort >= 0) l.add(new Exposure.Listener("gRPC", b.grpcHost, b.grpcPort));
+    if (b.httpPort >= 0) l.add(new Exposure.Listener("HTTP API", b.httpHost, b.httpPort));
+    if (b.uiPort >= 0) l.add(new Exposure.Listener("web UI", b.uiHost, b.uiPort));
+    return l;
   }
 
   /** The live parts of a started Sundial. */
@@ -261,6 +289,8 @@ final class SundialBootstrap {
     volatile GrpcEventLoops grpcLoops;
     /** Cluster mode: closed after the engine has handed its shards over. */
     volatile AutoCloseable cluster;
+    /** The TLS files' watch, or null; closed with the listeners. */
+    volatile ServerTls tls;
 
     Running(Store store, Engine engine, Server inProcess, Server socket, String inProcessName,
         String host, String location, HealthStatusManager health) {
@@ -345,6 +375,9 @@ final class SundialBootstrap {
       }
       if (grpcLoops != null) {
         grpcLoops.close();
+      }
+      if (tls != null) {
+        tls.close();
       }
       engine.close();
       if (cluster != null) {

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
@@ -64,18 +65,21 @@ public final class HttpFrontend implements AutoCloseable {
   private Runnable onClose = () -> {};
   private long idleMillis;
   private ConnectionLimit connections;
+  private SslContext tls; // null: plaintext
 
   private HttpFrontend() {}
 
   /**
    * Starts the listeners given (either may be null). {@code channel} reaches the gRPC services
    * in-process; a connection idle for {@code idleTimeout} with no call in flight is closed, and
-   * one accepted past {@code connections} is closed at once.
+   * one accepted past {@code connections} is closed at once. With {@code tls} both listeners
+   * speak HTTPS only.
    */
   public static HttpFrontend start(ManagedChannel channel, ListenerOptions api,
       ListenerOptions ui, UiOptions uiOptions, Duration idleTimeout,
-      ConnectionLimit connections) {
+      ConnectionLimit connections, SslContext tls) {
     HttpFrontend f = new HttpFrontend();
+    f.tls = tls;
     f.onClose = channel::shutdownNow;
     f.idleMillis = idleTimeout.toMillis();
     f.connections = connections;
@@ -127,6 +131,9 @@ public final class HttpFrontend implements AutoCloseable {
               return;
             }
             ch.closeFuture().addListener(closed -> connections.closed());
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
             ch.pipeline()
                 // A connection with nothing read or written for this long is closed, unless a
                 // call (a long poll) is in flight: see HttpRequestHandler.userEventTriggered.

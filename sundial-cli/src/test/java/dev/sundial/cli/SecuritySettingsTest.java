@@ -1,0 +1,70 @@
+package dev.sundial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TLS and exposure settings of {@code server start}: flags, environment, config, errors. */
+class SecuritySettingsTest {
+  @TempDir Path tmp;
+
+  private static ServerStartCommand.Settings settings(Map<String, String> env, String... args) {
+    return ServerStartSettingsTest.settings(env, args);
+  }
+
+  private Path file(String name) throws IOException {
+    return Files.writeString(tmp.resolve(name), "not read here");
+  }
+
+  @Test
+  void plaintextOnLoopbackByDefault() {
+    var s = settings(Map.of()).security();
+    assertThat(s.tls()).isNull();
+    assertThat(s.allowInsecure()).isFalse();
+  }
+
+  @Test
+  void tlsFilesComeFromFlagsTheEnvironmentOrTheConfigFile() throws IOException {
+    Path cert = file("c.pem");
+    Path key = file("k.pem");
+    Path ca = file("ca.pem");
+    var flags = settings(Map.of(), "--tls-cert", cert.toString(), "--tls-key", key.toString(),
+        "--tls-client-ca", ca.toString(), "--tls-require-client-cert").security().tls();
+    assertThat(flags.certFile()).isEqualTo(cert);
+    assertThat(flags.keyFile()).isEqualTo(key);
+    assertThat(flags.clientCaFile()).isEqualTo(ca);
+    assertThat(flags.requireClientCert()).isTrue();
+    var env = settings(Map.of("SUNDIAL_TLS_CERT", cert.toString(), "SUNDIAL_TLS_KEY",
+        key.toString())).security().tls();
+    assertThat(env.certFile()).isEqualTo(cert);
+    assertThat(env.clientCaFile()).isNull();
+    Path config = Files.writeString(tmp.resolve("sundial.properties"),
+        "tls-cert=" + cert + "\ntls-key=" + key + "\nallow-insecure=true\n");
+    var fromConfig = settings(Map.of(), "--config", config.toString()).security();
+    assertThat(fromConfig.tls().keyFile()).isEqualTo(key);
+    assertThat(fromConfig.allowInsecure()).isTrue();
+  }
+
+  @Test
+  void incompleteOrUnreadableTlsSettingsAreRefusedByName() throws IOException {
+    Path cert = file("c.pem");
+    assertThatThrownBy(() -> settings(Map.of(), "--tls-cert", cert.toString()))
+        .hasMessageContaining("--tls-key").hasMessageContaining("--tls-cert");
+    assertThatThrownBy(() -> settings(Map.of(), "--tls-client-ca", cert.toString()))
+        .hasMessageContaining("--tls-client-ca needs TLS");
+    assertThatThrownBy(() -> settings(Map.of(), "--tls-cert", cert.toString(), "--tls-key",
+        cert.toString(), "--tls-require-client-cert"))
+        .hasMessageContaining("--tls-client-ca");
+    assertThatThrownBy(() -> settings(Map.of(), "--tls-cert", cert.toString(), "--tls-key",
+        tmp.resolve("missing.pem").toString()))
+        .hasMessageContaining("--tls-key: cannot read the file");
+    assertThatThrownBy(() -> settings(Map.of(), "--auth", "jwt"))
+        .hasMessageContaining("--auth must be none");
+  }
+}
