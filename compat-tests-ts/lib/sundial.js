@@ -116,8 +116,8 @@ async function startSundial(extraArgs = []) {
       if (Date.now() > deadline) throw new Error(`Sundial port ${address.port} did not answer`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const ui = /Web UI:\s+(http:\/\/\S+)/.exec(stdout);
-    const http = /HTTP API:\s+(http:\/\/\S+)/.exec(stdout);
+    const ui = /Web UI:\s+(https?:\/\/\S+)/.exec(stdout);
+    const http = /HTTP API:\s+(https?:\/\/\S+)/.exec(stdout);
     return {
       address: `${address.host}:${address.port}`,
       uiUrl: ui ? ui[1] : null,
