@@ -1,0 +1,131 @@
+package dev.sundial.server.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Bearer JWTs as Temporal's default claim mapper reads them: the signature is checked against the
+ * keys of a JWKS file (RS256, ES256) or a shared secret (HS256); {@code exp}, {@code nbf} and,
+ * when configured, {@code aud} are checked; roles come from a claim (default {@code permissions})
+ * holding {@code "<namespace>:<read|write|worker|admin>"} strings, {@code temporal-system:<role>}
+ * for the system role.
+ */
+public final class JwtAuthenticator {
+  /** The namespace name Temporal's permissions use for the system role. */
+  static final String SYSTEM = "temporal-system";
+
+  /** Where keys come from and what the tokens must say. */
+  public record Config(Path jwksFile, byte[] hmacSecret, String audience, String permissionsClaim) {
+    public Config {
+      if (jwksFile == null && hmacSecret == null) {
+        throw new IllegalArgumentException("JWT needs a JWKS file or an HS256 secret");
+      }
+      if (hmacSecret != null && hmacSecret.length < 32) {
+        throw new IllegalArgumentException("the HS256 secret must be at least 32 bytes");
+      }
+      if (permissionsClaim == null || permissionsClaim.isBlank()) {
+        permissionsClaim = "permissions";
+      }
+    }
+  }
+
+  /** A token that does not authenticate anyone; the message says why. */
+  public static final class InvalidTokenException extends Exception {
+    InvalidTokenException(String message) {
+      super(message);
+    }
+  }
+
+  private final Config config;
+  private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+  public JwtAuthenticator(Config config) {
+    this.config = config;
+    JWSKeySelector<SecurityContext> asymmetric = null;
+    if (config.jwksFile() != null) {
+      try {
+        asymmetric = new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+            new ImmutableJWKSet<>(JWKSet.load(config.jwksFile().toFile())));
+      } catch (IOException | ParseException e) {
+        throw new IllegalArgumentException(
+            "cannot read the JWKS file " + config.jwksFile() + ": " + e.getMessage(), e);
+      }
+    }
+    JWSKeySelector<SecurityContext> symmetric = config.hmacSecret() == null ? null
+        : new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
+            new ImmutableSecret<>(config.hmacSecret()));
+    JWSKeySelector<SecurityContext> keys = asymmetric;
+    JWSKeySelector<SecurityContext> hmac = symmetric;
+    processor.setJWSKeySelector((header, context) -> {
+      JWSKeySelector<SecurityContext> chosen =
+          JWSAlgorithm.HS256.equals(header.getAlgorithm()) ? hmac : keys;
+      return chosen == null ? List.of() : chosen.selectJWSKeys(header, context);
+    });
+    processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+        config.audience() == null ? null : Set.of(config.audience()), null, null, null));
+  }
+
+  /** The principal a token names; InvalidTokenException saying why it names nobody. */
+  public Principal authenticate(String token) throws InvalidTokenException {
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(token, null);
+    } catch (ParseException e) {
+      throw new InvalidTokenException("the bearer token is not a JWT");
+    } catch (BadJWTException e) {
+      throw new InvalidTokenException("the JWT is not valid: " + e.getMessage());
+    } catch (BadJOSEException e) {
+      throw new InvalidTokenException("the JWT signature does not verify: " + e.getMessage());
+    } catch (JOSEException e) {
+      throw new InvalidTokenException("the JWT cannot be checked: " + e.getMessage());
+    }
+    Role system = null;
+    Map<String, Role> roles = new HashMap<>();
+    for (String permission : permissions(claims)) {
+      int colon = permission.lastIndexOf(':');
+      if (colon <= 0) continue; // not "<namespace>:<role>": ignored, as Temporal does
+      Role role;
+      try {
+        role = Role.parse(permission.substring(colon + 1));
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      String namespace = permission.substring(0, colon);
+      if (namespace.equals(SYSTEM)) {
+        system = system == null || role.compareTo(system) > 0 ? role : system;
+      } else {
+        roles.merge(namespace, role, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+      }
+    }
+    String subject = claims.getSubject() == null ? "" : claims.getSubject();
+    return new Principal(subject, "jwt", system, roles);
+  }
+
+  private List<String> permissions(JWTClaimsSet claims) throws InvalidTokenException {
+    Object value = claims.getClaim(config.permissionsClaim());
+    if (value == null) return List.of();
+    if (!(value instanceof List<?> list)) {
+      throw new InvalidTokenException(
+          "the JWT claim " + config.permissionsClaim() + " must be a list of strings");
+    }
+    return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+  }
+}
