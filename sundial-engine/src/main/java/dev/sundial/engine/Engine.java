@@ -84,6 +84,25 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   final RecentEvents recentEvents =
       new RecentEvents();
   final NamespaceRegistry namespaces;
+  /** The cluster's task queues as the features see them (calls go to the serving node). */
+  /** The cluster's task queues as the features see them (calls go to the serving node). */
+  private final TaskQueues clusterQueues = new TaskQueues() {
+    @Override
+    public void offer(QueueTask task) {
+      offerTask(task);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> hasRecentPoller(TaskQueueKey key, long sinceMillis) {
+      return Engine.this.hasRecentPoller(key, sinceMillis);
+    }
+
+    @Override
+    public boolean servesHere(TaskQueueKey key) {
+      return servesQueue(key);
+    }
+  };
+
   final EngineContext ctx;
   /** In-flight workflow updates of all runs (see history.update). */
   final UpdateRegistry updateRegistry = new UpdateRegistry();
@@ -160,14 +179,14 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         new TimerTasks(this::shardFor, this, timers, retention, transfers, ioPool, scheduler);
     this.queries =
         new QueryService(
-            this::shardFor, history, history, watchers, matching, clusterTaskQueues(), namespaces,
+            this::shardFor, history, history, watchers, matching, clusterQueues, namespaces,
             limits, clock, ioPool, scheduler);
-    this.poller = new TaskPoller(this::shardFor, this, clusterTaskQueues(), matching, scheduler);
+    this.poller = new TaskPoller(this::shardFor, this, clusterQueues, matching, scheduler);
     this.workflowTasks =
         new WorkflowTaskService(
-            this::shardFor, this, poller, queries, updateRegistry, ctx, history, matching, ioPool);
+            this::shardFor, this, poller, queries, updateRegistry, ctx, history, ioPool);
     this.activityTasks =
-        new ActivityTaskService(this::shardFor, this, poller, matching, namespaces);
+        new ActivityTaskService(this::shardFor, this, poller, namespaces);
     this.workflows =
         new WorkflowService(this::shardFor, this, workflowTasks, store, recentEvents, ioPool);
     this.updates =
@@ -257,25 +276,6 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         .exceptionally(e -> true);
   }
 
-  /** The cluster's task queues as the features see them (calls go to the serving node). */
-  private TaskQueues clusterTaskQueues() {
-    return new TaskQueues() {
-      @Override
-      public void offer(QueueTask task) {
-        offerTask(task);
-      }
-
-      @Override
-      public CompletableFuture<Boolean> hasRecentPoller(TaskQueueKey key, long sinceMillis) {
-        return Engine.this.hasRecentPoller(key, sinceMillis);
-      }
-
-      @Override
-      public boolean servesHere(TaskQueueKey key) {
-        return servesQueue(key);
-      }
-    };
-  }
 
   /** True when this node serves the queue's matching partition (always on a single node). */
   boolean servesQueue(TaskQueueKey key) {

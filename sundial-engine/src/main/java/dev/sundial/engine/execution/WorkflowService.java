@@ -1,6 +1,5 @@
 package dev.sundial.engine.execution;
 
-import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.RecentEvents;
@@ -109,12 +108,7 @@ public final class WorkflowService {
         .apply(namespaceId, workflowId)
         .execute(
             txn -> {
-              MutableState s = txn.resolve(namespaceId, workflowId, runId);
-              if (!s.isRunning()) {
-                throw new EngineException(
-                    EngineException.Code.NOT_FOUND,
-                    "workflow execution already completed");
-              }
+              MutableState s = txn.resolveRunning(namespaceId, workflowId, runId);
               WorkflowClose.terminate(txn, s, reason, details, identity);
               return null;
             });

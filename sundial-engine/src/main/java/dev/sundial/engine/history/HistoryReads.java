@@ -22,7 +22,6 @@ import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryReverseResponse;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -297,9 +296,9 @@ public final class HistoryReads implements EventPages, RunStates {
       getHistoryReverse(
           String namespaceId,
           GetWorkflowExecutionHistoryReverseRequest req) {
-    MutableState s =
-        readState(namespaceId, req.getExecution().getWorkflowId(), req.getExecution().getRunId());
-    long newest = s.nextEventId - 1;
+    RunPosition s = readPosition(
+        namespaceId, req.getExecution().getWorkflowId(), req.getExecution().getRunId());
+    long newest = s.nextEventId() - 1;
     if (!req.getNextPageToken().isEmpty()) {
       newest = Math.min(newest, HistoryPageTokens.decode(req.getNextPageToken(), true));
     }
@@ -309,7 +308,7 @@ public final class HistoryReads implements EventPages, RunStates {
     }
     int size = req.getMaximumPageSize() > 0 ? req.getMaximumPageSize() : DEFAULT_PAGE_EVENTS;
     long oldest = Math.max(1, newest - size + 1);
-    List<HistoryEvent> events = new ArrayList<>(page(s.namespaceId, s.runId, oldest, newest,
+    List<HistoryEvent> events = new ArrayList<>(page(s.namespaceId(), s.runId(), oldest, newest,
         (int) (newest - oldest + 1)).events());
     Collections.reverse(events);
     response.setHistory(History.newBuilder().addAllEvents(events));

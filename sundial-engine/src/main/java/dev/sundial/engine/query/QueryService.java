@@ -524,10 +524,7 @@ public final class QueryService {
         .apply(namespaceId, workflowId)
         .execute(
             txn -> {
-              MutableState s = txn.resolve(namespaceId, workflowId, runId);
-              if (!s.isRunning()) {
-                throw EngineException.notFound("workflow execution already completed");
-              }
+              MutableState s = txn.resolveRunning(namespaceId, workflowId, runId);
               if (!s.stickyQueue.isEmpty() || s.stickyScheduleToStartMillis != 0) {
                 s.stickyQueue = "";
                 s.stickyScheduleToStartMillis = 0;

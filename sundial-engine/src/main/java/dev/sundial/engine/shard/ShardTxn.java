@@ -1,5 +1,6 @@
 package dev.sundial.engine.shard;
 
+import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.ExecutionNotFoundException;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.CurrentExecution;
@@ -79,6 +80,15 @@ public final class ShardTxn {
     MutableState s = load(namespaceId, workflowId, id);
     if (s == null) {
       throw new ExecutionNotFoundException(workflowId, runId);
+    }
+    return s;
+  }
+
+  /** As {@link #resolve}, for steps that need the run open: NOT_FOUND once it has closed. */
+  public MutableState resolveRunning(String namespaceId, String workflowId, String runId) {
+    MutableState s = resolve(namespaceId, workflowId, runId);
+    if (!s.isRunning()) {
+      throw EngineException.notFound("workflow execution already completed");
     }
     return s;
   }

@@ -6,7 +6,6 @@ import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.history.activity.Activities;
-import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueueStats;
 import dev.sundial.engine.namespace.NamespaceRegistry;
@@ -31,16 +30,13 @@ public final class ActivityTaskService {
   private final BiFunction<String, String, Shard> shardFor;
   private final RunRouter router;
   private final TaskPoller poller;
-  private final Matching matching;
   private final NamespaceRegistry namespaces;
 
   public ActivityTaskService(
-      BiFunction<String, String, Shard> shardFor, RunRouter router, TaskPoller poller,
-      Matching matching, NamespaceRegistry namespaces) {
+      BiFunction<String, String, Shard> shardFor, RunRouter router, TaskPoller poller, NamespaceRegistry namespaces) {
     this.shardFor = shardFor;
     this.router = router;
     this.poller = poller;
-    this.matching = matching;
     this.namespaces = namespaces;
   }
 
@@ -48,10 +44,9 @@ public final class ActivityTaskService {
       String namespaceId, PollActivityTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
-    matching.recordPoller(key, TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
     return poller.poll(
-        key, req.getIdentity(), timeoutMillis, cancel,
+        key, TaskQueueStats.poller(req), timeoutMillis, cancel,
         PollActivityTaskQueueResponse.getDefaultInstance(),
         task -> router.run(task.namespaceId(), task.workflowId())
             .startActivityTask(task, req, requestId));

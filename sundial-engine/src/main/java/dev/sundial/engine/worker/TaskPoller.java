@@ -11,6 +11,7 @@ import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.taskqueue.v1.PollerInfo;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,11 +51,12 @@ public final class TaskPoller {
    * row deleted) and the poll continues with the time it has left.
    */
   <R> CompletableFuture<R> poll(
-      TaskQueueKey key, String identity, long timeoutMillis, PollCancellation cancel, R empty,
+      TaskQueueKey key, PollerInfo poller, long timeoutMillis, PollCancellation cancel, R empty,
       Starter<R> starter) {
+    matching.recordPoller(key, poller);
     CompletableFuture<R> result = new CompletableFuture<>();
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    pollOnce(key, identity, deadline, cancel, empty, starter, result);
+    pollOnce(key, poller.getIdentity(), deadline, cancel, empty, starter, result);
     return result;
   }
 

@@ -12,7 +12,6 @@ import dev.sundial.engine.history.command.CompleteWorkflowTask;
 import dev.sundial.engine.history.update.UpdateCompletion;
 import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
-import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueueStats;
 import dev.sundial.engine.query.QueryRegistry;
@@ -51,13 +50,11 @@ public final class WorkflowTaskService {
   private final UpdateRegistry updates;
   private final EngineContext ctx;
   private final EventPages history;
-  private final Matching matching;
   private final ExecutorService ioPool;
 
   public WorkflowTaskService(
       BiFunction<String, String, Shard> shardFor, RunRouter router, TaskPoller poller,
-      QueryService queries, UpdateRegistry updates, EngineContext ctx, EventPages history,
-      Matching matching, ExecutorService ioPool) {
+      QueryService queries, UpdateRegistry updates, EngineContext ctx, EventPages history, ExecutorService ioPool) {
     this.shardFor = shardFor;
     this.router = router;
     this.poller = poller;
@@ -65,7 +62,6 @@ public final class WorkflowTaskService {
     this.updates = updates;
     this.ctx = ctx;
     this.history = history;
-    this.matching = matching;
     this.ioPool = ioPool;
   }
 
@@ -73,10 +69,9 @@ public final class WorkflowTaskService {
       String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
-    matching.recordPoller(key, TaskQueueStats.poller(req));
     String requestId = UUID.randomUUID().toString();
     return poller.poll(
-        key, req.getIdentity(), timeoutMillis, cancel,
+        key, TaskQueueStats.poller(req), timeoutMillis, cancel,
         PollWorkflowTaskQueueResponse.getDefaultInstance(),
         task -> router.run(task.namespaceId(), task.workflowId())
             .startWorkflowTask(namespaceId, task, req, requestId, cancel));

@@ -117,14 +117,7 @@ public final class CompleteWorkflowTask {
     }
     completion.finish(req.getForceCreateNewWorkflowTask());
 
-    if (req.hasStickyAttributes()
-        && !req.getStickyAttributes().getWorkerTaskQueue().getName().isEmpty()) {
-      s.stickyQueue = req.getStickyAttributes().getWorkerTaskQueue().getName();
-      s.stickyScheduleToStartMillis =
-          Durations.toMillis(req.getStickyAttributes().getScheduleToStartTimeout());
-    } else {
-      s.stickyQueue = "";
-    }
+    WorkflowTasks.recordStickyQueue(s, req);
     s.dirty = true;
     boolean news = s.flushBufferedEvents();
     // The shard applies this rule to every operation; here it also keeps a new task from being

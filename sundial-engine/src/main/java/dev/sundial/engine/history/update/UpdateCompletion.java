@@ -7,7 +7,6 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.RunKey;
 import dev.sundial.engine.shard.ShardTxn;
-import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.WorkflowTaskInfo;
 import io.temporal.api.command.v1.Command;
@@ -319,14 +318,7 @@ public final class UpdateCompletion {
     txn.deleteTimer(wt.timeoutTaskId);
     wt.clear();
     wt.attempt = 1;
-    if (req.hasStickyAttributes()
-        && !req.getStickyAttributes().getWorkerTaskQueue().getName().isEmpty()) {
-      s.stickyQueue = req.getStickyAttributes().getWorkerTaskQueue().getName();
-      s.stickyScheduleToStartMillis =
-          Durations.toMillis(req.getStickyAttributes().getScheduleToStartTimeout());
-    } else {
-      s.stickyQueue = "";
-    }
+    WorkflowTasks.recordStickyQueue(s, req);
     s.dirty = true;
     if (s.isRunning() && registry.hasPending(s, false)) {
       WorkflowTasks.scheduleSpeculative(txn, s);

@@ -3,8 +3,8 @@ package dev.sundial.engine.history.workflowtask;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.history.EngineContext;
-import dev.sundial.engine.history.command.CompleteWorkflowTask;
 import dev.sundial.engine.shard.ShardTxn;
+import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.UpdateRecord;
 import dev.sundial.engine.state.WorkflowTaskEvents;
@@ -20,8 +20,12 @@ import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowTaskFailedEventAttributes;
 import io.temporal.api.history.v1.WorkflowTaskTimedOutEventAttributes;
+import io.temporal.api.workflowservice.v1.RespondWorkflowTaskCompletedRequest;
 
-/** Workflow task transitions: schedule, start, fail, time out. Completion is in CompleteWorkflowTask. */
+/**
+ * Workflow task transitions: schedule, start, fail, time out. Completion is in
+ * history.command.CompleteWorkflowTask.
+ */
 public final class WorkflowTasks {
   private WorkflowTasks() {}
 
@@ -152,6 +156,21 @@ public final class WorkflowTasks {
   }
 
   /** Checks that a token names the workflow task currently started. */
+  /**
+   * The sticky queue a completing worker asks for (its own queue, so the next task finds its
+   * cache), or none.
+   */
+  public static void recordStickyQueue(MutableState s, RespondWorkflowTaskCompletedRequest req) {
+    if (req.hasStickyAttributes()
+        && !req.getStickyAttributes().getWorkerTaskQueue().getName().isEmpty()) {
+      s.stickyQueue = req.getStickyAttributes().getWorkerTaskQueue().getName();
+      s.stickyScheduleToStartMillis =
+          Durations.toMillis(req.getStickyAttributes().getScheduleToStartTimeout());
+    } else {
+      s.stickyQueue = "";
+    }
+  }
+
   public static void checkToken(MutableState s, long scheduledEventId, int attempt) {
     WorkflowTaskInfo wt = s.workflowTask;
     if (!s.isRunning()) {
