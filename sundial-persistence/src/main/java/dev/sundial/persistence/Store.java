@@ -1,5 +1,6 @@
 package dev.sundial.persistence;
 
+import dev.sundial.persistence.access.ApiKeyStore;
 import dev.sundial.persistence.batch.BatchStore;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.visibility.VisibilityStore;
@@ -36,6 +37,12 @@ public interface Store
   /** The batch jobs table (see BatchStore); a store without one throws UnsupportedOperationException. */
   default BatchStore batches() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no batches");
+  }
+
+  // ---- access
+  /** The API keys table (see ApiKeyStore); a store without one throws UnsupportedOperationException. */
+  default ApiKeyStore apiKeys() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no API keys");
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.sundial.server;
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.postgres.PostgresConfig;
 import dev.sundial.server.frontend.VisibilityAdmission;
+import dev.sundial.server.security.AuthConfig;
 import dev.sundial.server.security.TlsConfig;
 import io.grpc.ManagedChannel;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -63,6 +64,7 @@ public final class Sundial implements AutoCloseable {
     VisibilityAdmission.Limits visibilityLimits =
         VisibilityAdmission.Limits.defaults();
     TlsConfig tls; // null: plaintext
+    AuthConfig auth; // null: authentication off
     Duration tlsReloadEvery = Duration.ofSeconds(10);
     boolean allowInsecure;
 
@@ -72,6 +74,16 @@ public final class Sundial implements AutoCloseable {
      */
     public Builder tls(TlsConfig tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Authentication and authorization of every call (gRPC, HTTP API, UI; see
+     * {@code security.AuthInterceptor}); null (the default) turns it off. Calls the embedding
+     * application makes through {@link Sundial#newWorkflowServiceStubs()} are always trusted.
+     */
+    public Builder auth(AuthConfig auth) {
+      this.auth = auth;
       return this;
     }
 

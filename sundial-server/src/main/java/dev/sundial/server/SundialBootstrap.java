@@ -15,10 +15,18 @@ import dev.sundial.server.frontend.OperatorFrontend;
 import dev.sundial.server.frontend.SystemInfo;
 import dev.sundial.server.frontend.WorkflowFrontend;
 import dev.sundial.server.http.HttpFrontend;
+import dev.sundial.server.frontend.AdminFrontend;
+import dev.sundial.server.security.ApiKeys;
+import dev.sundial.server.security.AuthConfig;
+import dev.sundial.server.security.AuthInterceptor;
+import dev.sundial.server.security.Authenticator;
+import dev.sundial.server.security.CertificateRoles;
 import dev.sundial.server.security.Exposure;
+import dev.sundial.server.security.JwtAuthenticator;
 import dev.sundial.server.security.ServerTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -50,7 +58,11 @@ final class SundialBootstrap {
   private SundialBootstrap() {}
 
   static Sundial start(Sundial.Builder b) {
-    Exposure.check(listeners(b), b.tls != null, b.allowInsecure);
+    Exposure.check(listeners(b), b.tls != null, b.auth != null, b.allowInsecure);
+    if (b.auth != null && b.auth.has(AuthConfig.Method.MTLS)
+        && (b.tls == null || b.tls.clientCaFile() == null)) {
+      throw new IllegalArgumentException("--auth mtls needs TLS with a client CA (--tls-client-ca)");
+    }
     StoreOptions storeOptions = b.storeOptions();
     if (b.tls != null && storeOptions.kind() == StoreOptions.Kind.POSTGRES) {
       // Nodes call each other on the gRPC port; with TLS there they would need client TLS
@@ -84,17 +96,42 @@ final class SundialBootstrap {
       store.close();
       throw e;
     }
+    ApiKeys apiKeys = new ApiKeys(store.apiKeys(), b.clock);
+    Authenticator authenticator;
+    try {
+      authenticator = authenticator(b, apiKeys);
+    } catch (RuntimeException e) {
+      engine.close();
+      if (cluster != null) cluster.close();
+      store.close();
+      throw e;
+    }
+    // Proves to the in-process server that a principal was authenticated by this process's HTTP
+    // frontend (see PrincipalHeader).
+    String processProof = UUID.randomUUID() + "-" + UUID.randomUUID();
     WorkflowFrontend frontend = new WorkflowFrontend(engine, b.visibilityLimits,
         SystemInfo.clusterInfo(
             b.shards, store instanceof PostgresStore));
     int payloadLimit = engine.context().limits.maxPayloadBytes();
     var shedding = new LoadShedding();
-    ServerServiceDefinition workflowService = InboundChecks.wrap(
+    List<ServerServiceDefinition> services = List.of(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
-        payloadLimit, b.requestArrivalTimeout, shedding);
-    ServerServiceDefinition operator = InboundChecks.wrap(
-        new OperatorFrontend(engine).bindService(), payloadLimit,
-        b.requestArrivalTimeout, shedding);
+        new OperatorFrontend(engine).bindService(),
+        new AdminFrontend(apiKeys).bindService());
+    // Each server guards its services with its own authentication: the in-process one trusts the
+    // embedding application and this process's HTTP frontend, the socket one a relaying node.
+    List<ServerServiceDefinition> inProcessServices = new ArrayList<>();
+    List<ServerServiceDefinition> socketServices = new ArrayList<>();
+    for (ServerServiceDefinition service : services) {
+      inProcessServices.add(InboundChecks.wrap(authenticator == null ? service
+              : ServerInterceptors.intercept(service,
+                  new AuthInterceptor(authenticator, true, List.of(processProof))),
+          payloadLimit, b.requestArrivalTimeout, shedding));
+      socketServices.add(InboundChecks.wrap(authenticator == null ? service
+              : ServerInterceptors.intercept(service, new AuthInterceptor(authenticator, false,
+                  cluster == null ? List.of() : List.of(cluster.secret()))),
+          payloadLimit, b.requestArrivalTimeout, shedding));
+    }
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
     Server inProcess = null;
@@ -108,10 +145,10 @@ final class SundialBootstrap {
       if (b.tls != null) {
         tls = ServerTls.start(b.tls, b.tlsReloadEvery);
       }
+      InProcessServerBuilder ib = InProcessServerBuilder.forName(inProcessName);
+      inProcessServices.forEach(ib::addService);
       inProcess =
-          InProcessServerBuilder.forName(inProcessName)
-              .addService(workflowService)
-              .addService(operator)
+          ib
               .addService(health.getHealthService())
               .maxInboundMessageSize(MAX_MESSAGE_BYTES)
               .build()
@@ -130,10 +167,9 @@ final class SundialBootstrap {
         if (cluster != null) {
           nb.addService(cluster.internalService(engine));
         }
+        socketServices.forEach(nb::addService);
         socket =
             nb
-                .addService(workflowService)
-                .addService(operator)
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
@@ -152,7 +188,8 @@ final class SundialBootstrap {
       }
       if (b.httpPort >= 0 || b.uiPort >= 0) {
         http = startHttp(b, inProcessName, store, cluster, connections,
-            tls == null ? null : tls.httpContext());
+            tls == null ? null : tls.httpContext(),
+            authenticator == null ? null : new HttpFrontend.Auth(authenticator, processProof));
       }
     } catch (IOException | RuntimeException e) {
       // Whatever started is stopped again, in reverse order.
@@ -196,7 +233,7 @@ final class SundialBootstrap {
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static HttpFrontend startHttp(Sundial.Builder b,
       String inProcessName, Store store, ClusterWiring cluster,
-      ConnectionLimit connections, SslContext tls) {
+      ConnectionLimit connections, SslContext tls, HttpFrontend.Auth auth) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -213,11 +250,25 @@ final class SundialBootstrap {
               : new HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions, b.connectionIdleTimeout, connections, tls);
+          uiOptions, b.connectionIdleTimeout, connections, tls, auth);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;
     }
+  }
+
+  /** The authentication the builder asks for, or null; registers the bootstrap admin key. */
+  private static Authenticator authenticator(Sundial.Builder b, ApiKeys apiKeys) {
+    if (b.auth == null) return null;
+    AuthConfig a = b.auth;
+    if (a.bootstrapAdminKeyFile() != null) {
+      apiKeys.bootstrap(a.bootstrapAdminKeyFile());
+      log.info("bootstrap admin API key from {} is registered", a.bootstrapAdminKeyFile());
+    }
+    return new Authenticator(
+        a.has(AuthConfig.Method.API_KEY) ? apiKeys : null,
+        a.has(AuthConfig.Method.JWT) ? new JwtAuthenticator(a.jwt()) : null,
+        a.has(AuthConfig.Method.MTLS) ? CertificateRoles.parse(a.certificateRoles()) : null);
   }
 
   /** Every listener this builder opens beyond the in-process one. */

@@ -13,6 +13,7 @@ import dev.sundial.persistence.Store;
 import dev.sundial.persistence.StoreException;
 import dev.sundial.persistence.TimerTask;
 import dev.sundial.persistence.WriteValidator;
+import dev.sundial.persistence.access.ApiKeyStore;
 import dev.sundial.persistence.batch.BatchStore;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.visibility.VisibilityStore;
@@ -412,6 +413,11 @@ public abstract class JdbcStore implements Store {
   @Override
   public BatchStore batches() {
     return new JdbcBatchStore(this);
+  }
+
+  @Override
+  public ApiKeyStore apiKeys() {
+    return new JdbcApiKeyStore(this);
   }
 
   Dialect dialect() {

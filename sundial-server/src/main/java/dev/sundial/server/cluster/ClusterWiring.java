@@ -90,6 +90,11 @@ public final class ClusterWiring implements AutoCloseable {
         0, 250, TimeUnit.MILLISECONDS);
   }
 
+  /** The cluster's secret, which proves a call comes from one of its nodes. */
+  public String secret() {
+    return secret;
+  }
+
   public String nodeId() {
     return nodeId;
   }

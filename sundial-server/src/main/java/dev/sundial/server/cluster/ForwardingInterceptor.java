@@ -5,6 +5,9 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.server.security.AuthInterceptor;
+import dev.sundial.server.security.Principal;
+import dev.sundial.server.security.PrincipalHeader;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
@@ -32,9 +35,13 @@ import org.slf4j.LoggerFactory;
  * marked and never relayed again; a call whose owner is unknown is handled here (and answered
  * UNAVAILABLE by the engine, which SDKs retry). A poll whose owner fails mid-way answers empty, so
  * the worker polls again and reaches the new owner; the task itself stays in the durable backlog.
+ * With authentication on, a call is authorized here, and the owner receives its principal (trusted
+ * on the cluster's secret) instead of its credentials.
  */
 public final class ForwardingInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(ForwardingInterceptor.class);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> FORWARDED =
       Metadata.Key.of("sundial-forwarded-by", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -258,6 +265,12 @@ public final class ForwardingInterceptor implements ServerInterceptor {
       Metadata out = new Metadata();
       out.merge(headers);
       out.put(FORWARDED, self);
+      Principal principal = AuthInterceptor.current();
+      if (principal != null) {
+        // Authorized here; the owner trusts the principal on the cluster's secret.
+        out.removeAll(AUTHORIZATION);
+        PrincipalHeader.attach(out, principal, true, link.secret());
+      }
       relay.start(new ClientCall.Listener<>() {
         private R response;
 

@@ -24,9 +24,15 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
   private static final long INTERNAL_DEADLINE_SECONDS = 30;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final Metadata secretHeader = new Metadata();
+  private final String secret;
 
   GrpcClusterLink(String clusterSecret) {
+    this.secret = clusterSecret;
     secretHeader.put(InternalService.SECRET, clusterSecret);
+  }
+
+  String secret() {
+    return secret;
   }
 
   ManagedChannel channel(String address) {

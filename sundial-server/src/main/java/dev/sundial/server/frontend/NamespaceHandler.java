@@ -4,6 +4,8 @@ import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.persistence.ConflictException;
+import dev.sundial.server.security.AuthInterceptor;
+import dev.sundial.server.security.Principal;
 import io.temporal.api.enums.v1.NamespaceState;
 import io.temporal.api.enums.v1.ResourceExhaustedCause;
 import io.temporal.api.enums.v1.ResourceExhaustedScope;
@@ -85,12 +87,16 @@ final class NamespaceHandler {
     return registry.anyStateByName(r.getNamespace()).description();
   }
 
+  /** The namespaces; with authentication on, only those the caller has a role in. */
   ListNamespacesResponse list(ListNamespacesRequest r) {
     ListNamespacesResponse.Builder b = ListNamespacesResponse.newBuilder();
     boolean deletedToo = r.getNamespaceFilter().getIncludeDeleted();
+    Principal caller = AuthInterceptor.current();
     registry.list().stream()
         .filter(e -> deletedToo || e.description().getNamespaceInfo().getState()
             != NamespaceState.NAMESPACE_STATE_DELETED)
+        .filter(e -> caller == null
+            || caller.roleOn(e.description().getNamespaceInfo().getName()) != null)
         .forEach(e -> b.addNamespaces(e.description()));
     return b.build();
   }

@@ -1,6 +1,7 @@
 package dev.sundial.server.http;
 
 import dev.sundial.server.connections.ConnectionLimit;
+import dev.sundial.server.security.Authenticator;
 import io.grpc.ManagedChannel;
 import io.grpc.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
@@ -53,6 +54,12 @@ public final class HttpFrontend implements AutoCloseable {
   public record UiOptions(
       String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi) {}
 
+  /**
+   * Authentication of HTTP calls: who a request's credentials name, carried into the in-process
+   * gRPC server with the process's proof (see security.PrincipalHeader), where it is authorized.
+   */
+  public record Auth(Authenticator authenticator, String proof) {}
+
   /** One listener: address, and whether it serves the UI (then with the CSRF check). */
   public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
 
@@ -73,11 +80,11 @@ public final class HttpFrontend implements AutoCloseable {
    * Starts the listeners given (either may be null). {@code channel} reaches the gRPC services
    * in-process; a connection idle for {@code idleTimeout} with no call in flight is closed, and
    * one accepted past {@code connections} is closed at once. With {@code tls} both listeners
-   * speak HTTPS only.
+   * speak HTTPS only; with {@code auth} (null: off) every call is authenticated.
    */
   public static HttpFrontend start(ManagedChannel channel, ListenerOptions api,
       ListenerOptions ui, UiOptions uiOptions, Duration idleTimeout,
-      ConnectionLimit connections, SslContext tls) {
+      ConnectionLimit connections, SslContext tls, Auth auth) {
     HttpFrontend f = new HttpFrontend();
     f.tls = tls;
     f.onClose = channel::shutdownNow;
@@ -91,13 +98,13 @@ public final class HttpFrontend implements AutoCloseable {
           OperatorServiceGrpc.getServiceDescriptor());
       if (api != null) {
         HttpRouter router = new HttpRouter(services, t -> true);
-        f.apiPort = f.bind(new Listener(api, router, invoker, null));
+        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth));
       }
       if (ui != null) {
         HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
         UiSite site = new UiSite(uiOptions, channel, json, UiSite.ROOT);
         f.uiBuilt = site.built();
-        f.uiPort = f.bind(new Listener(ui, router, invoker, site));
+        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth));
       }
       return f;
     } catch (RuntimeException e) {
@@ -201,11 +208,13 @@ public final class HttpFrontend implements AutoCloseable {
     private final HttpRouter router;
     private final ApiInvoker invoker;
     private final UiSite ui;
+    private final Auth auth;
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyHost;
 
-    Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui) {
+    Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth) {
       this.options = options;
+      this.auth = auth;
       this.router = router;
       this.invoker = invoker;
       this.ui = ui;
@@ -233,6 +242,11 @@ public final class HttpFrontend implements AutoCloseable {
 
     UiSite ui() {
       return ui;
+    }
+
+    /** Authentication, or null when it is off. */
+    Auth auth() {
+      return auth;
     }
 
     boolean csrf() {

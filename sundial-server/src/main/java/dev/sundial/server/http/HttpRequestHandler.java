@@ -5,6 +5,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.sundial.server.security.InvalidCredentialsException;
+import dev.sundial.server.security.Principal;
+import dev.sundial.server.security.PrincipalHeader;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
@@ -22,12 +25,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +69,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "Host not allowed");
       return;
     }
+    Principal principal = null;
+    HttpFrontend.Auth auth = listener.auth();
+    if (auth != null) {
+      try {
+        principal = auth.authenticator().authenticate(
+            req.headers().get(HttpHeaderNames.AUTHORIZATION), tlsSession(ctx));
+      } catch (InvalidCredentialsException e) {
+        sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, e.getMessage());
+        return;
+      }
+    }
+    Metadata callHeaders = metadata(req);
+    if (auth != null) {
+      PrincipalHeader.attach(callHeaders, principal, false, auth.proof());
+    }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     List<String> segments = segments(uri.rawPath());
     if (segments == null) {
@@ -74,7 +94,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     UiSite ui = listener.ui();
     String path = uri.path();
     if (ui != null && ui.handles(path)) {
-      ui.serve(this, ctx, req, path, segments, query);
+      ui.serve(this, ctx, req, path, segments, callHeaders,
+          principal != null && principal.isAnonymous());
       return;
     }
     boolean api = ui == null || path.startsWith("/api/");
@@ -92,7 +113,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
         return;
       }
-      callApi(ctx, req, match, query);
+      callApi(ctx, req, match, query, callHeaders);
       return;
     }
     ui.serveStatic(this, ctx, req, path);
@@ -100,7 +121,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private void callApi(
       ChannelHandlerContext ctx, FullHttpRequest req, HttpRouter.Match match,
-      Map<String, List<String>> query) {
+      Map<String, List<String>> query, Metadata callHeaders) {
     // Temporal's HTTP API writes payloads in shorthand unless told not to; the official UI reads
     // long-form payloads (as its own server sends them), so the UI port writes long form.
     boolean noShorthand = query.containsKey("noPayloadShorthand");
@@ -116,7 +137,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     ApiInvoker.Pending pending = listener.invoker()
-        .invoke(match, body, query, metadata(req), timeout, !noShorthand, writeShorthand);
+        .invoke(match, body, query, callHeaders, timeout, !noShorthand, writeShorthand);
     inFlight = pending;
     pending.result().whenComplete((r, e) -> {
       inFlight = null;
@@ -162,7 +183,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       } else if (name.startsWith(METADATA_PREFIX) && name.length() > METADATA_PREFIX.length()) {
         key = name.substring(METADATA_PREFIX.length());
       }
-      if (key != null && !key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+      if (key != null && !key.endsWith(Metadata.BINARY_HEADER_SUFFIX)
+          && !PrincipalHeader.reserved(key)) {
         try {
           md.put(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER), h.getValue());
         } catch (IllegalArgumentException ignored) {
@@ -171,6 +193,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       }
     }
     return md;
+  }
+
+  private static SSLSession tlsSession(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    return ssl == null ? null : ssl.engine().getSession();
   }
 
   private static boolean isSafe(HttpMethod m) {

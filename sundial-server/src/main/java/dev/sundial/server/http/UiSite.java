@@ -3,7 +3,9 @@ package dev.sundial.server.http;
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -68,9 +70,19 @@ final class UiSite {
         || path.startsWith("/sundial/api/");
   }
 
+  /**
+   * Serves one of the UI's own endpoints; {@code callHeaders} go with the gRPC calls it makes
+   * (they carry the caller's principal), {@code anonymous} says the caller presented no
+   * credentials to a server that requires them.
+   */
   void serve(HttpRequestHandler h, ChannelHandlerContext ctx, FullHttpRequest req, String path,
-      List<String> segments, Map<String, List<String>> query) {
+      List<String> segments, Metadata callHeaders, boolean anonymous) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    boolean open = path.equals("/api/v1/settings") || path.equals("/api/v1/me");
+    if (anonymous && !open) {
+      h.sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, "no credentials: sign in first");
+      return;
+    }
     if (path.equals("/api/v1/settings")) {
       h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, settingsJson, csrfCookie(req));
     } else if (path.equals("/api/v1/me")) {
@@ -89,7 +101,7 @@ final class UiSite {
         h.sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
         return;
       }
-      rawHistory(segments.get(3), segments.get(5), segments.get(7)).whenComplete((body, e) -> {
+      rawHistory(segments.get(3), segments.get(5), segments.get(7), callHeaders).whenComplete((body, e) -> {
         if (e != null) {
           var r = ApiInvoker.error(json, e instanceof CompletionException
               ? e.getCause() : e, false);
@@ -104,14 +116,17 @@ final class UiSite {
   }
 
   /** The whole history as {"events":[...]} in long-form proto JSON (what replayers read). */
-  private CompletableFuture<String> rawHistory(String namespace, String workflowId, String runId) {
+  private CompletableFuture<String> rawHistory(
+      String namespace, String workflowId, String runId, Metadata callHeaders) {
+    var stub = history.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(callHeaders));
     StringBuilder out = new StringBuilder("{\"events\":[");
     CompletableFuture<String> done = new CompletableFuture<>();
-    fetchPage(namespace, workflowId, runId, ByteString.EMPTY, out, new boolean[] {true}, done);
+    fetchPage(stub, namespace, workflowId, runId, ByteString.EMPTY, out, new boolean[] {true}, done);
     return done;
   }
 
-  private void fetchPage(String ns, String id, String run, ByteString token, StringBuilder out,
+  private void fetchPage(WorkflowServiceGrpc.WorkflowServiceFutureStub history,
+      String ns, String id, String run, ByteString token, StringBuilder out,
       boolean[] first, CompletableFuture<String> done) {
     var request = GetWorkflowExecutionHistoryRequest.newBuilder()
         .setNamespace(ns)
@@ -130,7 +145,7 @@ final class UiSite {
         if (page.getNextPageToken().isEmpty()) {
           done.complete(out.append("]}").toString());
         } else {
-          fetchPage(ns, id, run, page.getNextPageToken(), out, first, done);
+          fetchPage(history, ns, id, run, page.getNextPageToken(), out, first, done);
         }
       } catch (ExecutionException e) {
         done.completeExceptionally(e.getCause());

@@ -8,8 +8,6 @@ import java.util.List;
 /**
  * The rule for listening beyond loopback: a listener other machines can reach runs only with TLS
  * and authentication, unless the operator accepts the risk explicitly ({@code --allow-insecure}).
- * Sundial has no authentication mode yet ({@code --auth none} is the only one), so today every
- * such listener needs {@code --allow-insecure}.
  */
 public final class Exposure {
   private Exposure() {}
@@ -21,8 +19,9 @@ public final class Exposure {
    * Throws IllegalStateException naming the exposed listeners and the flags that fix it, unless
    * every listener is on loopback or {@code allowInsecure} is set.
    */
-  public static void check(List<Listener> listeners, boolean tls, boolean allowInsecure) {
-    if (allowInsecure) {
+  public static void check(
+      List<Listener> listeners, boolean tls, boolean auth, boolean allowInsecure) {
+    if (allowInsecure || (tls && auth)) {
       return;
     }
     List<String> exposed = new ArrayList<>();
@@ -34,7 +33,9 @@ public final class Exposure {
     if (exposed.isEmpty()) {
       return;
     }
-    String missing = tls ? "authentication (--auth)" : "TLS (--tls-cert, --tls-key) and authentication (--auth)";
+    String missing = tls ? "authentication (--auth)"
+        : auth ? "TLS (--tls-cert, --tls-key)"
+        : "TLS (--tls-cert, --tls-key) and authentication (--auth)";
     throw new IllegalStateException("refusing to listen beyond loopback without " + missing + ": "
         + String.join(", ", exposed) + ". Bind to 127.0.0.1, or pass --allow-insecure to run"
         + " unprotected anyway.");

@@ -7,8 +7,8 @@ import java.util.Set;
  * Temporal's default authorizer is the reference (reads, writes and admin calls per namespace;
  * cluster-wide calls need a system role); Sundial differs where the issue asks it to: worker task
  * traffic is its own access kind (a worker role grants it without write), and the calls the UI
- * and CLI make to find their way (cluster info, system info, the namespace list, which is
- * filtered to the caller's namespaces) need only a signed-in caller.
+ * and CLI make to find their way (cluster info and the namespace list, which is filtered to the
+ * caller's namespaces) need only a signed-in caller.
  */
 public final class RpcPolicy {
   /** Where the role that allows a call is looked up. */
@@ -58,8 +58,7 @@ public final class RpcPolicy {
       "ListNexusEndpoints");
 
   /** What a signed-in caller may always do: find its way (the namespace list is filtered). */
-  private static final Set<String> SIGNED_IN_CALLS =
-      Set.of("GetClusterInfo", "GetSystemInfo", "ListNamespaces");
+  private static final Set<String> SIGNED_IN_CALLS = Set.of("GetClusterInfo", "ListNamespaces");
 
   /** Polls that only wait for a result (not worker task traffic). */
   private static final Set<String> READ_POLLS = Set.of(
@@ -70,13 +69,15 @@ public final class RpcPolicy {
 
   /**
    * The rule of an RPC by its full gRPC method name ({@code <service>/<Method>}). Health checks
-   * are open; a method of another service is refused (admin on the cluster).
+   * and GetSystemInfo (what SDKs call first, as Temporal leaves it open) are open; a method of
+   * another service needs the system admin role.
    */
   public static Rule of(String fullMethodName) {
     int slash = fullMethodName.lastIndexOf('/');
     String service = slash < 0 ? "" : fullMethodName.substring(0, slash);
     String method = fullMethodName.substring(slash + 1);
-    if (service.equals("grpc.health.v1.Health")) {
+    if (service.equals("grpc.health.v1.Health")
+        || fullMethodName.equals("temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo")) {
       return new Rule(Scope.OPEN, Access.READ);
     }
     if (!service.equals("temporal.api.workflowservice.v1.WorkflowService")

@@ -19,27 +19,35 @@ class ExposureTest {
   @Test
   void loopbackListenersNeedNothing() {
     for (String host : new String[] {"127.0.0.1", "localhost", "::1", "127.0.0.2"}) {
-      assertThatCode(() -> Exposure.check(on(host), false, false)).as(host)
+      assertThatCode(() -> Exposure.check(on(host), false, false, false)).as(host)
           .doesNotThrowAnyException();
     }
   }
 
   @Test
   void aListenerBeyondLoopbackIsRefusedNamingTheFixes() {
-    assertThatThrownBy(() -> Exposure.check(on("0.0.0.0"), false, false))
+    assertThatThrownBy(() -> Exposure.check(on("0.0.0.0"), false, false, false))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("web UI on 0.0.0.0:8233")
         .hasMessageContaining("--tls-cert").hasMessageContaining("--auth")
         .hasMessageContaining("--allow-insecure")
         .message().doesNotContain("gRPC on 127.0.0.1");
-    assertThatThrownBy(() -> Exposure.check(on("0.0.0.0"), true, false))
+    assertThatThrownBy(() -> Exposure.check(on("0.0.0.0"), true, false, false))
         .hasMessageContaining("without authentication (--auth)")
         .message().doesNotContain("--tls-cert");
   }
 
   @Test
+  void tlsAndAuthenticationTogetherMayListenAnywhere() {
+    assertThatCode(() -> Exposure.check(on("0.0.0.0"), true, true, false)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> Exposure.check(on("0.0.0.0"), false, true, false))
+        .hasMessageContaining("without TLS (--tls-cert, --tls-key)")
+        .message().doesNotContain("--auth)");
+  }
+
+  @Test
   void theOperatorMayAcceptTheRisk() {
-    assertThatCode(() -> Exposure.check(on("0.0.0.0"), false, true)).doesNotThrowAnyException();
+    assertThatCode(() -> Exposure.check(on("0.0.0.0"), false, false, true)).doesNotThrowAnyException();
   }
 
   @Test

@@ -44,7 +44,7 @@ class JwtAuthenticatorTest {
     stranger = new RSAKeyGenerator(2048).keyID("rsa-1").generate(); // same kid, other key
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
-    jwt = new JwtAuthenticator(new JwtAuthenticator.Config(jwks, SECRET, "sundial", null));
+    jwt = new JwtAuthenticator(new JwtAuthenticator.Config(jwks, null, SECRET, "sundial", null));
   }
 
   private static JWTClaimsSet.Builder claims(Object permissions) {
@@ -92,23 +92,23 @@ class JwtAuthenticatorTest {
     Instant now = Instant.now();
     assertThatThrownBy(() -> jwt.authenticate(rs256(claims(List.of("orders:read"))
         .expirationTime(Date.from(now.minus(Duration.ofMinutes(5)))).build())))
-        .isInstanceOf(JwtAuthenticator.InvalidTokenException.class).hasMessageContaining("xpired");
+        .isInstanceOf(InvalidCredentialsException.class).hasMessageContaining("xpired");
     assertThatThrownBy(() -> jwt.authenticate(rs256(claims(List.of("orders:read"))
         .notBeforeTime(Date.from(now.plus(Duration.ofMinutes(5)))).build())))
-        .isInstanceOf(JwtAuthenticator.InvalidTokenException.class);
+        .isInstanceOf(InvalidCredentialsException.class);
     assertThatThrownBy(() -> jwt.authenticate(rs256(claims(List.of("orders:read"))
         .audience("someone-else").build())))
-        .isInstanceOf(JwtAuthenticator.InvalidTokenException.class).hasMessageContaining("aud");
+        .isInstanceOf(InvalidCredentialsException.class).hasMessageContaining("aud");
     assertThatThrownBy(() -> jwt.authenticate(sign(new RSASSASigner(stranger), JWSAlgorithm.RS256,
         "rsa-1", claims(List.of("orders:admin")).build())))
-        .isInstanceOf(JwtAuthenticator.InvalidTokenException.class)
+        .isInstanceOf(InvalidCredentialsException.class)
         .hasMessageContaining("signature");
     assertThatThrownBy(() -> jwt.authenticate(sign(new MACSigner(
         "another secret, also 32 bytes long!!".getBytes(StandardCharsets.UTF_8)),
         JWSAlgorithm.HS256, null, claims(List.of("orders:admin")).build())))
-        .isInstanceOf(JwtAuthenticator.InvalidTokenException.class);
+        .isInstanceOf(InvalidCredentialsException.class);
     assertThatThrownBy(() -> jwt.authenticate("not.a.jwt"))
-        .isInstanceOf(JwtAuthenticator.InvalidTokenException.class);
+        .isInstanceOf(InvalidCredentialsException.class);
     assertThatThrownBy(() -> jwt.authenticate(rs256(claims("orders:admin").build())))
         .hasMessageContaining("must be a list");
   }
@@ -127,12 +127,12 @@ class JwtAuthenticatorTest {
 
   @Test
   void aConfigWithoutKeysOrWithAShortSecretIsRefused() {
-    assertThatThrownBy(() -> new JwtAuthenticator.Config(null, null, null, null))
-        .hasMessageContaining("JWKS file or an HS256 secret");
-    assertThatThrownBy(() -> new JwtAuthenticator.Config(null, new byte[8], null, null))
+    assertThatThrownBy(() -> new JwtAuthenticator.Config(null, null, null, null, null))
+        .hasMessageContaining("a JWKS file, a JWKS URL or an HS256 secret");
+    assertThatThrownBy(() -> new JwtAuthenticator.Config(null, null, new byte[8], null, null))
         .hasMessageContaining("32 bytes");
     assertThatThrownBy(() -> new JwtAuthenticator(new JwtAuthenticator.Config(
-        dir.resolve("missing.json"), null, null, null)))
+        dir.resolve("missing.json"), null, null, null, null)))
         .hasMessageContaining("cannot read the JWKS file");
   }
 }

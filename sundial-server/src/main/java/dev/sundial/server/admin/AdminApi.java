@@ -1,0 +1,41 @@
+package dev.sundial.server.admin;
+
+import com.google.protobuf.Message;
+import dev.sundial.server.admin.proto.CreateApiKeyRequest;
+import dev.sundial.server.admin.proto.CreateApiKeyResponse;
+import dev.sundial.server.admin.proto.ListApiKeysRequest;
+import dev.sundial.server.admin.proto.ListApiKeysResponse;
+import dev.sundial.server.admin.proto.RevokeApiKeyRequest;
+import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+
+/**
+ * The methods of Sundial's administration service ({@code sundial/admin/v1/admin.proto}), shared
+ * by the server and its clients (the CLI). Every method needs the system admin role.
+ */
+public final class AdminApi {
+  public static final String SERVICE = "sundial.admin.v1.AdminService";
+
+  public static final MethodDescriptor<CreateApiKeyRequest, CreateApiKeyResponse> CREATE_API_KEY =
+      method("CreateApiKey", CreateApiKeyRequest.getDefaultInstance(),
+          CreateApiKeyResponse.getDefaultInstance());
+  public static final MethodDescriptor<ListApiKeysRequest, ListApiKeysResponse> LIST_API_KEYS =
+      method("ListApiKeys", ListApiKeysRequest.getDefaultInstance(),
+          ListApiKeysResponse.getDefaultInstance());
+  public static final MethodDescriptor<RevokeApiKeyRequest, RevokeApiKeyResponse> REVOKE_API_KEY =
+      method("RevokeApiKey", RevokeApiKeyRequest.getDefaultInstance(),
+          RevokeApiKeyResponse.getDefaultInstance());
+
+  private AdminApi() {}
+
+  private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(
+      String name, Q request, R response) {
+    return MethodDescriptor.<Q, R>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+        .setRequestMarshaller(ProtoUtils.marshaller(request))
+        .setResponseMarshaller(ProtoUtils.marshaller(response))
+        .build();
+  }
+}

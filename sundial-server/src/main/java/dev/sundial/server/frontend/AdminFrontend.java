@@ -1,0 +1,93 @@
+package dev.sundial.server.frontend;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
+import dev.sundial.persistence.access.ApiKeyRecord;
+import dev.sundial.server.admin.AdminApi;
+import dev.sundial.server.admin.proto.ApiKey;
+import dev.sundial.server.admin.proto.CreateApiKeyResponse;
+import dev.sundial.server.admin.proto.ListApiKeysResponse;
+import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
+import dev.sundial.server.security.ApiKeys;
+import dev.sundial.server.security.AuthInterceptor;
+import dev.sundial.server.security.Principal;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/** Sundial's administration service (see {@link AdminApi}): API keys. */
+public final class AdminFrontend {
+  private final ApiKeys apiKeys;
+
+  public AdminFrontend(ApiKeys apiKeys) {
+    this.apiKeys = apiKeys;
+  }
+
+  public ServerServiceDefinition bindService() {
+    return ServerServiceDefinition.builder(AdminApi.SERVICE)
+        .addMethod(AdminApi.CREATE_API_KEY, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              Principal caller = AuthInterceptor.current();
+              String owner = !req.getOwner().isBlank() ? req.getOwner()
+                  : caller == null ? "" : caller.subject();
+              Instant expires = req.hasExpireTime()
+                  ? Instant.ofEpochSecond(req.getExpireTime().getSeconds(), req.getExpireTime().getNanos())
+                  : null;
+              ApiKeys.Created created =
+                  apiKeys.create(req.getName(), owner, req.getRolesList(), expires);
+              return CreateApiKeyResponse.newBuilder()
+                  .setApiKey(toProto(created.record())).setKey(created.key()).build();
+            })))
+        .addMethod(AdminApi.LIST_API_KEYS, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              ListApiKeysResponse.Builder b = ListApiKeysResponse.newBuilder();
+              apiKeys.list().forEach(k -> b.addApiKeys(toProto(k)));
+              return b.build();
+            })))
+        .addMethod(AdminApi.REVOKE_API_KEY, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              if (req.getId().isBlank()) {
+                throw new IllegalArgumentException("id is required (the key's id or name)");
+              }
+              return RevokeApiKeyResponse.newBuilder()
+                  .setApiKey(toProto(apiKeys.revoke(req.getId()))).build();
+            })))
+        .build();
+  }
+
+  static ApiKey toProto(ApiKeyRecord r) {
+    ApiKey.Builder b = ApiKey.newBuilder()
+        .setId(r.id()).setName(r.name()).setOwner(r.owner())
+        .addAllRoles(r.roles().isEmpty() ? java.util.List.of() : Arrays.asList(r.roles().split(",")))
+        .setCreateTime(millis(r.createdAt()));
+    if (r.expiresAt() != null) b.setExpireTime(millis(r.expiresAt()));
+    if (r.revokedAt() != null) b.setRevokeTime(millis(r.revokedAt()));
+    return b.build();
+  }
+
+  private static Timestamp millis(long epochMillis) {
+    return Timestamps.fromMillis(epochMillis);
+  }
+
+  private static <T> void reply(StreamObserver<T> out, Supplier<T> body) {
+    T result;
+    try {
+      result = body.get();
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (ApiKeys.NotFoundException e) {
+      out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    out.onNext(result);
+    out.onCompleted();
+  }
+}
