@@ -2,16 +2,30 @@ package dev.sundial.cli;
 
 import dev.sundial.cli.SettingSources.Setting;
 import dev.sundial.server.Sundial;
+import dev.sundial.server.security.AuthConfig;
+import dev.sundial.server.security.CertificateRoles;
+import dev.sundial.server.security.JwtAuthenticator;
 import dev.sundial.server.security.TlsConfig;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
- * TLS and exposure flags of {@code server start}. The certificate, key and CA are files (never
- * inline secrets), from flags, environment variables or the config file like other settings.
+ * TLS, authentication and exposure flags of {@code server start}. Certificates, keys and secrets
+ * are files (never inline secrets), from flags, environment variables or the config file like
+ * other settings.
  */
 final class SecurityOptions {
   @Option(names = "--tls-cert", paramLabel = "<file>",
@@ -32,20 +46,53 @@ final class SecurityOptions {
       description = "Refuse clients without a certificate signed by --tls-client-ca.")
   boolean tlsRequireClientCert;
 
-  @Option(names = "--auth", paramLabel = "<mode>",
-      description = "How callers authenticate: none (the only mode so far). Default: none.")
+  @Option(names = "--auth", paramLabel = "<methods>",
+      description = "How callers authenticate: none, or a comma list of api-key, jwt, mtls."
+          + " Default: none (allowed only on loopback). Env: SUNDIAL_AUTH.")
   String auth;
+
+  @Option(names = "--jwt-jwks-file", paramLabel = "<file>",
+      description = "JWKS file with the public keys (RS256, ES256) that sign JWTs.")
+  String jwtJwksFile;
+
+  @Option(names = "--jwt-jwks-url", paramLabel = "<url>",
+      description = "JWKS URL (https) of the identity provider; fetched and cached.")
+  String jwtJwksUrl;
+
+  @Option(names = "--jwt-hs256-secret-file", paramLabel = "<file>",
+      description = "File holding the HS256 secret (at least 32 bytes). Env:"
+          + " SUNDIAL_JWT_HS256_SECRET_FILE.")
+  String jwtHs256SecretFile;
+
+  @Option(names = "--jwt-audience", paramLabel = "<aud>",
+      description = "The aud a JWT must name (unchecked when not given).")
+  String jwtAudience;
+
+  @Option(names = "--jwt-permissions-claim", paramLabel = "<claim>",
+      description = "The JWT claim holding \"<namespace>:<role>\" permissions. Default: permissions.")
+  String jwtPermissionsClaim;
+
+  @Option(names = "--mtls-role", paramLabel = "<pattern>=<namespace>:<role>",
+      description = "With --auth mtls: grant a role to client certificates whose CN or DNS/URI/"
+          + "e-mail SAN matches the pattern (* is a wildcard). Repeatable.")
+  List<String> mtlsRoles = new ArrayList<>();
+
+  @Option(names = "--bootstrap-admin-key-file", paramLabel = "<file>",
+      description = "A system admin API key: read from the file, or created in it (mode 600)"
+          + " when missing. Env: SUNDIAL_BOOTSTRAP_ADMIN_KEY_FILE.")
+  String bootstrapAdminKeyFile;
 
   @Option(names = "--allow-insecure",
       description = "Listen beyond loopback without TLS and authentication (refused otherwise).")
   boolean allowInsecure;
 
   /** The security part of the settings, checked. */
-  record Resolved(TlsConfig tls, boolean allowInsecure) {
+  record Resolved(TlsConfig tls, AuthConfig auth, boolean allowInsecure) {
     void applyTo(Sundial.Builder b) {
       if (tls != null) {
         b.tls(tls);
       }
+      b.auth(auth);
       b.allowInsecure(allowInsecure);
     }
   }
@@ -56,17 +103,20 @@ final class SecurityOptions {
     DatabaseOptions.putIfGiven(f, "tls-key", tlsKey);
     DatabaseOptions.putIfGiven(f, "tls-client-ca", tlsClientCa);
     DatabaseOptions.putIfGiven(f, "auth", auth);
+    DatabaseOptions.putIfGiven(f, "jwt-jwks-file", jwtJwksFile);
+    DatabaseOptions.putIfGiven(f, "jwt-jwks-url", jwtJwksUrl);
+    DatabaseOptions.putIfGiven(f, "jwt-hs256-secret-file", jwtHs256SecretFile);
+    DatabaseOptions.putIfGiven(f, "jwt-audience", jwtAudience);
+    DatabaseOptions.putIfGiven(f, "jwt-permissions-claim", jwtPermissionsClaim);
+    if (!mtlsRoles.isEmpty()) f.put("mtls-role", String.join(",", mtlsRoles));
+    DatabaseOptions.putIfGiven(f, "bootstrap-admin-key-file", bootstrapAdminKeyFile);
     if (tlsRequireClientCert) f.put("tls-require-client-cert", "true");
     if (allowInsecure) f.put("allow-insecure", "true");
     return f;
   }
 
   static Resolved resolve(SettingSources sources) {
-    Setting auth = sources.get("auth");
-    if (auth != null && !auth.value().strip().equals("none")) {
-      throw new IllegalArgumentException(auth.origin() + " must be none (the only mode so far)"
-          + " but was '" + auth.value() + "'");
-    }
+    AuthConfig auth = auth(sources);
     Setting cert = sources.get("tls-cert");
     Setting key = sources.get("tls-key");
     Setting ca = sources.get("tls-client-ca");
@@ -78,7 +128,7 @@ final class SecurityOptions {
             (ca != null ? ca.origin() : "--tls-require-client-cert")
                 + " needs TLS: give --tls-cert and --tls-key too");
       }
-      return new Resolved(null, insecure);
+      return new Resolved(null, auth, insecure);
     }
     if (cert == null || key == null) {
       throw new IllegalArgumentException(
@@ -90,7 +140,78 @@ final class SecurityOptions {
           "--tls-require-client-cert needs --tls-client-ca (the CA that signs client certificates)");
     }
     return new Resolved(
-        new TlsConfig(file(cert), file(key), ca == null ? null : file(ca), require), insecure);
+        new TlsConfig(file(cert), file(key), ca == null ? null : file(ca), require), auth,
+        insecure);
+  }
+
+  /** The authentication settings, or null for --auth none; errors name the setting to fix. */
+  private static AuthConfig auth(SettingSources sources) {
+    Setting auth = sources.get("auth");
+    String text = auth == null ? "none" : auth.value().strip();
+    if (text.equals("none")) {
+      for (String dependent : List.of("jwt-jwks-file", "jwt-jwks-url", "jwt-hs256-secret-file",
+          "mtls-role", "bootstrap-admin-key-file")) {
+        Setting s = sources.get(dependent);
+        if (s != null) {
+          throw new IllegalArgumentException(s.origin() + " needs --auth (e.g. --auth "
+              + (dependent.startsWith("jwt") ? "jwt" : dependent.startsWith("mtls") ? "mtls" : "api-key")
+              + ")");
+        }
+      }
+      return null;
+    }
+    Set<AuthConfig.Method> methods = EnumSet.noneOf(AuthConfig.Method.class);
+    try {
+      for (String m : text.split(",")) {
+        methods.add(AuthConfig.Method.parse(m));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(auth.origin() + ": " + e.getMessage());
+    }
+    JwtAuthenticator.Config jwt = null;
+    Setting jwksFile = sources.get("jwt-jwks-file");
+    Setting jwksUrl = sources.get("jwt-jwks-url");
+    Setting secretFile = sources.get("jwt-hs256-secret-file");
+    if (jwksFile != null || jwksUrl != null || secretFile != null) {
+      try {
+        jwt = new JwtAuthenticator.Config(
+            jwksFile == null ? null : file(jwksFile),
+            jwksUrl == null ? null : url(jwksUrl),
+            secretFile == null ? null : Files.readString(file(secretFile)).strip()
+                .getBytes(StandardCharsets.UTF_8),
+            value(sources.get("jwt-audience")),
+            value(sources.get("jwt-permissions-claim")));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(secretFile.origin() + ": " + e.getMessage());
+      }
+    }
+    Setting roles = sources.get("mtls-role");
+    List<String> certificateRoles = roles == null ? List.of()
+        : Arrays.stream(roles.value().split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
+    try {
+      CertificateRoles.parse(certificateRoles);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(roles.origin() + ": " + e.getMessage());
+    }
+    Setting bootstrap = sources.get("bootstrap-admin-key-file");
+    return new AuthConfig(methods, jwt, certificateRoles,
+        bootstrap == null ? null : Path.of(bootstrap.value().strip()));
+  }
+
+  private static String value(Setting s) {
+    return s == null || s.value().isBlank() ? null : s.value().strip();
+  }
+
+  private static URL url(Setting s) {
+    try {
+      URL u = URI.create(s.value().strip()).toURL();
+      if (!u.getProtocol().equals("https") && !u.getProtocol().equals("http")) {
+        throw new IllegalArgumentException("not an http(s) URL");
+      }
+      return u;
+    } catch (IllegalArgumentException | MalformedURLException e) {
+      throw new IllegalArgumentException(s.origin() + ": not a JWKS URL: " + s.value());
+    }
   }
 
   private static Path file(Setting s) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -268,6 +269,11 @@ class ServerStartCommand implements Callable<Integer> {
                 ? ""
                 : " (advertised as " + settings.advertiseAddress() + ")"));
     out.println("  Log level:  " + settings.logLevel());
+    var auth = settings.security().auth();
+    out.println("  Auth:       " + (auth == null ? "none (loopback only)"
+        : auth.methods().stream().map(m -> m.flag).sorted().collect(Collectors.joining(", "))
+            + (auth.bootstrapAdminKeyFile() == null ? ""
+                : "; admin key in " + auth.bootstrapAdminKeyFile())));
     if (settings.store().kind() == StoreOptions.Kind.SQLITE_MEMORY) {
       out.println("  Note:       the database is in memory and is gone when the server stops"
           + " (give --db-filename to keep it)");

@@ -50,6 +50,13 @@ final class SettingSources {
           "tls-client-ca",
           "tls-require-client-cert",
           "auth",
+          "jwt-jwks-file",
+          "jwt-jwks-url",
+          "jwt-hs256-secret-file",
+          "jwt-audience",
+          "jwt-permissions-claim",
+          "mtls-role",
+          "bootstrap-admin-key-file",
           "allow-insecure");
 
   static final String ENV_DB = "SUNDIAL_DB";
@@ -60,7 +67,9 @@ final class SettingSources {
   private static final Map<String, String> ENV_VARS =
       Map.of("db", ENV_DB, "db-password-file", ENV_DB_PASSWORD_FILE,
           "tls-cert", "SUNDIAL_TLS_CERT", "tls-key", "SUNDIAL_TLS_KEY",
-          "tls-client-ca", "SUNDIAL_TLS_CLIENT_CA");
+          "tls-client-ca", "SUNDIAL_TLS_CLIENT_CA", "auth", "SUNDIAL_AUTH",
+          "jwt-hs256-secret-file", "SUNDIAL_JWT_HS256_SECRET_FILE",
+          "bootstrap-admin-key-file", "SUNDIAL_BOOTSTRAP_ADMIN_KEY_FILE");
 
   /** A setting's text and where it came from, e.g. {@code --port} or {@code SUNDIAL_DB}. */
   record Setting(String key, String value, String origin) {}

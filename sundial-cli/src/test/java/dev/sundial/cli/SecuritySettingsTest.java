@@ -3,6 +3,7 @@ package dev.sundial.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sundial.server.security.AuthConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The TLS and exposure settings of {@code server start}: flags, environment, config, errors. */
+/** The TLS, authentication and exposure settings of {@code server start}: flags, environment, config, errors. */
 class SecuritySettingsTest {
   @TempDir Path tmp;
 
@@ -64,7 +65,46 @@ class SecuritySettingsTest {
     assertThatThrownBy(() -> settings(Map.of(), "--tls-cert", cert.toString(), "--tls-key",
         tmp.resolve("missing.pem").toString()))
         .hasMessageContaining("--tls-key: cannot read the file");
+  }
+
+  @Test
+  void authenticationMethodsAndTheirSettings() throws IOException {
+    assertThat(settings(Map.of(), "--auth", "none").security().auth()).isNull();
+    Path jwks = file("jwks.json");
+    Path adminKey = tmp.resolve("admin.key");
+    var auth = settings(Map.of(), "--auth", "api-key,jwt,mtls", "--jwt-jwks-file", jwks.toString(),
+        "--jwt-audience", "sundial", "--mtls-role", "worker-*=orders:worker",
+        "--mtls-role", "ops.example.com=system:admin",
+        "--bootstrap-admin-key-file", adminKey.toString()).security().auth();
+    assertThat(auth.methods()).containsExactlyInAnyOrder(AuthConfig.Method.API_KEY,
+        AuthConfig.Method.JWT, AuthConfig.Method.MTLS);
+    assertThat(auth.jwt().jwksFile()).isEqualTo(jwks);
+    assertThat(auth.jwt().audience()).isEqualTo("sundial");
+    assertThat(auth.jwt().permissionsClaim()).isEqualTo("permissions");
+    assertThat(auth.certificateRoles())
+        .containsExactly("worker-*=orders:worker", "ops.example.com=system:admin");
+    assertThat(auth.bootstrapAdminKeyFile()).isEqualTo(adminKey);
+
+    Path secret = Files.writeString(tmp.resolve("hs256"), "0123456789abcdef0123456789abcdef\n");
+    Path config = Files.writeString(tmp.resolve("auth.properties"),
+        "auth=jwt\njwt-permissions-claim=roles\n");
+    var fromEnvAndConfig = settings(Map.of("SUNDIAL_JWT_HS256_SECRET_FILE", secret.toString()),
+        "--config", config.toString()).security().auth();
+    assertThat(fromEnvAndConfig.jwt().hmacSecret()).hasSize(32);
+    assertThat(fromEnvAndConfig.jwt().permissionsClaim()).isEqualTo("roles");
+  }
+
+  @Test
+  void badAuthenticationSettingsAreRefusedByName() {
+    assertThatThrownBy(() -> settings(Map.of(), "--auth", "password"))
+        .hasMessageContaining("--auth").hasMessageContaining("api-key, jwt, mtls");
     assertThatThrownBy(() -> settings(Map.of(), "--auth", "jwt"))
-        .hasMessageContaining("--auth must be none");
+        .hasMessageContaining("--jwt-jwks-file");
+    assertThatThrownBy(() -> settings(Map.of(), "--bootstrap-admin-key-file", "k"))
+        .hasMessageContaining("--bootstrap-admin-key-file needs --auth");
+    assertThatThrownBy(() -> settings(Map.of(), "--auth", "jwt", "--jwt-jwks-url", "ftp://x/jwks"))
+        .hasMessageContaining("--jwt-jwks-url: not a JWKS URL");
+    assertThatThrownBy(() -> settings(Map.of(), "--auth", "mtls", "--mtls-role", "nobody"))
+        .hasMessageContaining("<subject pattern>=<namespace>:<role>");
   }
 }

@@ -1,11 +1,16 @@
 package dev.sundial.cli.client;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -31,10 +36,10 @@ public final class Client implements AutoCloseable {
   private final OperatorServiceStubsOptions operatorOptions;
   private OperatorServiceStubs operatorStubs; // made on first use: most commands need none
   private final Deadline deadline;
+  private final Metadata headers = new Metadata();
 
   public Client(ClientSettings settings) {
     this.settings = settings;
-    Metadata headers = new Metadata();
     settings.grpcMeta().forEach((k, v) ->
         headers.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     if (settings.apiKey() != null) {
@@ -113,6 +118,17 @@ public final class Client implements AutoCloseable {
   public WorkflowServiceGrpc.WorkflowServiceBlockingStub workflow(Duration within) {
     Deadline own = Deadline.after(within.toMillis(), TimeUnit.MILLISECONDS);
     return workflowStubs.blockingStub().withDeadline(deadline == null ? own : deadline.minimum(own));
+  }
+
+  /**
+   * One call of a service the SDK has no stubs for (Sundial's admin API), with the same
+   * connection, credentials and deadline.
+   */
+  public <Q, R> R call(MethodDescriptor<Q, R> method, Q request) {
+    CallOptions options = CallOptions.DEFAULT.withDeadline(
+        deadline == null ? Deadline.after(30, TimeUnit.SECONDS) : deadline);
+    return ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(workflowStubs.getRawChannel(),
+        MetadataUtils.newAttachHeadersInterceptor(headers)), method, options, request);
   }
 
   /** Whether the command's --command-timeout has passed. */
