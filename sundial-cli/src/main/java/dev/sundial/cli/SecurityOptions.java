@@ -4,6 +4,7 @@ import dev.sundial.cli.SettingSources.Setting;
 import dev.sundial.server.Sundial;
 import dev.sundial.server.security.AuthConfig;
 import dev.sundial.server.security.CertificateRoles;
+import dev.sundial.server.security.InternodeTls;
 import dev.sundial.server.security.JwtAuthenticator;
 import dev.sundial.server.security.TlsConfig;
 import java.io.IOException;
@@ -46,6 +47,16 @@ final class SecurityOptions {
       description = "Refuse clients without a certificate signed by --tls-client-ca.")
   boolean tlsRequireClientCert;
 
+  @Option(names = "--internode-tls-ca", paramLabel = "<file>",
+      description = "Cluster nodes with TLS: PEM CA certificates of the other nodes' --tls-cert,"
+          + " trusted on node-to-node calls (each node presents its own --tls-cert).")
+  String internodeTlsCa;
+
+  @Option(names = "--internode-tls-server-name", paramLabel = "<name>",
+      description = "The name node certificates are checked for, instead of the host of each"
+          + " node's advertised address.")
+  String internodeTlsServerName;
+
   @Option(names = "--auth", paramLabel = "<methods>",
       description = "How callers authenticate: none, or a comma list of api-key, jwt, mtls."
           + " Default: none (allowed only on loopback). Env: SUNDIAL_AUTH.")
@@ -87,11 +98,12 @@ final class SecurityOptions {
   boolean allowInsecure;
 
   /** The security part of the settings, checked. */
-  record Resolved(TlsConfig tls, AuthConfig auth, boolean allowInsecure) {
+  record Resolved(TlsConfig tls, InternodeTls internode, AuthConfig auth, boolean allowInsecure) {
     void applyTo(Sundial.Builder b) {
       if (tls != null) {
         b.tls(tls);
       }
+      b.internodeTls(internode);
       b.auth(auth);
       b.allowInsecure(allowInsecure);
     }
@@ -102,6 +114,8 @@ final class SecurityOptions {
     DatabaseOptions.putIfGiven(f, "tls-cert", tlsCert);
     DatabaseOptions.putIfGiven(f, "tls-key", tlsKey);
     DatabaseOptions.putIfGiven(f, "tls-client-ca", tlsClientCa);
+    DatabaseOptions.putIfGiven(f, "internode-tls-ca", internodeTlsCa);
+    DatabaseOptions.putIfGiven(f, "internode-tls-server-name", internodeTlsServerName);
     DatabaseOptions.putIfGiven(f, "auth", auth);
     DatabaseOptions.putIfGiven(f, "jwt-jwks-file", jwtJwksFile);
     DatabaseOptions.putIfGiven(f, "jwt-jwks-url", jwtJwksUrl);
@@ -123,12 +137,13 @@ final class SecurityOptions {
     boolean require = ServerStartCommand.parseBoolean(sources.get("tls-require-client-cert"));
     boolean insecure = ServerStartCommand.parseBoolean(sources.get("allow-insecure"));
     if (cert == null && key == null) {
-      if (ca != null || require) {
+      Setting nodeCa = sources.get("internode-tls-ca");
+      if (ca != null || require || nodeCa != null) {
         throw new IllegalArgumentException(
-            (ca != null ? ca.origin() : "--tls-require-client-cert")
+            (ca != null ? ca.origin() : nodeCa != null ? nodeCa.origin() : "--tls-require-client-cert")
                 + " needs TLS: give --tls-cert and --tls-key too");
       }
-      return new Resolved(null, auth, insecure);
+      return new Resolved(null, null, auth, insecure);
     }
     if (cert == null || key == null) {
       throw new IllegalArgumentException(
@@ -139,9 +154,12 @@ final class SecurityOptions {
       throw new IllegalArgumentException(
           "--tls-require-client-cert needs --tls-client-ca (the CA that signs client certificates)");
     }
+    Setting nodeCa = sources.get("internode-tls-ca");
+    InternodeTls internode = nodeCa == null ? null
+        : new InternodeTls(file(nodeCa), value(sources.get("internode-tls-server-name")));
     return new Resolved(
-        new TlsConfig(file(cert), file(key), ca == null ? null : file(ca), require), auth,
-        insecure);
+        new TlsConfig(file(cert), file(key), ca == null ? null : file(ca), require), internode,
+        auth, insecure);
   }
 
   /** The authentication settings, or null for --auth none; errors name the setting to fix. */

@@ -49,6 +49,8 @@ final class SettingSources {
           "tls-key",
           "tls-client-ca",
           "tls-require-client-cert",
+          "internode-tls-ca",
+          "internode-tls-server-name",
           "auth",
           "jwt-jwks-file",
           "jwt-jwks-url",

@@ -53,6 +53,19 @@ class SecuritySettingsTest {
   }
 
   @Test
+  void internodeTlsForClusterNodes() throws IOException {
+    Path cert = file("c.pem");
+    Path ca = file("nodes-ca.pem");
+    var s = settings(Map.of(), "--tls-cert", cert.toString(), "--tls-key", cert.toString(),
+        "--internode-tls-ca", ca.toString(), "--internode-tls-server-name", "sundial-node")
+        .security().internode();
+    assertThat(s.caFile()).isEqualTo(ca);
+    assertThat(s.serverName()).isEqualTo("sundial-node");
+    assertThatThrownBy(() -> settings(Map.of(), "--internode-tls-ca", ca.toString()))
+        .hasMessageContaining("--internode-tls-ca needs TLS");
+  }
+
+  @Test
   void incompleteOrUnreadableTlsSettingsAreRefusedByName() throws IOException {
     Path cert = file("c.pem");
     assertThatThrownBy(() -> settings(Map.of(), "--tls-cert", cert.toString()))

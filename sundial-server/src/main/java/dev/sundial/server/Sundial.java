@@ -4,6 +4,7 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.persistence.postgres.PostgresConfig;
 import dev.sundial.server.frontend.VisibilityAdmission;
 import dev.sundial.server.security.AuthConfig;
+import dev.sundial.server.security.InternodeTls;
 import dev.sundial.server.security.TlsConfig;
 import io.grpc.ManagedChannel;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -65,6 +66,7 @@ public final class Sundial implements AutoCloseable {
         VisibilityAdmission.Limits.defaults();
     TlsConfig tls; // null: plaintext
     AuthConfig auth; // null: authentication off
+    InternodeTls internodeTls; // null: node-to-node calls in plaintext
     Duration tlsReloadEvery = Duration.ofSeconds(10);
     boolean allowInsecure;
 
@@ -84,6 +86,15 @@ public final class Sundial implements AutoCloseable {
      */
     public Builder auth(AuthConfig auth) {
       this.auth = auth;
+      return this;
+    }
+
+    /**
+     * TLS for the calls cluster nodes make to each other (required on a PostgreSQL node with
+     * {@link #tls}): the CA of the nodes' certificates; each node presents its own certificate.
+     */
+    public Builder internodeTls(InternodeTls internodeTls) {
+      this.internodeTls = internodeTls;
       return this;
     }
 

@@ -64,21 +64,33 @@ final class SundialBootstrap {
       throw new IllegalArgumentException("--auth mtls needs TLS with a client CA (--tls-client-ca)");
     }
     StoreOptions storeOptions = b.storeOptions();
-    if (b.tls != null && storeOptions.kind() == StoreOptions.Kind.POSTGRES) {
-      // Nodes call each other on the gRPC port; with TLS there they would need client TLS
-      // settings of their own (--internode-tls-*), which do not exist yet.
-      throw new IllegalStateException("TLS is not supported yet on a PostgreSQL (cluster) node:"
-          + " node-to-node calls would be refused. Run without --tls-cert, on a private network.");
+    if (b.tls != null && b.internodeTls == null && storeOptions.kind() == StoreOptions.Kind.POSTGRES) {
+      // Nodes call each other on the gRPC port: with TLS there they must trust each other's
+      // certificates. Refused before the database is touched.
+      throw new IllegalStateException("a PostgreSQL (cluster) node with TLS needs --internode-tls-ca"
+          + " (the CA of the nodes' certificates) for the calls nodes make to each other");
     }
-    Store store = storeOptions.open(b.migrate);
+    if (b.internodeTls != null && b.tls == null) {
+      throw new IllegalArgumentException("--internode-tls-ca needs TLS (--tls-cert, --tls-key):"
+          + " a node presents its certificate to the others");
+    }
+    ServerTls tls = b.tls == null ? null : ServerTls.start(b.tls, b.internodeTls, b.tlsReloadEvery);
+    Store store;
+    try {
+      store = storeOptions.open(b.migrate);
+    } catch (RuntimeException e) {
+      if (tls != null) tls.close();
+      throw e;
+    }
     String location = storeOptions.location();
     Engine engine;
     // Every node of a PostgreSQL-backed deployment is a cluster member (possibly the only one).
     ClusterWiring cluster = null;
     try {
       if (store instanceof PostgresStore) {
-        cluster = new ClusterWiring(
-            b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort, store.clusterSecret());
+        cluster = new ClusterWiring(b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort,
+            store.clusterSecret(), tls == null ? null : tls.nodeClientContext(),
+            b.internodeTls == null ? null : b.internodeTls.serverName());
         engine = new Engine(store, b.clock, b.shards, b.limits,
             cluster.config());
         log.info("cluster node {} at {}", cluster.nodeId(), cluster.address());
@@ -91,10 +103,12 @@ final class SundialBootstrap {
       for (String ns : b.namespaces) {
         engine.namespaces().ensure(ns);
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (cluster != null) cluster.close();
       store.close();
-      throw e;
+      if (tls != null) tls.close();
+      if (e instanceof IOException io) throw new UncheckedIOException(io);
+      throw (RuntimeException) e;
     }
     ApiKeys apiKeys = new ApiKeys(store.apiKeys(), b.clock);
     Authenticator authenticator;
@@ -104,6 +118,7 @@ final class SundialBootstrap {
       engine.close();
       if (cluster != null) cluster.close();
       store.close();
+      if (tls != null) tls.close();
       throw e;
     }
     // Proves to the in-process server that a principal was authenticated by this process's HTTP
@@ -140,11 +155,7 @@ final class SundialBootstrap {
     HttpFrontend http = null;
     ConnectionLimit connections = new ConnectionLimit(b.maxConnections);
     GrpcServerLogs.install();
-    ServerTls tls = null;
     try {
-      if (b.tls != null) {
-        tls = ServerTls.start(b.tls, b.tlsReloadEvery);
-      }
       InProcessServerBuilder ib = InProcessServerBuilder.forName(inProcessName);
       inProcessServices.forEach(ib::addService);
       inProcess =

@@ -10,7 +10,9 @@ import dev.sundial.server.admin.AdminApi;
 import dev.sundial.server.admin.proto.CreateApiKeyRequest;
 import dev.sundial.server.cluster.ClusterWiring;
 import dev.sundial.server.security.AuthConfig;
+import dev.sundial.server.security.InternodeTls;
 import dev.sundial.server.security.JwtAuthenticator;
+import dev.sundial.server.security.TestCertificates;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -20,7 +22,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -34,6 +38,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Authorization in a 2-node cluster: a call that reaches the node not owning its workflow is
@@ -185,6 +191,38 @@ class ClusterAuthTest extends ClusterTestSupport {
           throw e;
         }
       }
+    }
+  }
+
+  @Test
+  void nodesCallEachOtherOverMutualTls(@TempDir Path dir) throws Exception {
+    TestCertificates.Pki pki = TestCertificates.writeSet(dir);
+    ClusterDatabase db = ClusterDatabase.createFresh("clustertls");
+    InternodeTls internode = new InternodeTls(pki.caFile(), null);
+    try (db;
+        Sundial n1 = Sundial.builder().postgres(PostgresConfig.parse(db.nodeUrl())).nodeId("n1")
+            .grpc("127.0.0.1", freePort()).shards(Cluster.SHARDS).tls(pki.mutualTls())
+            .internodeTls(internode).auth(AuthConfig.apiKeys(null)).start();
+        Sundial n2 = Sundial.builder().postgres(PostgresConfig.parse(db.nodeUrl())).nodeId("n2")
+            .grpc("127.0.0.1", freePort()).shards(Cluster.SHARDS).tls(pki.mutualTls())
+            .internodeTls(internode).auth(AuthConfig.apiKeys(null)).start()) {
+      Map<Integer, String> owners = settled(db, n1, n2);
+      String writer = key(n1, "writer", "default:write");
+      String namespaceId = Cluster.namespaceId(n1.newWorkflowServiceStubs());
+      String remote = idOwnedBy(namespaceId, owners, "n2", "over-tls-");
+      SslContext ssl = GrpcSslContexts.forClient().trustManager(pki.caFile().toFile())
+          .keyManager(pki.clientFiles().cert().toFile(), pki.clientFiles().key().toFile()).build();
+      stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+          .setTarget("localhost:" + n1.grpcPort()).setSslContext(ssl).addApiKey(() -> writer).build());
+      var client = stubs.blockingStub().withDeadlineAfter(20, TimeUnit.SECONDS);
+      // Relayed from n1 to n2 over mutual TLS (n2 requires a client certificate).
+      assertThat(retryingUnavailable(() -> client.startWorkflowExecution(start(remote))).getRunId())
+          .isNotEmpty();
+      var atN2 = WorkflowServiceGrpc.newBlockingStub(n2.newInProcessChannel());
+      assertThat(atN2.describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+          .setNamespace(Cluster.NAMESPACE).setExecution(WorkflowExecution.newBuilder()
+              .setWorkflowId(remote)).build()).getWorkflowExecutionInfo().getExecution()
+          .getWorkflowId()).isEqualTo(remote);
     }
   }
 

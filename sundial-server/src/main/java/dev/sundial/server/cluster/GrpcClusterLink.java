@@ -10,6 +10,7 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -25,9 +26,14 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final Metadata secretHeader = new Metadata();
   private final String secret;
+  private final SslContext tls;
+  private final String serverName;
 
-  GrpcClusterLink(String clusterSecret) {
+  /** {@code tls} null: plaintext; {@code serverName} (or null) is checked instead of the host. */
+  GrpcClusterLink(String clusterSecret, SslContext tls, String serverName) {
     this.secret = clusterSecret;
+    this.tls = tls;
+    this.serverName = serverName;
     secretHeader.put(InternalService.SECRET, clusterSecret);
   }
 
@@ -39,13 +45,20 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
     // Keepalive: a frozen node still has its TCP connections acknowledged by the kernel, so only
     // unanswered HTTP/2 pings reveal it and end the calls waiting on it (the servers permit pings
     // every 10 s).
-    return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-        .usePlaintext()
-        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .keepAliveTime(10, TimeUnit.SECONDS)
-        .keepAliveTimeout(5, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(true)
-        .build());
+    return channels.computeIfAbsent(address, a -> {
+      NettyChannelBuilder b = NettyChannelBuilder.forTarget(a)
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+          .keepAliveTime(10, TimeUnit.SECONDS)
+          .keepAliveTimeout(5, TimeUnit.SECONDS)
+          .keepAliveWithoutCalls(true);
+      if (tls == null) {
+        b.usePlaintext();
+      } else {
+        b.sslContext(tls);
+        if (serverName != null) b.overrideAuthority(serverName);
+      }
+      return b.build();
+    });
   }
 
   @Override

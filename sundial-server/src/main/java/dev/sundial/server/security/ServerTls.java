@@ -34,8 +34,11 @@ public final class ServerTls implements AutoCloseable {
   private final TlsConfig config;
   private final AdvancedTlsX509KeyManager keys;
   private final AdvancedTlsX509TrustManager clientCas;
+  private final InternodeTls internode;
+  private final AdvancedTlsX509TrustManager nodeCas;
   private volatile List<FileStamp> identityStamps = List.of();
   private volatile FileStamp caStamp;
+  private volatile FileStamp nodeCaStamp;
   private final ScheduledExecutorService reloader =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sundial-tls-reload");
@@ -44,10 +47,13 @@ public final class ServerTls implements AutoCloseable {
       });
 
   private ServerTls(TlsConfig config, AdvancedTlsX509KeyManager keys,
-      AdvancedTlsX509TrustManager clientCas) {
+      AdvancedTlsX509TrustManager clientCas, InternodeTls internode,
+      AdvancedTlsX509TrustManager nodeCas) {
     this.config = config;
     this.keys = keys;
     this.clientCas = clientCas;
+    this.internode = internode;
+    this.nodeCas = nodeCas;
   }
 
   /**
@@ -55,6 +61,11 @@ public final class ServerTls implements AutoCloseable {
    * {@code reloadEvery}.
    */
   public static ServerTls start(TlsConfig config, Duration reloadEvery) {
+    return start(config, null, reloadEvery);
+  }
+
+  /** The same, with the CA of the other nodes' certificates for node-to-node calls (or null). */
+  public static ServerTls start(TlsConfig config, InternodeTls internode, Duration reloadEvery) {
     ServerTls tls;
     try {
       AdvancedTlsX509TrustManager cas = config.clientCaFile() == null ? null
@@ -62,13 +73,17 @@ public final class ServerTls implements AutoCloseable {
               .setVerification(
                   AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
               .build();
-      tls = new ServerTls(config, new AdvancedTlsX509KeyManager(), cas);
+      // A node checks the certificate and the host name of the node it calls.
+      AdvancedTlsX509TrustManager nodeCas = internode == null ? null
+          : AdvancedTlsX509TrustManager.newBuilder().build();
+      tls = new ServerTls(config, new AdvancedTlsX509KeyManager(), cas, internode, nodeCas);
     } catch (CertificateException e) {
       throw new IllegalStateException("TLS is not available in this JVM: " + describe(e), e);
     }
     try {
       tls.loadIdentity();
       tls.loadClientCas();
+      tls.loadNodeCas();
     } catch (IllegalArgumentException e) {
       tls.close();
       throw e;
@@ -137,6 +152,20 @@ public final class ServerTls implements AutoCloseable {
     caStamp = ca;
   }
 
+  private void loadNodeCas() {
+    if (nodeCas == null) {
+      return;
+    }
+    FileStamp ca = FileStamp.of(internode.caFile());
+    try {
+      nodeCas.updateTrustCredentials(internode.caFile().toFile());
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot read the internode CA " + internode.caFile() + ": " + describe(e), e);
+    }
+    nodeCaStamp = ca;
+  }
+
   /**
    * Reads the files again when they changed. A bad new file (half written, wrong key) keeps the
    * previous credentials and is tried again at the next check.
@@ -151,6 +180,10 @@ public final class ServerTls implements AutoCloseable {
       if (clientCas != null && !FileStamp.of(config.clientCaFile()).equals(caStamp)) {
         loadClientCas();
         log.info("client CA reloaded from {}", config.clientCaFile());
+      }
+      if (nodeCas != null && !FileStamp.of(internode.caFile()).equals(nodeCaStamp)) {
+        loadNodeCas();
+        log.info("internode CA reloaded from {}", internode.caFile());
       }
     } catch (RuntimeException e) {
       log.warn("keeping the previous TLS files: {}", e.getMessage());
@@ -183,6 +216,21 @@ public final class ServerTls implements AutoCloseable {
           : io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth.OPTIONAL);
     }
     return b.protocols(PROTOCOLS).build();
+  }
+
+  /**
+   * For calls to the other nodes (grpc-java's shaded Netty): this node's certificate as client
+   * certificate, the internode CA as trust; null without internode TLS.
+   */
+  public io.grpc.netty.shaded.io.netty.handler.ssl.SslContext nodeClientContext() throws SSLException {
+    if (nodeCas == null) return null;
+    return io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
+        .keyManager(keys).trustManager(nodeCas).protocols(PROTOCOLS).build();
+  }
+
+  /** The internode settings, or null. */
+  public InternodeTls internode() {
+    return internode;
   }
 
   /** For the HTTP API and UI listeners (Netty). */

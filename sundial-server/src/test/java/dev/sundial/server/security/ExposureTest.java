@@ -51,14 +51,17 @@ class ExposureTest {
   }
 
   @Test
-  void aPostgresNodeRefusesTlsUntilNodeToNodeCallsHaveIt() {
+  void aPostgresNodeWithTlsNeedsTheInternodeCa() {
     // Refused before the database is reached (nothing listens on port 1).
     assertThatThrownBy(() -> Sundial.builder()
         .postgres(PostgresConfig.parse("postgres://sundial@127.0.0.1:1/sundial"))
         .tls(TlsConfig.of(Path.of("server.crt"), Path.of("server.key")))
         .start())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("TLS is not supported yet on a PostgreSQL (cluster) node");
+        .hasMessageContaining("needs --internode-tls-ca");
+    assertThatThrownBy(() -> Sundial.builder().inMemory()
+        .internodeTls(new InternodeTls(Path.of("ca.crt"), null)).start())
+        .hasMessageContaining("--internode-tls-ca needs TLS");
   }
 
   @Test
