@@ -1,6 +1,7 @@
 package dev.sundial.persistence;
 
 import dev.sundial.persistence.access.ApiKeyStore;
+import dev.sundial.persistence.access.UserStore;
 import dev.sundial.persistence.batch.BatchStore;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.visibility.VisibilityStore;
@@ -43,6 +44,11 @@ public interface Store
   /** The API keys table (see ApiKeyStore); a store without one throws UnsupportedOperationException. */
   default ApiKeyStore apiKeys() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no API keys");
+  }
+
+  /** The UI users table (see UserStore); a store without one throws UnsupportedOperationException. */
+  default UserStore users() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no users");
   }
 
   @Override

@@ -24,6 +24,8 @@ import dev.sundial.server.security.CertificateRoles;
 import dev.sundial.server.security.Exposure;
 import dev.sundial.server.security.JwtAuthenticator;
 import dev.sundial.server.security.ServerTls;
+import dev.sundial.server.security.Sessions;
+import dev.sundial.server.security.Users;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -111,6 +113,7 @@ final class SundialBootstrap {
       throw (RuntimeException) e;
     }
     ApiKeys apiKeys = new ApiKeys(store.apiKeys(), b.clock);
+    Users users = new Users(store.users(), b.clock);
     Authenticator authenticator;
     try {
       authenticator = authenticator(b, apiKeys);
@@ -132,7 +135,7 @@ final class SundialBootstrap {
     List<ServerServiceDefinition> services = List.of(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
         new OperatorFrontend(engine).bindService(),
-        new AdminFrontend(apiKeys).bindService());
+        new AdminFrontend(apiKeys, users).bindService());
     // Each server guards its services with its own authentication: the in-process one trusts the
     // embedding application and this process's HTTP frontend, the socket one a relaying node.
     List<ServerServiceDefinition> inProcessServices = new ArrayList<>();
@@ -200,7 +203,8 @@ final class SundialBootstrap {
       if (b.httpPort >= 0 || b.uiPort >= 0) {
         http = startHttp(b, inProcessName, store, cluster, connections,
             tls == null ? null : tls.httpContext(),
-            authenticator == null ? null : new HttpFrontend.Auth(authenticator, processProof));
+            authenticator == null ? null
+                : new HttpFrontend.Auth(authenticator, processProof, users, new Sessions()));
       }
     } catch (IOException | RuntimeException e) {
       // Whatever started is stopped again, in reverse order.

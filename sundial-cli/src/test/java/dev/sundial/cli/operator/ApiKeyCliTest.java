@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * API keys end to end with the CLI: a secured server makes its first admin key, the admin creates
+ * API keys and UI users end to end with the CLI: a secured server makes its first admin key, the admin creates
  * a namespace-scoped key, that key works only where its role allows, and once revoked not at all.
  */
 class ApiKeyCliTest {
@@ -76,6 +76,25 @@ class ApiKeyCliTest {
       assertThat(list.code()).as(list.err()).isZero();
       assertThat(list.out()).contains("bootstrap-admin").contains("ci").contains("build@example.com")
           .contains("active").doesNotContain(created);
+
+      // UI users: created with a password from a file, listed without it, deleted.
+      Path password = Files.writeString(dir.resolve("pw"), "a long enough password\n");
+      Run user = cli(s, admin, "operator", "user", "create", "--name", "viewer",
+          "--role", "default:read", "--password-file", password.toString());
+      assertThat(user.code()).as(user.err()).isZero();
+      assertThat(user.out()).contains("Created user viewer (default:read)");
+      Run shortPassword = cli(s, admin, "operator", "user", "create", "--name", "weak",
+          "--role", "default:read", "--password-file",
+          Files.writeString(dir.resolve("short"), "short").toString());
+      assertThat(shortPassword.code()).isEqualTo(1);
+      assertThat(shortPassword.err()).contains("INVALID_ARGUMENT").contains("at least 8 characters");
+      Run users = cli(s, admin, "operator", "user", "list");
+      assertThat(users.out()).contains("viewer").contains("default:read")
+          .doesNotContain("long enough").doesNotContain("$2");
+      assertThat(cli(s, admin, "operator", "user", "delete", "viewer").code()).isZero();
+      assertThat(cli(s, admin, "operator", "user", "list").out()).doesNotContain("viewer");
+      Run missing = cli(s, admin, "operator", "user", "delete", "viewer");
+      assertThat(missing.err()).contains("NOT_FOUND");
 
       Run revoke = cli(s, admin, "operator", "api-key", "revoke", "ci");
       assertThat(revoke.code()).as(revoke.err()).isZero();

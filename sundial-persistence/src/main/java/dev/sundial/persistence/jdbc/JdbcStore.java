@@ -14,6 +14,7 @@ import dev.sundial.persistence.StoreException;
 import dev.sundial.persistence.TimerTask;
 import dev.sundial.persistence.WriteValidator;
 import dev.sundial.persistence.access.ApiKeyStore;
+import dev.sundial.persistence.access.UserStore;
 import dev.sundial.persistence.batch.BatchStore;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.visibility.VisibilityStore;
@@ -418,6 +419,11 @@ public abstract class JdbcStore implements Store {
   @Override
   public ApiKeyStore apiKeys() {
     return new JdbcApiKeyStore(this);
+  }
+
+  @Override
+  public UserStore users() {
+    return new JdbcUserStore(this);
   }
 
   Dialect dialect() {

@@ -3,8 +3,14 @@ package dev.sundial.server.admin;
 import com.google.protobuf.Message;
 import dev.sundial.server.admin.proto.CreateApiKeyRequest;
 import dev.sundial.server.admin.proto.CreateApiKeyResponse;
+import dev.sundial.server.admin.proto.CreateUserRequest;
+import dev.sundial.server.admin.proto.CreateUserResponse;
+import dev.sundial.server.admin.proto.DeleteUserRequest;
+import dev.sundial.server.admin.proto.DeleteUserResponse;
 import dev.sundial.server.admin.proto.ListApiKeysRequest;
 import dev.sundial.server.admin.proto.ListApiKeysResponse;
+import dev.sundial.server.admin.proto.ListUsersRequest;
+import dev.sundial.server.admin.proto.ListUsersResponse;
 import dev.sundial.server.admin.proto.RevokeApiKeyRequest;
 import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
 import io.grpc.MethodDescriptor;
@@ -12,7 +18,8 @@ import io.grpc.protobuf.ProtoUtils;
 
 /**
  * The methods of Sundial's administration service ({@code sundial/admin/v1/admin.proto}), shared
- * by the server and its clients (the CLI). Every method needs the system admin role.
+ * by the server and its clients (the CLI): API keys and web UI users. Every method needs the
+ * system admin role.
  */
 public final class AdminApi {
   public static final String SERVICE = "sundial.admin.v1.AdminService";
@@ -26,6 +33,16 @@ public final class AdminApi {
   public static final MethodDescriptor<RevokeApiKeyRequest, RevokeApiKeyResponse> REVOKE_API_KEY =
       method("RevokeApiKey", RevokeApiKeyRequest.getDefaultInstance(),
           RevokeApiKeyResponse.getDefaultInstance());
+
+  public static final MethodDescriptor<CreateUserRequest, CreateUserResponse> CREATE_USER =
+      method("CreateUser", CreateUserRequest.getDefaultInstance(),
+          CreateUserResponse.getDefaultInstance());
+  public static final MethodDescriptor<ListUsersRequest, ListUsersResponse> LIST_USERS =
+      method("ListUsers", ListUsersRequest.getDefaultInstance(),
+          ListUsersResponse.getDefaultInstance());
+  public static final MethodDescriptor<DeleteUserRequest, DeleteUserResponse> DELETE_USER =
+      method("DeleteUser", DeleteUserRequest.getDefaultInstance(),
+          DeleteUserResponse.getDefaultInstance());
 
   private AdminApi() {}
 

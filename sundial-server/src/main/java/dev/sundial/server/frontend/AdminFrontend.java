@@ -3,14 +3,20 @@ package dev.sundial.server.frontend;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.sundial.persistence.access.ApiKeyRecord;
+import dev.sundial.persistence.access.UserRecord;
 import dev.sundial.server.admin.AdminApi;
 import dev.sundial.server.admin.proto.ApiKey;
 import dev.sundial.server.admin.proto.CreateApiKeyResponse;
+import dev.sundial.server.admin.proto.CreateUserResponse;
+import dev.sundial.server.admin.proto.DeleteUserResponse;
 import dev.sundial.server.admin.proto.ListApiKeysResponse;
+import dev.sundial.server.admin.proto.ListUsersResponse;
 import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
+import dev.sundial.server.admin.proto.User;
 import dev.sundial.server.security.ApiKeys;
 import dev.sundial.server.security.AuthInterceptor;
 import dev.sundial.server.security.Principal;
+import dev.sundial.server.security.Users;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
@@ -19,12 +25,14 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
-/** Sundial's administration service (see {@link AdminApi}): API keys. */
+/** Sundial's administration service (see {@link AdminApi}): API keys and UI users. */
 public final class AdminFrontend {
   private final ApiKeys apiKeys;
+  private final Users users;
 
-  public AdminFrontend(ApiKeys apiKeys) {
+  public AdminFrontend(ApiKeys apiKeys, Users users) {
     this.apiKeys = apiKeys;
+    this.users = users;
   }
 
   public ServerServiceDefinition bindService() {
@@ -56,7 +64,27 @@ public final class AdminFrontend {
               return RevokeApiKeyResponse.newBuilder()
                   .setApiKey(toProto(apiKeys.revoke(req.getId()))).build();
             })))
+        .addMethod(AdminApi.CREATE_USER, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> CreateUserResponse.newBuilder().setUser(toProto(users.create(
+                req.getName(), req.getRolesList(), req.getPassword().toCharArray()))).build())))
+        .addMethod(AdminApi.LIST_USERS, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              ListUsersResponse.Builder b = ListUsersResponse.newBuilder();
+              users.list().forEach(u -> b.addUsers(toProto(u)));
+              return b.build();
+            })))
+        .addMethod(AdminApi.DELETE_USER, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              users.delete(req.getName());
+              return DeleteUserResponse.getDefaultInstance();
+            })))
         .build();
+  }
+
+  static User toProto(UserRecord u) {
+    return User.newBuilder().setName(u.name())
+        .addAllRoles(u.roles().isEmpty() ? java.util.List.of() : Arrays.asList(u.roles().split(",")))
+        .setCreateTime(millis(u.createdAt())).build();
   }
 
   static ApiKey toProto(ApiKeyRecord r) {
@@ -80,7 +108,7 @@ public final class AdminFrontend {
     } catch (IllegalArgumentException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
-    } catch (ApiKeys.NotFoundException e) {
+    } catch (ApiKeys.NotFoundException | Users.NotFoundException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
       return;
     } catch (RuntimeException e) {

@@ -2,6 +2,8 @@ package dev.sundial.server.http;
 
 import dev.sundial.server.connections.ConnectionLimit;
 import dev.sundial.server.security.Authenticator;
+import dev.sundial.server.security.Sessions;
+import dev.sundial.server.security.Users;
 import io.grpc.ManagedChannel;
 import io.grpc.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,7 +60,7 @@ public final class HttpFrontend implements AutoCloseable {
    * Authentication of HTTP calls: who a request's credentials name, carried into the in-process
    * gRPC server with the process's proof (see security.PrincipalHeader), where it is authorized.
    */
-  public record Auth(Authenticator authenticator, String proof) {}
+  public record Auth(Authenticator authenticator, String proof, Users users, Sessions sessions) {}
 
   /** One listener: address, and whether it serves the UI (then with the CSRF check). */
   public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
@@ -73,6 +75,7 @@ public final class HttpFrontend implements AutoCloseable {
   private long idleMillis;
   private ConnectionLimit connections;
   private SslContext tls; // null: plaintext
+  private UiLogin login; // null: no UI, or authentication off
 
   private HttpFrontend() {}
 
@@ -98,13 +101,15 @@ public final class HttpFrontend implements AutoCloseable {
           OperatorServiceGrpc.getServiceDescriptor());
       if (api != null) {
         HttpRouter router = new HttpRouter(services, t -> true);
-        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth));
+        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null));
       }
       if (ui != null) {
         HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
-        UiSite site = new UiSite(uiOptions, channel, json, UiSite.ROOT);
+        UiSite site = new UiSite(uiOptions, channel, json, UiSite.ROOT, auth != null);
         f.uiBuilt = site.built();
-        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth));
+        UiLogin login = auth == null ? null : new UiLogin(auth, tls != null);
+        f.login = login;
+        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login));
       }
       return f;
     } catch (RuntimeException e) {
@@ -173,6 +178,7 @@ public final class HttpFrontend implements AutoCloseable {
     }
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (login != null) login.close();
     onClose.run();
   }
 
@@ -209,12 +215,15 @@ public final class HttpFrontend implements AutoCloseable {
     private final ApiInvoker invoker;
     private final UiSite ui;
     private final Auth auth;
+    private final UiLogin login;
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyHost;
 
-    Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth) {
+    Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth,
+        UiLogin login) {
       this.options = options;
       this.auth = auth;
+      this.login = login;
       this.router = router;
       this.invoker = invoker;
       this.ui = ui;
@@ -247,6 +256,11 @@ public final class HttpFrontend implements AutoCloseable {
     /** Authentication, or null when it is off. */
     Auth auth() {
       return auth;
+    }
+
+    /** UI sign-in, or null (the API port, or authentication off). */
+    UiLogin login() {
+      return login;
     }
 
     boolean csrf() {

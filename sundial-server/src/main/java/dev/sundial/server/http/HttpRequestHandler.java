@@ -71,13 +71,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     Principal principal = null;
     HttpFrontend.Auth auth = listener.auth();
+    UiLogin login = listener.login();
     if (auth != null) {
-      try {
-        principal = auth.authenticator().authenticate(
-            req.headers().get(HttpHeaderNames.AUTHORIZATION), tlsSession(ctx));
-      } catch (InvalidCredentialsException e) {
-        sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, e.getMessage());
-        return;
+      // On the UI port a signed-in session speaks for the browser; otherwise the credentials.
+      principal = login == null ? null : login.sessionPrincipal(req);
+      if (principal == null) {
+        try {
+          principal = auth.authenticator().authenticate(
+              req.headers().get(HttpHeaderNames.AUTHORIZATION), tlsSession(ctx));
+        } catch (InvalidCredentialsException e) {
+          sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, e.getMessage());
+          return;
+        }
       }
     }
     Metadata callHeaders = metadata(req);
@@ -93,9 +98,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     Map<String, List<String>> query = uri.parameters();
     UiSite ui = listener.ui();
     String path = uri.path();
+    if (login != null && UiLogin.handles(path)) {
+      login.serve(this, ctx, req, path);
+      return;
+    }
     if (ui != null && ui.handles(path)) {
-      ui.serve(this, ctx, req, path, segments, callHeaders,
-          principal != null && principal.isAnonymous());
+      ui.serve(this, ctx, req, path, segments, callHeaders, principal);
       return;
     }
     boolean api = ui == null || path.startsWith("/api/");
@@ -237,7 +245,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   /** A google.rpc.Status body, with the HTTP status grpc-gateway gives its code. */
   void sendStatus(ChannelHandlerContext ctx, FullHttpRequest req, Status.Code code, String msg) {
-    send(ctx, HttpUtil.isKeepAlive(req), HttpStatuses.fromGrpc(code.value()), JSON,
+    sendStatus(ctx, HttpUtil.isKeepAlive(req), code, msg);
+  }
+
+  void sendStatus(ChannelHandlerContext ctx, boolean keepAlive, Status.Code code, String msg) {
+    send(ctx, keepAlive, HttpStatuses.fromGrpc(code.value()), JSON,
         statusJson(code.value(), msg).getBytes(StandardCharsets.UTF_8), null);
   }
 

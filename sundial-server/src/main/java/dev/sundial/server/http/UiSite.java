@@ -2,6 +2,7 @@ package dev.sundial.server.http;
 
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
+import dev.sundial.server.security.Principal;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -49,15 +50,20 @@ final class UiSite {
   private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
   private final boolean built;
   private final String root;
-  private final byte[] settingsJson; // fixed for the life of the server
+  private final boolean authEnabled;
+  private final byte[] settingsJson; // with write actions as configured
+  private final byte[] readOnlySettingsJson; // for a signed-in user who may change nothing
 
-  UiSite(HttpFrontend.UiOptions options, Channel channel, TemporalJson json, String root) {
+  UiSite(HttpFrontend.UiOptions options, Channel channel, TemporalJson json, String root,
+      boolean authEnabled) {
     this.root = root;
     this.options = options;
     this.history = WorkflowServiceGrpc.newFutureStub(channel);
     this.json = json;
+    this.authEnabled = authEnabled;
     this.built = resource("index.html").isPresent();
-    this.settingsJson = bytes(settings());
+    this.settingsJson = bytes(settings(options.disableWriteActions()));
+    this.readOnlySettingsJson = bytes(settings(true));
   }
 
   boolean built() {
@@ -72,21 +78,26 @@ final class UiSite {
 
   /**
    * Serves one of the UI's own endpoints; {@code callHeaders} go with the gRPC calls it makes
-   * (they carry the caller's principal), {@code anonymous} says the caller presented no
-   * credentials to a server that requires them.
+   * (they carry the caller's principal), {@code principal} is the caller (null: authentication
+   * is off).
    */
   void serve(HttpRequestHandler h, ChannelHandlerContext ctx, FullHttpRequest req, String path,
-      List<String> segments, Metadata callHeaders, boolean anonymous) {
+      List<String> segments, Metadata callHeaders, Principal principal) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     boolean open = path.equals("/api/v1/settings") || path.equals("/api/v1/me");
-    if (anonymous && !open) {
+    if (principal != null && principal.isAnonymous() && !open) {
       h.sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, "no credentials: sign in first");
       return;
     }
     if (path.equals("/api/v1/settings")) {
-      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, settingsJson, csrfCookie(req));
+      // A user who may change nothing sees no buttons that would only be refused.
+      boolean readOnly = principal != null && !principal.isAnonymous()
+          && !UiLogin.canWriteSomewhere(principal);
+      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON,
+          readOnly ? readOnlySettingsJson : settingsJson, csrfCookie(req));
     } else if (path.equals("/api/v1/me")) {
-      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes("{}"), null);
+      String me = authEnabled ? UiLogin.me(principal).toString() : "{\"authEnabled\":false}";
+      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes(me), csrfCookie(req));
     } else if (path.startsWith("/sundial/api/")) {
       String body = options.sundialApi().apply(path.substring("/sundial/api".length()));
       if (body == null) {
@@ -156,7 +167,7 @@ final class UiSite {
   }
 
   /** What the official UI reads from /api/v1/settings (the ui-server's settings shape). */
-  private String settings() {
+  private String settings(boolean disableWriteActions) {
     JsonObject auth = new JsonObject();
     auth.addProperty("Enabled", false);
     auth.add("Options", null);
@@ -173,16 +184,13 @@ final class UiSite {
     s.addProperty("NotifyOnNewVersion", false);
     s.add("Codec", codec);
     s.addProperty("Version", UI_VERSION);
-    s.addProperty("DisableWriteActions", options.disableWriteActions());
-    s.addProperty("WorkflowTerminateDisabled", false);
-    s.addProperty("WorkflowCancelDisabled", false);
-    s.addProperty("WorkflowSignalDisabled", false);
-    s.addProperty("WorkflowUpdateDisabled", false);
-    s.addProperty("WorkflowResetDisabled", false);
-    s.addProperty("BatchActionsDisabled", false);
-    s.addProperty("StartWorkflowDisabled", false);
+    s.addProperty("DisableWriteActions", disableWriteActions);
+    for (String action : List.of("WorkflowTerminateDisabled", "WorkflowCancelDisabled",
+        "WorkflowSignalDisabled", "WorkflowUpdateDisabled", "WorkflowResetDisabled",
+        "BatchActionsDisabled", "StartWorkflowDisabled", "ActivityCommandsDisabled")) {
+      s.addProperty(action, disableWriteActions);
+    }
     s.addProperty("HideWorkflowQueryErrors", false);
-    s.addProperty("ActivityCommandsDisabled", false);
     return s.toString();
   }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The api_keys table contract; one subclass per store implementation. */
-public abstract class ApiKeyStoreContractTest {
+/** The api_keys and users tables' contract; one subclass per store implementation. */
+public abstract class AccessStoreContractTest {
   @TempDir protected Path dir;
   protected Store store;
   private ApiKeyStore keys;
@@ -65,6 +65,20 @@ public abstract class ApiKeyStoreContractTest {
     assertThat(keys.listApiKeys()).extracting(ApiKeyRecord::id, ApiKeyRecord::revokedAt)
         .containsExactly(tuple("k1", 300L),
             tuple("k2", null));
+  }
+
+  @Test
+  void usersAreInsertedOnceListedAndDeleted() {
+    UserStore users = store.users();
+    assertThat(users.insertUser(new UserRecord("bob", "a:read", "$2b$12$hash", 100))).isTrue();
+    assertThat(users.insertUser(new UserRecord("alice", "system:admin", "$2b$12$other", 200))).isTrue();
+    assertThat(users.insertUser(new UserRecord("bob", "a:admin", "x", 300))).isFalse();
+    assertThat(users.userByName("bob").orElseThrow())
+        .isEqualTo(new UserRecord("bob", "a:read", "$2b$12$hash", 100));
+    assertThat(users.listUsers()).extracting(UserRecord::name).containsExactly("alice", "bob");
+    assertThat(users.deleteUser("bob")).isTrue();
+    assertThat(users.deleteUser("bob")).isFalse();
+    assertThat(users.userByName("bob")).isEmpty();
   }
 
   @Test

@@ -1,12 +1,12 @@
 package dev.sundial.persistence.postgres;
 
 import dev.sundial.persistence.Store;
-import dev.sundial.persistence.access.ApiKeyStoreContractTest;
+import dev.sundial.persistence.access.AccessStoreContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-class PostgresApiKeyStoreTest extends ApiKeyStoreContractTest {
+class PostgresAccessStoreTest extends AccessStoreContractTest {
   private PgTestSchema schema;
 
   @BeforeAll

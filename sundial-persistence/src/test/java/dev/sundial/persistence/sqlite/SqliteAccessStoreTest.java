@@ -1,10 +1,10 @@
 package dev.sundial.persistence.sqlite;
 
 import dev.sundial.persistence.Store;
-import dev.sundial.persistence.access.ApiKeyStoreContractTest;
+import dev.sundial.persistence.access.AccessStoreContractTest;
 import java.nio.file.Path;
 
-class SqliteApiKeyStoreTest extends ApiKeyStoreContractTest {
+class SqliteAccessStoreTest extends AccessStoreContractTest {
   @Override
   protected Store newStore(Path dir) {
     return SqliteStore.open(dir.resolve("sundial.db"));
