@@ -2,6 +2,7 @@ package dev.sundial.persistence;
 
 import dev.sundial.persistence.access.ApiKeyStore;
 import dev.sundial.persistence.access.UserStore;
+import dev.sundial.persistence.audit.AuditStore;
 import dev.sundial.persistence.batch.BatchStore;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.visibility.VisibilityStore;
@@ -44,6 +45,11 @@ public interface Store
   /** The API keys table (see ApiKeyStore); a store without one throws UnsupportedOperationException. */
   default ApiKeyStore apiKeys() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no API keys");
+  }
+
+  /** The audit log (see AuditStore); a store without one throws UnsupportedOperationException. */
+  default AuditStore audit() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no audit log");
   }
 
   /** The UI users table (see UserStore); a store without one throws UnsupportedOperationException. */

@@ -15,6 +15,7 @@ import dev.sundial.persistence.TimerTask;
 import dev.sundial.persistence.WriteValidator;
 import dev.sundial.persistence.access.ApiKeyStore;
 import dev.sundial.persistence.access.UserStore;
+import dev.sundial.persistence.audit.AuditStore;
 import dev.sundial.persistence.batch.BatchStore;
 import dev.sundial.persistence.schedule.ScheduleStore;
 import dev.sundial.persistence.visibility.VisibilityStore;
@@ -419,6 +420,11 @@ public abstract class JdbcStore implements Store {
   @Override
   public ApiKeyStore apiKeys() {
     return new JdbcApiKeyStore(this);
+  }
+
+  @Override
+  public AuditStore audit() {
+    return new JdbcAuditStore(this);
   }
 
   @Override

@@ -123,10 +123,10 @@ class SqliteStoreTest extends StoreContractTest {
     }
     Assertions.assertThatThrownBy(() -> SqliteStore.open(empty, false))
         .hasMessageContaining("schema version is 0").hasMessageContaining("sundial db migrate");
-    assertThat(SqliteStore.migrate(empty)).isEqualTo(8);
-    assertThat(SqliteStore.migrate(empty)).isEqualTo(8);
+    assertThat(SqliteStore.migrate(empty)).isEqualTo(9);
+    assertThat(SqliteStore.migrate(empty)).isEqualTo(9);
     try (SqliteStore s = SqliteStore.open(empty, false)) {
-      assertThat(s.schemaVersion()).isEqualTo(8);
+      assertThat(s.schemaVersion()).isEqualTo(9);
     }
   }
 }
