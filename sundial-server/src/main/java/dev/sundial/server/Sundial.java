@@ -67,6 +67,8 @@ public final class Sundial implements AutoCloseable {
     TlsConfig tls; // null: plaintext
     AuthConfig auth; // null: authentication off
     InternodeTls internodeTls; // null: node-to-node calls in plaintext
+    boolean auditWorkerCalls;
+    Duration auditRetention = Duration.ofDays(90); // null: forever
     Duration tlsReloadEvery = Duration.ofSeconds(10);
     boolean allowInsecure;
 
@@ -95,6 +97,21 @@ public final class Sundial implements AutoCloseable {
      */
     public Builder internodeTls(InternodeTls internodeTls) {
       this.internodeTls = internodeTls;
+      return this;
+    }
+
+    /** Record worker task traffic (polls, task completions, heartbeats) in the audit log too. */
+    public Builder auditWorkerCalls(boolean record) {
+      this.auditWorkerCalls = record;
+      return this;
+    }
+
+    /** How long audit records are kept (default 90 days; null: forever). */
+    public Builder auditRetention(Duration retention) {
+      if (retention != null && (retention.isNegative() || retention.isZero())) {
+        throw new IllegalArgumentException("auditRetention must be positive");
+      }
+      this.auditRetention = retention;
       return this;
     }
 

@@ -3,6 +3,8 @@ package dev.sundial.server;
 import dev.sundial.engine.Engine;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.postgres.PostgresStore;
+import dev.sundial.server.audit.AuditInterceptor;
+import dev.sundial.server.audit.AuditLog;
 import dev.sundial.server.cluster.ClusterStatus;
 import dev.sundial.server.cluster.ClusterWiring;
 import dev.sundial.server.connections.ConnectionLimit;
@@ -114,10 +116,12 @@ final class SundialBootstrap {
     }
     ApiKeys apiKeys = new ApiKeys(store.apiKeys(), b.clock);
     Users users = new Users(store.users(), b.clock);
+    AuditLog audit = new AuditLog(store.audit(), b.clock, b.auditWorkerCalls, b.auditRetention);
     Authenticator authenticator;
     try {
       authenticator = authenticator(b, apiKeys);
     } catch (RuntimeException e) {
+      audit.close();
       engine.close();
       if (cluster != null) cluster.close();
       store.close();
@@ -135,19 +139,19 @@ final class SundialBootstrap {
     List<ServerServiceDefinition> services = List.of(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
         new OperatorFrontend(engine).bindService(),
-        new AdminFrontend(apiKeys, users).bindService());
+        new AdminFrontend(apiKeys, users, audit).bindService());
     // Each server guards its services with its own authentication: the in-process one trusts the
     // embedding application and this process's HTTP frontend, the socket one a relaying node.
     List<ServerServiceDefinition> inProcessServices = new ArrayList<>();
     List<ServerServiceDefinition> socketServices = new ArrayList<>();
+    List<String> inProcessProofs = List.of(processProof);
+    List<String> socketProofs = cluster == null ? List.of() : List.of(cluster.secret());
     for (ServerServiceDefinition service : services) {
-      inProcessServices.add(InboundChecks.wrap(authenticator == null ? service
-              : ServerInterceptors.intercept(service,
-                  new AuthInterceptor(authenticator, true, List.of(processProof))),
+      inProcessServices.add(InboundChecks.wrap(
+          guarded(service, authenticator, audit, true, inProcessProofs),
           payloadLimit, b.requestArrivalTimeout, shedding));
-      socketServices.add(InboundChecks.wrap(authenticator == null ? service
-              : ServerInterceptors.intercept(service, new AuthInterceptor(authenticator, false,
-                  cluster == null ? List.of() : List.of(cluster.secret()))),
+      socketServices.add(InboundChecks.wrap(
+          guarded(service, authenticator, audit, false, socketProofs),
           payloadLimit, b.requestArrivalTimeout, shedding));
     }
     HealthStatusManager health = new HealthStatusManager();
@@ -202,7 +206,7 @@ final class SundialBootstrap {
       }
       if (b.httpPort >= 0 || b.uiPort >= 0) {
         http = startHttp(b, inProcessName, store, cluster, connections,
-            tls == null ? null : tls.httpContext(),
+            tls == null ? null : tls.httpContext(), processProof,
             authenticator == null ? null
                 : new HttpFrontend.Auth(authenticator, processProof, users, new Sessions()));
       }
@@ -212,6 +216,7 @@ final class SundialBootstrap {
       if (grpcLoops != null) grpcLoops.close();
       if (inProcess != null) inProcess.shutdownNow();
       if (tls != null) tls.close();
+      audit.close();
       engine.close();
       if (cluster != null) cluster.close();
       store.close();
@@ -229,6 +234,7 @@ final class SundialBootstrap {
     running.http = http;
     running.grpcLoops = grpcLoops;
     running.tls = tls;
+    running.audit = audit;
     running.watchWrites();
     if (cluster != null) {
       running.cluster = cluster;
@@ -248,7 +254,7 @@ final class SundialBootstrap {
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static HttpFrontend startHttp(Sundial.Builder b,
       String inProcessName, Store store, ClusterWiring cluster,
-      ConnectionLimit connections, SslContext tls, HttpFrontend.Auth auth) {
+      ConnectionLimit connections, SslContext tls, String originProof, HttpFrontend.Auth auth) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -265,11 +271,20 @@ final class SundialBootstrap {
               : new HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions, b.connectionIdleTimeout, connections, tls, auth);
+          uiOptions, b.connectionIdleTimeout, connections, tls, originProof, auth);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;
     }
+  }
+
+  /** A service behind authentication (when on) and then the audit log. */
+  private static ServerServiceDefinition guarded(ServerServiceDefinition service,
+      Authenticator authenticator, AuditLog audit, boolean inProcess, List<String> proofs) {
+    ServerServiceDefinition audited =
+        ServerInterceptors.intercept(service, new AuditInterceptor(audit, inProcess, proofs));
+    return authenticator == null ? audited : ServerInterceptors.intercept(audited,
+        new AuthInterceptor(authenticator, inProcess, proofs, audit));
   }
 
   /** The authentication the builder asks for, or null; registers the bootstrap admin key. */
@@ -357,6 +372,8 @@ final class SundialBootstrap {
     volatile AutoCloseable cluster;
     /** The TLS files' watch, or null; closed with the listeners. */
     volatile ServerTls tls;
+    /** Closed after the listeners, so the last outcomes are written. */
+    volatile AuditLog audit;
 
     Running(Store store, Engine engine, Server inProcess, Server socket, String inProcessName,
         String host, String location, HealthStatusManager health) {
@@ -444,6 +461,9 @@ final class SundialBootstrap {
       }
       if (tls != null) {
         tls.close();
+      }
+      if (audit != null) {
+        audit.close();
       }
       engine.close();
       if (cluster != null) {

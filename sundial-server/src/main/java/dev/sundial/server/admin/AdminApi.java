@@ -9,6 +9,8 @@ import dev.sundial.server.admin.proto.DeleteUserRequest;
 import dev.sundial.server.admin.proto.DeleteUserResponse;
 import dev.sundial.server.admin.proto.ListApiKeysRequest;
 import dev.sundial.server.admin.proto.ListApiKeysResponse;
+import dev.sundial.server.admin.proto.ListAuditRecordsRequest;
+import dev.sundial.server.admin.proto.ListAuditRecordsResponse;
 import dev.sundial.server.admin.proto.ListUsersRequest;
 import dev.sundial.server.admin.proto.ListUsersResponse;
 import dev.sundial.server.admin.proto.RevokeApiKeyRequest;
@@ -18,8 +20,8 @@ import io.grpc.protobuf.ProtoUtils;
 
 /**
  * The methods of Sundial's administration service ({@code sundial/admin/v1/admin.proto}), shared
- * by the server and its clients (the CLI): API keys and web UI users. Every method needs the
- * system admin role.
+ * by the server and its clients (the CLI): API keys, web UI users and the audit log. Every method
+ * needs the system admin role but ListAuditRecords, which needs the system read role.
  */
 public final class AdminApi {
   public static final String SERVICE = "sundial.admin.v1.AdminService";
@@ -43,6 +45,10 @@ public final class AdminApi {
   public static final MethodDescriptor<DeleteUserRequest, DeleteUserResponse> DELETE_USER =
       method("DeleteUser", DeleteUserRequest.getDefaultInstance(),
           DeleteUserResponse.getDefaultInstance());
+
+  public static final MethodDescriptor<ListAuditRecordsRequest, ListAuditRecordsResponse>
+      LIST_AUDIT_RECORDS = method("ListAuditRecords", ListAuditRecordsRequest.getDefaultInstance(),
+          ListAuditRecordsResponse.getDefaultInstance());
 
   private AdminApi() {}
 

@@ -6,6 +6,7 @@ import com.google.protobuf.Message;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.server.security.AuthInterceptor;
+import dev.sundial.server.security.OriginHeader;
 import dev.sundial.server.security.Principal;
 import dev.sundial.server.security.PrincipalHeader;
 import io.grpc.CallOptions;
@@ -265,6 +266,8 @@ public final class ForwardingInterceptor implements ServerInterceptor {
       Metadata out = new Metadata();
       out.merge(headers);
       out.put(FORWARDED, self);
+      // Audited here, where it was received: the owner does not record it again.
+      OriginHeader.attach(out, new OriginHeader.Origin("relay", self, true), link.secret());
       Principal principal = AuthInterceptor.current();
       if (principal != null) {
         // Authorized here; the owner trusts the principal on the cluster's secret.

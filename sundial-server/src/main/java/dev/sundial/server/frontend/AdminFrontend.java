@@ -1,18 +1,24 @@
 package dev.sundial.server.frontend;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.sundial.persistence.access.ApiKeyRecord;
 import dev.sundial.persistence.access.UserRecord;
+import dev.sundial.persistence.audit.AuditQuery;
+import dev.sundial.persistence.audit.AuditRecord;
 import dev.sundial.server.admin.AdminApi;
 import dev.sundial.server.admin.proto.ApiKey;
 import dev.sundial.server.admin.proto.CreateApiKeyResponse;
 import dev.sundial.server.admin.proto.CreateUserResponse;
 import dev.sundial.server.admin.proto.DeleteUserResponse;
 import dev.sundial.server.admin.proto.ListApiKeysResponse;
+import dev.sundial.server.admin.proto.ListAuditRecordsRequest;
+import dev.sundial.server.admin.proto.ListAuditRecordsResponse;
 import dev.sundial.server.admin.proto.ListUsersResponse;
 import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
 import dev.sundial.server.admin.proto.User;
+import dev.sundial.server.audit.AuditLog;
 import dev.sundial.server.security.ApiKeys;
 import dev.sundial.server.security.AuthInterceptor;
 import dev.sundial.server.security.Principal;
@@ -23,16 +29,20 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
-/** Sundial's administration service (see {@link AdminApi}): API keys and UI users. */
+/** Sundial's administration service (see {@link AdminApi}): API keys, UI users, the audit log. */
 public final class AdminFrontend {
+  private static final int MAX_PAGE = 1000;
   private final ApiKeys apiKeys;
   private final Users users;
+  private final AuditLog audit;
 
-  public AdminFrontend(ApiKeys apiKeys, Users users) {
+  public AdminFrontend(ApiKeys apiKeys, Users users, AuditLog audit) {
     this.apiKeys = apiKeys;
     this.users = users;
+    this.audit = audit;
   }
 
   public ServerServiceDefinition bindService() {
@@ -78,7 +88,44 @@ public final class AdminFrontend {
               users.delete(req.getName());
               return DeleteUserResponse.getDefaultInstance();
             })))
+        .addMethod(AdminApi.LIST_AUDIT_RECORDS, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> listAudit(req))))
         .build();
+  }
+
+  private ListAuditRecordsResponse listAudit(ListAuditRecordsRequest req) {
+    int size = req.getPageSize() <= 0 ? 100 : Math.min(req.getPageSize(), MAX_PAGE);
+    long before = 0;
+    if (!req.getNextPageToken().isEmpty()) {
+      try {
+        before = Long.parseLong(req.getNextPageToken().toStringUtf8());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("next_page_token is not one this server gave");
+      }
+    }
+    List<AuditRecord> records = audit.list(new AuditQuery(
+        req.hasStartTime() ? Timestamps.toMillis(req.getStartTime()) : null,
+        req.hasEndTime() ? Timestamps.toMillis(req.getEndTime()) : null,
+        blankToNull(req.getPrincipal()), blankToNull(req.getNamespace()),
+        blankToNull(req.getOperation()), blankToNull(req.getTarget()), before, size + 1));
+    ListAuditRecordsResponse.Builder b = ListAuditRecordsResponse.newBuilder();
+    for (AuditRecord r : records.subList(0, Math.min(size, records.size()))) {
+      var p = dev.sundial.server.admin.proto.AuditRecord.newBuilder()
+          .setId(r.id()).setTime(millis(r.time())).setPrincipal(r.principal())
+          .setAuthType(r.authType()).setSource(r.source()).setTransport(r.transport())
+          .setNamespace(r.namespace()).setOperation(r.operation()).setTarget(r.target())
+          .setRequestId(r.requestId()).setOutcome(r.outcome());
+      if (r.message() != null) p.setMessage(r.message());
+      b.addRecords(p);
+    }
+    if (records.size() > size) {
+      b.setNextPageToken(ByteString.copyFromUtf8(Long.toString(records.get(size - 1).id())));
+    }
+    return b.build();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   static User toProto(UserRecord u) {

@@ -87,7 +87,7 @@ public final class HttpFrontend implements AutoCloseable {
    */
   public static HttpFrontend start(ManagedChannel channel, ListenerOptions api,
       ListenerOptions ui, UiOptions uiOptions, Duration idleTimeout,
-      ConnectionLimit connections, SslContext tls, Auth auth) {
+      ConnectionLimit connections, SslContext tls, String originProof, Auth auth) {
     HttpFrontend f = new HttpFrontend();
     f.tls = tls;
     f.onClose = channel::shutdownNow;
@@ -96,12 +96,13 @@ public final class HttpFrontend implements AutoCloseable {
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
+      AuditHttp audit = new AuditHttp(channel, json);
       List<ServiceDescriptor> services = List.of(
           WorkflowServiceGrpc.getServiceDescriptor(),
           OperatorServiceGrpc.getServiceDescriptor());
       if (api != null) {
         HttpRouter router = new HttpRouter(services, t -> true);
-        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null));
+        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null, originProof, audit));
       }
       if (ui != null) {
         HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
@@ -109,7 +110,7 @@ public final class HttpFrontend implements AutoCloseable {
         f.uiBuilt = site.built();
         UiLogin login = auth == null ? null : new UiLogin(auth, tls != null);
         f.login = login;
-        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login));
+        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login, originProof, audit));
       }
       return f;
     } catch (RuntimeException e) {
@@ -216,12 +217,16 @@ public final class HttpFrontend implements AutoCloseable {
     private final UiSite ui;
     private final Auth auth;
     private final UiLogin login;
+    private final String originProof;
+    private final AuditHttp audit;
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyHost;
 
     Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth,
-        UiLogin login) {
+        UiLogin login, String originProof, AuditHttp audit) {
       this.options = options;
+      this.audit = audit;
+      this.originProof = originProof;
       this.auth = auth;
       this.login = login;
       this.router = router;
@@ -256,6 +261,16 @@ public final class HttpFrontend implements AutoCloseable {
     /** Authentication, or null when it is off. */
     Auth auth() {
       return auth;
+    }
+
+    /** The audit log route, or null. */
+    AuditHttp audit() {
+      return audit;
+    }
+
+    /** Proves the origin (transport, client address) this listener tells the services. */
+    String originProof() {
+      return originProof;
     }
 
     /** UI sign-in, or null (the API port, or authentication off). */

@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sundial.server.security.InvalidCredentialsException;
+import dev.sundial.server.security.OriginHeader;
 import dev.sundial.server.security.Principal;
 import dev.sundial.server.security.PrincipalHeader;
 import io.grpc.Metadata;
@@ -89,6 +90,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (auth != null) {
       PrincipalHeader.attach(callHeaders, principal, false, auth.proof());
     }
+    if (listener.originProof() != null) {
+      OriginHeader.attach(callHeaders, new OriginHeader.Origin(listener.ui() == null ? "http" : "ui",
+          OriginHeader.address(ctx.channel().remoteAddress()), false), listener.originProof());
+    }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     List<String> segments = segments(uri.rawPath());
     if (segments == null) {
@@ -100,6 +105,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String path = uri.path();
     if (login != null && UiLogin.handles(path)) {
       login.serve(this, ctx, req, path);
+      return;
+    }
+    if (path.equals(AuditHttp.PATH) && listener.audit() != null) {
+      listener.audit().serve(this, ctx, req, query, callHeaders);
       return;
     }
     if (ui != null && ui.handles(path)) {

@@ -34,19 +34,28 @@ public final class AuthInterceptor implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+  /** Told of every refused call (the audit log). */
+  public interface Refusals {
+    void refused(Principal principal, OriginHeader.Origin origin, String fullMethodName,
+        Message request, Status status);
+  }
+
   private final Authenticator authenticator;
   private final boolean inProcess;
   private final List<String> proofs;
+  private final Refusals refusals;
 
   /**
    * @param inProcess whether this guards the in-process server, whose callers without a carried
    *     principal are the embedding application
    * @param proofs the secrets that make a carried principal trusted
    */
-  public AuthInterceptor(Authenticator authenticator, boolean inProcess, List<String> proofs) {
+  public AuthInterceptor(Authenticator authenticator, boolean inProcess, List<String> proofs,
+      Refusals refusals) {
     this.authenticator = authenticator;
     this.inProcess = inProcess;
     this.proofs = List.copyOf(proofs);
+    this.refusals = refusals;
   }
 
   /** The principal of the current call; null when authentication is off. */
@@ -73,19 +82,21 @@ public final class AuthInterceptor implements ServerInterceptor {
             headers.get(AUTHORIZATION), call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
       }
     } catch (InvalidCredentialsException e) {
-      return refuse(call, Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+      return refuse(call, headers, Principal.ANONYMOUS, null,
+          Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException());
     }
     Context context = Context.current().withValue(PRINCIPAL, principal);
     if (authorized || rule.scope() == RpcPolicy.Scope.OPEN) {
       return Contexts.interceptCall(context, call, headers, next);
     }
     if (principal.isAnonymous()) {
-      return refuse(call, Status.UNAUTHENTICATED.withDescription(
-          "no credentials: send " + authenticator.expected()));
+      return refuse(call, headers, principal, null, Status.UNAUTHENTICATED.withDescription(
+          "no credentials: send " + authenticator.expected()).asRuntimeException());
     }
     if (rule.scope() != RpcPolicy.Scope.NAMESPACE) {
       if (!principal.allows(rule, "")) {
-        return refuse(call, denied(principal, call.getMethodDescriptor().getBareMethodName(),
+        return refuse(call, headers, principal, null, denied(principal,
+            call.getMethodDescriptor().getBareMethodName(),
             "the system " + roleName(rule.access()) + " role"));
       }
       return Contexts.interceptCall(context, call, headers, next);
@@ -95,12 +106,13 @@ public final class AuthInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(context, call, headers, gate);
   }
 
-  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-    return refuse(call, status.asRuntimeException());
-  }
-
-  private static <Q, R> ServerCall.Listener<Q> refuse(
-      ServerCall<Q, R> call, StatusRuntimeException e) {
+  /** Refuses a call, telling the audit log. */
+  private <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Metadata headers,
+      Principal principal, Message request, StatusRuntimeException e) {
+    if (refusals != null) {
+      refusals.refused(principal, OriginHeader.of(call, headers, inProcess, proofs),
+          call.getMethodDescriptor().getFullMethodName(), request, e.getStatus());
+    }
     call.close(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
     return new ServerCall.Listener<>() {};
   }
@@ -122,7 +134,7 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   /** Holds a namespace-scoped call until its request shows the namespace, then checks it. */
-  private static final class NamespaceGate<Q, R> extends ServerCall.Listener<Q> {
+  private final class NamespaceGate<Q, R> extends ServerCall.Listener<Q> {
     private final ServerCall<Q, R> call;
     private final Metadata headers;
     private final ServerCallHandler<Q, R> next;
@@ -148,7 +160,8 @@ public final class AuthInterceptor implements ServerInterceptor {
         String problem = check((Message) message);
         if (problem != null) {
           refused = true;
-          refuse(call, denied(principal, call.getMethodDescriptor().getBareMethodName(), problem));
+          refuse(call, headers, principal, (Message) message,
+              denied(principal, call.getMethodDescriptor().getBareMethodName(), problem));
           return;
         }
         delegate = next.startCall(call, headers);

@@ -70,7 +70,7 @@ public final class RpcPolicy {
   /**
    * The rule of an RPC by its full gRPC method name ({@code <service>/<Method>}). Health checks
    * and GetSystemInfo (what SDKs call first, as Temporal leaves it open) are open; a method of
-   * another service needs the system admin role.
+   * another service needs the system admin role (reading the audit log: the system read role).
    */
   public static Rule of(String fullMethodName) {
     int slash = fullMethodName.lastIndexOf('/');
@@ -79,6 +79,9 @@ public final class RpcPolicy {
     if (service.equals("grpc.health.v1.Health")
         || fullMethodName.equals("temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo")) {
       return new Rule(Scope.OPEN, Access.READ);
+    }
+    if (fullMethodName.equals("sundial.admin.v1.AdminService/ListAuditRecords")) {
+      return new Rule(Scope.CLUSTER, Access.READ); // auditors read without administering
     }
     if (!service.equals("temporal.api.workflowservice.v1.WorkflowService")
         && !service.equals("temporal.api.operatorservice.v1.OperatorService")) {

@@ -24,7 +24,7 @@ class UiSiteTest {
     var listener = new HttpFrontend.Listener(
         new HttpFrontend.ListenerOptions("127.0.0.1", 0, true, Set.of()),
         new HttpRouter(List.of(), t -> true), new ApiInvoker(unused, json),
-        new UiSite(options, unused, json, root, false), null, null);
+        new UiSite(options, unused, json, root, false), null, null, null, null);
     EmbeddedChannel ch = new EmbeddedChannel(new HttpRequestHandler(listener));
     var req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER);
     req.headers().set("Host", "localhost:8233");
