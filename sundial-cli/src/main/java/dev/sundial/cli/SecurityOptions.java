@@ -7,6 +7,7 @@ import dev.sundial.server.security.CertificateRoles;
 import dev.sundial.server.security.InternodeTls;
 import dev.sundial.server.security.JwtAuthenticator;
 import dev.sundial.server.security.TlsConfig;
+import dev.sundial.cli.client.Durations;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -93,13 +95,25 @@ final class SecurityOptions {
           + " when missing. Env: SUNDIAL_BOOTSTRAP_ADMIN_KEY_FILE.")
   String bootstrapAdminKeyFile;
 
+  @Option(names = "--audit-worker-calls",
+      description = "Record worker task traffic (polls, completions, heartbeats) in the audit log too.")
+  boolean auditWorkerCalls;
+
+  @Option(names = "--audit-retention", paramLabel = "<duration>",
+      description = "How long audit records are kept, e.g. 30d; 0 keeps them forever."
+          + " Default: 90d.")
+  String auditRetention;
+
   @Option(names = "--allow-insecure",
       description = "Listen beyond loopback without TLS and authentication (refused otherwise).")
   boolean allowInsecure;
 
   /** The security part of the settings, checked. */
-  record Resolved(TlsConfig tls, InternodeTls internode, AuthConfig auth, boolean allowInsecure) {
+  record Resolved(TlsConfig tls, InternodeTls internode, AuthConfig auth, boolean allowInsecure,
+      Audit audit) {
     void applyTo(Sundial.Builder b) {
+      b.auditWorkerCalls(audit.workerCalls());
+      b.auditRetention(audit.retention());
       if (tls != null) {
         b.tls(tls);
       }
@@ -109,8 +123,13 @@ final class SecurityOptions {
     }
   }
 
+  /** The audit log settings: worker traffic recorded or not; retention (null: forever). */
+  record Audit(boolean workerCalls, Duration retention) {}
+
   Map<String, String> flags() {
     Map<String, String> f = new LinkedHashMap<>();
+    if (auditWorkerCalls) f.put("audit-worker-calls", "true");
+    DatabaseOptions.putIfGiven(f, "audit-retention", auditRetention);
     DatabaseOptions.putIfGiven(f, "tls-cert", tlsCert);
     DatabaseOptions.putIfGiven(f, "tls-key", tlsKey);
     DatabaseOptions.putIfGiven(f, "tls-client-ca", tlsClientCa);
@@ -143,7 +162,7 @@ final class SecurityOptions {
             (ca != null ? ca.origin() : nodeCa != null ? nodeCa.origin() : "--tls-require-client-cert")
                 + " needs TLS: give --tls-cert and --tls-key too");
       }
-      return new Resolved(null, null, auth, insecure);
+      return new Resolved(null, null, auth, insecure, audit(sources));
     }
     if (cert == null || key == null) {
       throw new IllegalArgumentException(
@@ -159,7 +178,21 @@ final class SecurityOptions {
         : new InternodeTls(file(nodeCa), value(sources.get("internode-tls-server-name")));
     return new Resolved(
         new TlsConfig(file(cert), file(key), ca == null ? null : file(ca), require), internode,
-        auth, insecure);
+        auth, insecure, audit(sources));
+  }
+
+  private static Audit audit(SettingSources sources) {
+    boolean workers = ServerStartCommand.parseBoolean(sources.get("audit-worker-calls"));
+    Setting retention = sources.get("audit-retention");
+    Duration keep = Duration.ofDays(90);
+    if (retention != null) {
+      String v = retention.value().strip();
+      keep = v.equals("0") ? null : Durations.parse(v, retention.origin());
+      if (keep != null && (keep.isNegative() || keep.isZero())) {
+        throw new IllegalArgumentException(retention.origin() + " must be positive, or 0 (forever)");
+      }
+    }
+    return new Audit(workers, keep);
   }
 
   /** The authentication settings, or null for --auth none; errors name the setting to fix. */

@@ -59,6 +59,8 @@ final class SettingSources {
           "jwt-permissions-claim",
           "mtls-role",
           "bootstrap-admin-key-file",
+          "audit-worker-calls",
+          "audit-retention",
           "allow-insecure");
 
   static final String ENV_DB = "SUNDIAL_DB";
@@ -71,7 +73,9 @@ final class SettingSources {
           "tls-cert", "SUNDIAL_TLS_CERT", "tls-key", "SUNDIAL_TLS_KEY",
           "tls-client-ca", "SUNDIAL_TLS_CLIENT_CA", "auth", "SUNDIAL_AUTH",
           "jwt-hs256-secret-file", "SUNDIAL_JWT_HS256_SECRET_FILE",
-          "bootstrap-admin-key-file", "SUNDIAL_BOOTSTRAP_ADMIN_KEY_FILE");
+          "bootstrap-admin-key-file",
+          "audit-worker-calls",
+          "audit-retention", "SUNDIAL_BOOTSTRAP_ADMIN_KEY_FILE");
 
   /** A setting's text and where it came from, e.g. {@code --port} or {@code SUNDIAL_DB}. */
   record Setting(String key, String value, String origin) {}

@@ -1,6 +1,7 @@
 package dev.sundial.cli;
 
 import dev.sundial.cli.common.Commands;
+import dev.sundial.cli.audit.AuditCommand;
 import dev.sundial.cli.operator.OperatorCommand;
 import dev.sundial.cli.schedule.ScheduleCommands;
 import dev.sundial.cli.workflow.ActivityCommands;
@@ -26,7 +27,7 @@ import picocli.CommandLine;
     subcommands = {ServerCommand.class, WorkflowCommand.class,
         ActivityCommands.class, ScheduleCommands.class,
         BatchCommands.class, TaskQueueCommands.class,
-        OperatorCommand.class, DbCommand.class, CompletionCommand.class,
+        OperatorCommand.class, AuditCommand.class, DbCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class SundialCommand implements Callable<Integer>, Commands.EnvironmentRoot {
 

@@ -26,6 +26,11 @@ public final class ClientOptions {
       description = "Namespace. Env: TEMPORAL_NAMESPACE. Default: default.")
   String namespace;
 
+  /** The --namespace flag as given, or null (no default applied). */
+  public String explicitNamespace() {
+    return namespace;
+  }
+
   @Option(names = "--api-key", paramLabel = "<key>",
       description = "API key, sent as 'authorization: Bearer <key>'. Env: TEMPORAL_API_KEY.")
   String apiKey;
