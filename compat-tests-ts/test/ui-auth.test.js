@@ -1,6 +1,7 @@
 // The web UI with authentication on, in Debian's Chromium: sign-in with a user name and password,
 // a read-only user sees no workflow actions and the API refuses them if forced, a writer sees
-// them, sign-out ends the session. Users and keys are made with the sundial CLI.
+// them, sign-out ends the session, the audit log page shows the refusal. Users and keys are made
+// with the sundial CLI.
 'use strict';
 
 const { test, before, after } = require('node:test');
@@ -161,6 +162,16 @@ test('UI sign-in: a writer sees the workflow actions enabled; an API key signs i
     await keyPage.locator('[data-testid="api-key"]').fill(adminKey);
     await keyPage.locator('[data-testid="sign-in"]').click();
     await keyPage.locator('[data-testid="signed-in-user"] >> visible=true').filter({ hasText: 'bootstrap-admin' }).waitFor();
+
+    // The audit log page shows the refused terminate of the read-only user, filtered by principal.
+    await keyPage.goto(`${server.uiUrl}/audit`);
+    await keyPage.locator('[data-testid="audit-filter-principal"]').fill('viewer');
+    await keyPage.locator('[data-testid="audit-search"]').click();
+    await keyPage.waitForURL(/principal=viewer/);
+    const row = keyPage.locator('[data-testid="audit-records"] tr').filter({ hasText: 'TerminateWorkflowExecution' });
+    await row.filter({ hasText: 'PERMISSION_DENIED' }).filter({ hasText: 'workflow:guarded-1' }).first().waitFor();
+    assert.match(await row.first().innerText(), /\bui\b/);
+    await keyPage.screenshot({ path: path.join(SHOTS, 'auth-03-audit-log.png'), fullPage: true });
   } finally {
     await keyPage.close();
   }
