@@ -143,7 +143,7 @@ test('UI sign-in: a read-only user sees the workflow but no actions, and the API
   }
 });
 
-test('UI sign-in: a writer sees the workflow actions enabled; an API key signs in too', { skip, timeout: TEST_TIMEOUT_MS }, async () => {
+test('UI sign-in: a writer sees the workflow actions enabled; an admin signs in with an API key, reads the audit log, manages keys and users', { skip, timeout: TEST_TIMEOUT_MS }, async () => {
   const page = await newPage();
   try {
     await page.goto(`${server.uiUrl}/login`);
@@ -172,7 +172,40 @@ test('UI sign-in: a writer sees the workflow actions enabled; an API key signs i
     await row.filter({ hasText: 'PERMISSION_DENIED' }).filter({ hasText: 'workflow:guarded-1' }).first().waitFor();
     assert.match(await row.first().innerText(), /\bui\b/);
     await keyPage.screenshot({ path: path.join(SHOTS, 'auth-03-audit-log.png'), fullPage: true });
+
+    // The admin page: a key made there is shown once and works; revoked there, it is refused.
+    await keyPage.goto(`${server.uiUrl}/admin`);
+    await keyPage.locator('[data-testid="key-name"]').fill('from-ui');
+    await keyPage.locator('[data-testid="key-roles"]').fill('default:read');
+    await keyPage.locator('[data-testid="key-create"]').click();
+    const shown = (await keyPage.locator('[data-testid="new-api-key"]').innerText()).trim();
+    assert.match(shown, /^sundial_/);
+    const asKey = await Connection.connect({ address: server.address, apiKey: shown, tls: false });
+    try {
+      const listed = await asKey.workflowService.listNamespaces({});
+      assert.deepEqual(listed.namespaces.map((n) => n.namespaceInfo.name), ['default']);
+      await keyPage.locator('[data-testid="revoke-from-ui"]').click();
+      await keyPage.locator('[data-testid="api-keys"] tr').filter({ hasText: 'from-ui' }).filter({ hasText: 'revoked' }).waitFor();
+      await assert.rejects(asKey.workflowService.listNamespaces({}), (err) => err.code === 16);
+    } finally {
+      await asKey.close().catch(() => {});
+    }
+    // A user made there can sign in.
+    await keyPage.locator('[data-testid="user-name"]').fill('newcomer');
+    await keyPage.locator('[data-testid="user-roles"]').fill('default:read');
+    await keyPage.locator('[data-testid="user-password"]').fill('newcomer-password-1');
+    await keyPage.locator('[data-testid="user-create"]').click();
+    await keyPage.locator('[data-testid="users"] tr').filter({ hasText: 'newcomer' }).waitFor();
+    await keyPage.screenshot({ path: path.join(SHOTS, 'auth-04-admin.png'), fullPage: true });
   } finally {
     await keyPage.close();
+  }
+  const newcomer = await newPage();
+  try {
+    await newcomer.goto(`${server.uiUrl}/login`);
+    await signIn(newcomer, 'newcomer', 'newcomer-password-1');
+    await newcomer.locator('[data-testid="signed-in-user"] >> visible=true').filter({ hasText: 'newcomer' }).waitFor();
+  } finally {
+    await newcomer.close();
   }
 });

@@ -93,13 +93,22 @@ final class Connections {
   }
 
   <T> T write(String what, SqlWork<T> work) {
+    return write(what, work, true);
+  }
+
+  /**
+   * A write; {@code showsRecovery}: whether its success shows that writes work again. A small
+   * write (an audit record) can succeed on a disk too full for a workflow's: it must not clear
+   * the problem, which readiness reports until a real write or the 1 MB probe succeeds.
+   */
+  <T> T write(String what, SqlWork<T> work, boolean showsRecovery) {
     writeLock.lock();
     try {
       checkOpen();
       Conn c = writer();
       try {
         T result = work.run(c);
-        if (writeProblem != null) {
+        if (writeProblem != null && showsRecovery) {
           log.info("database writes succeed again (after: {})", writeProblem);
           writeProblem = null;
         }

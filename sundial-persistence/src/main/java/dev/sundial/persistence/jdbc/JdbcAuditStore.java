@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The audit_log table over a {@link JdbcStore}'s connections. */
+/**
+ * The audit_log table over a {@link JdbcStore}'s connections. Its writes are small: their success
+ * does not clear a write problem (see {@link JdbcStore#smallWrite}).
+ */
 final class JdbcAuditStore implements AuditStore {
   private static final String COLUMNS = "time, principal, auth_type, source, transport, namespace,"
       + " operation, target, request_id, outcome, message";
@@ -22,7 +25,7 @@ final class JdbcAuditStore implements AuditStore {
 
   @Override
   public long appendAudit(AuditRecord r) {
-    return store.write("appendAudit", c -> {
+    return store.smallWrite("appendAudit", c -> {
       PreparedStatement ps = c.ps("INSERT INTO audit_log (" + COLUMNS + ")"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
       ps.setLong(1, r.time());
@@ -45,7 +48,7 @@ final class JdbcAuditStore implements AuditStore {
 
   @Override
   public void completeAudit(long id, String outcome, String message) {
-    store.write("completeAudit", c -> {
+    store.smallWrite("completeAudit", c -> {
       PreparedStatement ps = c.ps("UPDATE audit_log SET outcome = ?, message = ? WHERE id = ?");
       ps.setString(1, outcome);
       ps.setString(2, message);
@@ -97,7 +100,7 @@ final class JdbcAuditStore implements AuditStore {
 
   @Override
   public int resolvePendingAudit(long olderThan, String message) {
-    return store.write("resolvePendingAudit", c -> {
+    return store.smallWrite("resolvePendingAudit", c -> {
       PreparedStatement ps = c.ps("UPDATE audit_log SET outcome = ?, message = ?"
           + " WHERE outcome = ? AND time < ?");
       ps.setString(1, AuditRecord.UNKNOWN);

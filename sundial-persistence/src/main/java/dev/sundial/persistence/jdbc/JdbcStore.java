@@ -445,6 +445,11 @@ public abstract class JdbcStore implements Store {
     return connections.write(what, work);
   }
 
+  /** A small write whose success does not show that the database takes writes again. */
+  <T> T smallWrite(String what, SqlWork<T> work) {
+    return connections.write(what, work, false);
+  }
+
   @Override
   public String writeProblem() {
     return connections.writeProblem();

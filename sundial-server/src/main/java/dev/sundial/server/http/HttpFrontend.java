@@ -96,13 +96,13 @@ public final class HttpFrontend implements AutoCloseable {
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
-      AuditHttp audit = new AuditHttp(channel, json);
+      AdminHttp admin = new AdminHttp(channel, json);
       List<ServiceDescriptor> services = List.of(
           WorkflowServiceGrpc.getServiceDescriptor(),
           OperatorServiceGrpc.getServiceDescriptor());
       if (api != null) {
         HttpRouter router = new HttpRouter(services, t -> true);
-        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null, originProof, audit));
+        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null, originProof, admin));
       }
       if (ui != null) {
         HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
@@ -110,7 +110,7 @@ public final class HttpFrontend implements AutoCloseable {
         f.uiBuilt = site.built();
         UiLogin login = auth == null ? null : new UiLogin(auth, tls != null);
         f.login = login;
-        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login, originProof, audit));
+        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login, originProof, admin));
       }
       return f;
     } catch (RuntimeException e) {
@@ -218,14 +218,14 @@ public final class HttpFrontend implements AutoCloseable {
     private final Auth auth;
     private final UiLogin login;
     private final String originProof;
-    private final AuditHttp audit;
+    private final AdminHttp admin;
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyHost;
 
     Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth,
-        UiLogin login, String originProof, AuditHttp audit) {
+        UiLogin login, String originProof, AdminHttp admin) {
       this.options = options;
-      this.audit = audit;
+      this.admin = admin;
       this.originProof = originProof;
       this.auth = auth;
       this.login = login;
@@ -263,9 +263,9 @@ public final class HttpFrontend implements AutoCloseable {
       return auth;
     }
 
-    /** The audit log route, or null. */
-    AuditHttp audit() {
-      return audit;
+    /** Sundial's admin routes (/api/v1/sundial/...), or null. */
+    AdminHttp admin() {
+      return admin;
     }
 
     /** Proves the origin (transport, client address) this listener tells the services. */

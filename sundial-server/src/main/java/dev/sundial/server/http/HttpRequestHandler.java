@@ -107,8 +107,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       login.serve(this, ctx, req, path);
       return;
     }
-    if (path.equals(AuditHttp.PATH) && listener.audit() != null) {
-      listener.audit().serve(this, ctx, req, query, callHeaders);
+    if (AdminHttp.handles(path) && listener.admin() != null) {
+      if (listener.csrf() && AdminHttp.writes(req) && !csrfTokenMatches(req)) {
+        sendStatus(ctx, req, Status.Code.PERMISSION_DENIED,
+            "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
+        return;
+      }
+      listener.admin().serve(this, ctx, req, segments, query, callHeaders);
       return;
     }
     if (ui != null && ui.handles(path)) {

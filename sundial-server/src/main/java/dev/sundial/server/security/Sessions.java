@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Signed-in web UI sessions, kept in this server's memory: a random 256-bit id (the HttpOnly
@@ -27,24 +28,38 @@ public final class Sessions {
   }
 
   private static final class Session {
-    final long createdNanos = System.nanoTime();
+    final long createdNanos;
     final Recheck recheck;
     volatile Principal principal;
-    volatile long usedNanos = createdNanos;
-    volatile long checkedNanos = createdNanos;
+    volatile long usedNanos;
+    volatile long checkedNanos;
 
-    Session(Principal principal, Recheck recheck) {
+    Session(Principal principal, Recheck recheck, long now) {
       this.principal = principal;
       this.recheck = recheck;
+      this.createdNanos = now;
+      this.usedNanos = now;
+      this.checkedNanos = now;
     }
   }
 
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+
+  public Sessions() {
+    this(System::nanoTime);
+  }
+
+  /** With a clock of its own (tests). */
+  Sessions(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
 
   /** A new session for a principal; returns its id. */
   public String create(Principal principal, Recheck recheck) {
     if (sessions.size() >= MAX_SESSIONS) {
-      sessions.values().removeIf(s -> expired(s, System.nanoTime()));
+      long now = nanoTime.getAsLong();
+      sessions.values().removeIf(s -> expired(s, now));
       if (sessions.size() >= MAX_SESSIONS) {
         sessions.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().usedNanos))
             .ifPresent(e -> sessions.remove(e.getKey()));
@@ -53,7 +68,7 @@ public final class Sessions {
     byte[] id = new byte[32];
     RANDOM.nextBytes(id);
     String key = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    sessions.put(key, new Session(principal, recheck));
+    sessions.put(key, new Session(principal, recheck, nanoTime.getAsLong()));
     return key;
   }
 
@@ -61,7 +76,7 @@ public final class Sessions {
   public Principal lookup(String id) {
     if (id == null) return null;
     Session s = sessions.get(id);
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (s == null) return null;
     if (expired(s, now)) {
       sessions.remove(id);

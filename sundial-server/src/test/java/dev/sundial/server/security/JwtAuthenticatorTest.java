@@ -17,6 +17,10 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +116,38 @@ class JwtAuthenticatorTest {
         .isInstanceOf(InvalidCredentialsException.class);
     assertThatThrownBy(() -> jwt.authenticate(rs256(claims("orders:admin").build())))
         .hasMessageContaining("must be a list");
+  }
+
+  @Test
+  void keysComeFromAJwksUrlFetchedWhenFirstNeeded() throws Exception {
+    HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    AtomicInteger fetches = new AtomicInteger();
+    byte[] jwks = new JWKSet(List.of(rsa.toPublicJWK())).toString().getBytes(StandardCharsets.UTF_8);
+    idp.createContext("/.well-known/jwks.json", exchange -> {
+      fetches.incrementAndGet();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, jwks.length);
+      exchange.getResponseBody().write(jwks);
+      exchange.close();
+    });
+    idp.start();
+    try {
+      URL url = URI.create("http://127.0.0.1:" + idp.getAddress().getPort()
+          + "/.well-known/jwks.json").toURL();
+      JwtAuthenticator fromUrl =
+          new JwtAuthenticator(new JwtAuthenticator.Config(null, url, null, "sundial", null));
+      assertThat(fetches.get()).isZero(); // nothing is fetched before a token needs it
+      assertThat(fromUrl.authenticate(rs256(claims(List.of("orders:write")).build()))
+          .roleOn("orders")).isEqualTo(Role.WRITE);
+      assertThat(fromUrl.authenticate(rs256(claims(List.of("orders:read")).build()))
+          .roleOn("orders")).isEqualTo(Role.READ);
+      assertThat(fetches.get()).isEqualTo(1); // cached
+      assertThatThrownBy(() -> fromUrl.authenticate(sign(new RSASSASigner(stranger),
+          JWSAlgorithm.RS256, "rsa-1", claims(List.of("orders:admin")).build())))
+          .isInstanceOf(InvalidCredentialsException.class);
+    } finally {
+      idp.stop(0);
+    }
   }
 
   @Test
