@@ -21,6 +21,7 @@ import dev.sundial.server.admin.proto.User;
 import dev.sundial.server.audit.AuditLog;
 import dev.sundial.server.security.ApiKeys;
 import dev.sundial.server.security.AuthInterceptor;
+import dev.sundial.server.security.Grants;
 import dev.sundial.server.security.Principal;
 import dev.sundial.server.security.Users;
 import io.grpc.ServerServiceDefinition;
@@ -28,7 +29,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -130,14 +130,14 @@ public final class AdminFrontend {
 
   static User toProto(UserRecord u) {
     return User.newBuilder().setName(u.name())
-        .addAllRoles(u.roles().isEmpty() ? java.util.List.of() : Arrays.asList(u.roles().split(",")))
+        .addAllRoles(Grants.parseStored(u.roles()).texts())
         .setCreateTime(millis(u.createdAt())).build();
   }
 
   static ApiKey toProto(ApiKeyRecord r) {
     ApiKey.Builder b = ApiKey.newBuilder()
         .setId(r.id()).setName(r.name()).setOwner(r.owner())
-        .addAllRoles(r.roles().isEmpty() ? java.util.List.of() : Arrays.asList(r.roles().split(",")))
+        .addAllRoles(Grants.parseStored(r.roles()).texts())
         .setCreateTime(millis(r.createdAt()));
     if (r.expiresAt() != null) b.setExpireTime(millis(r.expiresAt()));
     if (r.revokedAt() != null) b.setRevokeTime(millis(r.revokedAt()));

@@ -174,8 +174,7 @@ public final class ApiKeys {
     if (r.expiresAt() != null && r.expiresAt() <= clock.millis()) {
       throw new InvalidCredentialsException("the API key '" + r.name() + "' has expired");
     }
-    return Grants.parse(List.of(r.roles().isEmpty() ? new String[0] : r.roles().split(",")))
-        .principal(r.name(), "api-key");
+    return Grants.parseStored(r.roles()).principal(r.name(), "api-key");
   }
 
   static String newKey() {

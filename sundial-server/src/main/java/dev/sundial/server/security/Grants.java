@@ -1,9 +1,11 @@
 package dev.sundial.server.security;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,6 +45,11 @@ public record Grants(Role system, Map<String, Role> namespaces) {
     return a == null || b.compareTo(a) > 0 ? b : a;
   }
 
+  /** Grants stored as one comma-separated text (API keys, users). */
+  public static Grants parseStored(String text) {
+    return parse(text.isEmpty() ? List.of() : Arrays.asList(text.split(",")));
+  }
+
   public Principal principal(String subject, String authType) {
     return new Principal(subject, authType, system, namespaces);
   }
@@ -50,9 +57,9 @@ public record Grants(Role system, Map<String, Role> namespaces) {
   /** The grants written back, system first, then namespaces by name. */
   public List<String> texts() {
     List<String> out = new ArrayList<>();
-    if (system != null) out.add(SYSTEM + ":" + system.name().toLowerCase(java.util.Locale.ROOT));
+    if (system != null) out.add(SYSTEM + ":" + system.name().toLowerCase(Locale.ROOT));
     namespaces.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .forEach(e -> out.add(e.getKey() + ":" + e.getValue().name().toLowerCase(java.util.Locale.ROOT)));
+        .forEach(e -> out.add(e.getKey() + ":" + e.getValue().name().toLowerCase(Locale.ROOT)));
     return out;
   }
 }

@@ -5,7 +5,6 @@ import dev.sundial.persistence.access.UserStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -87,8 +86,7 @@ public final class Users {
   }
 
   private static Principal principal(UserRecord user) {
-    return Grants.parse(user.roles().isEmpty() ? List.of() : Arrays.asList(user.roles().split(",")))
-        .principal(user.name(), "password");
+    return Grants.parseStored(user.roles()).principal(user.name(), "password");
   }
 
   private static String hash(char[] password) {
