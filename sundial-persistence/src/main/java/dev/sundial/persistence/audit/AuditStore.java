@@ -5,11 +5,24 @@ import java.util.List;
 /** The audit log: appended, completed, listed, trimmed. Each write is committed before it returns. */
 public interface AuditStore {
 
-  /** Appends a record (its id ignored) and returns the id given to it. */
-  long appendAudit(AuditRecord record);
+  /** The outcome of a record appended earlier. */
+  record Outcome(long id, String outcome, String message) {}
+
+  /**
+   * Appends records (their ids ignored) and sets outcomes, all in one transaction (one commit for
+   * many calls); returns the ids given to the appended records, in order.
+   */
+  List<Long> writeAudit(List<AuditRecord> appends, List<Outcome> outcomes);
+
+  /** Appends one record and returns the id given to it. */
+  default long appendAudit(AuditRecord record) {
+    return writeAudit(List.of(record), List.of()).get(0);
+  }
 
   /** Sets the outcome of a record (a pending one). */
-  void completeAudit(long id, String outcome, String message);
+  default void completeAudit(long id, String outcome, String message) {
+    writeAudit(List.of(), List.of(new Outcome(id, outcome, message)));
+  }
 
   /** Records matching the query, newest first (by id). */
   List<AuditRecord> listAudit(AuditQuery query);

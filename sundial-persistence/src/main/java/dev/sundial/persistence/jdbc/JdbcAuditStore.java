@@ -24,37 +24,43 @@ final class JdbcAuditStore implements AuditStore {
   }
 
   @Override
-  public long appendAudit(AuditRecord r) {
-    return store.smallWrite("appendAudit", c -> {
-      PreparedStatement ps = c.ps("INSERT INTO audit_log (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-      ps.setLong(1, r.time());
-      ps.setString(2, r.principal());
-      ps.setString(3, r.authType());
-      ps.setString(4, r.source());
-      ps.setString(5, r.transport());
-      ps.setString(6, r.namespace());
-      ps.setString(7, r.operation());
-      ps.setString(8, r.target());
-      ps.setString(9, r.requestId());
-      ps.setString(10, r.outcome());
-      ps.setString(11, r.message());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+  public List<Long> writeAudit(List<AuditRecord> appends, List<Outcome> outcomes) {
+    return store.smallWrite("writeAudit", c -> {
+      c.exec(store.dialect().beginWrite());
+      try {
+        List<Long> ids = new ArrayList<>(appends.size());
+        for (AuditRecord r : appends) {
+          PreparedStatement ps = c.ps("INSERT INTO audit_log (" + COLUMNS + ")"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+          ps.setLong(1, r.time());
+          ps.setString(2, r.principal());
+          ps.setString(3, r.authType());
+          ps.setString(4, r.source());
+          ps.setString(5, r.transport());
+          ps.setString(6, r.namespace());
+          ps.setString(7, r.operation());
+          ps.setString(8, r.target());
+          ps.setString(9, r.requestId());
+          ps.setString(10, r.outcome());
+          ps.setString(11, r.message());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            ids.add(rs.getLong(1));
+          }
+        }
+        for (Outcome o : outcomes) {
+          PreparedStatement ps = c.ps("UPDATE audit_log SET outcome = ?, message = ? WHERE id = ?");
+          ps.setString(1, o.outcome());
+          ps.setString(2, o.message());
+          ps.setLong(3, o.id());
+          ps.executeUpdate();
+        }
+        c.exec("COMMIT");
+        return ids;
+      } catch (SQLException | RuntimeException e) {
+        c.tryExec("ROLLBACK");
+        throw e;
       }
-    });
-  }
-
-  @Override
-  public void completeAudit(long id, String outcome, String message) {
-    store.smallWrite("completeAudit", c -> {
-      PreparedStatement ps = c.ps("UPDATE audit_log SET outcome = ?, message = ? WHERE id = ?");
-      ps.setString(1, outcome);
-      ps.setString(2, message);
-      ps.setLong(3, id);
-      ps.executeUpdate();
-      return null;
     });
   }
 

@@ -70,6 +70,21 @@ public abstract class AuditStoreContractTest {
   }
 
   @Test
+  void manyAppendsAndOutcomesCommitTogether() {
+    long first = audit.appendAudit(rec(50, "alice", "orders", "StartWorkflowExecution", "workflow:0"));
+    List<Long> ids = audit.writeAudit(
+        List.of(rec(60, "alice", "orders", "SignalWorkflowExecution", "workflow:0"),
+            rec(70, "bob", "orders", "SignalWorkflowExecution", "workflow:0")),
+        List.of(new AuditStore.Outcome(first, "OK", null)));
+    assertThat(ids).hasSize(2);
+    assertThat(ids.get(0)).isGreaterThan(first);
+    assertThat(ids.get(1)).isGreaterThan(ids.get(0));
+    assertThat(audit.listAudit(all(10))).extracting(AuditRecord::outcome)
+        .containsExactly(AuditRecord.PENDING, AuditRecord.PENDING, "OK");
+    assertThat(audit.writeAudit(List.of(), List.of())).isEmpty();
+  }
+
+  @Test
   void pendingRecordsAreResolvedAndOldOnesDeleted() {
     long a = audit.appendAudit(rec(100, "alice", "orders", "StartWorkflowExecution", "workflow:1"));
     long b = audit.appendAudit(rec(500, "alice", "orders", "StartWorkflowExecution", "workflow:2"));

@@ -34,6 +34,7 @@ public final class AuditLog implements AutoCloseable, AuthInterceptor.Refusals {
   private static final int MAX_MESSAGE = 500;
 
   private final AuditStore store;
+  private final AuditWriter writer;
   private final Clock clock;
   private final boolean workerCalls;
   private final Duration retention;
@@ -50,6 +51,7 @@ public final class AuditLog implements AutoCloseable, AuthInterceptor.Refusals {
    */
   public AuditLog(AuditStore store, Clock clock, boolean workerCalls, Duration retention) {
     this.store = store;
+    this.writer = new AuditWriter(store);
     this.clock = clock;
     this.workerCalls = workerCalls;
     this.retention = retention;
@@ -71,15 +73,28 @@ public final class AuditLog implements AutoCloseable, AuthInterceptor.Refusals {
     };
   }
 
-  /** Records a call about to act; returns its record's id (committed when this returns). */
+  /**
+   * Records a call about to act; returns its record's id once committed (with the records of the
+   * calls arriving meanwhile, in one transaction). Throws when it cannot be written.
+   */
   long begin(Principal principal, Origin origin, String method, Message request) {
-    return store.appendAudit(record(principal, origin, method, request, AuditRecord.PENDING, null));
+    AuditRecord r = record(principal, origin, method, request, AuditRecord.PENDING, null);
+    try {
+      return writer.append(r).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the audit record", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the audit record was not written within 30 s", e);
+    }
   }
 
-  /** Records the outcome of a call begun; in the background. */
+  /** Records the outcome of a call begun; with the next batch. */
   void end(long id, Status status) {
     String message = status.isOk() ? null : trim(status.getDescription());
-    run(() -> store.completeAudit(id, status.getCode().name(), message));
+    writer.outcome(id, status.getCode().name(), message);
   }
 
   /**
@@ -90,9 +105,8 @@ public final class AuditLog implements AutoCloseable, AuthInterceptor.Refusals {
   public void refused(Principal principal, Origin origin, String method, Message request,
       Status status) {
     if (!audited(method)) return;
-    AuditRecord r = record(principal, origin, method, request, status.getCode().name(),
-        trim(status.getDescription()));
-    run(() -> store.appendAudit(r));
+    writer.append(record(principal, origin, method, request, status.getCode().name(),
+        trim(status.getDescription())));
   }
 
   public List<AuditRecord> list(AuditQuery query) {
@@ -107,20 +121,6 @@ public final class AuditLog implements AutoCloseable, AuthInterceptor.Refusals {
         principal == null ? "none" : principal.authType(),
         origin.source(), origin.transport(), AuditTargets.namespace(request), method,
         AuditTargets.of(method, request), AuditTargets.requestId(request), outcome, message);
-  }
-
-  private void run(Runnable write) {
-    try {
-      background.execute(() -> {
-        try {
-          write.run();
-        } catch (RuntimeException e) {
-          log.warn("cannot write an audit record: {}", e.toString());
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException closed) {
-      // stopping: the record stays pending and is resolved as UNKNOWN later
-    }
   }
 
   private void housekeeping() {
@@ -144,6 +144,7 @@ public final class AuditLog implements AutoCloseable, AuthInterceptor.Refusals {
 
   @Override
   public void close() {
+    writer.close();
     background.shutdown();
     try {
       background.awaitTermination(5, TimeUnit.SECONDS);
