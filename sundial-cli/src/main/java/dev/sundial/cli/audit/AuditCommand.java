@@ -1,11 +1,8 @@
 package dev.sundial.cli.audit;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Durations;
@@ -96,13 +93,7 @@ public final class AuditCommand extends GroupCommand {
             rows);
       } else {
         JsonArray a = new JsonArray();
-        for (AuditRecord r : records) {
-          try {
-            a.add(JsonParser.parseString(JsonFormat.printer().print(r)));
-          } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-          }
-        }
+        records.forEach(r -> a.add(Output.jsonObject(r)));
         out.printList(a);
       }
       return 0;

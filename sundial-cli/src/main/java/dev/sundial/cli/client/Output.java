@@ -3,6 +3,7 @@ package dev.sundial.cli.client;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
@@ -73,6 +74,11 @@ public final class Output {
   /** The same with payload shorthand chosen by the caller (history for replayers: never). */
   public void json(Message message, boolean withShorthand) {
     printJson(JsonParser.parseString(JSON.print(message, withShorthand)));
+  }
+
+  /** A message as a JSON object (proto3 JSON names), to add fields to or collect in a list. */
+  public static JsonObject jsonObject(Message message) {
+    return JsonParser.parseString(JSON.print(message, false)).getAsJsonObject();
   }
 
   /** A list: one JSON array, or one line per element in JSON lines. */

@@ -2,10 +2,7 @@ package dev.sundial.cli.operator;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Durations;
@@ -81,7 +78,7 @@ public final class ApiKeyCommands extends GroupCommand {
         out.line("The key is shown only now: store it in a secret store. Send it as"
             + " 'authorization: Bearer <key>' (--api-key, or the SDKs' api key option).");
       } else {
-        JsonObject o = json(r.getApiKey());
+        JsonObject o = Output.jsonObject(r.getApiKey());
         o.addProperty("key", r.getKey());
         out.printJson(o);
       }
@@ -104,7 +101,7 @@ public final class ApiKeyCommands extends GroupCommand {
         out.table(List.of("Id", "Name", "Owner", "Roles", "State", "Created"), rows);
       } else {
         JsonArray a = new JsonArray();
-        r.getApiKeysList().forEach(k -> a.add(json(k)));
+        r.getApiKeysList().forEach(k -> a.add(Output.jsonObject(k)));
         out.printList(a);
       }
       return 0;
@@ -123,7 +120,7 @@ public final class ApiKeyCommands extends GroupCommand {
       if (out.isText()) {
         out.line("Revoked API key " + r.getApiKey().getName() + " (" + r.getApiKey().getId() + ")");
       } else {
-        out.printJson(json(r.getApiKey()));
+        out.printJson(Output.jsonObject(r.getApiKey()));
       }
       return 0;
     }
@@ -149,11 +146,4 @@ public final class ApiKeyCommands extends GroupCommand {
     return "active";
   }
 
-  private static JsonObject json(ApiKey k) {
-    try {
-      return JsonParser.parseString(JsonFormat.printer().print(k)).getAsJsonObject();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

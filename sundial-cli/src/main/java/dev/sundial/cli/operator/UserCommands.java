@@ -2,9 +2,6 @@ package dev.sundial.cli.operator;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.GroupCommand;
@@ -60,7 +57,7 @@ public final class UserCommands extends GroupCommand {
           out.line("Created user " + r.getUser().getName() + " (" + String.join(", ",
               r.getUser().getRolesList()) + ")");
         } else {
-          out.printJson(json(r.getUser()));
+          out.printJson(Output.jsonObject(r.getUser()));
         }
         return 0;
       } finally {
@@ -104,7 +101,7 @@ public final class UserCommands extends GroupCommand {
         out.table(List.of("Name", "Roles", "Created"), rows);
       } else {
         JsonArray a = new JsonArray();
-        r.getUsersList().forEach(u -> a.add(json(u)));
+        r.getUsersList().forEach(u -> a.add(Output.jsonObject(u)));
         out.printList(a);
       }
       return 0;
@@ -126,11 +123,4 @@ public final class UserCommands extends GroupCommand {
     }
   }
 
-  private static JsonObject json(User u) {
-    try {
-      return JsonParser.parseString(JsonFormat.printer().print(u)).getAsJsonObject();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

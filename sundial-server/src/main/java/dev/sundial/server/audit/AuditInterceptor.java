@@ -3,6 +3,7 @@ package dev.sundial.server.audit;
 import com.google.protobuf.Message;
 import dev.sundial.server.security.AuthInterceptor;
 import dev.sundial.server.security.OriginHeader;
+import dev.sundial.server.security.RequestGate;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -42,73 +43,41 @@ public final class AuditInterceptor implements ServerInterceptor {
   }
 
   /** Holds the call until its request arrives, records it, then lets it act. */
-  private final class Recorded<Q, R> extends ServerCall.Listener<Q> {
-    private final ServerCall<Q, R> call;
-    private final Metadata headers;
-    private final ServerCallHandler<Q, R> next;
+  private final class Recorded<Q, R> extends RequestGate<Q, R> {
     private final OriginHeader.Origin origin;
     private final String method;
-    private ServerCall.Listener<Q> delegate;
-    private boolean failed;
     private long id;
 
     Recorded(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next,
         OriginHeader.Origin origin, String method) {
-      this.call = call;
-      this.headers = headers;
-      this.next = next;
+      super(call, headers, next);
       this.origin = origin;
       this.method = method;
-      call.request(1);
     }
 
     @Override
-    public void onMessage(Q message) {
-      if (failed) return;
-      if (delegate == null) {
-        try {
-          id = audit.begin(AuthInterceptor.current(), origin, method, (Message) message);
-        } catch (RuntimeException e) {
-          // No record, no change: the call is refused rather than done unaudited.
-          failed = true;
-          call.close(Status.UNAVAILABLE.withDescription(
-              "the audit log cannot be written: " + e.getMessage()), new Metadata());
-          return;
+    protected ServerCall<Q, R> admit(Q message) {
+      try {
+        id = audit.begin(AuthInterceptor.current(), origin, method, (Message) message);
+      } catch (RuntimeException e) {
+        // No record, no change: the call is refused rather than done unaudited.
+        call.close(Status.UNAVAILABLE.withDescription(
+            "the audit log cannot be written: " + e.getMessage()), new Metadata());
+        return null;
+      }
+      return new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        @Override
+        public void close(Status status, Metadata trailers) {
+          audit.end(id, status);
+          super.close(status, trailers);
         }
-        ServerCall<Q, R> recording = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-          @Override
-          public void close(Status status, Metadata trailers) {
-            audit.end(id, status);
-            super.close(status, trailers);
-          }
-        };
-        delegate = next.startCall(recording, headers);
-      }
-      delegate.onMessage(message);
+      };
     }
 
     @Override
-    public void onHalfClose() {
-      if (delegate != null) delegate.onHalfClose();
-    }
-
-    @Override
-    public void onCancel() {
-      if (delegate != null) {
-        audit.end(id, Status.CANCELLED.withDescription(
-            "the caller went away before the answer; the change may have been made"));
-        delegate.onCancel();
-      }
-    }
-
-    @Override
-    public void onComplete() {
-      if (delegate != null) delegate.onComplete();
-    }
-
-    @Override
-    public void onReady() {
-      if (delegate != null) delegate.onReady();
+    protected void cancelled() {
+      audit.end(id, Status.CANCELLED.withDescription(
+          "the caller went away before the answer; the change may have been made"));
     }
   }
 }

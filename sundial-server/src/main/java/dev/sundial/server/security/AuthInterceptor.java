@@ -134,39 +134,24 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   /** Holds a namespace-scoped call until its request shows the namespace, then checks it. */
-  private final class NamespaceGate<Q, R> extends ServerCall.Listener<Q> {
-    private final ServerCall<Q, R> call;
-    private final Metadata headers;
-    private final ServerCallHandler<Q, R> next;
+  private final class NamespaceGate<Q, R> extends RequestGate<Q, R> {
     private final Principal principal;
     private final RpcPolicy.Rule rule;
-    private ServerCall.Listener<Q> delegate;
-    private boolean refused;
 
     NamespaceGate(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next,
         Principal principal, RpcPolicy.Rule rule) {
-      this.call = call;
-      this.headers = headers;
-      this.next = next;
+      super(call, headers, next);
       this.principal = principal;
       this.rule = rule;
-      call.request(1);
     }
 
     @Override
-    public void onMessage(Q message) {
-      if (refused) return;
-      if (delegate == null) {
-        String problem = check((Message) message);
-        if (problem != null) {
-          refused = true;
-          refuse(call, headers, principal, (Message) message,
-              denied(principal, call.getMethodDescriptor().getBareMethodName(), problem));
-          return;
-        }
-        delegate = next.startCall(call, headers);
-      }
-      delegate.onMessage(message);
+    protected ServerCall<Q, R> admit(Q message) {
+      String problem = check((Message) message);
+      if (problem == null) return call;
+      refuse(call, headers, principal, (Message) message,
+          denied(principal, call.getMethodDescriptor().getBareMethodName(), problem));
+      return null;
     }
 
     /** What the principal lacks for this request, or null when it may make it. */
@@ -203,26 +188,6 @@ public final class AuthInterceptor implements ServerInterceptor {
       FieldDescriptor f = request.getDescriptorForType().findFieldByName("namespace");
       return f != null && f.getType() == FieldDescriptor.Type.STRING
           ? (String) request.getField(f) : "";
-    }
-
-    @Override
-    public void onHalfClose() {
-      if (delegate != null) delegate.onHalfClose();
-    }
-
-    @Override
-    public void onCancel() {
-      if (delegate != null) delegate.onCancel();
-    }
-
-    @Override
-    public void onComplete() {
-      if (delegate != null) delegate.onComplete();
-    }
-
-    @Override
-    public void onReady() {
-      if (delegate != null) delegate.onReady();
     }
   }
 }
