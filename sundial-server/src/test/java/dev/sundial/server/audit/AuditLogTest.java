@@ -1,8 +1,10 @@
 package dev.sundial.server.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
 import dev.sundial.server.Sundial;
 import dev.sundial.server.admin.AdminApi;
 import dev.sundial.server.admin.proto.AuditRecord;
@@ -22,6 +24,8 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.RecordActivityTaskHeartbeatRequest;
+import io.temporal.api.workflowservice.v1.RespondActivityTaskCompletedByIdRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
@@ -164,6 +168,29 @@ class AuditLogTest {
     assertThat(refused.getSource()).startsWith("127.0.0.1:");
     assertThat(records.get(8).getSource()).startsWith("127.0.0.1:");
     assertThat(records).allSatisfy(r -> assertThat(r.hasTime()).isTrue());
+  }
+
+  @Test
+  void workerTrafficIsRecordedOnlyWhenAskedButCompletionsByIdAlways() {
+    var heartbeat = RecordActivityTaskHeartbeatRequest.newBuilder().setNamespace("a")
+        .setTaskToken(ByteString.copyFromUtf8("not a token")).build();
+    var byId = RespondActivityTaskCompletedByIdRequest.newBuilder().setNamespace("a")
+        .setWorkflowId("wf-x").setActivityId("act").build();
+    ignoringRefusal(() -> as(alice).recordActivityTaskHeartbeat(heartbeat));
+    ignoringRefusal(() -> as(alice).respondActivityTaskCompletedById(byId));
+    assertThat(settled(3)).extracting(AuditRecord::getOperation)
+        .containsExactly("CreateApiKey", "CreateApiKey", "RespondActivityTaskCompletedById");
+
+    stop();
+    sundial = Sundial.builder().inMemory().grpc("127.0.0.1", 0).namespace("a")
+        .auth(AuthConfig.apiKeys(null)).auditWorkerCalls(true).start();
+    socket = NettyChannelBuilder.forAddress("127.0.0.1", sundial.grpcPort()).usePlaintext().build();
+    embedded = sundial.newInProcessChannel();
+    alice = key("alice", "a:write");
+    ignoringRefusal(() -> as(alice).recordActivityTaskHeartbeat(heartbeat));
+    assertThat(settled(2)).extracting(AuditRecord::getOperation, AuditRecord::getOutcome)
+        .containsExactly(tuple("CreateApiKey", "OK"),
+            tuple("RecordActivityTaskHeartbeat", "INVALID_ARGUMENT"));
   }
 
   @Test
