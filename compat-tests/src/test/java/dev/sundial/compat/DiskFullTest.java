@@ -19,6 +19,10 @@ import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +55,12 @@ class DiskFullTest {
             .setData(ByteString.copyFrom(new byte[INPUT_BYTES])))).build();
   }
 
+  private static HttpResponse<String> get(Sundial sundial, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + sundial.uiPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static ServingStatus health(HealthGrpc.HealthBlockingStub h) {
     return h.check(HealthCheckRequest.newBuilder().setService("").build()).getStatus();
   }
@@ -61,7 +71,7 @@ class DiskFullTest {
     boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mnt.toString()) == 0;
     assumeTrue(mounted, "cannot mount a tmpfs here (mounting needs root): disk-full test skipped");
     try {
-      try (Sundial sundial = Sundial.builder().dbFile(mnt.resolve("s.db")).start()) {
+      try (Sundial sundial = Sundial.builder().dbFile(mnt.resolve("s.db")).ui("127.0.0.1", 0).start()) {
         WorkflowServiceStubs stubs = sundial.newWorkflowServiceStubs();
         var stub = stubs.blockingStub();
         ManagedChannel channel = sundial.newInProcessChannel();
@@ -83,6 +93,11 @@ class DiskFullTest {
         assertThat(full.getStatus().getDescription()).containsIgnoringCase("full");
         CompatServer.await(Duration.ofSeconds(5), "health NOT_SERVING",
             () -> health(healthStub) == ServingStatus.NOT_SERVING);
+        // The HTTP readiness says the same, and why; liveness stays up.
+        HttpResponse<String> notReady = get(sundial, "/ready");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).contains("\"status\":\"not ready\"").containsIgnoringCase("full");
+        assertThat(get(sundial, "/health").statusCode()).isEqualTo(200);
         // Still full: another write fails the same clean way, it does not wedge the writer.
         var again = CompatServer.expectStatus(() -> stub.startWorkflowExecution(start("still-full")));
         assertThat(again.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -91,6 +106,9 @@ class DiskFullTest {
         // Readiness comes back by itself (the server probes), before any client writes again.
         CompatServer.await(Duration.ofSeconds(20), "health SERVING once space returned",
             () -> health(healthStub) == ServingStatus.SERVING);
+        HttpResponse<String> ready = get(sundial, "/ready");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"ready\"");
         stub.startWorkflowExecution(start("after-space-returned"));
         for (String id : acked) {
           var d = stub.describeWorkflowExecution(

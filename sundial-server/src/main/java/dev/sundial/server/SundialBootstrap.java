@@ -205,7 +205,7 @@ final class SundialBootstrap {
                 .start();
       }
       if (b.httpPort >= 0 || b.uiPort >= 0) {
-        http = startHttp(b, inProcessName, store, cluster, connections,
+        http = startHttp(b, inProcessName, store, engine, cluster, connections,
             tls == null ? null : tls.httpContext(), processProof,
             authenticator == null ? null
                 : new HttpFrontend.Auth(authenticator, processProof, users, new Sessions()));
@@ -253,7 +253,7 @@ final class SundialBootstrap {
 
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static HttpFrontend startHttp(Sundial.Builder b,
-      String inProcessName, Store store, ClusterWiring cluster,
+      String inProcessName, Store store, Engine engine, ClusterWiring cluster,
       ConnectionLimit connections, SslContext tls, String originProof, HttpFrontend.Auth auth) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
@@ -263,7 +263,8 @@ final class SundialBootstrap {
     var status = new ClusterStatus(
         store, b.clock, cluster == null ? null : cluster.nodeId(), b.shards);
     var uiOptions = new HttpFrontend.UiOptions(
-        "default", false, path -> path.equals("/cluster") ? status.json() : null);
+        "default", false, path -> path.equals("/cluster") ? status.json() : null,
+        () -> notReadyReasons(store, engine, cluster));
     Set<String> hosts = Set.copyOf(b.httpAllowedHosts);
     try {
       return HttpFrontend.start(channel,
@@ -276,6 +277,20 @@ final class SundialBootstrap {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;
     }
+  }
+
+  /**
+   * Why the server is not ready to serve (empty: ready): database writes fail, or a cluster node
+   * does not hold its shards yet. Migrations are applied before the server starts at all.
+   */
+  private static List<String> notReadyReasons(Store store, Engine engine, ClusterWiring cluster) {
+    List<String> reasons = new ArrayList<>();
+    String problem = store.writeProblem();
+    if (problem != null) reasons.add("database writes fail: " + problem);
+    if (cluster != null && engine.ownership() != null && !engine.ownership().isReady()) {
+      reasons.add("this cluster node does not hold its shards yet");
+    }
+    return reasons;
   }
 
   /** A service behind authentication (when on) and then the audit log. */

@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,8 @@ public final class HttpFrontend implements AutoCloseable {
 
   /** What the UI shows and how: default namespace, write actions, Sundial's extra JSON. */
   public record UiOptions(
-      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi) {}
+      String defaultNamespace, boolean disableWriteActions, Function<String, String> sundialApi,
+      Supplier<List<String>> notReadyReasons) {}
 
   /**
    * Authentication of HTTP calls: who a request's credentials name, carried into the in-process

@@ -1,5 +1,6 @@
 package dev.sundial.server.http;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import dev.sundial.server.security.Principal;
@@ -71,7 +72,8 @@ final class UiSite {
   }
 
   boolean handles(String path) {
-    return path.equals("/api/v1/settings") || path.equals("/api/v1/me")
+    return path.equals("/health") || path.equals("/ready")
+        || path.equals("/api/v1/settings") || path.equals("/api/v1/me")
         || (path.startsWith("/api/v1/namespaces/") && path.endsWith("/history.json"))
         || path.startsWith("/sundial/api/");
   }
@@ -84,12 +86,24 @@ final class UiSite {
   void serve(HttpRequestHandler h, ChannelHandlerContext ctx, FullHttpRequest req, String path,
       List<String> segments, Metadata callHeaders, Principal principal) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
-    boolean open = path.equals("/api/v1/settings") || path.equals("/api/v1/me");
+    boolean open = path.equals("/api/v1/settings") || path.equals("/api/v1/me")
+        || path.equals("/health") || path.equals("/ready");
     if (principal != null && principal.isAnonymous() && !open) {
       h.sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, "no credentials: sign in first");
       return;
     }
-    if (path.equals("/api/v1/settings")) {
+    if (path.equals("/health")) {
+      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes("{\"status\":\"serving\"}"), null);
+    } else if (path.equals("/ready")) {
+      List<String> reasons = options.notReadyReasons().get();
+      JsonObject body = new JsonObject();
+      body.addProperty("status", reasons.isEmpty() ? "ready" : "not ready");
+      JsonArray why = new JsonArray();
+      reasons.forEach(why::add);
+      body.add("reasons", why);
+      h.send(ctx, keepAlive, reasons.isEmpty() ? 200 : 503, HttpRequestHandler.JSON,
+          bytes(body.toString()), null);
+    } else if (path.equals("/api/v1/settings")) {
       // A user who may change nothing sees no buttons that would only be refused.
       boolean readOnly = principal != null && !principal.isAnonymous()
           && !UiLogin.canWriteSomewhere(principal);

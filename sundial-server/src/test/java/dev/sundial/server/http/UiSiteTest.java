@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class UiSiteTest {
 
   private static FullHttpResponse get(String root, String path) {
-    var options = new HttpFrontend.UiOptions("default", false, p -> null);
+    var options = new HttpFrontend.UiOptions("default", false, p -> null, List::of);
     var json = new TemporalJson();
     var unused = InProcessChannelBuilder.forName("unused").build();
     var listener = new HttpFrontend.Listener(
