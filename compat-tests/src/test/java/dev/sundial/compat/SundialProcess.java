@@ -31,6 +31,7 @@ final class SundialProcess implements AutoCloseable {
   private Process process;
   private int starts;
   private String maxHeap = "512m";
+  private List<String> extraArgs = List.of();
 
   SundialProcess(int port, Path dbFile, Path logFile) {
     this.port = port;
@@ -54,6 +55,12 @@ final class SundialProcess implements AutoCloseable {
 
   Path logFile() {
     return logFile;
+  }
+
+  /** More {@code server start} options for the next start. */
+  SundialProcess extraArgs(String... args) {
+    this.extraArgs = List.of(args);
+    return this;
   }
 
   /** The -Xmx of the next start (default 512m). */
@@ -90,8 +97,11 @@ final class SundialProcess implements AutoCloseable {
       command.add("--db-schema");
       command.add(schema);
     }
-    command.add("--log-level");
-    command.add("info");
+    if (!extraArgs.contains("--log-level")) {
+      command.add("--log-level");
+      command.add("info");
+    }
+    command.addAll(extraArgs);
     process =
         ChildJvm.launch(command, logFile, String.format(
             "%n==== start #%d: %s%n", ++starts, String.join(" ", command.subList(6, command.size()))));

@@ -87,6 +87,12 @@ record DevOptions(Map<String, IndexedValueType> searchAttributes, boolean jsonLo
       if (it.next() instanceof OutputStreamAppender<ILoggingEvent> console) {
         var encoder = new JsonEncoder();
         encoder.setWithFormattedMessage(true); // the message as read, not only its template
+        // Never the raw arguments (they could hold anything a caller sent) nor the whole logging
+        // context on every line; the MDC (rpc, namespace, workflowId, runId, node) stays.
+        encoder.setWithArguments(false);
+        encoder.setWithContext(false);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithNanoseconds(false);
         encoder.setContext(console.getContext());
         encoder.start();
         console.stop();

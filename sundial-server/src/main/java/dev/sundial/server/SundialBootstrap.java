@@ -17,6 +17,7 @@ import dev.sundial.server.frontend.OperatorFrontend;
 import dev.sundial.server.frontend.SystemInfo;
 import dev.sundial.server.frontend.WorkflowFrontend;
 import dev.sundial.server.http.HttpFrontend;
+import dev.sundial.server.logging.RequestLogInterceptor;
 import dev.sundial.server.frontend.AdminFrontend;
 import dev.sundial.server.security.ApiKeys;
 import dev.sundial.server.security.AuthConfig;
@@ -146,12 +147,15 @@ final class SundialBootstrap {
     List<ServerServiceDefinition> socketServices = new ArrayList<>();
     List<String> inProcessProofs = List.of(processProof);
     List<String> socketProofs = cluster == null ? List.of() : List.of(cluster.secret());
+    // The node's name in log lines: the cluster node id, or none on a single server.
+    RequestLogInterceptor requestLog =
+        new RequestLogInterceptor(cluster == null ? null : cluster.nodeId());
     for (ServerServiceDefinition service : services) {
-      inProcessServices.add(InboundChecks.wrap(
-          guarded(service, authenticator, audit, true, inProcessProofs),
+      inProcessServices.add(InboundChecks.wrap(ServerInterceptors.intercept(
+              guarded(service, authenticator, audit, true, inProcessProofs), requestLog),
           payloadLimit, b.requestArrivalTimeout, shedding));
-      socketServices.add(InboundChecks.wrap(
-          guarded(service, authenticator, audit, false, socketProofs),
+      socketServices.add(InboundChecks.wrap(ServerInterceptors.intercept(
+              guarded(service, authenticator, audit, false, socketProofs), requestLog),
           payloadLimit, b.requestArrivalTimeout, shedding));
     }
     HealthStatusManager health = new HealthStatusManager();
