@@ -13,12 +13,14 @@ import dev.sundial.engine.timer.TimerQueue;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.engine.transfer.TransferProcessor;
 import dev.sundial.persistence.TimerTask;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
+import org.slf4j.MDC;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -56,8 +58,25 @@ final class TimerTasks {
     }, 1, TimeUnit.SECONDS);
   }
 
-  /** A durable timer is due: apply its transition (idempotent) and delete it. */
+  /**
+   * A durable timer is due: apply its transition (idempotent) and delete it. Lines logged for it
+   * (here and in the shard transaction, which inherits the logging context) name its run.
+   */
   void fire(TimerTask task) {
+    Map<String, String> previous = MDC.getCopyOfContextMap();
+    MDC.put("task", TimerKind.of(task.kind()).name());
+    MDC.put("namespaceId", task.namespaceId());
+    MDC.put("workflowId", task.workflowId());
+    MDC.put("runId", task.runId());
+    try {
+      dispatch(task);
+    } finally {
+      if (previous == null) MDC.clear();
+      else MDC.setContextMap(previous);
+    }
+  }
+
+  private void dispatch(TimerTask task) {
     if (!shards.ownsShard(task.shardId())) {
       timers.finished(task);
       return; // the shard moved: its new owner loaded this timer

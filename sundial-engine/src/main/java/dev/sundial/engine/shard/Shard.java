@@ -25,6 +25,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A shard: the single-threaded owner of the executions that hash to it. Operations run one at a
@@ -168,7 +169,20 @@ public final class Shard {
    */
   public <R> CompletableFuture<R> execute(Function<ShardTxn, R> op) {
     CompletableFuture<R> result = new CompletableFuture<>();
-    mailbox.execute(() -> run(op, result));
+    // The transaction logs in the caller's logging context (the request or task it serves).
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    mailbox.execute(() -> {
+      if (mdc == null) {
+        run(op, result);
+        return;
+      }
+      MDC.setContextMap(mdc);
+      try {
+        run(op, result);
+      } finally {
+        MDC.clear();
+      }
+    });
     return result;
   }
 
