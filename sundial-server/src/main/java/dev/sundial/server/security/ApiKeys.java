@@ -119,12 +119,14 @@ public final class ApiKeys {
         key = newKey();
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) Files.createDirectories(dir);
-        Files.writeString(file, key + "\n", StandardOpenOption.CREATE_NEW);
+        // Owner-only from the moment it exists: never readable by others, not even briefly.
         try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+          Files.createFile(file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
-          // the directory's own protection applies
+          Files.createFile(file); // the directory's own protection applies
         }
+        Files.writeString(file, key + "\n", StandardOpenOption.TRUNCATE_EXISTING);
       }
       ensureAdminKey("bootstrap-admin", key);
     } catch (IOException e) {
