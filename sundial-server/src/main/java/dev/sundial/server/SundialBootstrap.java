@@ -212,7 +212,7 @@ final class SundialBootstrap {
         http = startHttp(b, inProcessName, store, engine, cluster, connections,
             tls == null ? null : tls.httpContext(), processProof,
             authenticator == null ? null
-                : new HttpFrontend.Auth(authenticator, processProof, users, new Sessions()));
+                : new HttpFrontend.Auth(authenticator, users, new Sessions()));
       }
     } catch (IOException | RuntimeException e) {
       // Whatever started is stopped again, in reverse order.
@@ -258,7 +258,7 @@ final class SundialBootstrap {
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static HttpFrontend startHttp(Sundial.Builder b,
       String inProcessName, Store store, Engine engine, ClusterWiring cluster,
-      ConnectionLimit connections, SslContext tls, String originProof, HttpFrontend.Auth auth) {
+      ConnectionLimit connections, SslContext tls, String processProof, HttpFrontend.Auth auth) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -276,7 +276,7 @@ final class SundialBootstrap {
               : new HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions, b.connectionIdleTimeout, connections, tls, originProof, auth);
+          uiOptions, b.connectionIdleTimeout, connections, tls, processProof, auth);
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;

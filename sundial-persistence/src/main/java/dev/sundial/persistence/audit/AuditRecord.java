@@ -21,9 +21,4 @@ public record AuditRecord(
     String message) {
   public static final String PENDING = "PENDING";
   public static final String UNKNOWN = "UNKNOWN";
-
-  public AuditRecord withId(long newId) {
-    return new AuditRecord(newId, time, principal, authType, source, transport, namespace,
-        operation, target, requestId, outcome, message);
-  }
 }

@@ -14,16 +14,6 @@ public interface AuditStore {
    */
   List<Long> writeAudit(List<AuditRecord> appends, List<Outcome> outcomes);
 
-  /** Appends one record and returns the id given to it. */
-  default long appendAudit(AuditRecord record) {
-    return writeAudit(List.of(record), List.of()).get(0);
-  }
-
-  /** Sets the outcome of a record (a pending one). */
-  default void completeAudit(long id, String outcome, String message) {
-    writeAudit(List.of(), List.of(new Outcome(id, outcome, message)));
-  }
-
   /** Records matching the query, newest first (by id). */
   List<AuditRecord> listAudit(AuditQuery query);
 

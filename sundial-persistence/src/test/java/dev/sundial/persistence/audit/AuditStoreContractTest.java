@@ -34,19 +34,27 @@ public abstract class AuditStoreContractTest {
         "req-" + time, AuditRecord.PENDING, null);
   }
 
+  private long append(AuditRecord r) {
+    return audit.writeAudit(List.of(r), List.of()).get(0);
+  }
+
+  private void complete(long id, String outcome, String message) {
+    audit.writeAudit(List.of(), List.of(new AuditStore.Outcome(id, outcome, message)));
+  }
+
   private static AuditQuery all(int limit) {
     return new AuditQuery(null, null, null, null, null, null, 0, limit);
   }
 
   @Test
   void appendsCompletesAndListsNewestFirstWithFiltersAndPages() {
-    long a = audit.appendAudit(rec(100, "alice", "orders", "StartWorkflowExecution", "workflow:o-1"));
-    long b = audit.appendAudit(rec(200, "bob", "orders", "TerminateWorkflowExecution", "workflow:o-1"));
-    long c = audit.appendAudit(rec(300, "alice", "billing", "SignalWorkflowExecution", "workflow:b-1"));
+    long a = append(rec(100, "alice", "orders", "StartWorkflowExecution", "workflow:o-1"));
+    long b = append(rec(200, "bob", "orders", "TerminateWorkflowExecution", "workflow:o-1"));
+    long c = append(rec(300, "alice", "billing", "SignalWorkflowExecution", "workflow:b-1"));
     assertThat(a).isLessThan(b);
     assertThat(b).isLessThan(c);
-    audit.completeAudit(a, "OK", null);
-    audit.completeAudit(b, "PERMISSION_DENIED", "needs write");
+    complete(a, "OK", null);
+    complete(b, "PERMISSION_DENIED", "needs write");
 
     List<AuditRecord> newest = audit.listAudit(all(10));
     assertThat(newest).extracting(AuditRecord::id).containsExactly(c, b, a);
@@ -71,7 +79,7 @@ public abstract class AuditStoreContractTest {
 
   @Test
   void manyAppendsAndOutcomesCommitTogether() {
-    long first = audit.appendAudit(rec(50, "alice", "orders", "StartWorkflowExecution", "workflow:0"));
+    long first = append(rec(50, "alice", "orders", "StartWorkflowExecution", "workflow:0"));
     List<Long> ids = audit.writeAudit(
         List.of(rec(60, "alice", "orders", "SignalWorkflowExecution", "workflow:0"),
             rec(70, "bob", "orders", "SignalWorkflowExecution", "workflow:0")),
@@ -86,8 +94,8 @@ public abstract class AuditStoreContractTest {
 
   @Test
   void pendingRecordsAreResolvedAndOldOnesDeleted() {
-    long a = audit.appendAudit(rec(100, "alice", "orders", "StartWorkflowExecution", "workflow:1"));
-    long b = audit.appendAudit(rec(500, "alice", "orders", "StartWorkflowExecution", "workflow:2"));
+    long a = append(rec(100, "alice", "orders", "StartWorkflowExecution", "workflow:1"));
+    long b = append(rec(500, "alice", "orders", "StartWorkflowExecution", "workflow:2"));
     assertThat(audit.resolvePendingAudit(300, "the server stopped before answering")).isEqualTo(1);
     assertThat(audit.listAudit(all(10))).extracting(AuditRecord::outcome)
         .containsExactly(AuditRecord.PENDING, AuditRecord.UNKNOWN);

@@ -1,6 +1,8 @@
 package dev.sundial.server.audit;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
+import static dev.sundial.server.rpc.RequestFields.message;
+import static dev.sundial.server.rpc.RequestFields.string;
+
 import com.google.protobuf.Message;
 
 /** What a change request acts on, as the audit log names it, and its request id. */
@@ -15,16 +17,17 @@ final class AuditTargets {
     if (execution != null) {
       return workflow(string(execution, "workflow_id"), string(execution, "run_id"));
     }
-    if (!string(request, "workflow_id").isEmpty()) {
-      return workflow(string(request, "workflow_id"), string(request, "run_id"));
-    }
+    String workflowId = string(request, "workflow_id");
+    if (!workflowId.isEmpty()) return workflow(workflowId, string(request, "run_id"));
     Message operations = message(request, "operations");
     if (operations != null) {
       Message start = message(operations, "start_workflow");
       if (start != null) return workflow(string(start, "workflow_id"), "");
     }
-    if (!string(request, "schedule_id").isEmpty()) return "schedule:" + string(request, "schedule_id");
-    if (!string(request, "job_id").isEmpty()) return "batch:" + string(request, "job_id");
+    String schedule = string(request, "schedule_id");
+    if (!schedule.isEmpty()) return "schedule:" + schedule;
+    String job = string(request, "job_id");
+    if (!job.isEmpty()) return "batch:" + job;
     if (method.endsWith("ApiKey")) {
       String key = string(request, "name");
       return "api-key:" + (key.isEmpty() ? string(request, "id") : key);
@@ -45,21 +48,5 @@ final class AuditTargets {
 
   private static String workflow(String id, String run) {
     return "workflow:" + id + (run.isEmpty() ? "" : "/" + run);
-  }
-
-  private static String string(Message m, String field) {
-    FieldDescriptor f = m.getDescriptorForType().findFieldByName(field);
-    return f != null && f.getType() == FieldDescriptor.Type.STRING && !f.isRepeated()
-        ? (String) m.getField(f) : "";
-  }
-
-  /** A message field, or the first of a repeated one; null when absent. */
-  private static Message message(Message m, String field) {
-    FieldDescriptor f = m.getDescriptorForType().findFieldByName(field);
-    if (f == null || f.getType() != FieldDescriptor.Type.MESSAGE) return null;
-    if (f.isRepeated()) {
-      return m.getRepeatedFieldCount(f) == 0 ? null : (Message) m.getRepeatedField(f, 0);
-    }
-    return m.hasField(f) ? (Message) m.getField(f) : null;
   }
 }

@@ -1,10 +1,10 @@
 package dev.sundial.server.cluster;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.server.rpc.RequestFields;
 import dev.sundial.server.security.AuthInterceptor;
 import dev.sundial.server.security.OriginHeader;
 import dev.sundial.server.security.Principal;
@@ -214,8 +214,8 @@ public final class ForwardingInterceptor implements ServerInterceptor {
     private String ownerOf(Q message) {
       try {
         Message m = (Message) message;
-        String ns = (String) field(m, "namespace");
-        String key = route.by() == By.TOKEN ? null : (String) field(m, route.path());
+        String ns = (String) RequestFields.field(m, "namespace");
+        String key = route.by() == By.TOKEN ? null : (String) RequestFields.field(m, route.path());
         int shard;
         switch (route.by()) {
           case WORKFLOW -> {
@@ -227,7 +227,7 @@ public final class ForwardingInterceptor implements ServerInterceptor {
             shard = engine.partitionOf(engine.namespaces().byName(ns).id(), key);
           }
           default -> {
-            Object raw = field(m, route.path());
+            Object raw = RequestFields.field(m, route.path());
             if (!(raw instanceof ByteString b) || b.isEmpty()) return null;
             TaskToken t = TaskToken.decodeAny(b);
             if (t == null) return null;
@@ -310,22 +310,5 @@ public final class ForwardingInterceptor implements ServerInterceptor {
       relay.sendMessage(request);
       relay.halfClose();
     }
-  }
-
-  /** A field by dotted path (first element of a repeated field); null when absent. */
-  static Object field(Message m, String path) {
-    Object value = m;
-    for (String name : path.split("\\.")) {
-      if (!(value instanceof Message msg)) return null;
-      FieldDescriptor f = msg.getDescriptorForType().findFieldByName(name);
-      if (f == null) return null;
-      if (f.isRepeated()) {
-        if (msg.getRepeatedFieldCount(f) == 0) return null;
-        value = msg.getRepeatedField(f, 0);
-      } else {
-        value = msg.getField(f);
-      }
-    }
-    return value;
   }
 }

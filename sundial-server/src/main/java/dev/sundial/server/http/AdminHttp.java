@@ -13,14 +13,9 @@ import dev.sundial.server.admin.proto.ListApiKeysRequest;
 import dev.sundial.server.admin.proto.ListAuditRecordsRequest;
 import dev.sundial.server.admin.proto.ListUsersRequest;
 import dev.sundial.server.admin.proto.RevokeApiKeyRequest;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -29,7 +24,6 @@ import java.text.ParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,15 +43,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class AdminHttp {
   static final String PREFIX = "/api/v1/sundial/";
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-  private final Channel channel;
-  private final TemporalJson json;
+  private final ApiInvoker invoker;
 
-  AdminHttp(Channel channel, TemporalJson json) {
-    this.channel = channel;
-    this.json = json;
+  AdminHttp(ApiInvoker invoker) {
+    this.invoker = invoker;
   }
 
   static boolean handles(String path) {
@@ -127,22 +119,9 @@ final class AdminHttp {
       ChannelHandlerContext ctx, FullHttpRequest req, MethodDescriptor<Q, R> method, Q request,
       Metadata callHeaders) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
-    Channel withHeaders =
-        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(callHeaders));
-    var future = ClientCalls.futureUnaryCall(withHeaders.newCall(method,
-        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)), request);
-    future.addListener(() -> {
-      try {
-        String out = PRINTER.print(future.get());
-        h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, out.getBytes(StandardCharsets.UTF_8), null);
-      } catch (ExecutionException e) {
-        var r = ApiInvoker.error(json, e.getCause(), false);
+    invoker.call(method, request, callHeaders, DEADLINE_NANOS, false).result().thenAccept(r ->
         h.send(ctx, keepAlive, r.httpStatus(), HttpRequestHandler.JSON,
-            r.body().getBytes(StandardCharsets.UTF_8), null);
-      } catch (InterruptedException | InvalidProtocolBufferException e) {
-        h.sendStatus(ctx, keepAlive, Status.Code.INTERNAL, e.toString());
-      }
-    }, Runnable::run);
+            r.body().getBytes(StandardCharsets.UTF_8), null));
   }
 
   private static String first(Map<String, List<String>> query, String name) {

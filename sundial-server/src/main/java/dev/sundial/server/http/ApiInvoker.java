@@ -15,6 +15,7 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -69,11 +70,20 @@ final class ApiInvoker {
           CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException(), shorthand)),
           null);
     }
+    return call(route.rpc(), request, headers, timeoutNanos, shorthand);
+  }
+
+  /**
+   * Calls one RPC in-process with these headers; the result is its response as JSON, or the
+   * google.rpc.Status of its failure.
+   */
+  <Q extends Message, R extends Message> Pending call(MethodDescriptor<Q, R> method, Q request,
+      Metadata headers, Long timeoutNanos, boolean shorthand) {
     Channel withHeaders =
         ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     CallOptions options = timeoutNanos == null ? CallOptions.DEFAULT
         : CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
-    ClientCall<Message, Message> call = withHeaders.newCall(route.rpc(), options);
+    ClientCall<Q, R> call = withHeaders.newCall(method, options);
     var future = ClientCalls.futureUnaryCall(call, request);
     CompletableFuture<Result> result = new CompletableFuture<>();
     future.addListener(

@@ -59,10 +59,10 @@ public final class HttpFrontend implements AutoCloseable {
       Supplier<List<String>> notReadyReasons) {}
 
   /**
-   * Authentication of HTTP calls: who a request's credentials name, carried into the in-process
-   * gRPC server with the process's proof (see security.PrincipalHeader), where it is authorized.
+   * Authentication of HTTP calls: who a request's credentials (or UI session) name, carried into
+   * the in-process gRPC server (see security.PrincipalHeader), where it is authorized.
    */
-  public record Auth(Authenticator authenticator, String proof, Users users, Sessions sessions) {}
+  public record Auth(Authenticator authenticator, Users users, Sessions sessions) {}
 
   /** One listener: address, and whether it serves the UI (then with the CSRF check). */
   public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
@@ -89,7 +89,7 @@ public final class HttpFrontend implements AutoCloseable {
    */
   public static HttpFrontend start(ManagedChannel channel, ListenerOptions api,
       ListenerOptions ui, UiOptions uiOptions, Duration idleTimeout,
-      ConnectionLimit connections, SslContext tls, String originProof, Auth auth) {
+      ConnectionLimit connections, SslContext tls, String processProof, Auth auth) {
     HttpFrontend f = new HttpFrontend();
     f.tls = tls;
     f.onClose = channel::shutdownNow;
@@ -98,13 +98,13 @@ public final class HttpFrontend implements AutoCloseable {
     try {
       TemporalJson json = new TemporalJson();
       ApiInvoker invoker = new ApiInvoker(channel, json);
-      AdminHttp admin = new AdminHttp(channel, json);
+      AdminHttp admin = new AdminHttp(invoker);
       List<ServiceDescriptor> services = List.of(
           WorkflowServiceGrpc.getServiceDescriptor(),
           OperatorServiceGrpc.getServiceDescriptor());
       if (api != null) {
         HttpRouter router = new HttpRouter(services, t -> true);
-        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null, originProof, admin));
+        f.apiPort = f.bind(new Listener(api, router, invoker, null, auth, null, processProof, admin));
       }
       if (ui != null) {
         HttpRouter router = new HttpRouter(services, t -> t.startsWith("/api/v1/"));
@@ -112,7 +112,7 @@ public final class HttpFrontend implements AutoCloseable {
         f.uiBuilt = site.built();
         UiLogin login = auth == null ? null : new UiLogin(auth, tls != null);
         f.login = login;
-        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login, originProof, admin));
+        f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login, processProof, admin));
       }
       return f;
     } catch (RuntimeException e) {
@@ -219,16 +219,16 @@ public final class HttpFrontend implements AutoCloseable {
     private final UiSite ui;
     private final Auth auth;
     private final UiLogin login;
-    private final String originProof;
+    private final String proof;
     private final AdminHttp admin;
     private final Set<String> hosts = new HashSet<>();
     private final boolean anyHost;
 
     Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth,
-        UiLogin login, String originProof, AdminHttp admin) {
+        UiLogin login, String proof, AdminHttp admin) {
       this.options = options;
       this.admin = admin;
-      this.originProof = originProof;
+      this.proof = proof;
       this.auth = auth;
       this.login = login;
       this.router = router;
@@ -270,9 +270,12 @@ public final class HttpFrontend implements AutoCloseable {
       return admin;
     }
 
-    /** Proves the origin (transport, client address) this listener tells the services. */
-    String originProof() {
-      return originProof;
+    /**
+     * The process's secret, which makes the in-process services trust the principal and origin
+     * (transport, client address) this listener tells them.
+     */
+    String proof() {
+      return proof;
     }
 
     /** UI sign-in, or null (the API port, or authentication off). */

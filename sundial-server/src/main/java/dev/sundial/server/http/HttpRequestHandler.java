@@ -70,9 +70,31 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "Host not allowed");
       return;
     }
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    List<String> segments = segments(uri.rawPath());
+    if (segments == null) {
+      sendStatus(ctx, req, Status.Code.INVALID_ARGUMENT, "malformed path");
+      return;
+    }
+    Map<String, List<String>> query = uri.parameters();
+    UiSite ui = listener.ui();
+    String path = uri.path();
+    UiLogin login = listener.login();
+    if (login != null && UiLogin.handles(path)) {
+      login.serve(this, ctx, req, path);
+      return;
+    }
+    boolean admin = AdminHttp.handles(path) && listener.admin() != null;
+    boolean uiEndpoint = ui != null && ui.handles(path);
+    boolean api = ui == null || path.startsWith("/api/");
+    if (!admin && !uiEndpoint && !api) {
+      ui.serveStatic(this, ctx, req, path); // the UI's files: no caller needed
+      return;
+    }
+    // Who calls, and from where: carried into the in-process gRPC server with the process's
+    // proof, where the call is authorized and audited.
     Principal principal = null;
     HttpFrontend.Auth auth = listener.auth();
-    UiLogin login = listener.login();
     if (auth != null) {
       // On the UI port a signed-in session speaks for the browser; otherwise the credentials.
       principal = login == null ? null : login.sessionPrincipal(req);
@@ -88,26 +110,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     Metadata callHeaders = metadata(req);
     if (auth != null) {
-      PrincipalHeader.attach(callHeaders, principal, false, auth.proof());
+      PrincipalHeader.attach(callHeaders, principal, false, listener.proof());
     }
-    if (listener.originProof() != null) {
-      OriginHeader.attach(callHeaders, new OriginHeader.Origin(listener.ui() == null ? "http" : "ui",
-          OriginHeader.address(ctx.channel().remoteAddress()), false), listener.originProof());
+    if (listener.proof() != null) {
+      OriginHeader.attach(callHeaders, new OriginHeader.Origin(ui == null ? "http" : "ui",
+          OriginHeader.address(ctx.channel().remoteAddress()), false), listener.proof());
     }
-    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-    List<String> segments = segments(uri.rawPath());
-    if (segments == null) {
-      sendStatus(ctx, req, Status.Code.INVALID_ARGUMENT, "malformed path");
-      return;
-    }
-    Map<String, List<String>> query = uri.parameters();
-    UiSite ui = listener.ui();
-    String path = uri.path();
-    if (login != null && UiLogin.handles(path)) {
-      login.serve(this, ctx, req, path);
-      return;
-    }
-    if (AdminHttp.handles(path) && listener.admin() != null) {
+    if (admin) {
       if (listener.csrf() && AdminHttp.writes(req) && !csrfTokenMatches(req)) {
         sendStatus(ctx, req, Status.Code.PERMISSION_DENIED,
             "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
@@ -116,29 +125,24 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       listener.admin().serve(this, ctx, req, segments, query, callHeaders);
       return;
     }
-    if (ui != null && ui.handles(path)) {
+    if (uiEndpoint) {
       ui.serve(this, ctx, req, path, segments, callHeaders, principal);
       return;
     }
-    boolean api = ui == null || path.startsWith("/api/");
-    if (api) {
-      HttpRouter.Match match = listener.router().match(req.method().name(), segments);
-      if (match == null) {
-        if (listener.router().matchesOtherMethod(req.method().name(), segments)) {
-          sendStatus(ctx, req, Status.Code.UNIMPLEMENTED, "Method Not Allowed");
-        } else {
-          sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
-        }
-        return;
+    HttpRouter.Match match = listener.router().match(req.method().name(), segments);
+    if (match == null) {
+      if (listener.router().matchesOtherMethod(req.method().name(), segments)) {
+        sendStatus(ctx, req, Status.Code.UNIMPLEMENTED, "Method Not Allowed");
+      } else {
+        sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
       }
-      if (listener.csrf() && !isSafe(req.method()) && !csrfTokenMatches(req)) {
-        sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
-        return;
-      }
-      callApi(ctx, req, match, query, callHeaders);
       return;
     }
-    ui.serveStatic(this, ctx, req, path);
+    if (listener.csrf() && !isSafe(req.method()) && !csrfTokenMatches(req)) {
+      sendStatus(ctx, req, Status.Code.PERMISSION_DENIED, "missing or wrong CSRF token (X-CSRF-TOKEN must equal the _csrf cookie)");
+      return;
+    }
+    callApi(ctx, req, match, query, callHeaders);
   }
 
   private void callApi(

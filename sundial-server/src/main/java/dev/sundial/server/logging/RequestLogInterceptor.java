@@ -1,7 +1,7 @@
 package dev.sundial.server.logging;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.sundial.server.rpc.RequestFields;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -9,6 +9,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,42 +86,36 @@ public final class RequestLogInterceptor implements ServerInterceptor {
     }
 
     void learn(Message request) {
-      put("namespace", string(request, "namespace"));
-      Message execution = message(request, "workflow_execution");
-      if (execution == null) execution = message(request, "execution");
+      put("namespace", RequestFields.string(request, "namespace"));
+      Message execution = RequestFields.message(request, "workflow_execution");
+      if (execution == null) execution = RequestFields.message(request, "execution");
       if (execution != null) {
-        put("workflowId", string(execution, "workflow_id"));
-        put("runId", string(execution, "run_id"));
+        put("workflowId", RequestFields.string(execution, "workflow_id"));
+        put("runId", RequestFields.string(execution, "run_id"));
       } else {
-        put("workflowId", string(request, "workflow_id"));
+        put("workflowId", RequestFields.string(request, "workflow_id"));
       }
     }
 
     private void put(String key, String value) {
-      if (value != null && !value.isEmpty()) entries.put(key, value);
+      if (!value.isEmpty()) entries.put(key, value);
     }
 
+    /** Runs with these entries in the MDC; only they are set, and restored after. */
     void run(Runnable r) {
-      Map<String, String> previous = MDC.getCopyOfContextMap();
-      entries.forEach(MDC::put);
+      Map<String, String> previous = new HashMap<>(4);
+      entries.forEach((k, v) -> {
+        previous.put(k, MDC.get(k));
+        MDC.put(k, v);
+      });
       try {
         r.run();
       } finally {
-        if (previous == null) MDC.clear();
-        else MDC.setContextMap(previous);
+        previous.forEach((k, v) -> {
+          if (v == null) MDC.remove(k);
+          else MDC.put(k, v);
+        });
       }
-    }
-
-    private static String string(Message m, String field) {
-      FieldDescriptor f = m.getDescriptorForType().findFieldByName(field);
-      return f != null && f.getType() == FieldDescriptor.Type.STRING && !f.isRepeated()
-          ? (String) m.getField(f) : null;
-    }
-
-    private static Message message(Message m, String field) {
-      FieldDescriptor f = m.getDescriptorForType().findFieldByName(field);
-      return f != null && f.getType() == FieldDescriptor.Type.MESSAGE && !f.isRepeated()
-          && m.hasField(f) ? (Message) m.getField(f) : null;
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.sundial.server.security;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.rpc.Code;
+import dev.sundial.server.rpc.RequestFields;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -156,7 +156,7 @@ public final class AuthInterceptor implements ServerInterceptor {
 
     /** What the principal lacks for this request, or null when it may make it. */
     private String check(Message request) {
-      String namespace = namespaceOf(request);
+      String namespace = RequestFields.string(request, "namespace");
       if (!principal.allows(rule, namespace)) {
         return namespace.isEmpty()
             ? "a system " + roleName(rule.access()) + " role (the request names no namespace)"
@@ -184,10 +184,5 @@ public final class AuthInterceptor implements ServerInterceptor {
       return null;
     }
 
-    private static String namespaceOf(Message request) {
-      FieldDescriptor f = request.getDescriptorForType().findFieldByName("namespace");
-      return f != null && f.getType() == FieldDescriptor.Type.STRING
-          ? (String) request.getField(f) : "";
-    }
   }
 }

@@ -26,10 +26,6 @@ public final class Authenticator {
     this.certificates = certificates;
   }
 
-  public boolean acceptsCertificates() {
-    return certificates != null;
-  }
-
   /** What to send, for error messages: e.g. "an API key or a JWT". */
   public String expected() {
     StringBuilder s = new StringBuilder();

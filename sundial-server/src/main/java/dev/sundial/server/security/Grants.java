@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Roles as operators write them: {@code "<namespace>:<read|worker|write|admin>"}, with
@@ -15,6 +16,8 @@ import java.util.Map;
  */
 public record Grants(Role system, Map<String, Role> namespaces) {
   public static final String SYSTEM = "system";
+  /** The namespace name Temporal's permissions use for the system role. */
+  static final String TEMPORAL_SYSTEM = "temporal-system";
 
   public Grants {
     namespaces = Map.copyOf(namespaces);
@@ -22,17 +25,36 @@ public record Grants(Role system, Map<String, Role> namespaces) {
 
   /** Parses grants; IllegalArgumentException naming the one that is not "namespace:role". */
   public static Grants parse(Collection<String> texts) {
+    return parse(texts, true, Set.of(SYSTEM, TEMPORAL_SYSTEM));
+  }
+
+  /**
+   * Grants from a JWT's permissions, as Temporal's default claim mapper reads them: only
+   * {@code temporal-system} names the system role, and a permission that is not
+   * "namespace:role" is skipped, not an error.
+   */
+  static Grants parsePermissions(Collection<String> permissions) {
+    return parse(permissions, false, Set.of(TEMPORAL_SYSTEM));
+  }
+
+  private static Grants parse(Collection<String> texts, boolean strict, Set<String> systemNames) {
     Role system = null;
     Map<String, Role> roles = new HashMap<>();
     for (String text : texts) {
       int colon = text.lastIndexOf(':');
-      if (colon <= 0 || colon == text.length() - 1) {
-        throw new IllegalArgumentException(
-            "a role is <namespace>:<read|worker|write|admin> or system:<role>, not '" + text + "'");
+      Role role;
+      try {
+        if (colon <= 0 || colon == text.length() - 1) {
+          throw new IllegalArgumentException(
+              "a role is <namespace>:<read|worker|write|admin> or system:<role>, not '" + text + "'");
+        }
+        role = Role.parse(text.substring(colon + 1));
+      } catch (IllegalArgumentException e) {
+        if (strict) throw e;
+        continue;
       }
-      Role role = Role.parse(text.substring(colon + 1));
       String namespace = text.substring(0, colon).strip();
-      if (namespace.equals(SYSTEM) || namespace.equals(JwtAuthenticator.SYSTEM)) {
+      if (systemNames.contains(namespace)) {
         system = stronger(system, role);
       } else {
         roles.merge(namespace, role, Grants::stronger);

@@ -18,9 +18,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.text.ParseException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,9 +29,6 @@ import java.util.Set;
  * for the system role.
  */
 public final class JwtAuthenticator {
-  /** The namespace name Temporal's permissions use for the system role. */
-  static final String SYSTEM = "temporal-system";
-
   /** Where keys come from and what the tokens must say. */
   public record Config(Path jwksFile, URL jwksUrl, byte[] hmacSecret, String audience,
       String permissionsClaim) {
@@ -103,26 +98,8 @@ public final class JwtAuthenticator {
     } catch (JOSEException e) {
       throw new InvalidCredentialsException("the JWT cannot be checked: " + e.getMessage());
     }
-    Role system = null;
-    Map<String, Role> roles = new HashMap<>();
-    for (String permission : permissions(claims)) {
-      int colon = permission.lastIndexOf(':');
-      if (colon <= 0) continue; // not "<namespace>:<role>": ignored, as Temporal does
-      Role role;
-      try {
-        role = Role.parse(permission.substring(colon + 1));
-      } catch (IllegalArgumentException e) {
-        continue;
-      }
-      String namespace = permission.substring(0, colon);
-      if (namespace.equals(SYSTEM)) {
-        system = system == null || role.compareTo(system) > 0 ? role : system;
-      } else {
-        roles.merge(namespace, role, (a, b) -> a.compareTo(b) >= 0 ? a : b);
-      }
-    }
     String subject = claims.getSubject() == null ? "" : claims.getSubject();
-    return new Principal(subject, "jwt", system, roles);
+    return Grants.parsePermissions(permissions(claims)).principal(subject, "jwt");
   }
 
   private List<String> permissions(JWTClaimsSet claims) throws InvalidCredentialsException {

@@ -6,9 +6,6 @@ import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -36,28 +33,20 @@ public final class OriginHeader {
     o.addProperty("transport", origin.transport());
     o.addProperty("source", origin.source());
     o.addProperty("relayed", origin.relayed());
-    md.put(ORIGIN, Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(o.toString().getBytes(StandardCharsets.UTF_8)));
+    md.put(ORIGIN, ProvenMetadata.encode(o.toString()));
     md.put(PROOF, proof);
   }
 
   /** The origin a trusted header names, else this call's own (gRPC port or in-process). */
   public static Origin of(ServerCall<?, ?> call, Metadata md, boolean inProcess, List<String> proofs) {
     String encoded = md.get(ORIGIN);
-    String proof = md.get(PROOF);
-    if (encoded != null && proof != null) {
-      for (String p : proofs) {
-        if (p != null && MessageDigest.isEqual(p.getBytes(StandardCharsets.US_ASCII),
-            proof.getBytes(StandardCharsets.US_ASCII))) {
-          try {
-            JsonObject o = JsonParser.parseString(new String(
-                Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8)).getAsJsonObject();
-            return new Origin(o.get("transport").getAsString(), o.get("source").getAsString(),
-                o.get("relayed").getAsBoolean());
-          } catch (RuntimeException malformed) {
-            break;
-          }
-        }
+    if (encoded != null && ProvenMetadata.proven(md.get(PROOF), proofs)) {
+      try {
+        JsonObject o = JsonParser.parseString(ProvenMetadata.decode(encoded)).getAsJsonObject();
+        return new Origin(o.get("transport").getAsString(), o.get("source").getAsString(),
+            o.get("relayed").getAsBoolean());
+      } catch (RuntimeException malformed) {
+        // treated as absent: the call's own origin
       }
     }
     if (inProcess) return new Origin("in-process", "embedded", false);

@@ -1,9 +1,6 @@
 package dev.sundial.server.security;
 
 import io.grpc.Metadata;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -31,8 +28,7 @@ public final class PrincipalHeader {
     md.removeAll(PRINCIPAL);
     md.removeAll(PROOF);
     md.removeAll(AUTHORIZED);
-    md.put(PRINCIPAL, Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(principal.encode().getBytes(StandardCharsets.UTF_8)));
+    md.put(PRINCIPAL, ProvenMetadata.encode(principal.encode()));
     md.put(PROOF, proof);
     if (authorized) md.put(AUTHORIZED, "true");
   }
@@ -44,20 +40,11 @@ public final class PrincipalHeader {
   static Carried read(Metadata md, List<String> proofs) throws InvalidCredentialsException {
     String encoded = md.get(PRINCIPAL);
     if (encoded == null) return null;
-    String proof = md.get(PROOF);
-    boolean trusted = false;
-    for (String p : proofs) {
-      if (proof != null && p != null && MessageDigest.isEqual(
-          p.getBytes(StandardCharsets.US_ASCII), proof.getBytes(StandardCharsets.US_ASCII))) {
-        trusted = true;
-      }
-    }
-    if (!trusted) {
+    if (!ProvenMetadata.proven(md.get(PROOF), proofs)) {
       throw new InvalidCredentialsException("sundial-principal is set by Sundial's nodes only");
     }
     try {
-      Principal p = Principal.decode(
-          new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8));
+      Principal p = Principal.decode(ProvenMetadata.decode(encoded));
       return new Carried(p, "true".equals(md.get(AUTHORIZED)));
     } catch (RuntimeException e) {
       throw new InvalidCredentialsException("malformed sundial-principal");
