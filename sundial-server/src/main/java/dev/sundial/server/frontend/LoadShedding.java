@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the requests being worked on at once may hold at most {@link #inFlightLimit} bytes (an
  *       eighth of the maximum heap): a flood of large requests is refused, not multiplied into
  *       events, cache entries and write buffers;
- *   <li>while the heap is nearly full after garbage collection ({@link HeapPressure}), only the
- *       calls that let workers finish the work already accepted are served.
+ *   <li>while the heap is nearly full after garbage collection ({@link HeapPressure}), or the
+ *       transport's direct buffer memory is ({@link DirectMemoryPressure}), only the calls that
+ *       let workers finish the work already accepted are served.
  * </ul>
  */
 public final class LoadShedding implements ServerInterceptor {
@@ -40,24 +41,33 @@ public final class LoadShedding implements ServerInterceptor {
       "ShutdownWorker", "GetSystemInfo", "DescribeNamespace");
 
   private final HeapPressure heap;
+  private final DirectMemoryPressure direct;
   private final long inFlightLimit;
   private final AtomicLong inFlight = new AtomicLong();
 
   public LoadShedding() {
-    this(HeapPressure.JVM, Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8));
+    this(HeapPressure.JVM, DirectMemoryPressure.JVM,
+        Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8));
   }
 
-  LoadShedding(HeapPressure heap, long inFlightLimit) {
+  LoadShedding(HeapPressure heap, DirectMemoryPressure direct, long inFlightLimit) {
     this.heap = heap;
+    this.direct = direct;
     this.inFlightLimit = inFlightLimit;
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    if (heap.high() && !DRAINING_CALLS.contains(call.getMethodDescriptor().getBareMethodName())) {
+    boolean draining = DRAINING_CALLS.contains(call.getMethodDescriptor().getBareMethodName());
+    if (!draining && heap.high()) {
       refuse(call, overloaded("server is low on memory (heap " + Math.round(heap.liveShare() * 100)
           + "% full after garbage collection); retry later"));
+      return new ServerCall.Listener<>() {};
+    }
+    if (!draining && direct.high()) {
+      refuse(call, overloaded("server is low on memory (transport buffers "
+          + Math.round(direct.share() * 100) + "% full); retry later"));
       return new ServerCall.Listener<>() {};
     }
     ServerCall.Listener<Q> delegate = next.startCall(call, headers);
