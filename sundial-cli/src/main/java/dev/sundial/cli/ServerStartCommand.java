@@ -2,6 +2,7 @@ package dev.sundial.cli;
 
 import dev.sundial.cli.SettingSources.Setting;
 import dev.sundial.cli.common.Commands;
+import dev.sundial.engine.metrics.EngineMetrics;
 import dev.sundial.server.StoreOptions;
 import dev.sundial.server.Sundial;
 import java.io.PrintWriter;
@@ -123,8 +124,18 @@ class ServerStartCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       paramLabel = "<port>",
-      description = "Accepted for temporal compatibility; Sundial has no metrics endpoint yet (a warning says so).")
-  Integer metricsPort;
+      description =
+          "Port of /metrics (Prometheus, Temporal's metric names), /health and /ready (-1 turns"
+              + " it off). Default: --port + 2000.")
+  String metricsPort;
+
+  @Option(
+      names = "--metrics-label-limit",
+      paramLabel = "<n>",
+      description =
+          "Distinct task queues and workflow types labelled in metrics; the rest count as"
+              + " _other. Default: 200.")
+  String metricsLabelLimit;
 
   @Option(
       names = "--no-migrate",
@@ -167,6 +178,8 @@ class ServerStartCommand implements Callable<Integer> {
       int port,
       int uiPort,
       int httpPort,
+      int metricsPort,
+      int metricsLabelLimit,
       boolean headless,
       Set<String> httpAllowedHosts,
       int maxConnections,
@@ -214,6 +227,10 @@ class ServerStartCommand implements Callable<Integer> {
     if (settings.httpPort() >= 0) {
       builder.httpApi(settings.ip(), settings.httpPort());
     }
+    if (settings.metricsPort() >= 0) {
+      builder.metrics(settings.ip(), settings.metricsPort());
+    }
+    builder.metricLabelLimits(settings.metricsLabelLimit(), settings.metricsLabelLimit());
     settings.httpAllowedHosts().forEach(builder::httpAllowedHost);
     settings.namespaces().forEach(builder::namespace);
 
@@ -259,6 +276,9 @@ class ServerStartCommand implements Callable<Integer> {
     }
     out.println("  HTTP API:   "
         + (sundial.httpPort() >= 0 ? scheme + host + ":" + sundial.httpPort() : "off"));
+    out.println("  Metrics:    "
+        + (sundial.metricsPort() >= 0 ? scheme + host + ":" + sundial.metricsPort() + "/metrics"
+            : "off"));
     // dataLocation() never contains the database password.
     out.println("  Data:       " + sundial.dataLocation());
     out.println("  Namespaces: " + String.join(", ", allNamespaces));
@@ -280,9 +300,6 @@ class ServerStartCommand implements Callable<Integer> {
     }
     for (String warning : dev.warnings()) {
       out.println("  Warning:    " + warning);
-    }
-    if (metricsPort != null) {
-      out.println("  Warning:    --metrics-port " + metricsPort + " ignored: Sundial has no metrics endpoint yet");
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();
@@ -318,6 +335,8 @@ class ServerStartCommand implements Callable<Integer> {
     DatabaseOptions.putIfGiven(flags, "port", port);
     DatabaseOptions.putIfGiven(flags, "ui-port", uiPort);
     DatabaseOptions.putIfGiven(flags, "http-port", httpPort);
+    DatabaseOptions.putIfGiven(flags, "metrics-port", metricsPort);
+    DatabaseOptions.putIfGiven(flags, "metrics-label-limit", metricsLabelLimit);
     DatabaseOptions.putIfGiven(flags, "max-connections", maxConnections);
     if (headless) {
       flags.put("headless", "true");
@@ -346,6 +365,11 @@ class ServerStartCommand implements Callable<Integer> {
         portSetting == null ? 7233 : DatabaseOptions.parseInt(portSetting, 0, 65535);
     int resolvedUiPort = resolveUiPort(sources.get("ui-port"), resolvedPort);
     int resolvedHttpPort = resolveHttpPort(sources.get("http-port"), resolvedPort, resolvedUiPort);
+    int resolvedMetricsPort = resolveMetricsPort(
+        sources.get("metrics-port"), resolvedPort, resolvedUiPort, resolvedHttpPort);
+    Setting labelSetting = sources.get("metrics-label-limit");
+    int resolvedLabelLimit = labelSetting == null ? EngineMetrics.Limits.defaults().taskQueues()
+        : DatabaseOptions.parseInt(labelSetting, 0, 100_000);
     boolean resolvedHeadless = parseBoolean(sources.get("headless"));
     Set<String> allowedHosts = new LinkedHashSet<>();
     Setting hostsSetting = sources.get("http-allowed-hosts");
@@ -384,6 +408,8 @@ class ServerStartCommand implements Callable<Integer> {
         resolvedPort,
         resolvedUiPort,
         resolvedHttpPort,
+        resolvedMetricsPort,
+        resolvedLabelLimit,
         resolvedHeadless,
         allowedHosts,
         resolvedMaxConnections,
@@ -447,6 +473,19 @@ class ServerStartCommand implements Callable<Integer> {
       return value;
     }
     return derivedPort(port, 10, "--http-port");
+  }
+
+  /** The metrics port: --port + 2000 by default (9233 for 7233), -1 for off. */
+  private static int resolveMetricsPort(Setting metricsPort, int port, int uiPort, int httpPort) {
+    if (metricsPort != null) {
+      int value = DatabaseOptions.parseInt(metricsPort, -1, 65535);
+      if (value > 0 && (value == port || value == uiPort || value == httpPort)) {
+        throw new IllegalArgumentException(
+            metricsPort.origin() + " must differ from the gRPC, UI and HTTP ports (" + value + ")");
+      }
+      return value;
+    }
+    return derivedPort(port, 2000, "--metrics-port");
   }
 
   private static String urlHost(String ip) {

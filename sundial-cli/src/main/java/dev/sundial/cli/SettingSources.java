@@ -32,6 +32,8 @@ final class SettingSources {
           "port",
           "ui-port",
           "http-port",
+          "metrics-port",
+          "metrics-label-limit",
           "headless",
           "http-allowed-hosts",
           "max-connections",

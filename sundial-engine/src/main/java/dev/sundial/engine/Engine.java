@@ -19,11 +19,14 @@ import dev.sundial.engine.history.reset.ResetService;
 import dev.sundial.engine.history.update.UpdateRegistry;
 import dev.sundial.engine.history.update.UpdateService;
 import dev.sundial.engine.history.workflow.WorkflowClose;
+import dev.sundial.engine.history.workflow.WorkflowEvents;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueDescriber;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueues;
+import dev.sundial.engine.metrics.EngineMetrics;
+import dev.sundial.engine.metrics.Meters;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.query.QueryService;
 import dev.sundial.engine.schedule.ScheduleService;
@@ -42,9 +45,11 @@ import dev.sundial.persistence.GroupCommitter;
 import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.TimerTask;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,6 +86,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
   final TimerQueue timers;
   private final TimerTasks timerTasks;
   final HistoryWatchers watchers = new HistoryWatchers();
+  public final EngineMetrics metrics;
   final RecentEvents recentEvents =
       new RecentEvents();
   final NamespaceRegistry namespaces;
@@ -138,12 +144,20 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
 
   public Engine(
       Store store, Clock clock, int shardCount, EngineContext.Limits limits, ClusterConfig cluster) {
+    this(store, clock, shardCount, limits, cluster, Meters.none(), EngineMetrics.Limits.defaults());
+  }
+
+  /** As above, recording the engine's metrics (see EngineMetrics) in {@code meters}. */
+  public Engine(
+      Store store, Clock clock, int shardCount, EngineContext.Limits limits, ClusterConfig cluster,
+      MeterRegistry meters, EngineMetrics.Limits metricLimits) {
     this.store = store;
     this.shardCount = shardCount;
     this.clock = clock;
     this.committer = new GroupCommitter(store, 256);
     this.namespaces = new NamespaceRegistry(store);
     namespaces.setShared(cluster != null);
+    this.metrics = new EngineMetrics(meters, namespaces::nameOf, metricLimits);
     this.ctx =
         new EngineContext(
             namespaces, limits,
@@ -156,13 +170,15 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
             Math.max(2, Runtime.getRuntime().availableProcessors()),
             daemon("sundial-shard-", new AtomicInteger()));
     this.ioPool = Executors.newCachedThreadPool(daemon("sundial-io-", new AtomicInteger()));
-    this.matching = new Matching(scheduler);
+    this.matching = new Matching(scheduler, metrics);
+    metrics.backlogs(matching::backlogs);
     this.timers =
         new TimerQueue(
             clock, store::loadShardTimers, this::fire,
             TimerQueue.Config.defaults(shardCount));
     this.taskIds = new TaskIds(store);
     this.shards = new AtomicReferenceArray<>(shardCount);
+    metrics.shardsOwned(this::ownedShards);
     this.link = cluster == null ? null : cluster.link();
     this.remote = new Remote(link, this::ownerAddress, this::shardIndex);
     this.local = new LocalRunOperations(this);
@@ -193,7 +209,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         new UpdateService(this::shardFor, updateRegistry, history, scheduler);
     this.schedules =
         new ScheduleService(
-            clock, this, this, history, namespaces, store, watchers, this::shardFor);
+            clock, this, this, history, namespaces, store, watchers, this::shardFor, metrics);
     this.batches = new BatchService(clock, this, this, visibility, store);
     this.namespaceDeletion =
         new NamespaceDeletion(namespaces, batches, schedules);
@@ -231,6 +247,16 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
                 @Override
                 public void lost(int shardId) {
                   Engine.this.released(shardId, false);
+                }
+
+                @Override
+                public void renewed(int count) {
+                  metrics.leasesRenewed(count);
+                }
+
+                @Override
+                public void membershipChanged(Set<String> members) {
+                  metrics.membershipChanged();
                 }
               },
               scheduler);
@@ -307,6 +333,14 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     return Partitions.partitionOf(namespaceId, taskQueue, shardCount);
   }
 
+  private int ownedShards() {
+    int owned = 0;
+    for (int i = 0; i < shards.length(); i++) {
+      if (shards.get(i) != null) owned++;
+    }
+    return owned;
+  }
+
   /** Starts serving a shard: its timers, the backlog of its matching partition, schedules, jobs. */
   private void acquired(int shardId, long rangeId) {
     Shard shard =
@@ -321,6 +355,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         (txn, s) -> WorkflowClose.terminateIfOverHistoryLimit(
             ctx, txn, s));
     shards.set(shardId, shard);
+    metrics.shardAcquired();
     // Only the timers due soon come into memory; the timer queue refills from the store later.
     int pending = timers.addShard(shardId);
     int queued = loadPartition(shardId);
@@ -363,6 +398,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     if (shard == null) {
       return;
     }
+    metrics.shardReleased(!graceful);
     if (graceful) {
       try {
         shard.drain().get(5, TimeUnit.SECONDS);
@@ -472,6 +508,11 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
       }
     }
     for (Shard.CommittedRun r : runs) {
+      metrics.stateTransition();
+      if (!r.running() && WorkflowEvents.closes(r.events())) {
+        metrics.workflowClosed(r.namespaceId(), r.workflowType(), r.taskQueue(), r.status(),
+            r.startTime(), r.closeTime());
+      }
       recentEvents.committed(r.namespaceId(), r.runId(), r.events());
       watchers.changed(
           new RunKey(r.namespaceId(), r.workflowId(), r.runId()), r.nextEventId(), r.running());
@@ -509,6 +550,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
 
   /** A durable timer is due (see TimerTasks). */
   private void fire(TimerTask task) {
+    metrics.timerFired(clock.millis() - task.fireAtMillis());
     timerTasks.fire(task);
   }
 

@@ -1,12 +1,14 @@
 package dev.sundial.server;
 
 import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.metrics.EngineMetrics;
 import dev.sundial.persistence.postgres.PostgresConfig;
 import dev.sundial.server.frontend.VisibilityAdmission;
 import dev.sundial.server.security.AuthConfig;
 import dev.sundial.server.security.InternodeTls;
 import dev.sundial.server.security.TlsConfig;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,6 +58,10 @@ public final class Sundial implements AutoCloseable {
     int httpPort = -1;
     String uiHost = "127.0.0.1";
     int uiPort = -1;
+    String metricsHost = "127.0.0.1";
+    int metricsPort = -1; // -1: no /metrics listener
+    MeterRegistry meterRegistry; // null: Sundial's own (when metricsPort is set) or none
+    EngineMetrics.Limits metricLimits = EngineMetrics.Limits.defaults();
     final Set<String> httpAllowedHosts = new LinkedHashSet<>();
     Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
     Duration requestArrivalTimeout = Duration.ofSeconds(30);
@@ -220,6 +226,37 @@ public final class Sundial implements AutoCloseable {
     }
 
     /**
+     * Serve {@code /metrics} (Prometheus text format, Temporal's metric names), {@code /health}
+     * and {@code /ready} on host:port (port 0 picks a free port). Off by default.
+     */
+    public Builder metrics(String host, int port) {
+      this.metricsHost = host;
+      this.metricsPort = port;
+      return this;
+    }
+
+    /**
+     * Record Sundial's metrics in the application's registry (then also read by {@link
+     * #metrics}, if set). Without it, Sundial measures only when {@link #metrics} is set.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * How many distinct task queues and workflow types get a label value of their own in the
+     * metrics (default 200 each); the others are counted under {@code _other}.
+     */
+    public Builder metricLabelLimits(int taskQueues, int workflowTypes) {
+      if (taskQueues < 0 || workflowTypes < 0) {
+        throw new IllegalArgumentException("label limits must not be negative");
+      }
+      this.metricLimits = new EngineMetrics.Limits(taskQueues, workflowTypes);
+      return this;
+    }
+
+    /**
      * Host names (besides loopback and the bound address) that HTTP requests may name in their
      * Host header; a request naming another host is refused (guards against DNS rebinding).
      */
@@ -352,6 +389,11 @@ public final class Sundial implements AutoCloseable {
   /** The bound web UI port, or -1 when it is off. */
   public int uiPort() {
     return running.uiPort();
+  }
+
+  /** The port serving /metrics, or -1 when it is off. */
+  public int metricsPort() {
+    return running.metricsPort();
   }
 
   /** Whether this build carries the web UI's files (else the UI port says how to build them). */

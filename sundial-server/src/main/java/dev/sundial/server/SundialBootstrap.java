@@ -1,6 +1,7 @@
 package dev.sundial.server;
 
 import dev.sundial.engine.Engine;
+import dev.sundial.engine.metrics.Meters;
 import dev.sundial.persistence.Store;
 import dev.sundial.persistence.postgres.PostgresStore;
 import dev.sundial.server.audit.AuditInterceptor;
@@ -11,6 +12,7 @@ import dev.sundial.server.connections.ConnectionLimit;
 import dev.sundial.server.connections.GrpcEventLoops;
 import dev.sundial.server.connections.GrpcServerLogs;
 import dev.sundial.server.connections.LimitedGrpcServerChannel;
+import dev.sundial.server.frontend.AdminFrontend;
 import dev.sundial.server.frontend.InboundChecks;
 import dev.sundial.server.frontend.LoadShedding;
 import dev.sundial.server.frontend.OperatorFrontend;
@@ -18,7 +20,7 @@ import dev.sundial.server.frontend.SystemInfo;
 import dev.sundial.server.frontend.WorkflowFrontend;
 import dev.sundial.server.http.HttpFrontend;
 import dev.sundial.server.logging.RequestLogInterceptor;
-import dev.sundial.server.frontend.AdminFrontend;
+import dev.sundial.server.metrics.ServerMetrics;
 import dev.sundial.server.security.ApiKeys;
 import dev.sundial.server.security.AuthConfig;
 import dev.sundial.server.security.AuthInterceptor;
@@ -38,6 +40,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -88,6 +91,12 @@ final class SundialBootstrap {
       throw e;
     }
     String location = storeOptions.location();
+    ServerMetrics metrics = ServerMetrics.create(b.meterRegistry, b.metricsPort >= 0);
+    Store engineStore = metrics == null ? store : metrics.store(store);
+    MeterRegistry meters = metrics == null ? Meters.none() : metrics.registry();
+    if (metrics != null && storeOptions.kind() == StoreOptions.Kind.SQLITE_FILE) {
+      metrics.walOf(storeOptions.file());
+    }
     Engine engine;
     // Every node of a PostgreSQL-backed deployment is a cluster member (possibly the only one).
     ClusterWiring cluster = null;
@@ -96,11 +105,12 @@ final class SundialBootstrap {
         cluster = new ClusterWiring(b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort,
             store.clusterSecret(), tls == null ? null : tls.nodeClientContext(),
             b.internodeTls == null ? null : b.internodeTls.serverName());
-        engine = new Engine(store, b.clock, b.shards, b.limits,
-            cluster.config());
+        engine = new Engine(engineStore, b.clock, b.shards, b.limits,
+            cluster.config(), meters, b.metricLimits);
         log.info("cluster node {} at {}", cluster.nodeId(), cluster.address());
       } else {
-        engine = new Engine(store, b.clock, b.shards, b.limits);
+        engine = new Engine(engineStore, b.clock, b.shards, b.limits, null, meters,
+            b.metricLimits);
       }
       if (b.minRetention != null) {
         engine.namespaces().setMinRetention(b.minRetention);
@@ -151,12 +161,15 @@ final class SundialBootstrap {
     RequestLogInterceptor requestLog =
         new RequestLogInterceptor(cluster == null ? null : cluster.nodeId());
     for (ServerServiceDefinition service : services) {
-      inProcessServices.add(InboundChecks.wrap(ServerInterceptors.intercept(
+      inProcessServices.add(measured(InboundChecks.wrap(ServerInterceptors.intercept(
               guarded(service, authenticator, audit, true, inProcessProofs), requestLog),
-          payloadLimit, b.requestArrivalTimeout, shedding));
-      socketServices.add(InboundChecks.wrap(ServerInterceptors.intercept(
+          payloadLimit, b.requestArrivalTimeout, shedding), metrics));
+      socketServices.add(measured(InboundChecks.wrap(ServerInterceptors.intercept(
               guarded(service, authenticator, audit, false, socketProofs), requestLog),
-          payloadLimit, b.requestArrivalTimeout, shedding));
+          payloadLimit, b.requestArrivalTimeout, shedding), metrics));
+    }
+    if (metrics != null) {
+      metrics.beforeScrape(engine.metrics::refresh);
     }
     HealthStatusManager health = new HealthStatusManager();
     String inProcessName = "sundial-" + UUID.randomUUID();
@@ -208,11 +221,11 @@ final class SundialBootstrap {
                 .build()
                 .start();
       }
-      if (b.httpPort >= 0 || b.uiPort >= 0) {
+      if (b.httpPort >= 0 || b.uiPort >= 0 || b.metricsPort >= 0) {
         http = startHttp(b, inProcessName, store, engine, cluster, connections,
             tls == null ? null : tls.httpContext(), processProof,
             authenticator == null ? null
-                : new HttpFrontend.Auth(authenticator, users, new Sessions()));
+                : new HttpFrontend.Auth(authenticator, users, new Sessions()), metrics);
       }
     } catch (IOException | RuntimeException e) {
       // Whatever started is stopped again, in reverse order.
@@ -224,6 +237,7 @@ final class SundialBootstrap {
       engine.close();
       if (cluster != null) cluster.close();
       store.close();
+      if (metrics != null) metrics.close();
       if (e instanceof IOException io) {
         throw new UncheckedIOException("cannot start gRPC on " + b.grpcHost + ":" + b.grpcPort, io);
       }
@@ -239,6 +253,7 @@ final class SundialBootstrap {
     running.grpcLoops = grpcLoops;
     running.tls = tls;
     running.audit = audit;
+    running.metrics = metrics;
     running.watchWrites();
     if (cluster != null) {
       running.cluster = cluster;
@@ -258,7 +273,8 @@ final class SundialBootstrap {
   /** The HTTP API and UI listeners, calling the services through their own in-process channel. */
   private static HttpFrontend startHttp(Sundial.Builder b,
       String inProcessName, Store store, Engine engine, ClusterWiring cluster,
-      ConnectionLimit connections, SslContext tls, String processProof, HttpFrontend.Auth auth) {
+      ConnectionLimit connections, SslContext tls, String processProof, HttpFrontend.Auth auth,
+      ServerMetrics metrics) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
             .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -276,7 +292,10 @@ final class SundialBootstrap {
               : new HttpFrontend.ListenerOptions(b.httpHost, b.httpPort, false, hosts),
           b.uiPort < 0 ? null
               : new HttpFrontend.ListenerOptions(b.uiHost, b.uiPort, true, hosts),
-          uiOptions, b.connectionIdleTimeout, connections, tls, processProof, auth);
+          uiOptions, b.connectionIdleTimeout, connections, tls, processProof, auth,
+          b.metricsPort < 0 ? null : new HttpFrontend.Metrics(
+              new HttpFrontend.ListenerOptions(b.metricsHost, b.metricsPort, false, hosts),
+              metrics::scrape));
     } catch (RuntimeException e) {
       channel.shutdownNow(); // start() closes it too; this covers a failure before that
       throw e;
@@ -295,6 +314,12 @@ final class SundialBootstrap {
       reasons.add("this cluster node does not hold its shards yet");
     }
     return reasons;
+  }
+
+  /** A service counted and timed in front of everything else (when metrics are recorded). */
+  private static ServerServiceDefinition measured(ServerServiceDefinition service,
+      ServerMetrics metrics) {
+    return metrics == null ? service : ServerInterceptors.intercept(service, metrics.requests());
   }
 
   /** A service behind authentication (when on) and then the audit log. */
@@ -326,6 +351,7 @@ final class SundialBootstrap {
     if (b.grpcPort >= 0) l.add(new Exposure.Listener("gRPC", b.grpcHost, b.grpcPort));
     if (b.httpPort >= 0) l.add(new Exposure.Listener("HTTP API", b.httpHost, b.httpPort));
     if (b.uiPort >= 0) l.add(new Exposure.Listener("web UI", b.uiHost, b.uiPort));
+    if (b.metricsPort >= 0) l.add(new Exposure.Listener("metrics", b.metricsHost, b.metricsPort));
     return l;
   }
 
@@ -393,6 +419,8 @@ final class SundialBootstrap {
     volatile ServerTls tls;
     /** Closed after the listeners, so the last outcomes are written. */
     volatile AuditLog audit;
+    /** Where metrics are recorded, or null; closed last. */
+    volatile ServerMetrics metrics;
 
     Running(Store store, Engine engine, Server inProcess, Server socket, String inProcessName,
         String host, String location, HealthStatusManager health) {
@@ -426,6 +454,10 @@ final class SundialBootstrap {
 
     int uiPort() {
       return http == null ? -1 : http.uiPort();
+    }
+
+    int metricsPort() {
+      return http == null ? -1 : http.metricsPort();
     }
 
     boolean uiBuilt() {
@@ -493,6 +525,9 @@ final class SundialBootstrap {
         }
       }
       store.close();
+      if (metrics != null) {
+        metrics.close();
+      }
       log.info("Sundial stopped");
     }
   }

@@ -44,6 +44,12 @@ public final class Ownership implements AutoCloseable {
 
     /** The shard is gone already (lease lost or fenced): stop serving it at once. */
     void lost(int shardId);
+
+    /** The leases of {@code count} shards were renewed (for metrics). */
+    default void renewed(int count) {}
+
+    /** The set of live nodes changed (for metrics). */
+    default void membershipChanged(Set<String> members) {}
   }
 
   private final ShardStore store;
@@ -57,6 +63,7 @@ public final class Ownership implements AutoCloseable {
   private final Map<Integer, Long> held = new ConcurrentHashMap<>(); // shard -> range id
   private volatile Map<Integer, String> ownerAddresses = Map.of();
   private volatile boolean ready;
+  private Set<String> lastMembers = Set.of(); // on the tick thread
   private volatile boolean stopping;
   private long heldValidUntil; // by this node's clock: serve only while a renewal is this fresh
   private ScheduledFuture<?> loop;
@@ -116,6 +123,7 @@ public final class Ownership implements AutoCloseable {
     if (!held.isEmpty()) {
       Map<Integer, Long> snapshot = new HashMap<>(held);
       Set<Integer> kept = store.renewShardLeases(nodeId, snapshot, now + timing.leaseMillis());
+      listener.renewed(kept.size());
       for (var e : snapshot.entrySet()) {
         if (!kept.contains(e.getKey()) && held.remove(e.getKey(), e.getValue())) {
           log.warn("lost the lease of shard {}", e.getKey());
@@ -131,6 +139,10 @@ public final class Ownership implements AutoCloseable {
       }
     }
     List<String> members = new ArrayList<>(live.keySet());
+    if (!live.keySet().equals(lastMembers)) {
+      lastMembers = Set.copyOf(live.keySet());
+      listener.membershipChanged(lastMembers);
+    }
     Map<Integer, ShardLease> leases = new HashMap<>();
     for (ShardLease l : store.listShardLeases()) {
       leases.put(l.shardId(), l);

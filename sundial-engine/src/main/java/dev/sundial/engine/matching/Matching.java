@@ -1,5 +1,6 @@
 package dev.sundial.engine.matching;
 
+import dev.sundial.engine.metrics.EngineMetrics;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.taskqueue.v1.PollerInfo;
@@ -25,9 +26,15 @@ import java.util.function.Predicate;
 public final class Matching {
   private final Map<TaskQueueKey, Queue> queues = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
+  private final EngineMetrics metrics;
 
   public Matching(ScheduledExecutorService scheduler) {
+    this(scheduler, EngineMetrics.none());
+  }
+
+  public Matching(ScheduledExecutorService scheduler, EngineMetrics metrics) {
     this.scheduler = scheduler;
+    this.metrics = metrics;
   }
 
   /** A registered long poll. Completes with a task, or null when it timed out or was cancelled. */
@@ -53,6 +60,8 @@ public final class Matching {
     final ArrayDeque<QueueTask> backlog = new ArrayDeque<>();
     final ArrayDeque<Poll> pollers = new ArrayDeque<>();
     volatile long lastPollTime;
+    /** A worker's sticky queue (metrics label it as one, not by its per-worker name). */
+    volatile boolean sticky;
     // For DescribeTaskQueue (see TaskQueueStats): recent pollers, task ages and rates.
     final Map<String, PollerInfo> pollerHistory = new ConcurrentHashMap<>();
     final IdentityHashMap<QueueTask, Long> addedAt = new IdentityHashMap<>();
@@ -117,12 +126,16 @@ public final class Matching {
         if (poll == null) {
           q.backlog.add(task);
           q.addedAt.put(task, now);
+          if (q.lastPollTime < now - TaskQueueStats.POLLER_HISTORY_TTL_MILLIS) {
+            metrics.noPollerTask(key.namespaceId(), key.name(), activity(key), q.sticky);
+          }
           return;
         }
       }
       if (poll.future.complete(task)) {
         q.dispatchRate.record(now);
         dispatched(task, now);
+        metrics.dispatched(key.namespaceId(), key.name(), activity(key), q.sticky, true, 0);
         return;
       }
     }
@@ -202,16 +215,21 @@ public final class Matching {
       }
       QueueTask task = q.backlog.poll();
       if (task != null) {
-        q.addedAt.remove(task);
+        Long addedAt = q.addedAt.remove(task);
         dispatched(task, q.lastPollTime);
+        metrics.dispatched(key.namespaceId(), key.name(), activity(key), q.sticky, false,
+            addedAt == null ? 0 : q.lastPollTime - addedAt);
         q.dispatchRate.record(q.lastPollTime);
         poll.future.complete(task);
         return poll;
       }
       q.pollers.add(poll);
     }
-    var timeout =
-        scheduler.schedule(() -> poll.future.complete(null), timeoutMillis, TimeUnit.MILLISECONDS);
+    var timeout = scheduler.schedule(() -> {
+      if (poll.future.complete(null)) {
+        metrics.pollTimedOut(key.namespaceId(), key.name(), activity(key), q.sticky);
+      }
+    }, timeoutMillis, TimeUnit.MILLISECONDS);
     poll.future.whenComplete(
         (t, e) -> {
           timeout.cancel(false);
@@ -302,6 +320,30 @@ public final class Matching {
           q.addRate.perSecond(now), q.dispatchRate.perSecond(now),
           head == null ? 0 : head.taskId());
     }
+  }
+
+  /** A worker polls this queue as its sticky queue. */
+  public void markSticky(TaskQueueKey key) {
+    queue(key).sticky = true;
+  }
+
+  /** Every queue's backlog now (for the backlog gauges). */
+  public List<EngineMetrics.Backlog> backlogs() {
+    long now = System.currentTimeMillis();
+    List<EngineMetrics.Backlog> all = new ArrayList<>();
+    queues.forEach((key, q) -> {
+      synchronized (q) {
+        QueueTask head = q.backlog.peek();
+        Long since = head == null ? null : q.addedAt.get(head);
+        all.add(new EngineMetrics.Backlog(key.namespaceId(), key.name(), activity(key), q.sticky,
+            q.backlog.size(), since == null ? 0 : Math.max(0, now - since)));
+      }
+    });
+    return all;
+  }
+
+  private static boolean activity(TaskQueueKey key) {
+    return key.kind() == QueueTask.KIND_ACTIVITY;
   }
 
   private Queue queue(TaskQueueKey key) {

@@ -119,6 +119,12 @@ public final class NamespaceRegistry {
     return Math.max(0, Durations.toMillis(e.description().getConfig().getWorkflowExecutionRetentionTtl()));
   }
 
+  /** The namespace's name (for metrics and logs), or the id itself when it is not known here. */
+  public String nameOf(String namespaceId) {
+    Entry e = byId.get(namespaceId);
+    return e == null ? namespaceId : e.name();
+  }
+
   /**
    * Parses a duration such as {@code 1s}, {@code 250ms}, {@code 2m}, {@code 1h}, {@code 1d} or an
    * ISO-8601 {@code PT1S}; IllegalArgumentException otherwise.

@@ -6,6 +6,7 @@ import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.cluster.ShardMap;
 import dev.sundial.engine.history.HistoryWatchers;
 import dev.sundial.engine.history.RunStates;
+import dev.sundial.engine.metrics.EngineMetrics;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import dev.sundial.engine.schedule.spec.CompiledSpec;
 import dev.sundial.engine.schedule.spec.ScheduleSpecs;
@@ -87,10 +88,15 @@ public final class ScheduleService implements AutoCloseable {
 
   private record Watch(RunKey run, CompletableFuture<Void> future) {}
 
+  private final EngineMetrics metrics;
+  private final NamespaceRegistry namespaces;
+
   public ScheduleService(
       Clock clock, ShardMap shards, RunRouter runRouter, RunStates states,
       NamespaceRegistry namespaces, Store store, HistoryWatchers watchers,
-      BiFunction<String, String, Shard> shardFor) {
+      BiFunction<String, String, Shard> shardFor, EngineMetrics metrics) {
+    this.metrics = metrics;
+    this.namespaces = namespaces;
     this.shards = shards;
     this.store = store;
     this.schedules = schedulesOf(store);
@@ -107,6 +113,17 @@ public final class ScheduleService implements AutoCloseable {
     this.wakeups = new WakeupQueue<>(clock, this::wake, "sundial-schedule-timer");
     this.runs = new RunStatusReader(states, store);
     this.actions = new ScheduleActions(runRouter, namespaces, clock, runs);
+  }
+
+  /** What a pass did, once its state is written: actions taken, times missed, starts dropped. */
+  private void countPass(Key key, long actions, long missed, long dropped) {
+    if (actions == 0 && missed == 0 && dropped == 0) {
+      return;
+    }
+    String namespace = namespaces.nameOf(key.namespaceId());
+    for (long i = 0; i < actions; i++) metrics.scheduleActionSucceeded(namespace);
+    for (long i = 0; i < missed; i++) metrics.scheduleMissedCatchupWindow(namespace);
+    for (long i = 0; i < dropped; i++) metrics.scheduleBufferOverrun(namespace);
   }
 
   private static ScheduleStore schedulesOf(Store store) {
@@ -350,6 +367,9 @@ public final class ScheduleService implements AutoCloseable {
     CompiledSpec spec = compile(s);
     long now = clock.millis();
     Map<String, String> currentRuns = runs.refresh(s);
+    long actionsBefore = s.actionCount;
+    long missedBefore = s.missedCatchupWindow;
+    long droppedBefore = s.bufferDropped;
     ScheduleLogic.advance(s, spec, now);
     if (change != null) {
       change.accept(s);
@@ -369,6 +389,8 @@ public final class ScheduleService implements AutoCloseable {
       }
       s.version = rec.version() + 1;
     }
+    countPass(key, s.actionCount - actionsBefore, s.missedCatchupWindow - missedBefore,
+        s.bufferDropped - droppedBefore);
     wakeups.arm(key, wake);
     watch(key, s, currentRuns);
     return new Pass(s, spec);

@@ -12,6 +12,7 @@ import dev.sundial.persistence.GroupCommitter;
 import dev.sundial.persistence.HistoryBatch;
 import dev.sundial.persistence.QueueTask;
 import dev.sundial.persistence.TimerTask;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Clock;
@@ -58,14 +59,22 @@ public final class Shard {
         List<TimerTask> timers);
   }
 
-  /** What a committed write did to one run (for history long polls and similar watchers). */
+  /**
+   * What a committed write did to one run (for history long polls and similar watchers, and the
+   * workflow metrics: its type, queue, status and times after the write).
+   */
   public record CommittedRun(
       String namespaceId,
       String workflowId,
       String runId,
       long nextEventId,
       boolean running,
-      List<HistoryEvent> events) {}
+      List<HistoryEvent> events,
+      String workflowType,
+      String taskQueue,
+      WorkflowExecutionStatus status,
+      long startTime,
+      long closeTime) {}
 
   /**
    * Mutable states cached by all shards together, about 4 KB each: at most a sixteenth of the
@@ -227,7 +236,8 @@ public final class Shard {
       committedRuns.add(
           new CommittedRun(
               s.namespaceId, s.workflowId, s.runId, s.nextEventId, s.isRunning(),
-              List.copyOf(s.newEvents)));
+              List.copyOf(s.newEvents), s.workflowType(), s.taskQueue(), s.status, s.startTime,
+              s.closeTime));
       s.newEvents.clear();
     }
     committer

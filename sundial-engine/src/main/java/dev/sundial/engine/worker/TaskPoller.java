@@ -110,6 +110,11 @@ public final class TaskPoller {
             });
   }
 
+  /** The queue is a worker's sticky queue (its metrics are labelled as sticky). */
+  void markSticky(TaskQueueKey key) {
+    matching.markSticky(key);
+  }
+
   /** Deletes the backlog row of a task that turned out stale (on its run's shard). */
   public void dropStale(QueueTask task) {
     if (QueryRegistry.isQueryTask(task)) {

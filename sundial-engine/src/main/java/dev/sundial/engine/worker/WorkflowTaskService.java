@@ -23,6 +23,7 @@ import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.enums.v1.CommandType;
+import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
@@ -69,6 +70,9 @@ public final class WorkflowTaskService {
       String namespaceId, PollWorkflowTaskQueueRequest req, long timeoutMillis, PollCancellation cancel) {
     TaskQueueKey key =
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_WORKFLOW);
+    if (req.getTaskQueue().getKind() == TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
+      poller.markSticky(key);
+    }
     String requestId = UUID.randomUUID().toString();
     return poller.poll(
         key, TaskQueueStats.poller(req), timeoutMillis, cancel,

@@ -64,6 +64,9 @@ public final class HttpFrontend implements AutoCloseable {
    */
   public record Auth(Authenticator authenticator, Users users, Sessions sessions) {}
 
+  /** The metrics listener: its address and the scrape it answers /metrics with. */
+  public record Metrics(ListenerOptions listener, Supplier<String> scrape) {}
+
   /** One listener: address, and whether it serves the UI (then with the CSRF check). */
   public record ListenerOptions(String host, int port, boolean ui, Set<String> allowedHosts) {}
 
@@ -72,6 +75,7 @@ public final class HttpFrontend implements AutoCloseable {
   private final List<io.netty.channel.Channel> bound = new ArrayList<>();
   private int apiPort = -1;
   private int uiPort = -1;
+  private int metricsPort = -1;
   private boolean uiBuilt;
   private Runnable onClose = () -> {};
   private long idleMillis;
@@ -89,7 +93,8 @@ public final class HttpFrontend implements AutoCloseable {
    */
   public static HttpFrontend start(ManagedChannel channel, ListenerOptions api,
       ListenerOptions ui, UiOptions uiOptions, Duration idleTimeout,
-      ConnectionLimit connections, SslContext tls, String processProof, Auth auth) {
+      ConnectionLimit connections, SslContext tls, String processProof, Auth auth,
+      Metrics metrics) {
     HttpFrontend f = new HttpFrontend();
     f.tls = tls;
     f.onClose = channel::shutdownNow;
@@ -114,6 +119,10 @@ public final class HttpFrontend implements AutoCloseable {
         f.login = login;
         f.uiPort = f.bind(new Listener(ui, router, invoker, site, auth, login, processProof, admin));
       }
+      if (metrics != null) {
+        f.metricsPort = f.bind(new Listener(metrics.listener(), null, invoker, null, auth, null,
+            processProof, null).serving(new MetricsSite(metrics.scrape(), uiOptions.notReadyReasons())));
+      }
       return f;
     } catch (RuntimeException e) {
       f.close();
@@ -127,6 +136,11 @@ public final class HttpFrontend implements AutoCloseable {
 
   public int uiPort() {
     return uiPort;
+  }
+
+  /** The metrics port, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** Whether the web UI's files are in this build (otherwise the UI port explains how to build). */
@@ -222,6 +236,7 @@ public final class HttpFrontend implements AutoCloseable {
     private final String proof;
     private final AdminHttp admin;
     private final Set<String> hosts = new HashSet<>();
+    private MetricsSite metrics;
     private final boolean anyHost;
 
     Listener(ListenerOptions options, HttpRouter router, ApiInvoker invoker, UiSite ui, Auth auth,
@@ -258,6 +273,17 @@ public final class HttpFrontend implements AutoCloseable {
 
     UiSite ui() {
       return ui;
+    }
+
+    /** This listener serves only the metrics port's paths. */
+    Listener serving(MetricsSite site) {
+      this.metrics = site;
+      return this;
+    }
+
+    /** The metrics port's site, or null on the API and UI ports. */
+    MetricsSite metrics() {
+      return metrics;
     }
 
     /** Authentication, or null when it is off. */

@@ -71,6 +71,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    if (listener.metrics() != null) {
+      listener.metrics().serve(this, ctx, req, uri.path(), listener.auth(), tlsSession(ctx));
+      return;
+    }
     List<String> segments = segments(uri.rawPath());
     if (segments == null) {
       sendStatus(ctx, req, Status.Code.INVALID_ARGUMENT, "malformed path");

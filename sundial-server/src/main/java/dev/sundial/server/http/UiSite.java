@@ -1,6 +1,5 @@
 package dev.sundial.server.http;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import dev.sundial.server.security.Principal;
@@ -92,17 +91,8 @@ final class UiSite {
       h.sendStatus(ctx, req, Status.Code.UNAUTHENTICATED, "no credentials: sign in first");
       return;
     }
-    if (path.equals("/health")) {
-      h.send(ctx, keepAlive, 200, HttpRequestHandler.JSON, bytes("{\"status\":\"serving\"}"), null);
-    } else if (path.equals("/ready")) {
-      List<String> reasons = options.notReadyReasons().get();
-      JsonObject body = new JsonObject();
-      body.addProperty("status", reasons.isEmpty() ? "ready" : "not ready");
-      JsonArray why = new JsonArray();
-      reasons.forEach(why::add);
-      body.add("reasons", why);
-      h.send(ctx, keepAlive, reasons.isEmpty() ? 200 : 503, HttpRequestHandler.JSON,
-          bytes(body.toString()), null);
+    if (HealthEndpoints.handles(path)) {
+      HealthEndpoints.serve(h, ctx, keepAlive, path, options.notReadyReasons());
     } else if (path.equals("/api/v1/settings")) {
       // A user who may change nothing sees no buttons that would only be refused.
       boolean readOnly = principal != null && !principal.isAnonymous()

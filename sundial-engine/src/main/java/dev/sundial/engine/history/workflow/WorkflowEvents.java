@@ -9,6 +9,7 @@ import dev.sundial.engine.visibility.SearchAttributeState;
 import dev.sundial.engine.visibility.SearchAttributeValidator;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
+import java.util.List;
 
 /**
  * How the run's own events (started, cancel requested, search attribute and memo changes, the
@@ -57,6 +58,21 @@ public final class WorkflowEvents {
   /** WorkflowPropertiesModified: the run's current memo. */
   public static void applyPropertiesModified(MutableState s, HistoryEvent e) {
     SearchAttributeState.upsertMemo(s, e.getWorkflowPropertiesModifiedEventAttributes().getUpsertedMemo());
+  }
+
+  /** Whether one of the events closes the run (completed, failed, ..., continued as new). */
+  public static boolean closes(List<HistoryEvent> events) {
+    for (int i = events.size() - 1; i >= 0; i--) {
+      switch (events.get(i).getEventType()) {
+        case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+            EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> {
+          return true;
+        }
+        default -> { }
+      }
+    }
+    return false;
   }
 
   /** A close event: the run's status, close time and close event, and the run continuing it. */

@@ -1,0 +1,260 @@
+package dev.sundial.compat.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sundial.compat.CompatServer;
+import dev.sundial.server.Sundial;
+import io.grpc.StatusRuntimeException;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A known workload through the Java SDK (and one start over the HTTP API), then /metrics scraped
+ * and parsed by Prometheus's own parser: Temporal's metric names, types and labels, moved by
+ * exactly what the workload did.
+ */
+class MetricsTest {
+  private static final String QUEUE = "metrics-q";
+  private static final String IDLE_QUEUE = "metrics-idle";
+
+  @WorkflowInterface
+  public interface Greeter {
+    @WorkflowMethod
+    String greet(String name);
+  }
+
+  @WorkflowInterface
+  public interface Waiter {
+    @WorkflowMethod
+    void waitForever();
+  }
+
+  @ActivityInterface
+  public interface Hello {
+    String hello(String name);
+  }
+
+  public static class GreeterImpl implements Greeter {
+    private final Hello hello = Workflow.newActivityStub(Hello.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
+            .setDisableEagerExecution(true).build()); // through matching: counted as polls
+
+    @Override
+    public String greet(String name) {
+      if (name.equals("fail")) {
+        throw ApplicationFailure.newNonRetryableFailure("refused", "Refused");
+      }
+      return hello.hello(name);
+    }
+  }
+
+  public static class WaiterImpl implements Waiter {
+    @Override
+    public void waitForever() {
+      Workflow.await(() -> false);
+    }
+  }
+
+  private static String get(int port, String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  private static Map<String, PromCheck.Family> scrape(Sundial sundial) throws Exception {
+    return PromCheck.parse(get(sundial.metricsPort(), "/metrics"));
+  }
+
+  private static Map<String, PromCheck.Family> scrapeUnchecked(Sundial sundial) {
+    try {
+      return scrape(sundial);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The sum of a family's samples that carry the labels (0 when none). */
+  private static double value(Map<String, PromCheck.Family> m, String family, String... labels) {
+    PromCheck.Family f = m.get(family);
+    if (f == null) return 0;
+    Map<String, String> wanted = labels(labels);
+    return f.samples().stream().filter(s -> s.has(wanted)).mapToDouble(PromCheck.Sample::value).sum();
+  }
+
+  private static Map<String, String> labels(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+    return m;
+  }
+
+  private static PromCheck.Sample only(Map<String, PromCheck.Family> m, String family, String... labels) {
+    List<PromCheck.Sample> found = m.get(family).samples().stream()
+        .filter(s -> s.has(labels(labels))).toList();
+    assertThat(found).as(family + " " + List.of(labels)).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  void aKnownWorkloadMovesTemporalsMetricsByWhatItDid() throws Exception {
+    try (Sundial sundial = Sundial.builder().inMemory().metrics("127.0.0.1", 0)
+        .httpApi("127.0.0.1", 0).start()) {
+      WorkflowServiceStubs stubs = sundial.newWorkflowServiceStubs();
+      WorkflowClient client = WorkflowClient.newInstance(stubs);
+
+      // A workflow waiting on a queue no worker polls: a backlog of one.
+      Greeter idle = client.newWorkflowStub(Greeter.class,
+          WorkflowOptions.newBuilder().setTaskQueue(IDLE_QUEUE).setWorkflowId("idle").build());
+      WorkflowClient.start(idle::greet, "idle");
+      CompatServer.await(Duration.ofSeconds(10), "backlog of the idle queue", () -> value(
+          scrapeUnchecked(sundial), "approximate_backlog_count", "taskqueue", IDLE_QUEUE,
+          "task_type", "Workflow") == 1);
+      assertThat(value(scrape(sundial), "no_poller_tasks", "taskqueue", IDLE_QUEUE)).isEqualTo(1);
+
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      for (String queue : List.of(QUEUE, IDLE_QUEUE)) {
+        var worker = factory.newWorker(queue);
+        worker.registerWorkflowImplementationTypes(GreeterImpl.class, WaiterImpl.class);
+        worker.registerActivitiesImplementations((Hello) name -> "hello " + name);
+      }
+      factory.start();
+      try {
+        for (String name : List.of("a", "b", "c")) {
+          assertThat(client.newWorkflowStub(Greeter.class, WorkflowOptions.newBuilder()
+              .setTaskQueue(QUEUE).setWorkflowId("greet-" + name).build()).greet(name))
+              .isEqualTo("hello " + name);
+        }
+        assertThatThrownBy(() -> client.newWorkflowStub(Greeter.class, WorkflowOptions.newBuilder()
+            .setTaskQueue(QUEUE).setWorkflowId("greet-fail").build()).greet("fail"))
+            .isInstanceOf(WorkflowFailedException.class);
+        assertThat(client.newUntypedWorkflowStub("idle").getResult(String.class)).isEqualTo("hello idle");
+        Waiter waiter = client.newWorkflowStub(Waiter.class, WorkflowOptions.newBuilder()
+            .setTaskQueue(QUEUE).setWorkflowId("waiter").build());
+        WorkflowClient.start(waiter::waitForever);
+        client.newUntypedWorkflowStub("waiter").terminate("done waiting");
+      } finally {
+        factory.shutdownNow();
+      }
+      // One start over the HTTP API: counted as any other call.
+      HttpResponse<String> http = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + sundial.httpPort()
+                  + "/api/v1/namespaces/default/workflows/over-http"))
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"workflowType\":{\"name\":\"Http\"},\"taskQueue\":{\"name\":\"nobody\"}}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(http.statusCode()).as(http.body()).isEqualTo(200);
+      // A NOT_FOUND: counted by type, not as a service error.
+      assertThatThrownBy(() -> stubs.blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId("no-such")).build()))
+          .isInstanceOf(StatusRuntimeException.class);
+
+      Map<String, PromCheck.Family> m = scrape(sundial);
+      // Temporal's types, and no Prometheus-client renaming (_total, _seconds).
+      assertThat(m.get("service_requests").type()).isEqualTo("COUNTER");
+      assertThat(m.get("service_latency").type()).isEqualTo("HISTOGRAM");
+      assertThat(m.get("service_pending_requests").type()).isEqualTo("GAUGE");
+      assertThat(m.get("workflow_success").type()).isEqualTo("COUNTER");
+      assertThat(m.get("approximate_backlog_count").type()).isEqualTo("GAUGE");
+      assertThat(m.keySet()).doesNotContain("service_requests_total", "service_latency_seconds");
+
+      String[] start = {"operation", "StartWorkflowExecution", "namespace", "default",
+          "service_name", "frontend"};
+      // 3 greetings + 1 failure + idle + waiter through the SDK, 1 over HTTP.
+      assertThat(value(m, "service_requests", start)).isEqualTo(7);
+      PromCheck.Sample latency = only(m, "service_latency", start);
+      assertThat(latency.count()).isEqualTo(7);
+      assertThat(latency.buckets()).containsEntry("+Inf", 7L).containsKey("0.001").containsKey("1000");
+      assertThat(value(m, "service_pending_requests", start)).isZero();
+      assertThat(value(m, "action", "action_type", "grpc_StartWorkflowExecution")).isEqualTo(7);
+
+      assertThat(value(m, "service_errors_entity_not_found", "operation", "DescribeWorkflowExecution"))
+          .isEqualTo(1);
+      assertThat(value(m, "service_error_with_type", "operation", "DescribeWorkflowExecution",
+          "error_type", "serviceerror_NotFound")).isEqualTo(1);
+      assertThat(value(m, "service_errors", "operation", "DescribeWorkflowExecution"))
+          .as("NOT_FOUND is the caller's doing, not a service error").isZero();
+
+      String[] completion = {"operation", "CompletionStats", "namespace", "default",
+          "service_name", "history"};
+      assertThat(value(m, "workflow_success", append(completion, "workflowType", "Greeter",
+          "taskqueue", QUEUE))).isEqualTo(3);
+      assertThat(value(m, "workflow_success", append(completion, "taskqueue", IDLE_QUEUE)))
+          .isEqualTo(1);
+      assertThat(value(m, "workflow_failed", append(completion, "workflowType", "Greeter")))
+          .isEqualTo(1);
+      assertThat(value(m, "workflow_terminate", append(completion, "workflowType", "Waiter")))
+          .isEqualTo(1);
+      assertThat(value(m, "workflow_timeout", completion)).isZero();
+
+      // Matching: every greeting's workflow tasks and activities were polled; the idle backlog is gone.
+      assertThat(value(m, "poll_success", "taskqueue", QUEUE, "task_type", "Activity",
+          "service_name", "matching")).isEqualTo(3);
+      assertThat(value(m, "poll_success", "taskqueue", QUEUE, "task_type", "Workflow"))
+          .isGreaterThanOrEqualTo(5);
+      assertThat(value(m, "approximate_backlog_count", "taskqueue", IDLE_QUEUE)).isZero();
+      assertThat(value(m, "command", "commandType", "ScheduleActivityTask")).isEqualTo(4);
+
+      // Persistence and the server's own figures.
+      assertThat(value(m, "persistence_requests", "operation", "Commit")).isPositive();
+      assertThat(only(m, "persistence_latency", "operation", "Commit").count())
+          .isEqualTo((long) value(m, "persistence_requests", "operation", "Commit"));
+      assertThat(value(m, "persistence_errors", "operation", "Commit")).isZero();
+      assertThat(only(m, "sundial_commit_batch_size").count()).isPositive();
+      assertThat(only(m, "state_transition_count").count()).isPositive();
+      assertThat(value(m, "numshards_gauge")).isEqualTo(16);
+      assertThat(m).containsKeys("jvm_memory_used_bytes", "process_cpu_usage");
+      assertThat(get(sundial.metricsPort(), "/ready")).contains("\"ready\"");
+    }
+  }
+
+  @Test
+  void taskQueueAndWorkflowTypeLabelsAreCapped() throws Exception {
+    try (Sundial sundial = Sundial.builder().inMemory().metrics("127.0.0.1", 0)
+        .metricLabelLimits(1, 1).start()) {
+      WorkflowClient client = WorkflowClient.newInstance(sundial.newWorkflowServiceStubs());
+      for (int i = 0; i < 3; i++) {
+        WorkflowStub stub = client.newUntypedWorkflowStub("Type" + i,
+            WorkflowOptions.newBuilder().setTaskQueue("queue-" + i).setWorkflowId("w" + i).build());
+        stub.start();
+        stub.terminate("capped");
+      }
+      Map<String, PromCheck.Family> m = scrape(sundial);
+      assertThat(value(m, "workflow_terminate", "workflowType", "Type0", "taskqueue", "queue-0"))
+          .isEqualTo(1);
+      assertThat(value(m, "workflow_terminate", "workflowType", "_other", "taskqueue", "_other"))
+          .isEqualTo(2);
+      assertThat(m.get("workflow_terminate").samples()).hasSize(2);
+    }
+  }
+
+  private static String[] append(String[] a, String... more) {
+    String[] r = Arrays.copyOf(a, a.length + more.length);
+    System.arraycopy(more, 0, r, a.length, more.length);
+    return r;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.sundial.server.metrics;
+
+import dev.sundial.engine.metrics.Meters;
+import dev.sundial.persistence.Store;
+import io.grpc.ServerInterceptor;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a server's metrics go: the embedding application's registry, or one of Sundial's own that
+ * its /metrics endpoint reads (then with the JVM and process metrics too; an application's
+ * registry has its own binders). Without either, nothing is measured at all.
+ */
+public final class ServerMetrics implements AutoCloseable {
+  /** Distinct namespace label values on request metrics (clients may name any). */
+  static final int NAMESPACE_LABELS = 1000;
+
+  private final MeterRegistry registry;
+  private final JvmGcMetrics gc;
+  private final RequestMetrics requests;
+  private Runnable beforeScrape = () -> {};
+
+  private ServerMetrics(MeterRegistry registry, boolean own) {
+    this.registry = registry;
+    this.requests = new RequestMetrics(registry, NAMESPACE_LABELS);
+    if (own) {
+      new ClassLoaderMetrics().bindTo(registry);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      new FileDescriptorMetrics().bindTo(registry);
+      gc = new JvmGcMetrics();
+      gc.bindTo(registry);
+    } else {
+      gc = null;
+    }
+  }
+
+  /**
+   * The metrics of a server: into {@code application} when given, else into a registry of its own
+   * when {@code endpoint} (it serves /metrics); null when neither.
+   */
+  public static ServerMetrics create(MeterRegistry application, boolean endpoint) {
+    if (application != null) {
+      return new ServerMetrics(application, false);
+    }
+    return endpoint ? new ServerMetrics(Meters.cumulative(), true) : null;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Counts and times every call of the services it intercepts (see RequestMetrics). */
+  public ServerInterceptor requests() {
+    return requests;
+  }
+
+  /** The store with the persistence metrics around each operation (see MeteredStore). */
+  public Store store(Store store) {
+    return MeteredStore.wrap(store, registry);
+  }
+
+  /** Size of a SQLite database's write-ahead log (Sundial's own sundial_wal_size_bytes). */
+  public void walOf(Path database) {
+    Path wal = database.resolveSibling(database.getFileName() + "-wal");
+    Gauge.builder("sundial_wal_size_bytes", wal, ServerMetrics::sizeOrZero).strongReference(true)
+        .register(registry);
+  }
+
+  /** Runs before every scrape of /metrics (gauges computed over many objects). */
+  public void beforeScrape(Runnable r) {
+    this.beforeScrape = r;
+  }
+
+  /** The text a Prometheus scrape of /metrics receives. */
+  public String scrape() {
+    beforeScrape.run();
+    return PrometheusText.write(registry);
+  }
+
+  private static double sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (gc != null) {
+      gc.close();
+    }
+  }
+}
