@@ -197,7 +197,8 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         new QueryService(
             this::shardFor, history, history, watchers, matching, clusterQueues, namespaces,
             limits, clock, ioPool, scheduler);
-    this.poller = new TaskPoller(this::shardFor, this, clusterQueues, matching, scheduler);
+    this.poller =
+        new TaskPoller(this::shardFor, this, clusterQueues, matching, scheduler, metrics);
     this.workflowTasks =
         new WorkflowTaskService(
             this::shardFor, this, poller, queries, updateRegistry, ctx, history, ioPool);
@@ -501,6 +502,8 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
       timers.add(t);
     }
     for (QueueTask t : queueTasks) {
+      metrics.internalRequest(t.kind() == QueueTask.KIND_ACTIVITY ? "AddActivityTask"
+          : "AddWorkflowTask", "matching", t.namespaceId());
       if (matching.isUnloaded(new TaskQueueKey(t.namespaceId(), t.taskQueue(), t.kind()))) {
         moveOffStickyQueue(t);
       } else {

@@ -104,7 +104,8 @@ final class SundialBootstrap {
       if (store instanceof PostgresStore) {
         cluster = new ClusterWiring(b.nodeId, b.advertiseAddress, b.grpcHost, b.grpcPort,
             store.clusterSecret(), tls == null ? null : tls.nodeClientContext(),
-            b.internodeTls == null ? null : b.internodeTls.serverName());
+            b.internodeTls == null ? null : b.internodeTls.serverName(),
+            metrics == null ? null : metrics.clientCalls());
         engine = new Engine(engineStore, b.clock, b.shards, b.limits,
             cluster.config(), meters, b.metricLimits);
         log.info("cluster node {} at {}", cluster.nodeId(), cluster.address());

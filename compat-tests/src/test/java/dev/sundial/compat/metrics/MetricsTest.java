@@ -3,6 +3,8 @@ package dev.sundial.compat.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.sundial.compat.CompatServer;
 import dev.sundial.server.Sundial;
 import io.grpc.StatusRuntimeException;
@@ -14,6 +16,11 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -24,12 +31,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A known workload through the Java SDK (and one start over the HTTP API), then /metrics scraped
@@ -67,6 +80,7 @@ class MetricsTest {
       if (name.equals("fail")) {
         throw ApplicationFailure.newNonRetryableFailure("refused", "Refused");
       }
+      Workflow.sleep(Duration.ofMillis(1)); // a durable timer
       return hello.hello(name);
     }
   }
@@ -87,7 +101,9 @@ class MetricsTest {
   }
 
   private static Map<String, PromCheck.Family> scrape(Sundial sundial) throws Exception {
-    return PromCheck.parse(get(sundial.metricsPort(), "/metrics"));
+    String text = get(sundial.metricsPort(), "/metrics");
+    Files.writeString(Paths.get("target", "metrics-scrape.txt"), text); // the last one, to read
+    return PromCheck.parse(text);
   }
 
   private static Map<String, PromCheck.Family> scrapeUnchecked(Sundial sundial) {
@@ -120,9 +136,9 @@ class MetricsTest {
   }
 
   @Test
-  void aKnownWorkloadMovesTemporalsMetricsByWhatItDid() throws Exception {
-    try (Sundial sundial = Sundial.builder().inMemory().metrics("127.0.0.1", 0)
-        .httpApi("127.0.0.1", 0).start()) {
+  void aKnownWorkloadMovesTemporalsMetricsByWhatItDid(@TempDir Path dir) throws Exception {
+    try (Sundial sundial = Sundial.builder().dbFile(dir.resolve("sundial.db"))
+        .metrics("127.0.0.1", 0).httpApi("127.0.0.1", 0).start()) {
       WorkflowServiceStubs stubs = sundial.newWorkflowServiceStubs();
       WorkflowClient client = WorkflowClient.newInstance(stubs);
 
@@ -156,6 +172,20 @@ class MetricsTest {
             .setTaskQueue(QUEUE).setWorkflowId("waiter").build());
         WorkflowClient.start(waiter::waitForever);
         client.newUntypedWorkflowStub("waiter").terminate("done waiting");
+        // A schedule's action: one more greeting.
+        ScheduleClient.newInstance(stubs).createSchedule("greet-schedule", Schedule.newBuilder()
+                .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType(Greeter.class)
+                    .setArguments("scheduled").setOptions(WorkflowOptions.newBuilder()
+                        .setTaskQueue(QUEUE).setWorkflowId("greet-scheduled").build()).build())
+                .setSpec(ScheduleSpec.newBuilder().build()).build(),
+            ScheduleOptions.newBuilder().setTriggerImmediately(true).build());
+        // (its workflow id gets the schedule time appended, so it is awaited through the metrics)
+        CompatServer.await(Duration.ofSeconds(20), "the schedule's action started and completed",
+            () -> {
+              Map<String, PromCheck.Family> now = scrapeUnchecked(sundial);
+              return value(now, "schedule_action_success", "namespace", "default") == 1
+                  && value(now, "workflow_success", "workflowType", "Greeter", "taskqueue", QUEUE) == 4;
+            });
       } finally {
         factory.shutdownNow();
       }
@@ -202,7 +232,7 @@ class MetricsTest {
       String[] completion = {"operation", "CompletionStats", "namespace", "default",
           "service_name", "history"};
       assertThat(value(m, "workflow_success", append(completion, "workflowType", "Greeter",
-          "taskqueue", QUEUE))).isEqualTo(3);
+          "taskqueue", QUEUE))).isEqualTo(4);
       assertThat(value(m, "workflow_success", append(completion, "taskqueue", IDLE_QUEUE)))
           .isEqualTo(1);
       assertThat(value(m, "workflow_failed", append(completion, "workflowType", "Greeter")))
@@ -213,11 +243,17 @@ class MetricsTest {
 
       // Matching: every greeting's workflow tasks and activities were polled; the idle backlog is gone.
       assertThat(value(m, "poll_success", "taskqueue", QUEUE, "task_type", "Activity",
-          "service_name", "matching")).isEqualTo(3);
+          "service_name", "matching")).isEqualTo(4);
       assertThat(value(m, "poll_success", "taskqueue", QUEUE, "task_type", "Workflow"))
           .isGreaterThanOrEqualTo(5);
       assertThat(value(m, "approximate_backlog_count", "taskqueue", IDLE_QUEUE)).isZero();
-      assertThat(value(m, "command", "commandType", "ScheduleActivityTask")).isEqualTo(4);
+      // Temporal's internal steps, for its dashboards' task panels: 4 activities added, started.
+      assertThat(value(m, "service_requests", "operation", "AddActivityTask")).isEqualTo(4);
+      assertThat(value(m, "service_requests", "operation", "RecordActivityTaskStarted")).isEqualTo(4);
+      assertThat(value(m, "command", "commandType", "ScheduleActivityTask")).isEqualTo(5);
+      assertThat(value(m, "command", "commandType", "StartTimer")).isEqualTo(5);
+      assertThat(only(m, "sundial_timer_lateness").count()).isEqualTo(5);
+      assertThat(value(m, "sundial_wal_size_bytes")).isPositive();
 
       // Persistence and the server's own figures.
       assertThat(value(m, "persistence_requests", "operation", "Commit")).isPositive();
@@ -229,6 +265,40 @@ class MetricsTest {
       assertThat(value(m, "numshards_gauge")).isEqualTo(16);
       assertThat(m).containsKeys("jvm_memory_used_bytes", "process_cpu_usage");
       assertThat(get(sundial.metricsPort(), "/ready")).contains("\"ready\"");
+      dashboardReadsOnlyWhatIsScraped(m);
+    }
+  }
+
+  /**
+   * Every PromQL expression of the dashboard in docs/grafana parses (Prometheus's parser) and
+   * reads metrics this scrape has, except the few that appear only once what they count happens.
+   */
+  private static void dashboardReadsOnlyWhatIsScraped(Map<String, PromCheck.Family> m)
+      throws Exception {
+    Set<String> onlyWhenItHappens = Set.of("schedule_missed_catchup_window",
+        "schedule_buffer_overruns", "workflow_timeout", "workflow_cancel",
+        "workflow_continued_as_new", "service_errors_resource_exhausted", "service_errors",
+        "poll_timeouts");
+    Set<String> scraped = new HashSet<>(m.keySet());
+    for (PromCheck.Family f : m.values()) {
+      if (f.type().equals("HISTOGRAM")) {
+        scraped.add(f.name() + "_bucket");
+      }
+      if (f.type().equals("HISTOGRAM") || f.type().equals("SUMMARY")) {
+        scraped.addAll(List.of(f.name() + "_sum", f.name() + "_count"));
+      }
+    }
+    JsonArray exprs = PromCheck.expressions(Paths.get("..", "docs", "grafana", "sundial-server.json"));
+    assertThat(exprs.size()).isGreaterThan(30);
+    for (var e : exprs) {
+      JsonObject o = e.getAsJsonObject();
+      assertThat(o.has("error")).as(o.get("expr").getAsString()).isFalse();
+      for (var name : o.getAsJsonArray("metrics")) {
+        String metric = name.getAsString();
+        if (!onlyWhenItHappens.contains(metric)) {
+          assertThat(scraped).as(o.get("panel").getAsString() + ": " + metric).contains(metric);
+        }
+      }
     }
   }
 

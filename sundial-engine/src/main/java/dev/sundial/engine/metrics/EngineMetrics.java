@@ -62,6 +62,13 @@ public final class EngineMetrics {
         Tags.of("service_name", "history"));
     this.backlogCount = MultiGauge.builder("approximate_backlog_count").register(registry);
     this.backlogAge = MultiGauge.builder("approximate_backlog_age_seconds").register(registry);
+    // Counters without variable labels exist from the start (at 0), as Prometheus advises: a
+    // rate over them is 0, not "no data", before the first shard moves.
+    for (String name : List.of("sharditem_created_count", "sharditem_removed_count",
+        "shard_closed_count", "membership_changed_count")) {
+      counter(name, Tags.of("service_name", "history"));
+    }
+    counter("sundial_shard_lease_renewals", Tags.empty());
   }
 
   /** Records nothing (engines in tests, embedded servers nobody reads metrics of). */
@@ -106,6 +113,17 @@ public final class EngineMetrics {
   }
 
   // ---- matching
+
+  /**
+   * A step that Temporal's services ask of each other, done inside Sundial: a task handed to
+   * matching ({@code AddWorkflowTask}, {@code AddActivityTask}) or recorded started ({@code
+   * RecordWorkflowTaskStarted}, ...). Counted under Temporal's {@code service_requests}, so that
+   * its dashboards' task panels show them.
+   */
+  public void internalRequest(String operation, String service, String namespaceId) {
+    counter("service_requests", Tags.of("service_name", service, "operation", operation,
+        "namespace", namespaceName.apply(namespaceId))).increment();
+  }
 
   /**
    * A poller got a task: at once from a waiting poll (sync match) or from the backlog, where it

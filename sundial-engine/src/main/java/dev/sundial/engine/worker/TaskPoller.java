@@ -6,6 +6,7 @@ import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.matching.Matching;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueues;
+import dev.sundial.engine.metrics.EngineMetrics;
 import dev.sundial.engine.query.QueryRegistry;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.MutableState;
@@ -31,10 +32,12 @@ public final class TaskPoller {
   private final TaskQueues queues;
   private final Matching matching;
   private final ScheduledExecutorService scheduler;
+  private final EngineMetrics metrics;
 
   public TaskPoller(
       BiFunction<String, String, Shard> shardFor, RunRouter router, TaskQueues queues,
-      Matching matching, ScheduledExecutorService scheduler) {
+      Matching matching, ScheduledExecutorService scheduler, EngineMetrics metrics) {
+    this.metrics = metrics;
     this.shardFor = shardFor;
     this.router = router;
     this.queues = queues;
@@ -94,6 +97,9 @@ public final class TaskPoller {
                   .whenComplete(
                       (r, err) -> {
                         if (err == null) {
+                          metrics.internalRequest(key.kind() == QueueTask.KIND_ACTIVITY
+                              ? "RecordActivityTaskStarted" : "RecordWorkflowTaskStarted",
+                              "history", key.namespaceId());
                           result.complete(r);
                           return;
                         }

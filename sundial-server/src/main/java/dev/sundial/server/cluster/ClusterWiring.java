@@ -3,10 +3,11 @@ package dev.sundial.server.cluster;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.cluster.Ownership;
 import io.grpc.BindableService;
+import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,12 +38,12 @@ public final class ClusterWiring implements AutoCloseable {
    * Node id and advertised address, defaulted from the host name and the gRPC port. Without a
    * port or an address the node cannot be called by others: it then only makes sense alone. The
    * secret (from the database) is presented on, and required of, node-to-node calls, which use
-   * TLS with {@code nodeTls} (null: plaintext).
+   * TLS with {@code nodeTls} (null: plaintext); {@code metrics} (or null) sees each of them.
    */
   public ClusterWiring(String nodeId, String advertiseAddress, String host, int port,
-      String clusterSecret, SslContext nodeTls, String nodeServerName) {
+      String clusterSecret, SslContext nodeTls, String nodeServerName, ClientInterceptor metrics) {
     this.secret = clusterSecret;
-    this.link = new GrpcClusterLink(clusterSecret, nodeTls, nodeServerName);
+    this.link = new GrpcClusterLink(clusterSecret, nodeTls, nodeServerName, metrics);
     if (port <= 0 && advertiseAddress == null) {
       // Embedded without a socket (or on a port picked at bind time): a member the others cannot
       // call. Fine alone; next to other nodes it must have a real address.

@@ -5,6 +5,7 @@ import dev.sundial.engine.cluster.ClusterLink;
 import dev.sundial.engine.proto.InternalCall;
 import dev.sundial.engine.proto.InternalReply;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -28,9 +29,12 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
   private final String secret;
   private final SslContext tls;
   private final String serverName;
+  private final ClientInterceptor metrics; // or null
 
   /** {@code tls} null: plaintext; {@code serverName} (or null) is checked instead of the host. */
-  GrpcClusterLink(String clusterSecret, SslContext tls, String serverName) {
+  GrpcClusterLink(String clusterSecret, SslContext tls, String serverName,
+      ClientInterceptor metrics) {
+    this.metrics = metrics;
     this.secret = clusterSecret;
     this.tls = tls;
     this.serverName = serverName;
@@ -51,6 +55,9 @@ public final class GrpcClusterLink implements ClusterLink, AutoCloseable {
           .keepAliveTime(10, TimeUnit.SECONDS)
           .keepAliveTimeout(5, TimeUnit.SECONDS)
           .keepAliveWithoutCalls(true);
+      if (metrics != null) {
+        b.intercept(metrics);
+      }
       if (tls == null) {
         b.usePlaintext();
       } else {

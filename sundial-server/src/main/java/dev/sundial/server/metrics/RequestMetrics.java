@@ -67,6 +67,8 @@ public final class RequestMetrics implements ServerInterceptor {
       this.namespace = namespace;
       tags = Tags.of("service_name", "frontend", "operation", operation, "namespace", namespace);
       requests = registry.counter("service_requests", tags);
+      // at 0 from the first call: an availability ratio is 100%, not "no data"
+      registry.counter("service_errors", tags);
       latency = Meters.latency(registry, "service_latency", tags);
       Gauge.builder("service_pending_requests", pending, AtomicLong::get).tags(tags)
           .register(registry);

@@ -2,6 +2,7 @@ package dev.sundial.server.metrics;
 
 import dev.sundial.engine.metrics.Meters;
 import dev.sundial.persistence.Store;
+import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +66,11 @@ public final class ServerMetrics implements AutoCloseable {
   /** Counts and times every call of the services it intercepts (see RequestMetrics). */
   public ServerInterceptor requests() {
     return requests;
+  }
+
+  /** Times and counts the calls a cluster node makes to the others (see ClientMetrics). */
+  public ClientInterceptor clientCalls() {
+    return new ClientMetrics(registry);
   }
 
   /** The store with the persistence metrics around each operation (see MeteredStore). */
