@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.GetClusterInfoRequest;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.ListNamespacesRequest;
@@ -40,19 +41,40 @@ final class ServerStatusCommand extends ClientCommand {
           + " --address host, port + 1000 (where 'server start' puts it).")
   String uiAddress;
 
+  @CommandLine.Option(names = "--metrics-address", paramLabel = "<host:port>",
+      description = "Sundial's metrics endpoint, for uptime, backlog and commit latency. Default:"
+          + " the --address host, port + 2000 (where 'server start' puts it).")
+  String metricsAddress;
+
+  /** The --address host with its port moved by {@code offset}, or null. */
+  private static String neighbour(String grpcAddress, int offset) {
+    int colon = grpcAddress.lastIndexOf(':');
+    try {
+      return grpcAddress.substring(0, colon) + ":"
+          + (Integer.parseInt(grpcAddress.substring(colon + 1)) + offset);
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  /** Open workflows in all namespaces (visibility counts, which may lag a moment). */
+  private static long openWorkflows(Client client, List<String> namespaces) {
+    long open = 0;
+    for (String ns : namespaces) {
+      open += client.workflow().countWorkflowExecutions(CountWorkflowExecutionsRequest.newBuilder()
+          .setNamespace(ns).setQuery("ExecutionStatus = 'Running'").build()).getCount();
+    }
+    return open;
+  }
+
   /**
    * The cluster as the UI's /sundial/api/cluster shows it (nodes, shard leases), or null when no
    * Sundial UI answers there (another server, --headless, another port).
    */
   private JsonObject cluster(String grpcAddress) {
-    String target = uiAddress;
+    String target = uiAddress != null ? uiAddress : neighbour(grpcAddress, 1000);
     if (target == null) {
-      int colon = grpcAddress.lastIndexOf(':');
-      try {
-        target = grpcAddress.substring(0, colon) + ":" + (Integer.parseInt(grpcAddress.substring(colon + 1)) + 1000);
-      } catch (NumberFormatException e) {
-        return null;
-      }
+      return null;
     }
     try {
       var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -90,6 +112,10 @@ final class ServerStatusCommand extends ClientCommand {
     client.workflow().listNamespaces(ListNamespacesRequest.newBuilder().setPageSize(100).build())
         .getNamespacesList().forEach(n -> namespaces.add(n.getNamespaceInfo().getName()));
     JsonObject clusterView = cluster(address);
+    long open = openWorkflows(client, namespaces);
+    String figuresAt = metricsAddress != null ? metricsAddress : neighbour(address, 2000);
+    ServerFigures figures = figuresAt == null ? null
+        : ServerFigures.read(figuresAt, client.settings().apiKey());
     if (out.isText()) {
       var card = Output.fields();
       card.put("Address", address);
@@ -99,6 +125,15 @@ final class ServerStatusCommand extends ClientCommand {
       card.put("PersistenceStore", cluster.getPersistenceStore());
       card.put("HistoryShardCount", cluster.getHistoryShardCount());
       card.put("Namespaces", String.join(", ", namespaces));
+      card.put("OpenWorkflows", open);
+      if (figures == null) {
+        card.put("Metrics", "(no metrics endpoint answered; --metrics-address to point at one)");
+      } else {
+        card.put("Uptime", ServerFigures.duration(figures.uptimeSeconds()));
+        card.put("Backlog", (long) figures.backlog());
+        card.put("CommitLatencyP99", figures.commitP99Seconds() == null ? "(no commits yet)"
+            : "<= " + Math.round(figures.commitP99Seconds() * 1000) + " ms");
+      }
       if (clusterView == null) {
         card.put("Cluster", "(no Sundial UI answered; --ui-address to point at one)");
       } else if (!clusterView.get("clustered").getAsBoolean()) {
@@ -118,6 +153,14 @@ final class ServerStatusCommand extends ClientCommand {
       JsonArray ns = new JsonArray();
       namespaces.forEach(ns::add);
       o.add("namespaces", ns);
+      o.addProperty("openWorkflows", open);
+      if (figures != null) {
+        o.addProperty("uptimeSeconds", figures.uptimeSeconds());
+        o.addProperty("backlog", (long) figures.backlog());
+        if (figures.commitP99Seconds() != null) {
+          o.addProperty("commitLatencyP99Seconds", figures.commitP99Seconds());
+        }
+      }
       if (clusterView != null) o.add("cluster", clusterView);
       out.printJson(o);
     }
