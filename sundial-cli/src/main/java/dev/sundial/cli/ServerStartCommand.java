@@ -231,6 +231,7 @@ class ServerStartCommand implements Callable<Integer> {
       builder.metrics(settings.ip(), settings.metricsPort());
     }
     builder.metricLabelLimits(settings.metricsLabelLimit(), settings.metricsLabelLimit());
+    builder.logLevels(LogbackLevels.ifLogback());
     settings.httpAllowedHosts().forEach(builder::httpAllowedHost);
     settings.namespaces().forEach(builder::namespace);
 

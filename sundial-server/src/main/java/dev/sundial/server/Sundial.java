@@ -4,6 +4,7 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.metrics.EngineMetrics;
 import dev.sundial.persistence.postgres.PostgresConfig;
 import dev.sundial.server.frontend.VisibilityAdmission;
+import dev.sundial.server.logging.LogLevels;
 import dev.sundial.server.security.AuthConfig;
 import dev.sundial.server.security.InternodeTls;
 import dev.sundial.server.security.TlsConfig;
@@ -62,6 +63,7 @@ public final class Sundial implements AutoCloseable {
     int metricsPort = -1; // -1: no /metrics listener
     MeterRegistry meterRegistry; // null: Sundial's own (when metricsPort is set) or none
     EngineMetrics.Limits metricLimits = EngineMetrics.Limits.defaults();
+    LogLevels logLevels; // null: the application manages logging
     final Set<String> httpAllowedHosts = new LinkedHashSet<>();
     Duration connectionIdleTimeout = DEFAULT_CONNECTION_IDLE_TIMEOUT;
     Duration requestArrivalTimeout = Duration.ofSeconds(30);
@@ -241,6 +243,15 @@ public final class Sundial implements AutoCloseable {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Lets administrators change log levels at run time (admin API SetLogLevel, HTTP {@code PUT
+     * /api/v1/sundial/log-level}); without it those calls answer UNIMPLEMENTED.
+     */
+    public Builder logLevels(LogLevels levels) {
+      this.logLevels = levels;
       return this;
     }
 

@@ -151,7 +151,7 @@ final class SundialBootstrap {
     List<ServerServiceDefinition> services = List.of(
         cluster == null ? frontend.bindService() : cluster.forwarding(engine, frontend),
         new OperatorFrontend(engine).bindService(),
-        new AdminFrontend(apiKeys, users, audit).bindService());
+        new AdminFrontend(apiKeys, users, audit, b.logLevels).bindService());
     // Each server guards its services with its own authentication: the in-process one trusts the
     // embedding application and this process's HTTP frontend, the socket one a relaying node.
     List<ServerServiceDefinition> inProcessServices = new ArrayList<>();

@@ -7,6 +7,8 @@ import dev.sundial.server.admin.proto.CreateUserRequest;
 import dev.sundial.server.admin.proto.CreateUserResponse;
 import dev.sundial.server.admin.proto.DeleteUserRequest;
 import dev.sundial.server.admin.proto.DeleteUserResponse;
+import dev.sundial.server.admin.proto.GetLogLevelRequest;
+import dev.sundial.server.admin.proto.GetLogLevelResponse;
 import dev.sundial.server.admin.proto.ListApiKeysRequest;
 import dev.sundial.server.admin.proto.ListApiKeysResponse;
 import dev.sundial.server.admin.proto.ListAuditRecordsRequest;
@@ -15,6 +17,8 @@ import dev.sundial.server.admin.proto.ListUsersRequest;
 import dev.sundial.server.admin.proto.ListUsersResponse;
 import dev.sundial.server.admin.proto.RevokeApiKeyRequest;
 import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
+import dev.sundial.server.admin.proto.SetLogLevelRequest;
+import dev.sundial.server.admin.proto.SetLogLevelResponse;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 
@@ -49,6 +53,14 @@ public final class AdminApi {
   public static final MethodDescriptor<ListAuditRecordsRequest, ListAuditRecordsResponse>
       LIST_AUDIT_RECORDS = method("ListAuditRecords", ListAuditRecordsRequest.getDefaultInstance(),
           ListAuditRecordsResponse.getDefaultInstance());
+
+  public static final MethodDescriptor<GetLogLevelRequest, GetLogLevelResponse> GET_LOG_LEVEL =
+      method("GetLogLevel", GetLogLevelRequest.getDefaultInstance(),
+          GetLogLevelResponse.getDefaultInstance());
+
+  public static final MethodDescriptor<SetLogLevelRequest, SetLogLevelResponse> SET_LOG_LEVEL =
+      method("SetLogLevel", SetLogLevelRequest.getDefaultInstance(),
+          SetLogLevelResponse.getDefaultInstance());
 
   private AdminApi() {}
 

@@ -12,13 +12,16 @@ import dev.sundial.server.admin.proto.ApiKey;
 import dev.sundial.server.admin.proto.CreateApiKeyResponse;
 import dev.sundial.server.admin.proto.CreateUserResponse;
 import dev.sundial.server.admin.proto.DeleteUserResponse;
+import dev.sundial.server.admin.proto.GetLogLevelResponse;
 import dev.sundial.server.admin.proto.ListApiKeysResponse;
 import dev.sundial.server.admin.proto.ListAuditRecordsRequest;
 import dev.sundial.server.admin.proto.ListAuditRecordsResponse;
 import dev.sundial.server.admin.proto.ListUsersResponse;
 import dev.sundial.server.admin.proto.RevokeApiKeyResponse;
+import dev.sundial.server.admin.proto.SetLogLevelResponse;
 import dev.sundial.server.admin.proto.User;
 import dev.sundial.server.audit.AuditLog;
+import dev.sundial.server.logging.LogLevels;
 import dev.sundial.server.security.ApiKeys;
 import dev.sundial.server.security.AuthInterceptor;
 import dev.sundial.server.security.Grants;
@@ -38,8 +41,10 @@ public final class AdminFrontend {
   private final ApiKeys apiKeys;
   private final Users users;
   private final AuditLog audit;
+  private final LogLevels logLevels; // null: the embedding application manages logging
 
-  public AdminFrontend(ApiKeys apiKeys, Users users, AuditLog audit) {
+  public AdminFrontend(ApiKeys apiKeys, Users users, AuditLog audit, LogLevels logLevels) {
+    this.logLevels = logLevels;
     this.apiKeys = apiKeys;
     this.users = users;
     this.audit = audit;
@@ -90,7 +95,27 @@ public final class AdminFrontend {
             })))
         .addMethod(AdminApi.LIST_AUDIT_RECORDS, ServerCalls.asyncUnaryCall((req, out) ->
             reply(out, () -> listAudit(req))))
+        .addMethod(AdminApi.GET_LOG_LEVEL, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              LogLevels.Level l = logLevels().get(req.getLogger());
+              return GetLogLevelResponse.newBuilder().setLogger(l.logger()).setLevel(l.level())
+                  .setEffectiveLevel(l.effective()).build();
+            })))
+        .addMethod(AdminApi.SET_LOG_LEVEL, ServerCalls.asyncUnaryCall((req, out) ->
+            reply(out, () -> {
+              LogLevels.Level l = logLevels().set(req.getLogger(), req.getLevel());
+              return SetLogLevelResponse.newBuilder().setLogger(l.logger()).setLevel(l.level())
+                  .setEffectiveLevel(l.effective()).build();
+            })))
         .build();
+  }
+
+  private LogLevels logLevels() {
+    if (logLevels == null) {
+      throw Status.UNIMPLEMENTED.withDescription("log levels are managed by the application that"
+          + " embeds this server, not through Sundial").asRuntimeException();
+    }
+    return logLevels;
   }
 
   private ListAuditRecordsResponse listAudit(ListAuditRecordsRequest req) {

@@ -9,10 +9,12 @@ import dev.sundial.server.admin.AdminApi;
 import dev.sundial.server.admin.proto.CreateApiKeyRequest;
 import dev.sundial.server.admin.proto.CreateUserRequest;
 import dev.sundial.server.admin.proto.DeleteUserRequest;
+import dev.sundial.server.admin.proto.GetLogLevelRequest;
 import dev.sundial.server.admin.proto.ListApiKeysRequest;
 import dev.sundial.server.admin.proto.ListAuditRecordsRequest;
 import dev.sundial.server.admin.proto.ListUsersRequest;
 import dev.sundial.server.admin.proto.RevokeApiKeyRequest;
+import dev.sundial.server.admin.proto.SetLogLevelRequest;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -39,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  * GET    /api/v1/sundial/users                  ListUsers
  * POST   /api/v1/sundial/users                  CreateUser (body: the request as JSON)
  * DELETE /api/v1/sundial/users/{name}           DeleteUser
+ * GET    /api/v1/sundial/log-level              GetLogLevel (query: logger; none: the root)
+ * PUT    /api/v1/sundial/log-level              SetLogLevel (body: {"logger": ..., "level": ...})
  * </pre>
  */
 final class AdminHttp {
@@ -90,6 +94,14 @@ final class AdminHttp {
       } else if (rest.size() == 2 && rest.get(0).equals("users") && method.equals("DELETE")) {
         call(h, ctx, req, AdminApi.DELETE_USER,
             DeleteUserRequest.newBuilder().setName(rest.get(1)).build(), callHeaders);
+      } else if (rest.equals(List.of("log-level")) && method.equals("GET")) {
+        String logger = first(query, "logger");
+        call(h, ctx, req, AdminApi.GET_LOG_LEVEL, GetLogLevelRequest.newBuilder()
+            .setLogger(logger == null ? "" : logger).build(), callHeaders);
+      } else if (rest.equals(List.of("log-level")) && method.equals("PUT")) {
+        var b = SetLogLevelRequest.newBuilder();
+        PARSER.merge(body, b);
+        call(h, ctx, req, AdminApi.SET_LOG_LEVEL, b.build(), callHeaders);
       } else {
         h.sendStatus(ctx, req, Status.Code.NOT_FOUND, "Not Found");
       }
