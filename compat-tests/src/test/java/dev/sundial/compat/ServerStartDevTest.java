@@ -33,7 +33,8 @@ class ServerStartDevTest {
     Path log = Paths.get("target", "start-dev", "server-" + System.currentTimeMillis() + ".log");
     List<String> command = List.of(ChildJvm.javaExecutable(), "-Xmx256m", "-cp",
         System.getProperty("java.class.path"), SundialProcess.MAIN_CLASS, "server", "start-dev",
-        "--port", Integer.toString(port), "--headless", "--http-port", "-1", "-n", "orders",
+        "--port", Integer.toString(port), "--headless", "--http-port", "-1", "--metrics-port", "0",
+        "-n", "orders",
         "--search-attribute", "CustomerId=Keyword", "--search-attribute", "Amount=Double",
         "--dynamic-config-value", "frontend.rps=100", "--dynamic-config-value", "limit.historyCount.error=5000",
         "--log-format", "json");

@@ -97,6 +97,10 @@ final class SundialProcess implements AutoCloseable {
       command.add("--db-schema");
       command.add(schema);
     }
+    if (!extraArgs.contains("--metrics-port")) {
+      command.add("--metrics-port");
+      command.add("0"); // a free one: --port + 2000 may be taken on a test machine
+    }
     if (!extraArgs.contains("--log-level")) {
       command.add("--log-level");
       command.add("info");

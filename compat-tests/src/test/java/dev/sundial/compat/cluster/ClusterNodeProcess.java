@@ -108,6 +108,8 @@ final class ClusterNodeProcess implements AutoCloseable {
             Integer.toString(port),
             "--ui-port",
             Integer.toString(uiPort),
+            "--metrics-port",
+            "0", // a free one: --port + 2000 may be taken on a test machine
             "--node-id",
             nodeId,
             "--db",
