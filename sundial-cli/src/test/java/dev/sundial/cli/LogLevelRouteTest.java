@@ -2,6 +2,8 @@ package dev.sundial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.sundial.server.Sundial;
 import dev.sundial.server.admin.AdminApi;
 import dev.sundial.server.admin.proto.CreateApiKeyRequest;
@@ -44,6 +46,10 @@ class LogLevelRouteTest {
 
   @Test
   void anAdministratorChangesALoggersLevelAndItIsAudited() throws Exception {
+    // The parent at INFO whatever other tests did to the root: inheriting then means INFO.
+    Logger parent = (Logger) LoggerFactory.getLogger("dev.sundial.test");
+    Level before = parent.getLevel();
+    parent.setLevel(Level.INFO);
     try (Sundial s = Sundial.builder().inMemory().httpApi("127.0.0.1", 0)
         .auth(new AuthConfig(Set.of(AuthConfig.Method.API_KEY), null, List.of(), null))
         .logLevels(LogbackLevels.ifLogback()).start()) {
@@ -74,6 +80,8 @@ class LogLevelRouteTest {
           s.newInProcessChannel(), AdminApi.LIST_AUDIT_RECORDS, CallOptions.DEFAULT,
           ListAuditRecordsRequest.newBuilder().setOperation("SetLogLevel").build())
           .getRecordsList().stream().filter(r -> r.getOutcome().equals("OK")).count() == 2);
+    } finally {
+      parent.setLevel(before);
     }
   }
 

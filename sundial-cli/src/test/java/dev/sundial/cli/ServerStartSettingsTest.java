@@ -57,6 +57,22 @@ class ServerStartSettingsTest {
   }
 
   @Test
+  void metricsPortAndLabelLimit() {
+    assertThat(settings().metricsPort()).isEqualTo(9233);
+    assertThat(settings("--port", "9000").metricsPort()).isEqualTo(11000);
+    assertThat(settings("--port", "0").metricsPort()).isZero();
+    assertThat(settings("--metrics-port", "-1").metricsPort()).isEqualTo(-1);
+    assertThat(settings().metricsLabelLimit()).isEqualTo(200);
+    assertThat(settings("--metrics-label-limit", "5").metricsLabelLimit()).isEqualTo(5);
+    assertThatThrownBy(() -> settings("--metrics-port", "7233"))
+        .hasMessageContaining("--metrics-port must differ");
+    assertThatThrownBy(() -> settings("--metrics-label-limit", "-1"))
+        .hasMessageContaining("--metrics-label-limit");
+    assertThatThrownBy(() -> settings("--port", "64000"))
+        .hasMessageContaining("--metrics-port");
+  }
+
+  @Test
   void httpPortsAndUiFlags() {
     ServerStartCommand.Settings d = settings();
     assertThat(d.httpPort()).isEqualTo(7243);
