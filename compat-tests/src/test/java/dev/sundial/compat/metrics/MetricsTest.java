@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import dev.sundial.compat.CompatServer;
 import dev.sundial.server.Sundial;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -278,7 +279,7 @@ class MetricsTest {
     Set<String> onlyWhenItHappens = Set.of("schedule_missed_catchup_window",
         "schedule_buffer_overruns", "workflow_timeout", "workflow_cancel",
         "workflow_continued_as_new", "service_errors_resource_exhausted", "service_errors",
-        "poll_timeouts");
+        "poll_timeouts", "jvm_gc_pause_sum"); // (a JVM pause: once a collection happened)
     Set<String> scraped = new HashSet<>(m.keySet());
     for (PromCheck.Family f : m.values()) {
       if (f.type().equals("HISTOGRAM")) {
@@ -319,6 +320,25 @@ class MetricsTest {
       assertThat(value(m, "workflow_terminate", "workflowType", "_other", "taskqueue", "_other"))
           .isEqualTo(2);
       assertThat(m.get("workflow_terminate").samples()).hasSize(2);
+    }
+  }
+
+  @Test
+  void anEmbeddingApplicationGetsTheMetricsInItsOwnRegistry() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Sundial sundial = Sundial.builder().inMemory().meterRegistry(registry).start()) {
+      WorkflowClient client = WorkflowClient.newInstance(sundial.newWorkflowServiceStubs());
+      WorkflowStub stub = client.newUntypedWorkflowStub("Embedded",
+          WorkflowOptions.newBuilder().setTaskQueue("embedded").setWorkflowId("e1").build());
+      stub.start();
+      stub.terminate("done");
+      assertThat(sundial.metricsPort()).as("no endpoint unless asked").isEqualTo(-1);
+      assertThat(registry.get("service_requests").tag("operation", "StartWorkflowExecution")
+          .counter().count()).isEqualTo(1);
+      assertThat(registry.get("workflow_terminate").tag("workflowType", "Embedded")
+          .counter().count()).isEqualTo(1);
+      assertThat(registry.find("jvm.memory.used").meters())
+          .as("the application binds its own JVM meters").isEmpty();
     }
   }
 

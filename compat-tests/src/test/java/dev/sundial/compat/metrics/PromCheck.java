@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * parses it, and the PromQL of dashboards parsed by Prometheus's PromQL parser. Built once per
  * test JVM into target/.
  */
-final class PromCheck {
+public final class PromCheck {
   private static final Path SOURCE = Paths.get("..", "tools", "promcheck").toAbsolutePath().normalize();
   private static final Path BINARY = Paths.get("target", "promcheck").toAbsolutePath();
   private static boolean built;
@@ -28,18 +28,18 @@ final class PromCheck {
   private PromCheck() {}
 
   /** One parsed sample: its labels and value (histograms: count, sum and buckets by le). */
-  record Sample(Map<String, String> labels, double value, long count, double sum,
+  public record Sample(Map<String, String> labels, double value, long count, double sum,
       Map<String, Long> buckets) {
-    boolean has(Map<String, String> wanted) {
+    public boolean has(Map<String, String> wanted) {
       return labels.entrySet().containsAll(wanted.entrySet());
     }
   }
 
   /** A parsed metric family: Prometheus's type (COUNTER, GAUGE, HISTOGRAM, ...) and samples. */
-  record Family(String name, String type, List<Sample> samples) {}
+  public record Family(String name, String type, List<Sample> samples) {}
 
   /** A scrape as Prometheus reads it, by family name; fails the test if it does not parse. */
-  static Map<String, Family> parse(String scrape) throws Exception {
+  public static Map<String, Family> parse(String scrape) throws Exception {
     Path file = Files.createTempFile("scrape", ".txt");
     try {
       Files.writeString(file, scrape);
