@@ -164,10 +164,10 @@ final class SundialBootstrap {
     for (ServerServiceDefinition service : services) {
       inProcessServices.add(measured(InboundChecks.wrap(ServerInterceptors.intercept(
               guarded(service, authenticator, audit, true, inProcessProofs), requestLog),
-          payloadLimit, b.requestArrivalTimeout, shedding), metrics));
+          payloadLimit, b.requestArrivalTimeout, shedding), metrics, engine));
       socketServices.add(measured(InboundChecks.wrap(ServerInterceptors.intercept(
               guarded(service, authenticator, audit, false, socketProofs), requestLog),
-          payloadLimit, b.requestArrivalTimeout, shedding), metrics));
+          payloadLimit, b.requestArrivalTimeout, shedding), metrics, engine));
     }
     if (metrics != null) {
       metrics.beforeScrape(engine.metrics::refresh);
@@ -319,8 +319,9 @@ final class SundialBootstrap {
 
   /** A service counted and timed in front of everything else (when metrics are recorded). */
   private static ServerServiceDefinition measured(ServerServiceDefinition service,
-      ServerMetrics metrics) {
-    return metrics == null ? service : ServerInterceptors.intercept(service, metrics.requests());
+      ServerMetrics metrics, Engine engine) {
+    return metrics == null ? service
+        : ServerInterceptors.intercept(service, metrics.requests(engine.namespaces()::knows));
   }
 
   /** A service behind authentication (when on) and then the audit log. */

@@ -204,7 +204,17 @@ class MetricsTest {
               .setExecution(WorkflowExecution.newBuilder().setWorkflowId("no-such")).build()))
           .isInstanceOf(StatusRuntimeException.class);
 
+      // A namespace that does not exist adds no label value: clients cannot grow the series.
+      assertThatThrownBy(() -> stubs.blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder().setNamespace("no-such-namespace")
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId("x")).build()))
+          .isInstanceOf(StatusRuntimeException.class);
+
       Map<String, PromCheck.Family> m = scrape(sundial);
+      assertThat(value(m, "service_requests", "operation", "DescribeWorkflowExecution",
+          "namespace", "_unknown_")).isEqualTo(1);
+      assertThat(m.get("service_requests").samples())
+          .noneMatch(s -> "no-such-namespace".equals(s.labels().get("namespace")));
       // Temporal's types, and no Prometheus-client renaming (_total, _seconds).
       assertThat(m.get("service_requests").type()).isEqualTo("COUNTER");
       assertThat(m.get("service_latency").type()).isEqualTo("HISTOGRAM");
@@ -223,8 +233,10 @@ class MetricsTest {
       assertThat(value(m, "service_pending_requests", start)).isZero();
       assertThat(value(m, "action", "action_type", "grpc_StartWorkflowExecution")).isEqualTo(7);
 
-      assertThat(value(m, "service_errors_entity_not_found", "operation", "DescribeWorkflowExecution"))
-          .isEqualTo(1);
+      assertThat(value(m, "service_errors_entity_not_found", "operation", "DescribeWorkflowExecution",
+          "namespace", "default")).isEqualTo(1);
+      assertThat(value(m, "service_error_with_type", "namespace", "_unknown_",
+          "error_type", "serviceerror_NamespaceNotFound")).isEqualTo(1);
       assertThat(value(m, "service_error_with_type", "operation", "DescribeWorkflowExecution",
           "error_type", "serviceerror_NotFound")).isEqualTo(1);
       assertThat(value(m, "service_errors", "operation", "DescribeWorkflowExecution"))

@@ -119,6 +119,11 @@ public final class NamespaceRegistry {
     return Math.max(0, Durations.toMillis(e.description().getConfig().getWorkflowExecutionRetentionTtl()));
   }
 
+  /** Whether a namespace of that name is known here now (no database read: for metrics). */
+  public boolean knows(String name) {
+    return byName.containsKey(name);
+  }
+
   /** The namespace's name (for metrics and logs), or the id itself when it is not known here. */
   public String nameOf(String namespaceId) {
     Entry e = byId.get(namespaceId);

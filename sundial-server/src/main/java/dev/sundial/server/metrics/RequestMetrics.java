@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Temporal's frontend request metrics for every call to the public services, whichever transport
@@ -35,18 +36,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code service_name}. Successful calls that Temporal bills count as {@code action}.
  */
 public final class RequestMetrics implements ServerInterceptor {
-  /** A call refused before its request was read names no namespace (Temporal's placeholder). */
+  /**
+   * A call refused before its request was read, or naming a namespace that does not exist, is
+   * labelled with Temporal's placeholder: clients cannot add label values at will.
+   */
   static final String UNKNOWN_NAMESPACE = "_unknown_";
 
   private final MeterRegistry registry;
   private final CappedTagValues namespaces;
+  private final Predicate<String> namespaceExists;
   private final Map<OperationKey, Operation> operations = new ConcurrentHashMap<>();
   private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
   /** Temporal's history counts each command of a completed workflow task by type. */
   private final Map<CounterKey, Counter> commands = new ConcurrentHashMap<>();
 
-  public RequestMetrics(MeterRegistry registry, int namespaceLimit) {
+  public RequestMetrics(MeterRegistry registry, Predicate<String> namespaceExists,
+      int namespaceLimit) {
     this.registry = registry;
+    this.namespaceExists = namespaceExists;
     this.namespaces = new CappedTagValues(namespaceLimit);
   }
 
@@ -125,7 +132,8 @@ public final class RequestMetrics implements ServerInterceptor {
       }
       request = m;
       String ns = RequestFields.string(m, "namespace");
-      op = operation(method, ns.isEmpty() ? UNKNOWN_NAMESPACE : namespaces.of(ns));
+      op = operation(method,
+          ns.isEmpty() || !namespaceExists.test(ns) ? UNKNOWN_NAMESPACE : namespaces.of(ns));
       op.pending.incrementAndGet();
     }
 

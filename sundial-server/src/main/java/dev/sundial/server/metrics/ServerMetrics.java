@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * Where a server's metrics go: the embedding application's registry, or one of Sundial's own that
@@ -28,12 +29,11 @@ public final class ServerMetrics implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final JvmGcMetrics gc;
-  private final RequestMetrics requests;
+  private RequestMetrics requests;
   private Runnable beforeScrape = () -> {};
 
   private ServerMetrics(MeterRegistry registry, boolean own) {
     this.registry = registry;
-    this.requests = new RequestMetrics(registry, NAMESPACE_LABELS);
     if (own) {
       new ClassLoaderMetrics().bindTo(registry);
       new JvmMemoryMetrics().bindTo(registry);
@@ -63,8 +63,14 @@ public final class ServerMetrics implements AutoCloseable {
     return registry;
   }
 
-  /** Counts and times every call of the services it intercepts (see RequestMetrics). */
-  public ServerInterceptor requests() {
+  /**
+   * Counts and times every call of the services it intercepts (see RequestMetrics), labelled by
+   * namespace when {@code namespaceExists} says the namespace it names exists.
+   */
+  public ServerInterceptor requests(Predicate<String> namespaceExists) {
+    if (requests == null) {
+      requests = new RequestMetrics(registry, namespaceExists, NAMESPACE_LABELS);
+    }
     return requests;
   }
 
