@@ -351,6 +351,14 @@ class MetricsTest {
           .counter().count()).isEqualTo(1);
       assertThat(registry.find("jvm.memory.used").meters())
           .as("the application binds its own JVM meters").isEmpty();
+      // Gauges over many objects are refreshed for the application's exporter too.
+      WorkflowClient.newInstance(sundial.newWorkflowServiceStubs()).newUntypedWorkflowStub(
+          "Embedded", WorkflowOptions.newBuilder().setTaskQueue("embedded")
+              .setWorkflowId("e2").build()).start();
+      CompatServer.await(Duration.ofSeconds(30), "the backlog gauge in the application's registry",
+          // (e1's task waits too until a poller finds its run terminated: approximate, as in Temporal)
+          () -> registry.find("approximate_backlog_count").tag("taskqueue", "embedded").gauges()
+              .stream().anyMatch(g -> g.value() >= 1));
     }
   }
 

@@ -16,7 +16,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a server's metrics go: the embedding application's registry, or one of Sundial's own that
@@ -24,6 +29,7 @@ import java.util.function.Predicate;
  * registry has its own binders). Without either, nothing is measured at all.
  */
 public final class ServerMetrics implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServerMetrics.class);
   /** Distinct namespace label values on request metrics (clients may name any). */
   static final int NAMESPACE_LABELS = 1000;
 
@@ -31,9 +37,12 @@ public final class ServerMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
   private RequestMetrics requests;
   private Runnable beforeScrape = () -> {};
+  private final boolean own;
+  private ScheduledExecutorService refresher; // an application's registry: gauges kept fresh
 
   private ServerMetrics(MeterRegistry registry, boolean own) {
     this.registry = registry;
+    this.own = own;
     if (own) {
       new ClassLoaderMetrics().bindTo(registry);
       new JvmMemoryMetrics().bindTo(registry);
@@ -91,9 +100,26 @@ public final class ServerMetrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Runs before every scrape of /metrics (gauges computed over many objects). */
+  /**
+   * Runs before every scrape of /metrics (gauges computed over many objects); with an
+   * application's registry, which its own exporter reads, every 10 seconds as well.
+   */
   public void beforeScrape(Runnable r) {
     this.beforeScrape = r;
+    if (!own && refresher == null) {
+      refresher = Executors.newSingleThreadScheduledExecutor(t -> {
+        Thread thread = new Thread(t, "sundial-metrics-refresh");
+        thread.setDaemon(true);
+        return thread;
+      });
+      refresher.scheduleWithFixedDelay(() -> {
+        try {
+          beforeScrape.run();
+        } catch (RuntimeException e) {
+          log.warn("refreshing the metrics failed: {}", e.toString()); // and it runs again
+        }
+      }, 0, 10, TimeUnit.SECONDS);
+    }
   }
 
   /** The text a Prometheus scrape of /metrics receives. */
@@ -114,6 +140,9 @@ public final class ServerMetrics implements AutoCloseable {
   public void close() {
     if (gc != null) {
       gc.close();
+    }
+    if (refresher != null) {
+      refresher.shutdownNow();
     }
   }
 }
