@@ -20,6 +20,26 @@ public final class HttpRouter {
   /** A matched route with its path variables (field path to decoded value). */
   record Match(HttpRoute route, Map<List<String>, String> pathVariables) {}
 
+  /**
+   * Bindings of the API before version 1.39, which renamed or dropped them; clients built on it
+   * still call them (the web UI 2.38 completes and fails activities by id through the first two).
+   * All are POST with the whole request as body, under /namespaces and /api/v1/namespaces.
+   */
+  private static final Map<String, String> LEGACY_BINDINGS = Map.ofEntries(
+      Map.entry("/namespaces/{namespace}/activities/complete-by-id", "RespondActivityTaskCompletedById"),
+      Map.entry("/namespaces/{namespace}/activities/fail-by-id", "RespondActivityTaskFailedById"),
+      Map.entry("/namespaces/{namespace}/activities/cancel-by-id", "RespondActivityTaskCanceledById"),
+      Map.entry("/namespaces/{namespace}/activities/heartbeat-by-id", "RecordActivityTaskHeartbeatById"),
+      Map.entry("/namespaces/{namespace}/activities/complete", "RespondActivityTaskCompleted"),
+      Map.entry("/namespaces/{namespace}/activities/fail", "RespondActivityTaskFailed"),
+      Map.entry("/namespaces/{namespace}/activities/cancel", "RespondActivityTaskCanceled"),
+      Map.entry("/namespaces/{namespace}/activities/heartbeat", "RecordActivityTaskHeartbeat"),
+      Map.entry("/namespaces/{namespace}/activities/pause", "PauseActivity"),
+      Map.entry("/namespaces/{namespace}/activities/unpause", "UnpauseActivity"),
+      Map.entry("/namespaces/{namespace}/activities/reset", "ResetActivity"),
+      Map.entry("/namespaces/{namespace}/activities/update-options", "UpdateActivityOptions"),
+      Map.entry("/namespaces/{namespace}/workflows/execute-multi-operation", "ExecuteMultiOperation"));
+
   private final Map<String, List<HttpRoute>> byMethodAndLength = new HashMap<>();
   private final List<HttpRoute> all = new ArrayList<>();
 
@@ -29,17 +49,25 @@ public final class HttpRouter {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
         if (method.getType() != MethodDescriptor.MethodType.UNARY) continue;
         var proto = ((ProtoMethodDescriptorSupplier) method.getSchemaDescriptor()).getMethodDescriptor();
-        if (!proto.getOptions().hasExtension(AnnotationsProto.http)) continue;
-        HttpRule rule = proto.getOptions().getExtension(AnnotationsProto.http);
         @SuppressWarnings("unchecked")
         MethodDescriptor<Message, Message> rpc = (MethodDescriptor<Message, Message>) method;
         Message prototype =
             (Message) ((MethodDescriptor.PrototypeMarshaller<?>) method.getRequestMarshaller())
                 .getMessagePrototype();
-        add(rule, rpc, prototype, accept);
-        for (HttpRule extra : rule.getAdditionalBindingsList()) {
-          add(extra, rpc, prototype, accept);
+        if (proto.getOptions().hasExtension(AnnotationsProto.http)) {
+          HttpRule rule = proto.getOptions().getExtension(AnnotationsProto.http);
+          add(rule, rpc, prototype, accept);
+          for (HttpRule extra : rule.getAdditionalBindingsList()) {
+            add(extra, rpc, prototype, accept);
+          }
         }
+        LEGACY_BINDINGS.forEach((template, name) -> {
+          if (name.equals(method.getBareMethodName())) {
+            for (String t : List.of(template, "/api/v1" + template)) {
+              add(HttpRule.newBuilder().setPost(t).setBody("*").build(), rpc, prototype, accept);
+            }
+          }
+        });
       }
     }
     // Where two templates match one path, the one with more literal segments wins

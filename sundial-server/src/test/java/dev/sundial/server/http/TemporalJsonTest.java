@@ -106,6 +106,14 @@ class TemporalJsonTest {
     HttpRouter router = new HttpRouter(
         List.of(WorkflowServiceGrpc.getServiceDescriptor()), t -> true);
     assertThat(router.size()).isGreaterThan(100);
+    var complete = router.match("POST",
+        List.of("api", "v1", "namespaces", "ns", "activities", "act-1", "complete"));
+    assertThat(complete.route().rpc().getBareMethodName()).isEqualTo("RespondActivityTaskCompletedById");
+    assertThat(complete.pathVariables()).containsEntry(List.of("activity_id"), "act-1");
+    // The API's earlier bindings, which the web UI 2.38 calls, win over a variable segment.
+    var byId = router.match("POST",
+        List.of("api", "v1", "namespaces", "ns", "activities", "complete-by-id"));
+    assertThat(byId.route().rpc().getBareMethodName()).isEqualTo("RespondActivityTaskCompletedById");
     var multi = router.match("POST",
         List.of("api", "v1", "namespaces", "ns", "workflows", "execute-multi-operation"));
     assertThat(multi.route().rpc().getBareMethodName()).isEqualTo("ExecuteMultiOperation");

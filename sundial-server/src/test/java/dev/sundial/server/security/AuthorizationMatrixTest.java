@@ -346,7 +346,7 @@ class AuthorizationMatrixTest {
       new HttpCall("DescribeWorkflowExecution", Group.READ, "GET", "/api/v1/namespaces/{ns}/workflows/wf-1", null),
       new HttpCall("ListWorkflowExecutions", Group.READ, "GET", "/api/v1/namespaces/{ns}/workflows", null),
       new HttpCall("RespondActivityTaskCompletedById", Group.WORKER, "POST",
-          "/api/v1/namespaces/{ns}/activities/complete-by-id",
+          "/api/v1/namespaces/{ns}/activities/a1/complete",
           "{\"workflowId\":\"wf-1\",\"activityId\":\"none\"}"),
       new HttpCall("StartWorkflowExecution", Group.WRITE, "POST", "/api/v1/namespaces/{ns}/workflows/{id}",
           "{\"workflowType\":{\"name\":\"T\"},\"taskQueue\":{\"name\":\"q\"}}"),
