@@ -525,6 +525,11 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
     }
   }
 
+  /** ShutdownWorker from a worker instance: its polls end, and later ones are answered empty. */
+  public void workerShutDown(String workerInstanceKey) {
+    poller.workerShutDown(workerInstanceKey);
+  }
+
   /** ShutdownWorker: the worker's sticky queue is gone; its waiting tasks go to normal queues. */
   public void stickyQueueShutDown(String namespaceId, String stickyQueue) {
     if (stickyQueue == null || stickyQueue.isEmpty()) {

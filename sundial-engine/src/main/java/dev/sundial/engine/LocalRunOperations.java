@@ -40,8 +40,9 @@ final class LocalRunOperations implements RunOperations {
 
   @Override
   public CompletableFuture<Void> terminate(String namespaceId, String workflowId, String runId,
-      String reason, Payloads details, String identity) {
-    return engine.workflows.terminateHere(namespaceId, workflowId, runId, reason, details, identity);
+      String firstExecutionRunId, String reason, Payloads details, String identity) {
+    return engine.workflows.terminateHere(namespaceId, workflowId, runId, firstExecutionRunId,
+        reason, details, identity);
   }
 
   @Override

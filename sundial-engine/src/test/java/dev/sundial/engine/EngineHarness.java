@@ -134,7 +134,7 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public void terminate(String workflowId, String reason) {
-    join(engine.workflows.terminate(nsId, workflowId, "", reason, null, "terminator"));
+    join(engine.workflows.terminate(nsId, workflowId, "", "", reason, null, "terminator"));
   }
 
   // ------------------------------------------------------------------ workflow tasks

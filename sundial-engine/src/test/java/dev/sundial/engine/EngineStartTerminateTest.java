@@ -149,9 +149,9 @@ class EngineStartTerminateTest {
     assertThat(h.state("wf-term", runId).status)
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
     assertThat(h.pollWorkflowTask(EngineHarness.TASK_QUEUE, 200).getTaskToken()).isEmpty();
-    EngineException again = engineError(() -> h.engine.workflows.terminate(h.nsId, "wf-term", "", "x", null, "y"));
+    EngineException again = engineError(() -> h.engine.workflows.terminate(h.nsId, "wf-term", "", "", "x", null, "y"));
     assertThat(again.code()).isEqualTo(EngineException.Code.NOT_FOUND);
-    assertThat(engineError(() -> h.engine.workflows.terminate(h.nsId, "no-such-wf", "", "x", null, "y")))
+    assertThat(engineError(() -> h.engine.workflows.terminate(h.nsId, "no-such-wf", "", "", "x", null, "y")))
         .isInstanceOf(ExecutionNotFoundException.class);
   }
 

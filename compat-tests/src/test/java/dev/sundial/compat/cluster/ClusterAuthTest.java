@@ -128,7 +128,9 @@ class ClusterAuthTest extends ClusterTestSupport {
 
       // The official SDK with its API key option, connected to n1 only.
       stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-          .setTarget("127.0.0.1:" + n1.grpcPort()).addApiKey(() -> writer).build());
+          .setTarget("127.0.0.1:" + n1.grpcPort()).addApiKey(() -> writer)
+          .setEnableHttps(false) // the SDK turns TLS on with an API key unless told otherwise
+          .build());
       var client = stubs.blockingStub().withDeadlineAfter(20, TimeUnit.SECONDS);
       for (String id : List.of(remote, local)) {
         assertThat(retryingUnavailable(() -> client.startWorkflowExecution(start(id))).getRunId())

@@ -188,7 +188,7 @@ final class BatchRunner {
             case TERMINATION_OPERATION -> {
               var op = req.getTerminationOperation();
               yield runs.run(ns, t.workflowId()).terminate(
-                  ns, t.workflowId(), t.runId(), req.getReason(),
+                  ns, t.workflowId(), t.runId(), "", req.getReason(),
                   op.hasDetails() ? op.getDetails() : null, op.getIdentity());
             }
             case CANCELLATION_OPERATION ->

@@ -116,7 +116,8 @@ public final class InternalCalls {
       case TERMINATE -> {
         var c = call.getTerminate();
         RunRef r = c.getRun();
-        yield local.terminate(r.getNamespaceId(), r.getWorkflowId(), r.getRunId(), c.getReason(),
+        yield local.terminate(r.getNamespaceId(), r.getWorkflowId(), r.getRunId(),
+                c.getFirstExecutionRunId(), c.getReason(),
                 c.hasDetails() ? parse(Payloads.parser(), c.getDetails()) : null, c.getIdentity())
             .thenApply(v -> InternalMessages.done());
       }

@@ -149,8 +149,9 @@ public final class Remote implements RunOperations {
 
   @Override
   public CompletableFuture<Void> terminate(String namespaceId, String workflowId, String runId,
-      String reason, Payloads details, String identity) {
+      String firstExecutionRunId, String reason, Payloads details, String identity) {
     Terminate.Builder t = Terminate.newBuilder().setRun(run(namespaceId, workflowId, runId))
+        .setFirstExecutionRunId(firstExecutionRunId)
         .setReason(reason == null ? "" : reason).setIdentity(identity == null ? "" : identity);
     if (details != null) t.setDetails(bytes(details));
     return none(onRun(namespaceId, workflowId, InternalCall.newBuilder().setTerminate(t).build()));

@@ -28,8 +28,12 @@ public interface RunOperations {
   CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req);
 
+  /**
+   * Terminates the run; with {@code firstExecutionRunId} set, the workflow's current run if it
+   * belongs to the chain that run started ({@code runId} then ignored, as in Temporal).
+   */
   CompletableFuture<Void> terminate(String namespaceId, String workflowId, String runId,
-      String reason, Payloads details, String identity);
+      String firstExecutionRunId, String reason, Payloads details, String identity);
 
   CompletableFuture<Void> signal(String namespaceId, SignalWorkflowExecutionRequest req);
 

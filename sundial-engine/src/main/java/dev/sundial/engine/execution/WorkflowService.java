@@ -94,21 +94,26 @@ public final class WorkflowService {
       PollWorkflowTaskQueueResponse.Builder eagerTask) {}
 
   public CompletableFuture<Void> terminate(
-      String namespaceId, String workflowId, String runId, String reason, Payloads details,
-      String identity) {
-    return router.run(namespaceId, workflowId)
-        .terminate(namespaceId, workflowId, runId, reason, details, identity);
+      String namespaceId, String workflowId, String runId, String firstExecutionRunId,
+      String reason, Payloads details, String identity) {
+    return router.run(namespaceId, workflowId).terminate(
+        namespaceId, workflowId, runId, firstExecutionRunId, reason, details, identity);
   }
 
   /** The terminate step on this node's shard (see RunOperations). */
   public CompletableFuture<Void> terminateHere(
-      String namespaceId, String workflowId, String runId, String reason, Payloads details,
-      String identity) {
+      String namespaceId, String workflowId, String runId, String firstExecutionRunId,
+      String reason, Payloads details, String identity) {
     return shardFor
         .apply(namespaceId, workflowId)
         .execute(
             txn -> {
-              MutableState s = txn.resolveRunning(namespaceId, workflowId, runId);
+              MutableState s = txn.resolveRunning(
+                  namespaceId, workflowId, firstExecutionRunId.isEmpty() ? runId : "");
+              if (!firstExecutionRunId.isEmpty()
+                  && !firstExecutionRunId.equals(s.firstExecutionRunId)) {
+                throw new ExecutionNotFoundException(workflowId, runId);
+              }
               WorkflowClose.terminate(txn, s, reason, details, identity);
               return null;
             });
@@ -151,8 +156,10 @@ public final class WorkflowService {
         .apply(namespaceId, ex.getWorkflowId())
         .execute(
             txn -> {
-              MutableState s = txn.resolve(namespaceId, ex.getWorkflowId(), ex.getRunId());
-              if (!req.getFirstExecutionRunId().isEmpty()
+              // With a first-execution run id, the current run of the chain it started (Temporal).
+              MutableState s = txn.resolve(namespaceId, ex.getWorkflowId(),
+                  req.getFirstExecutionRunId().isEmpty() ? ex.getRunId() : "");
+              if (s.isRunning() && !req.getFirstExecutionRunId().isEmpty()
                   && !req.getFirstExecutionRunId().equals(s.firstExecutionRunId)) {
                 throw new ExecutionNotFoundException(
                     ex.getWorkflowId(), ex.getRunId());

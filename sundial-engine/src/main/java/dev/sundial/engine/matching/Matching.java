@@ -41,9 +41,11 @@ public final class Matching {
   public static final class Poll {
     final CompletableFuture<QueueTask> future = new CompletableFuture<>();
     final String identity;
+    final String workerInstanceKey;
 
-    Poll(String identity) {
+    Poll(String identity, String workerInstanceKey) {
       this.identity = identity;
+      this.workerInstanceKey = workerInstanceKey;
     }
 
     public CompletableFuture<QueueTask> future() {
@@ -201,13 +203,13 @@ public final class Matching {
    * Waits up to {@code timeoutMillis} for a task. The returned poll's future completes with the
    * task, or null on timeout or {@link Poll#cancel()}.
    */
-  public Poll poll(TaskQueueKey key, String identity, long timeoutMillis) {
+  public Poll poll(TaskQueueKey key, String identity, String workerInstanceKey, long timeoutMillis) {
     if (!unloaded.isEmpty()) {
       unloaded.remove(key); // a worker polls it again
     }
     Queue q = queue(key);
     q.lastPollTime = System.currentTimeMillis();
-    Poll poll = new Poll(identity);
+    Poll poll = new Poll(identity, workerInstanceKey);
     synchronized (q) {
       if (queues.get(key) != q) {
         poll.future.complete(null); // dropped meanwhile: the worker polls again elsewhere
@@ -320,6 +322,24 @@ public final class Matching {
           q.addRate.perSecond(now), q.dispatchRate.perSecond(now),
           head == null ? 0 : head.taskId());
     }
+  }
+
+  /** Ends the waiting polls of a worker instance (it shut down). */
+  public void cancelPollsOf(String workerInstanceKey) {
+    if (workerInstanceKey.isEmpty()) {
+      return;
+    }
+    List<Poll> ended = new ArrayList<>();
+    for (Queue q : queues.values()) {
+      synchronized (q) {
+        q.pollers.removeIf(p -> {
+          boolean match = workerInstanceKey.equals(p.workerInstanceKey);
+          if (match) ended.add(p);
+          return match;
+        });
+      }
+    }
+    ended.forEach(Poll::cancel);
   }
 
   /** A worker polls this queue as its sticky queue. */

@@ -94,7 +94,7 @@ final class ScheduleActions {
           try {
             if (d.terminateRunning) {
               await(runRouter.run(s.namespaceId, ex.getWorkflowId()).terminate(
-                  s.namespaceId, ex.getWorkflowId(), "",
+                  s.namespaceId, ex.getWorkflowId(), "", "",
                   "terminated by schedule overlap policy", null, "sundial-scheduler"));
             } else {
               await(runRouter.run(s.namespaceId, ex.getWorkflowId()).requestCancel(

@@ -46,7 +46,7 @@ public final class ActivityTaskService {
         new TaskQueueKey(namespaceId, req.getTaskQueue().getName(), QueueTask.KIND_ACTIVITY);
     String requestId = UUID.randomUUID().toString();
     return poller.poll(
-        key, TaskQueueStats.poller(req), timeoutMillis, cancel,
+        key, TaskQueueStats.poller(req), req.getWorkerInstanceKey(), timeoutMillis, cancel,
         PollActivityTaskQueueResponse.getDefaultInstance(),
         task -> router.run(task.namespaceId(), task.workflowId())
             .startActivityTask(task, req, requestId));

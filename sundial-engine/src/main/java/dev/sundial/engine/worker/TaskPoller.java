@@ -33,6 +33,7 @@ public final class TaskPoller {
   private final Matching matching;
   private final ScheduledExecutorService scheduler;
   private final EngineMetrics metrics;
+  private final ShutDownWorkers shutDown = new ShutDownWorkers();
 
   public TaskPoller(
       BiFunction<String, String, Shard> shardFor, RunRouter router, TaskQueues queues,
@@ -54,18 +55,31 @@ public final class TaskPoller {
    * row deleted) and the poll continues with the time it has left.
    */
   <R> CompletableFuture<R> poll(
-      TaskQueueKey key, PollerInfo poller, long timeoutMillis, PollCancellation cancel, R empty,
-      Starter<R> starter) {
+      TaskQueueKey key, PollerInfo poller, String workerInstanceKey, long timeoutMillis,
+      PollCancellation cancel, R empty, Starter<R> starter) {
+    if (shutDown.recent(workerInstanceKey, System.currentTimeMillis())) {
+      return CompletableFuture.completedFuture(empty); // the worker said it shut down
+    }
     matching.recordPoller(key, poller);
     CompletableFuture<R> result = new CompletableFuture<>();
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    pollOnce(key, poller.getIdentity(), deadline, cancel, empty, starter, result);
+    pollOnce(key, poller.getIdentity(), workerInstanceKey, deadline, cancel, empty, starter,
+        result);
     return result;
   }
 
+  /**
+   * A worker announced its shutdown: its polls waiting now end empty, and those it still sends
+   * for a while are answered empty (see ShutDownWorkers).
+   */
+  public void workerShutDown(String workerInstanceKey) {
+    shutDown.add(workerInstanceKey, System.currentTimeMillis());
+    matching.cancelPollsOf(workerInstanceKey);
+  }
+
   private <R> void pollOnce(
-      TaskQueueKey key, String identity, long deadline, PollCancellation cancel, R empty,
-      Starter<R> starter, CompletableFuture<R> result) {
+      TaskQueueKey key, String identity, String workerInstanceKey, long deadline,
+      PollCancellation cancel, R empty, Starter<R> starter, CompletableFuture<R> result) {
     long remaining = deadline - System.currentTimeMillis();
     if (remaining <= 0 || cancel.isCancelled()) {
       result.complete(empty);
@@ -78,7 +92,7 @@ public final class TaskPoller {
           () -> result.complete(empty), Math.min(remaining, 500), TimeUnit.MILLISECONDS);
       return;
     }
-    Matching.Poll p = matching.poll(key, identity, remaining);
+    Matching.Poll p = matching.poll(key, identity, workerInstanceKey, remaining);
     cancel.onCancel(p::cancel);
     p.future()
         .thenAccept(
@@ -111,7 +125,8 @@ public final class TaskPoller {
                           scheduler.schedule(
                               () -> queues.offer(task), 200, TimeUnit.MILLISECONDS);
                         }
-                        pollOnce(key, identity, deadline, cancel, empty, starter, result);
+                        pollOnce(key, identity, workerInstanceKey, deadline, cancel, empty,
+                            starter, result);
                       });
             });
   }

@@ -75,7 +75,7 @@ public final class WorkflowTaskService {
     }
     String requestId = UUID.randomUUID().toString();
     return poller.poll(
-        key, TaskQueueStats.poller(req), timeoutMillis, cancel,
+        key, TaskQueueStats.poller(req), req.getWorkerInstanceKey(), timeoutMillis, cancel,
         PollWorkflowTaskQueueResponse.getDefaultInstance(),
         task -> router.run(task.namespaceId(), task.workflowId())
             .startWorkflowTask(namespaceId, task, req, requestId, cancel));

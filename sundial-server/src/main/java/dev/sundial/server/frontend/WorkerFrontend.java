@@ -226,6 +226,8 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
     replyNow(
         out,
         () -> {
+          // First: polls still on their way from this worker must not reload its sticky queue.
+          engine.workerShutDown(req.getWorkerInstanceKey());
           // Like unloading the sticky queue: queries stop waiting for the departed worker.
           engine.queries.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
           engine.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());

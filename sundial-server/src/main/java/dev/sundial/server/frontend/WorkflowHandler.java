@@ -58,7 +58,7 @@ final class WorkflowHandler {
     return engine.workflows
         .terminate(
             namespaceId, req.getWorkflowExecution().getWorkflowId(),
-            req.getWorkflowExecution().getRunId(), req.getReason(),
+            req.getWorkflowExecution().getRunId(), req.getFirstExecutionRunId(), req.getReason(),
             req.hasDetails() ? req.getDetails() : null, req.getIdentity())
         .thenApply(v -> TerminateWorkflowExecutionResponse.getDefaultInstance());
   }
