@@ -236,6 +236,40 @@ class WorkflowIdPolicyTest {
   }
 
   @Test
+  void incompatiblePoliciesAreRefusedAsTemporalRefusesThem() {
+    String id = sundial.newWorkflowId("policies");
+    var base = StartWorkflowExecutionRequest.newBuilder().setNamespace(CompatServer.NAMESPACE)
+        .setWorkflowId(id).setWorkflowType(WorkflowType.newBuilder().setName("PolicyWorkflow"))
+        .setTaskQueue(TaskQueue.newBuilder().setName(sundial.taskQueue()));
+    StatusRuntimeException a = CompatServer.expectStatus(() -> sundial.blockingStub()
+        .startWorkflowExecution(base.clone().setRequestId(UUID.randomUUID().toString())
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .build()));
+    assertThat(a.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(a.getStatus().getDescription()).isEqualTo("Invalid WorkflowIDReusePolicy:"
+        + " WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING cannot be used together with a"
+        + " WorkflowIDConflictPolicy");
+    StatusRuntimeException b = CompatServer.expectStatus(() -> sundial.blockingStub()
+        .startWorkflowExecution(base.clone().setRequestId(UUID.randomUUID().toString())
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING)
+            .build()));
+    assertThat(b.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(b.getStatus().getDescription()).contains("REJECT_DUPLICATE cannot be used together"
+        + " with WorkflowIdConflictPolicy WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING");
+    // Nothing was started.
+    assertThat(CompatServer.expectStatus(() -> sundial.describe(id, "")).getStatus().getCode())
+        .isEqualTo(Status.Code.NOT_FOUND);
+    // TERMINATE_IF_RUNNING alone is still accepted (Temporal migrates it to TERMINATE_EXISTING).
+    assertThat(sundial.blockingStub().startWorkflowExecution(base.clone()
+        .setRequestId(UUID.randomUUID().toString())
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING)
+        .build()).getStarted()).isTrue();
+  }
+
+  @Test
   void startIsIdempotentByRequestId() {
     // No worker: the workflow stays open.
     String id = sundial.newWorkflowId("request-id");

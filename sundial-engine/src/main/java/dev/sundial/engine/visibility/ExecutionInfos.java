@@ -39,9 +39,8 @@ public final class ExecutionInfos {
       info.setParentExecution(started.getParentWorkflowExecution())
           .setParentNamespaceId(started.getParentWorkflowNamespaceId());
     }
-    if (started.hasRootWorkflowExecution()) {
-      info.setRootExecution(started.getRootWorkflowExecution());
-    }
+    info.setRootExecution(started.hasRootWorkflowExecution() ? started.getRootWorkflowExecution()
+        : WorkflowExecution.newBuilder().setWorkflowId(s.workflowId).setRunId(s.runId).build());
     var memo = SearchAttributeState.memo(s);
     if (memo.getFieldsCount() > 0) info.setMemo(memo);
     var sa = SearchAttributeState.searchAttributes(s);

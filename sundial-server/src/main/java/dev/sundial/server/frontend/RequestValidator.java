@@ -8,6 +8,7 @@ import dev.sundial.engine.history.workflow.CronSchedule;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
@@ -90,8 +91,24 @@ final class RequestValidator {
     start(StartWorkflow.startRequestOf(r).build());
   }
 
+  /** Temporal's rule: the deprecated TERMINATE_IF_RUNNING and REJECT_DUPLICATE + TERMINATE_EXISTING. */
+  static void idPolicies(WorkflowIdReusePolicy reuse, WorkflowIdConflictPolicy conflict) {
+    if (conflict != WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_UNSPECIFIED
+        && reuse == WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING) {
+      throw invalid("Invalid WorkflowIDReusePolicy: WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING"
+          + " cannot be used together with a WorkflowIDConflictPolicy");
+    }
+    if (conflict == WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
+        && reuse == WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE) {
+      throw invalid("Invalid WorkflowIDReusePolicy: WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE"
+          + " cannot be used together with WorkflowIdConflictPolicy"
+          + " WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING");
+    }
+  }
+
   void start(StartWorkflowExecutionRequest r) {
     workflowId(r.getWorkflowId());
+    idPolicies(r.getWorkflowIdReusePolicy(), r.getWorkflowIdConflictPolicy());
     if (r.getWorkflowType().getName().isEmpty()) {
       throw invalid("WorkflowType is not set on request.");
     }

@@ -91,12 +91,9 @@ public final class StartWorkflow {
                   .setRunId(parent.runId()))
           .setParentInitiatedEventId(parent.initiatedEventId())
           .setRootWorkflowExecution(parent.root());
-    } else {
-      attrs.setRootWorkflowExecution(
-          WorkflowExecution.newBuilder()
-              .setWorkflowId(workflowId)
-              .setRunId(runId));
     }
+    // A top-level run names no root in its started event (SDKs then report none, as on
+    // Temporal); describe and visibility show the run itself as its root.
     long backoff = Durations.toMillis(req.getWorkflowStartDelay());
     if (!req.getCronSchedule().isEmpty() && backoff == 0) {
       // A cron workflow's first run waits for the first schedule time.
