@@ -33,6 +33,7 @@ import dev.sundial.server.security.Sessions;
 import dev.sundial.server.security.Users;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -161,13 +162,16 @@ final class SundialBootstrap {
     // The node's name in log lines: the cluster node id, or none on a single server.
     RequestLogInterceptor requestLog =
         new RequestLogInterceptor(cluster == null ? null : cluster.nodeId());
+    // One set of request meters for both servers (and the HTTP frontend, through in-process).
+    ServerInterceptor requestMetrics =
+        metrics == null ? null : metrics.requests(engine.namespaces()::knows);
     for (ServerServiceDefinition service : services) {
       inProcessServices.add(measured(InboundChecks.wrap(ServerInterceptors.intercept(
               guarded(service, authenticator, audit, true, inProcessProofs), requestLog),
-          payloadLimit, b.requestArrivalTimeout, shedding), metrics, engine));
+          payloadLimit, b.requestArrivalTimeout, shedding), requestMetrics));
       socketServices.add(measured(InboundChecks.wrap(ServerInterceptors.intercept(
               guarded(service, authenticator, audit, false, socketProofs), requestLog),
-          payloadLimit, b.requestArrivalTimeout, shedding), metrics, engine));
+          payloadLimit, b.requestArrivalTimeout, shedding), requestMetrics));
     }
     if (metrics != null) {
       metrics.beforeScrape(engine.metrics::refresh);
@@ -319,9 +323,8 @@ final class SundialBootstrap {
 
   /** A service counted and timed in front of everything else (when metrics are recorded). */
   private static ServerServiceDefinition measured(ServerServiceDefinition service,
-      ServerMetrics metrics, Engine engine) {
-    return metrics == null ? service
-        : ServerInterceptors.intercept(service, metrics.requests(engine.namespaces()::knows));
+      ServerInterceptor requestMetrics) {
+    return requestMetrics == null ? service : ServerInterceptors.intercept(service, requestMetrics);
   }
 
   /** A service behind authentication (when on) and then the audit log. */

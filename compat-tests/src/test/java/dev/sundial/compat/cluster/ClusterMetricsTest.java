@@ -1,5 +1,6 @@
 package dev.sundial.compat.cluster;
 
+import static dev.sundial.compat.metrics.PromCheck.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sundial.compat.CompatServer;
@@ -53,14 +54,6 @@ class ClusterMetricsTest extends ClusterTestSupport {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static double value(Map<String, PromCheck.Family> m, String family, String... kv) {
-    PromCheck.Family f = m.get(family);
-    if (f == null) return 0;
-    Map<String, String> wanted = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) wanted.put(kv[i], kv[i + 1]);
-    return f.samples().stream().filter(s -> s.has(wanted)).mapToDouble(PromCheck.Sample::value).sum();
   }
 
   @Test

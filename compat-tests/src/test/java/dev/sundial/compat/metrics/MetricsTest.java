@@ -1,5 +1,7 @@
 package dev.sundial.compat.metrics;
 
+import static dev.sundial.compat.metrics.PromCheck.labels;
+import static dev.sundial.compat.metrics.PromCheck.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -113,20 +115,6 @@ class MetricsTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The sum of a family's samples that carry the labels (0 when none). */
-  private static double value(Map<String, PromCheck.Family> m, String family, String... labels) {
-    PromCheck.Family f = m.get(family);
-    if (f == null) return 0;
-    Map<String, String> wanted = labels(labels);
-    return f.samples().stream().filter(s -> s.has(wanted)).mapToDouble(PromCheck.Sample::value).sum();
-  }
-
-  private static Map<String, String> labels(String... kv) {
-    Map<String, String> m = new HashMap<>();
-    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-    return m;
   }
 
   private static PromCheck.Sample only(Map<String, PromCheck.Family> m, String family, String... labels) {

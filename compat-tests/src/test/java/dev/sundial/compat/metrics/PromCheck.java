@@ -38,6 +38,21 @@ public final class PromCheck {
   /** A parsed metric family: Prometheus's type (COUNTER, GAUGE, HISTOGRAM, ...) and samples. */
   public record Family(String name, String type, List<Sample> samples) {}
 
+  /** The sum of a family's samples that carry these labels (name, value, ...); 0 when none. */
+  public static double value(Map<String, Family> scrape, String family, String... labels) {
+    Family f = scrape.get(family);
+    if (f == null) return 0;
+    Map<String, String> wanted = labels(labels);
+    return f.samples().stream().filter(s -> s.has(wanted)).mapToDouble(Sample::value).sum();
+  }
+
+  /** Labels from name, value, name, value, ... */
+  public static Map<String, String> labels(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+    return m;
+  }
+
   /** A scrape as Prometheus reads it, by family name; fails the test if it does not parse. */
   public static Map<String, Family> parse(String scrape) throws Exception {
     Path file = Files.createTempFile("scrape", ".txt");

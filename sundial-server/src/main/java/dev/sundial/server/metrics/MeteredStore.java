@@ -37,19 +37,21 @@ final class MeteredStore implements InvocationHandler {
 
   private record OperationMeters(Counter requests, Counter errors, Timer latency) {}
 
-  private MeteredStore(Object target, MeterRegistry registry) {
+  private MeteredStore(Object target, MeterRegistry registry, DistributionSummary batchSize) {
     this.target = target;
     this.registry = registry;
-    this.batchSize = Meters.counts(registry, "sundial_commit_batch_size", Tags.empty());
+    this.batchSize = batchSize;
   }
 
   static Store wrap(Store store, MeterRegistry registry) {
-    return (Store) proxy(Store.class, store, registry);
+    return (Store) proxy(Store.class, store, registry,
+        Meters.counts(registry, "sundial_commit_batch_size", Tags.empty()));
   }
 
-  private static Object proxy(Class<?> type, Object target, MeterRegistry registry) {
+  private static Object proxy(Class<?> type, Object target, MeterRegistry registry,
+      DistributionSummary batchSize) {
     return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        new MeteredStore(target, registry));
+        new MeteredStore(target, registry, batchSize));
   }
 
   @Override
@@ -63,7 +65,7 @@ final class MeteredStore implements InvocationHandler {
       Object sub = subStores.get(method);
       if (sub == null) {
         // a store without it throws (UnsupportedOperationException), as unwrapped
-        sub = proxy(method.getReturnType(), call(method, args), registry);
+        sub = proxy(method.getReturnType(), call(method, args), registry, batchSize);
         subStores.putIfAbsent(method, sub);
       }
       return sub;

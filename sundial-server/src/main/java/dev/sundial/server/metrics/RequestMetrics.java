@@ -47,8 +47,6 @@ public final class RequestMetrics implements ServerInterceptor {
   private final Predicate<String> namespaceExists;
   private final Map<OperationKey, Operation> operations = new ConcurrentHashMap<>();
   private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
-  /** Temporal's history counts each command of a completed workflow task by type. */
-  private final Map<CounterKey, Counter> commands = new ConcurrentHashMap<>();
 
   public RequestMetrics(MeterRegistry registry, Predicate<String> namespaceExists,
       int namespaceLimit) {
@@ -166,7 +164,8 @@ public final class RequestMetrics implements ServerInterceptor {
           count("action", o, "action_type", action);
         }
         for (String type : Actions.commandTypes(request)) {
-          commands.computeIfAbsent(new CounterKey("command", o, type), k -> registry.counter(
+          // Temporal's history counts each command of a completed workflow task by type.
+          counters.computeIfAbsent(new CounterKey("command", o, type), k -> registry.counter(
               "command", Tags.of("service_name", "history", "operation", method,
                   "namespace", o.namespace, "commandType", type))).increment();
         }

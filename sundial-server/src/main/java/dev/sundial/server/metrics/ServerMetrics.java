@@ -35,7 +35,6 @@ public final class ServerMetrics implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final JvmGcMetrics gc;
-  private RequestMetrics requests;
   private Runnable beforeScrape = () -> {};
   private final boolean own;
   private ScheduledExecutorService refresher; // an application's registry: gauges kept fresh
@@ -77,10 +76,7 @@ public final class ServerMetrics implements AutoCloseable {
    * namespace when {@code namespaceExists} says the namespace it names exists.
    */
   public ServerInterceptor requests(Predicate<String> namespaceExists) {
-    if (requests == null) {
-      requests = new RequestMetrics(registry, namespaceExists, NAMESPACE_LABELS);
-    }
-    return requests;
+    return new RequestMetrics(registry, namespaceExists, NAMESPACE_LABELS);
   }
 
   /** Times and counts the calls a cluster node makes to the others (see ClientMetrics). */
