@@ -1,0 +1,1 @@
+"""Black-box compatibility tests for Sundial through the official Temporal Python SDK."""
