@@ -25,6 +25,18 @@ function findJar() {
   return path.join(dir, jars.sort().pop());
 }
 
+/** A port free on loopback now (for a server that must come back on the same port). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 function portAnswers(host, port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
@@ -44,12 +56,16 @@ function portAnswers(host, port) {
 /**
  * Spawns `java -jar sundial-cli-*-all.jar server start --port 0 ...` (plus extraArgs), parses the
  * addresses it prints and waits until the gRPC port accepts connections. Returns { address, uiUrl,
- * httpUrl, stop(), stderr() }; the URLs are null when the server serves no UI / HTTP API.
+ * httpUrl, stop(), kill(), stderr() }; the URLs are null when the server serves no UI / HTTP API.
+ * With options.port and options.dataDir (which the caller then owns) a server killed with kill()
+ * can be started again on the same port and database.
  */
-async function startSundial(extraArgs = []) {
+async function startSundial(extraArgs = [], options = {}) {
   const jar = findJar();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-ts-'));
-  const args = ['-jar', jar, 'server', 'start', '--port', '0', '--db-filename', path.join(dataDir, 'ts.db'), '--log-level', 'warn', ...extraArgs];
+  const ownsDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sundial-ts-'));
+  const port = String(options.port ?? 0);
+  const args = ['-jar', jar, 'server', 'start', '--port', port, '--db-filename', path.join(dataDir, 'ts.db'), '--log-level', 'warn', ...extraArgs];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -87,7 +103,17 @@ async function startSundial(extraArgs = []) {
       await exitPromise;
       clearTimeout(timer);
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  // kill -9: no shutdown hook runs; whatever was not committed is gone.
+  const kill = async () => {
+    process.removeListener('exit', killOnExit);
+    process.removeListener('SIGINT', killOnSignal);
+    process.removeListener('SIGTERM', killOnSignal);
+    if (exited === null) {
+      child.kill('SIGKILL');
+      await exitPromise;
+    }
   };
 
   try {
@@ -124,6 +150,7 @@ async function startSundial(extraArgs = []) {
       httpUrl: http ? http[1] : null,
       jar,
       stop,
+      kill,
       stderr: () => stderr,
     };
   } catch (err) {
@@ -133,4 +160,4 @@ async function startSundial(extraArgs = []) {
   }
 }
 
-module.exports = { startSundial };
+module.exports = { startSundial, freePort };
