@@ -18,14 +18,16 @@ public final class Describer {
   public static DescribeWorkflowExecutionResponse describe(MutableState s) {
     var started = s.started;
     WorkflowExecutionInfo.Builder info = ExecutionInfos.of(s, s.dbVersion);
+    WorkflowExecutionConfig.Builder config =
+        WorkflowExecutionConfig.newBuilder()
+            .setTaskQueue(started.getTaskQueue())
+            .setWorkflowExecutionTimeout(started.getWorkflowExecutionTimeout())
+            .setWorkflowRunTimeout(started.getWorkflowRunTimeout())
+            .setDefaultWorkflowTaskTimeout(started.getWorkflowTaskTimeout());
+    if (s.userMetadata != null) config.setUserMetadata(s.userMetadata);
     DescribeWorkflowExecutionResponse.Builder b =
         DescribeWorkflowExecutionResponse.newBuilder()
-            .setExecutionConfig(
-                WorkflowExecutionConfig.newBuilder()
-                    .setTaskQueue(started.getTaskQueue())
-                    .setWorkflowExecutionTimeout(started.getWorkflowExecutionTimeout())
-                    .setWorkflowRunTimeout(started.getWorkflowRunTimeout())
-                    .setDefaultWorkflowTaskTimeout(started.getWorkflowTaskTimeout()))
+            .setExecutionConfig(config)
             .setWorkflowExecutionInfo(info);
     if (s.isRunning()) {
       for (ActivityInfo a : s.activities.values()) {

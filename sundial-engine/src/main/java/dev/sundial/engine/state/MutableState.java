@@ -2,11 +2,13 @@ package dev.sundial.engine.state;
 
 import com.google.protobuf.Timestamp;
 import io.temporal.api.common.v1.Memo;
+import io.temporal.api.common.v1.Priority;
 import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.sdk.v1.UserMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +40,9 @@ public final class MutableState {
   public WorkflowExecutionStartedEventAttributes started;
   /** The codec's copy of {@link #started} as stored. */
   final EncodedMessage startedEncoded = new EncodedMessage();
+
+  /** The summary and details the starter attached (the started event's user metadata), or null. */
+  public UserMetadata userMetadata;
 
   public WorkflowExecutionStatus status = WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   public long startTime;
@@ -126,6 +131,11 @@ public final class MutableState {
     return started.getTaskQueue().getName();
   }
 
+  /** The workflow's priority (set at start), or null; its tasks inherit what they leave unset. */
+  public Priority priority() {
+    return started.hasPriority() ? started.getPriority() : null;
+  }
+
   public String workflowType() {
     return started.getWorkflowType().getName();
   }
@@ -144,10 +154,20 @@ public final class MutableState {
     return null;
   }
 
+  /**
+   * The user metadata (summary, details) of the workflow task command being applied, or null: the
+   * first event the command writes carries it. Not stored; set and cleared around each command.
+   */
+  public UserMetadata commandUserMetadata;
+
   /** Appends an event, assigning its id and time; buffers it while a workflow task is started. */
   public HistoryEvent append(HistoryEvent.Builder event, long now, boolean bufferable) {
     dirty = true;
     event.setEventTime(timestamp(now));
+    if (commandUserMetadata != null) {
+      event.setUserMetadata(commandUserMetadata);
+      commandUserMetadata = null; // the first event a command writes is the command's
+    }
     if (bufferable && workflowTask.isStarted()) {
       HistoryEvent e = event.build();
       bufferedEvents.add(e);

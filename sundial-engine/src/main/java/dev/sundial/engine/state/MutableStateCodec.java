@@ -23,6 +23,7 @@ import io.temporal.api.history.v1.RequestCancelExternalWorkflowExecutionInitiate
 import io.temporal.api.history.v1.SignalExternalWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.sdk.v1.UserMetadata;
 import io.temporal.api.workflow.v1.ResetPoints;
 
 /**
@@ -134,12 +135,14 @@ public final class MutableStateCodec {
               .setTimerTaskId(t.timerTaskId));
     }
     for (ChildInfo c : s.children.values()) {
-      b.addChildren(
+      StoredChild.Builder sc =
           StoredChild.newBuilder()
               .setInitiatedEventId(c.initiatedEventId)
               .setInitiated(bytes(c.initiated))
               .setStartedEventId(c.startedEventId)
-              .setRunId(c.runId));
+              .setRunId(c.runId);
+      if (c.userMetadata != null) sc.setUserMetadata(bytes(c.userMetadata));
+      b.addChildren(sc);
     }
     for (ExternalRequest r : s.externalRequests.values()) {
       StoredExternalRequest.Builder sr =
@@ -170,6 +173,7 @@ public final class MutableStateCodec {
             .setOriginalStartTime(r.originalStartTime));
     if (s.searchAttributes != null) b.setSearchAttributes(bytes(s.searchAttributes));
     if (s.memo != null) b.setMemo(bytes(s.memo));
+    if (s.userMetadata != null) b.setUserMetadata(bytes(s.userMetadata));
     return b.build();
   }
 
@@ -257,6 +261,8 @@ public final class MutableStateCodec {
       c.initiated = parse(StartChildWorkflowExecutionInitiatedEventAttributes.parser(), pc.getInitiated());
       c.startedEventId = pc.getStartedEventId();
       c.runId = pc.getRunId();
+      c.userMetadata =
+          pc.hasUserMetadata() ? parse(UserMetadata.parser(), pc.getUserMetadata()) : null;
       s.children.put(c.initiatedEventId, c);
     }
     for (StoredExternalRequest pr : p.getExternalRequestsList()) {
@@ -293,6 +299,8 @@ public final class MutableStateCodec {
     s.searchAttributes =
         p.hasSearchAttributes() ? parse(SearchAttributes.parser(), p.getSearchAttributes()) : null;
     s.memo = p.hasMemo() ? parse(Memo.parser(), p.getMemo()) : null;
+    s.userMetadata =
+        p.hasUserMetadata() ? parse(UserMetadata.parser(), p.getUserMetadata()) : null;
     return s;
   }
 

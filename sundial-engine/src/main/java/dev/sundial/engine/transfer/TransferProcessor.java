@@ -17,10 +17,12 @@ import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.ChildInfo;
 import dev.sundial.engine.state.ExternalRequest;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.Priorities;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.TimerTask;
+import io.temporal.api.common.v1.Priority;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -119,7 +121,11 @@ public final class TransferProcessor {
           if (i.hasHeader()) r.setHeader(i.getHeader());
           if (i.hasMemo()) r.setMemo(i.getMemo());
           if (i.hasSearchAttributes()) r.setSearchAttributes(i.getSearchAttributes());
-          if (i.hasPriority()) r.setPriority(i.getPriority());
+          // As in Temporal: the child inherits what the command leaves unset of the parent's priority.
+          Priority priority =
+              Priorities.merge(p.priority(), i.hasPriority() ? i.getPriority() : null);
+          if (priority != null) r.setPriority(priority);
+          if (ci.userMetadata != null) r.setUserMetadata(ci.userMetadata);
           WorkflowExecution root =
               p.started.hasRootWorkflowExecution()
                   ? p.started.getRootWorkflowExecution()

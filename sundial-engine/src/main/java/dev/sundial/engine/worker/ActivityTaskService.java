@@ -13,8 +13,10 @@ import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.ActivityInfo;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.Priorities;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.Priority;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
@@ -146,7 +148,9 @@ public final class ActivityTaskService {
     if (sch.hasHeader()) b.setHeader(sch.getHeader());
     if (sch.hasInput()) b.setInput(sch.getInput());
     if (a.heartbeatDetails != null) b.setHeartbeatDetails(a.heartbeatDetails);
-    if (sch.hasPriority()) b.setPriority(sch.getPriority());
+    // As in Temporal: what the activity leaves unset of its priority comes from the workflow.
+    Priority priority = Priorities.merge(s.priority(), sch.hasPriority() ? sch.getPriority() : null);
+    if (priority != null) b.setPriority(priority);
     return b.build();
   }
 

@@ -7,6 +7,7 @@ import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.workflow.CronSchedule;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.common.v1.Priority;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.taskqueue.v1.TaskQueue;
@@ -17,6 +18,8 @@ import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 /** Request checks done before anything reaches the engine; messages name the field. */
 final class RequestValidator {
   static final int MAX_ID_LENGTH = 1000;
+  /** Temporal's limit on a fairness key's length. */
+  static final int MAX_FAIRNESS_KEY_LENGTH = 64;
 
   private final EngineContext.Limits limits;
 
@@ -106,9 +109,23 @@ final class RequestValidator {
     }
   }
 
+  /** Temporal's priority rules, with its messages. */
+  static void priority(Priority p) {
+    if (p.getPriorityKey() < 0) {
+      throw invalid("priority key can't be negative");
+    }
+    if (p.getFairnessKey().length() > MAX_FAIRNESS_KEY_LENGTH) {
+      throw invalid("fairness key length exceeds limit");
+    }
+    if (p.getFairnessWeight() < 0) {
+      throw invalid("must be greater than zero");
+    }
+  }
+
   void start(StartWorkflowExecutionRequest r) {
     workflowId(r.getWorkflowId());
     idPolicies(r.getWorkflowIdReusePolicy(), r.getWorkflowIdConflictPolicy());
+    priority(r.getPriority());
     if (r.getWorkflowType().getName().isEmpty()) {
       throw invalid("WorkflowType is not set on request.");
     }

@@ -110,7 +110,10 @@ public final class CompleteWorkflowTask {
       if (completion.onCommand(c)) {
         continue; // a workflow update message, handled at its command's place
       }
+      // As in Temporal, the command's summary and details go on the event it writes.
+      s.commandUserMetadata = c.hasUserMetadata() ? c.getUserMetadata() : null;
       newTaskNeeded |= applyCommand(ctx, txn, s, c, completedId, identity);
+      s.commandUserMetadata = null;
       if (!s.isRunning()) {
         break;
       }

@@ -13,6 +13,7 @@ public final class ChildEvents {
     ChildInfo c = new ChildInfo();
     c.initiatedEventId = e.getEventId();
     c.initiated = e.getStartChildWorkflowExecutionInitiatedEventAttributes();
+    c.userMetadata = e.hasUserMetadata() ? e.getUserMetadata() : null;
     s.children.put(c.initiatedEventId, c);
     s.dirty = true;
     return c;

@@ -101,7 +101,7 @@ public final class StartWorkflow {
     }
     WorkflowRuns.create(
         txn, namespaceId, workflowId, runId, runId, req.getRequestId(), attrs, backoff, -1,
-        current, afterStarted);
+        current, req.hasUserMetadata() ? req.getUserMetadata() : null, afterStarted);
     return new Result(runId, true);
   }
 
@@ -152,6 +152,8 @@ public final class StartWorkflow {
     if (req.hasMemo()) start.setMemo(req.getMemo());
     if (req.hasSearchAttributes()) start.setSearchAttributes(req.getSearchAttributes());
     if (req.hasHeader()) start.setHeader(req.getHeader());
+    if (req.hasPriority()) start.setPriority(req.getPriority());
+    if (req.hasUserMetadata()) start.setUserMetadata(req.getUserMetadata());
     return start;
   }
 

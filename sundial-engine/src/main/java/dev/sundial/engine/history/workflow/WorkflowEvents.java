@@ -23,6 +23,7 @@ public final class WorkflowEvents {
     var a = e.getWorkflowExecutionStartedEventAttributes();
     long time = EventTimes.millis(e);
     s.started = a;
+    s.userMetadata = e.hasUserMetadata() ? e.getUserMetadata() : null;
     s.firstExecutionRunId =
         a.getFirstExecutionRunId().isEmpty() ? s.runId : a.getFirstExecutionRunId();
     s.startTime = time;

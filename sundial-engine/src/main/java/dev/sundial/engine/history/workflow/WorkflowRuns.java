@@ -11,6 +11,7 @@ import dev.sundial.persistence.TimerTask;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.sdk.v1.UserMetadata;
 import java.util.function.Consumer;
 
 /** Creating runs: the first run of a start, and the next run of a retry. */
@@ -37,10 +38,13 @@ public final class WorkflowRuns {
       long executionExpiration,
       CurrentExecution expectedCurrent) {
     return create(txn, namespaceId, workflowId, runId, firstRunId, requestId, attrs, backoffMillis,
-        executionExpiration, expectedCurrent, null);
+        executionExpiration, expectedCurrent, null, null);
   }
 
-  /** As above; {@code afterStarted} adds events right after WorkflowExecutionStarted. */
+  /**
+   * As above; {@code userMetadata} (the starter's summary and details, or null) goes on the
+   * started event, and {@code afterStarted} adds events right after it.
+   */
   public static MutableState create(
       ShardTxn txn,
       String namespaceId,
@@ -52,6 +56,7 @@ public final class WorkflowRuns {
       long backoffMillis,
       long executionExpiration,
       CurrentExecution expectedCurrent,
+      UserMetadata userMetadata,
       Consumer<MutableState> afterStarted) {
     long now = txn.now();
     MutableState s = new MutableState();
@@ -75,13 +80,12 @@ public final class WorkflowRuns {
     if (backoffMillis > 0) {
       attrs.setFirstWorkflowTaskBackoff(Durations.ofMillis(backoffMillis));
     }
-    HistoryEvent started =
-        s.append(
-            HistoryEvent.newBuilder()
-                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
-                .setWorkflowExecutionStartedEventAttributes(attrs),
-            now,
-            false);
+    HistoryEvent.Builder startedEvent =
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+            .setWorkflowExecutionStartedEventAttributes(attrs);
+    if (userMetadata != null) startedEvent.setUserMetadata(userMetadata);
+    HistoryEvent started = s.append(startedEvent, now, false);
     WorkflowEvents.applyStarted(s, started);
     txn.create(s);
     if (afterStarted != null) {
