@@ -62,7 +62,6 @@ import org.slf4j.LoggerFactory;
 /** Builds and tears down a running Sundial: store, engine, in-process and socket gRPC servers. */
 final class SundialBootstrap {
   private static final Logger log = LoggerFactory.getLogger(SundialBootstrap.class);
-  static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
   private SundialBootstrap() {}
 
@@ -190,7 +189,7 @@ final class SundialBootstrap {
       inProcess =
           ib
               .addService(health.getHealthService())
-              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .maxInboundMessageSize(InboundChecks.MAX_TRANSPORT_MESSAGE_BYTES)
               .build()
               .start();
       if (b.grpcPort >= 0) {
@@ -211,7 +210,7 @@ final class SundialBootstrap {
         socket =
             nb
                 .addService(health.getHealthService())
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMessageSize(InboundChecks.MAX_TRANSPORT_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 // A connection must finish the HTTP/2 handshake (preface and SETTINGS) within
@@ -282,7 +281,7 @@ final class SundialBootstrap {
       ServerMetrics metrics) {
     ManagedChannel channel =
         InProcessChannelBuilder.forName(inProcessName)
-            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+            .maxInboundMessageSize(InboundChecks.MAX_MESSAGE_BYTES)
             .directExecutor()
             .build();
     var status = new ClusterStatus(
@@ -442,7 +441,7 @@ final class SundialBootstrap {
     ManagedChannel newInProcessChannel() {
       ManagedChannel c =
           InProcessChannelBuilder.forName(inProcessName)
-              .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+              .maxInboundMessageSize(InboundChecks.MAX_MESSAGE_BYTES)
               .build();
       channels.add(c);
       return c;

@@ -9,8 +9,10 @@ import dev.sundial.engine.history.EventPages;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.command.CompleteWorkflowTask;
+import dev.sundial.engine.history.reset.Resetter;
 import dev.sundial.engine.history.update.UpdateCompletion;
 import dev.sundial.engine.history.update.UpdateRegistry;
+import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueueStats;
@@ -24,6 +26,7 @@ import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.enums.v1.CommandType;
 import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.PollActivityTaskQueueResponse;
@@ -290,6 +293,13 @@ public final class WorkflowTaskService {
         (txn, s) -> {
           WorkflowTasks.checkToken(s, t.scheduledEventId(), t.attempt());
           UpdateCompletion.checkToken(s, t.activityId());
+          if (req.getCause() == WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE) {
+            // The worker's completion was over the message limit and would be again on every
+            // retry: Temporal terminates the workflow instead of failing the task.
+            WorkflowClose.terminate(
+                txn, s, "GrpcMessageTooLarge", null, Resetter.HISTORY_SERVICE);
+            return null;
+          }
           WorkflowTasks.fail(
               txn, s, req.getCause(), req.hasFailure() ? req.getFailure() : null, req.getIdentity());
           return null;

@@ -2,6 +2,7 @@ package dev.sundial.server.frontend;
 
 import com.google.protobuf.Message;
 import io.grpc.ForwardingServerCallListener;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -11,6 +12,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -28,11 +31,20 @@ import org.slf4j.LoggerFactory;
 public final class InboundChecks {
   private static final Logger log = LoggerFactory.getLogger(InboundChecks.class);
   /**
-   * Why the last request on this thread could not be parsed. grpc-java turns an exception thrown
-   * by a parser into UNKNOWN, so the parser returns null and leaves the reason here; the call
-   * listener, which gets the message on the same thread right after, answers INVALID_ARGUMENT.
+   * Largest request message, as Temporal's frontend (grpc-go's default): larger ones are refused
+   * with grpc-go's words, which the SDKs recognise (a workflow task completion that large makes
+   * them fail the task with GRPC_MESSAGE_TOO_LARGE instead of retrying it forever). The
+   * transport lets up to {@link #MAX_TRANSPORT_MESSAGE_BYTES} through so that this check sees them.
    */
-  private static final ThreadLocal<String> PARSE_ERROR = new ThreadLocal<>();
+  public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+  /** What the servers' transports accept; past it grpc-java refuses the message itself. */
+  public static final int MAX_TRANSPORT_MESSAGE_BYTES = 16 * 1024 * 1024;
+  /**
+   * Why the last request on this thread could not be parsed. grpc-java turns an exception thrown
+   * by a parser into UNKNOWN, so the parser returns null and leaves the status here; the call
+   * listener, which gets the message on the same thread right after, answers with it.
+   */
+  private static final ThreadLocal<Status> PARSE_ERROR = new ThreadLocal<>();
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private static ScheduledThreadPoolExecutor timer() {
@@ -70,18 +82,73 @@ public final class InboundChecks {
 
       @Override
       public Q parse(InputStream stream) {
+        // A plain message knows its size; a compressed one is counted as it is inflated.
+        LimitedStream limited = null;
         try {
+          if (stream instanceof KnownLength) {
+            int size = stream.available();
+            if (size > MAX_MESSAGE_BYTES) {
+              PARSE_ERROR.set(Status.RESOURCE_EXHAUSTED.withDescription(
+                  "grpc: received message larger than max (" + size + " vs. " + MAX_MESSAGE_BYTES
+                      + ")"));
+              return null;
+            }
+          } else {
+            stream = limited = new LimitedStream(stream);
+          }
           return inner.parse(stream);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+          if (limited != null && limited.exceeded) {
+            PARSE_ERROR.set(Status.RESOURCE_EXHAUSTED.withDescription(
+                "grpc: received message after decompression larger than max " + MAX_MESSAGE_BYTES));
+            return null;
+          }
           Throwable cause = e.getCause() != null ? e.getCause() : e;
           log.debug("malformed {} request: {}", d.getBareMethodName(), cause.toString());
-          PARSE_ERROR.set("malformed " + d.getBareMethodName() + " request: "
-              + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+          PARSE_ERROR.set(Status.INVALID_ARGUMENT.withDescription(
+              "malformed " + d.getBareMethodName() + " request: "
+                  + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())));
           return null;
         }
       }
     };
     return ServerMethodDefinition.create(d.toBuilder().setRequestMarshaller(safe).build(), m.getServerCallHandler());
+  }
+
+  /** Fails a read past {@link #MAX_MESSAGE_BYTES}, noting that it did. */
+  private static final class LimitedStream extends FilterInputStream {
+    private long read;
+    boolean exceeded;
+
+    LimitedStream(InputStream in) {
+      super(in);
+    }
+
+    private int count(int n) throws IOException {
+      if (n > 0) read += n;
+      if (read > MAX_MESSAGE_BYTES) {
+        exceeded = true;
+        throw new IOException("message larger than " + MAX_MESSAGE_BYTES + " bytes");
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) count(1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return count(super.read(b, off, len));
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      return count((int) super.skip(Math.min(n, Integer.MAX_VALUE)));
+    }
   }
 
   /**
@@ -134,17 +201,18 @@ public final class InboundChecks {
             return;
           }
           late.cancel(false);
-          String problem;
+          Status refusal = null;
           if (message == null) {
-            problem = PARSE_ERROR.get();
+            refusal = PARSE_ERROR.get();
             PARSE_ERROR.remove();
-            if (problem == null) problem = "malformed request";
-          } else {
-            problem = message instanceof Message m ? shape.problem(m) : null;
+            if (refusal == null) refusal = Status.INVALID_ARGUMENT.withDescription("malformed request");
+          } else if (message instanceof Message m) {
+            String problem = shape.problem(m);
+            if (problem != null) refusal = Status.INVALID_ARGUMENT.withDescription(problem);
           }
-          if (problem != null) {
+          if (refusal != null) {
             refused = true;
-            call.close(Status.INVALID_ARGUMENT.withDescription(problem), new Metadata());
+            call.close(refusal, new Metadata());
             return;
           }
           super.onMessage(message);
