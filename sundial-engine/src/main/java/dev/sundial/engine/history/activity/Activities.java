@@ -235,35 +235,44 @@ public final class Activities {
   }
 
   private static void timeOutRetryable(ShardTxn txn, MutableState s, ActivityInfo a, TimeoutType type) {
-    Failure failure = timeoutFailure(a, type, null);
+    // The attempt's own failure: what the next attempt sees as its last failure (no heartbeat
+    // details of its own, as in Temporal; those go on the final failure only).
+    Failure failure = timeoutFailure(type, "activity " + timeoutName(type) + " timeout");
     ActivityRetryPolicy.Decision d = decide(txn, a, failure);
     if (d.retry()) {
       retry(txn, s, a, failure, a.startedIdentity, d.backoffMillis());
-    } else if (d.state() == RetryState.RETRY_STATE_TIMEOUT) {
-      // No time left for another attempt: Temporal reports the schedule-to-close deadline.
-      timeOut(txn, s, a, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, d.state());
     } else {
       timeOut(txn, s, a, type, d.state());
     }
   }
 
+  /**
+   * Closes the activity as timed out, with Temporal's failure: out of time for another attempt
+   * (any deadline but schedule-to-start) is reported as schedule-to-close; the cause is the
+   * previous attempt's failure, never this attempt's own timeout; the last heartbeat details are
+   * on the outer failure.
+   */
   private static void timeOut(ShardTxn txn, MutableState s, ActivityInfo a, TimeoutType type, RetryState state) {
     long startedId = 0;
     if (a.isStarted()) {
       startedId = appendStarted(txn, s, a).getEventId();
     }
-    // For the schedule deadlines the real trouble is the last attempt's failure: keep it as cause.
-    Failure cause =
-        type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE
-                || type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
-            ? a.lastFailure
-            : null;
+    Failure.Builder failure =
+        state == RetryState.RETRY_STATE_TIMEOUT && type != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+            ? timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, NO_TIME_FOR_RETRY).toBuilder()
+            : timeoutFailure(type, "activity " + timeoutName(type) + " timeout").toBuilder();
+    if (a.heartbeatDetails != null) {
+      failure.getTimeoutFailureInfoBuilder().setLastHeartbeatDetails(a.heartbeatDetails);
+    }
+    if (a.lastFailure != null) {
+      failure.setCause(a.lastFailure);
+    }
     HistoryEvent e = s.append(
         HistoryEvent.newBuilder()
             .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
             .setActivityTaskTimedOutEventAttributes(
                 ActivityTaskTimedOutEventAttributes.newBuilder()
-                    .setFailure(timeoutFailure(a, type, cause))
+                    .setFailure(failure)
                     .setScheduledEventId(a.scheduledEventId)
                     .setStartedEventId(startedId)
                     .setRetryState(state)),
@@ -271,6 +280,10 @@ public final class Activities {
         true);
     close(txn, s, a, e);
   }
+
+  /** Temporal's message when a deadline leaves no time for another attempt. */
+  static final String NO_TIME_FOR_RETRY =
+      "Not enough time to schedule next retry before activity ScheduleToClose timeout, giving up retrying";
 
   /** An activity the workflow asked to cancel is not retried. */
   private static ActivityRetryPolicy.Decision decide(ShardTxn txn, ActivityInfo a, Failure failure) {
@@ -281,20 +294,12 @@ public final class Activities {
         a.scheduled.getRetryPolicy(), a.attempt, failure, txn.now(), a.expirationTime);
   }
 
-  static Failure timeoutFailure(ActivityInfo a, TimeoutType type, Failure cause) {
-    TimeoutFailureInfo.Builder info = TimeoutFailureInfo.newBuilder().setTimeoutType(type);
-    if (a.heartbeatDetails != null) {
-      info.setLastHeartbeatDetails(a.heartbeatDetails);
-    }
-    Failure.Builder f =
-        Failure.newBuilder()
-            .setMessage("activity " + timeoutName(type) + " timeout")
-            .setSource("Server")
-            .setTimeoutFailureInfo(info);
-    if (cause != null) {
-      f.setCause(cause);
-    }
-    return f.build();
+  static Failure timeoutFailure(TimeoutType type, String message) {
+    return Failure.newBuilder()
+        .setMessage(message)
+        .setSource("Server")
+        .setTimeoutFailureInfo(TimeoutFailureInfo.newBuilder().setTimeoutType(type))
+        .build();
   }
 
   private static String timeoutName(TimeoutType type) {
