@@ -228,9 +228,11 @@ class SearchAttributesTest {
     assertThat(sa.getIndexedFieldsMap()).containsOnlyKeys("SaInt", "SaTags");
     assertThat(sa.getIndexedFieldsMap().get("SaInt").getMetadataMap().get("type").toStringUtf8())
         .isEqualTo("Int");
-    // A single keyword for a KeywordList is stored as a list, so SDKs decode it as one.
+    // As in Temporal, a value is kept as sent; one without a type gets its registered type.
     assertThat(sa.getIndexedFieldsMap().get("SaTags").getData().toStringUtf8())
-        .isEqualTo("[\"single\"]");
+        .isEqualTo("\"single\"");
+    assertThat(sa.getIndexedFieldsMap().get("SaTags").getMetadataMap().get("type").toStringUtf8())
+        .isEqualTo("KeywordList");
     assertThat(count("SaInt = 42 AND SaTags = 'single' AND SaKeyword IS NULL")).isEqualTo(1);
     terminate(id);
   }

@@ -187,7 +187,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
         new HistoryReads(
             store, store, recentEvents, watchers, this::servesRun, scheduler, ioPool);
     this.resets =
-        new ResetService(this::shardFor, history, ctx.searchAttributes, ioPool, scheduler);
+        new ResetService(this::shardFor, history, ioPool, scheduler);
     this.transfers =
         new TransferProcessor(this::shardFor, this, history, history, namespaces);
     this.retention = new RetentionDeleter(this::shardFor, store, recentEvents);
@@ -349,6 +349,7 @@ public final class Engine implements ShardMap, RunRouter, AutoCloseable {
             Shard.defaultCacheSize(shardCount),
             this::committed);
     shard.setRetentionLookup(namespaces::retentionMillis);
+    shard.setSearchAttributeTypes(ctx.searchAttributes);
     // Temporal's history limits on every path that appends events (signals, updates, cancels,
     // activity results, timers...), not only on workflow task completion: a running workflow
     // whose history passes them is terminated in the same write.

@@ -87,7 +87,7 @@ public final class EngineHarness implements AutoCloseable {
     try {
       List<String> namespaceIds = new ArrayList<>();
       engine.namespaces().list().forEach(n -> namespaceIds.add(n.id()));
-      RebuildCheck.assertEveryRunRebuilds(store, store.visibility(), namespaceIds, engine.context().searchAttributes);
+      RebuildCheck.assertEveryRunRebuilds(store, store.visibility(), namespaceIds);
     } finally {
       store.close();
     }

@@ -12,7 +12,6 @@ import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.MutableStateCodec;
 import dev.sundial.engine.state.TimerInfo;
 import dev.sundial.engine.state.WorkflowTaskInfo;
-import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.engine.visibility.SearchAttributeState;
 import dev.sundial.persistence.ExecutionRecord;
 import dev.sundial.persistence.HistoryBatch;
@@ -42,14 +41,12 @@ public final class RebuildCheck {
   public static int assertEveryRunRebuilds(Store store) {
     List<String> namespaceIds = new ArrayList<>();
     new NamespaceRegistry(store).list().forEach(n -> namespaceIds.add(n.id()));
-    return assertEveryRunRebuilds(
-        store, store.visibility(), namespaceIds, new SearchAttributeRegistry(store.visibility()));
+    return assertEveryRunRebuilds(store, store.visibility(), namespaceIds);
   }
 
   /** Checks every run of the given namespaces; returns how many were checked. */
   static int assertEveryRunRebuilds(
-      Store store, VisibilityStore visibility, List<String> namespaceIds,
-      SearchAttributeRegistry registry) {
+      Store store, VisibilityStore visibility, List<String> namespaceIds) {
     int checked = 0;
     for (String nsId : namespaceIds) {
       byte[] token = null;
@@ -65,9 +62,9 @@ public final class RebuildCheck {
           }
           MutableState live = MutableStateCodec.decode(rec.get().state(), rec.get().dbVersion());
           MutableState rebuilt =
-              HistoryReplay.rebuild(nsId, workflowId, runId, history(store, nsId, runId), registry);
+              HistoryReplay.rebuild(nsId, workflowId, runId, history(store, nsId, runId));
           for (HistoryEvent e : live.bufferedEvents) {
-            HistoryReplay.apply(rebuilt, e, registry);
+            HistoryReplay.apply(rebuilt, e);
           }
           assertThat(projection(rebuilt, live))
               .as("state of %s run %s rebuilt from its history", workflowId, runId)

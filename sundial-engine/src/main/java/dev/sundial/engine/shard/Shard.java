@@ -3,6 +3,7 @@ package dev.sundial.engine.shard;
 import dev.sundial.engine.cluster.Partitions;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.MutableStateCodec;
+import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.engine.visibility.VisibilityRecords;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionRecord;
@@ -47,6 +48,7 @@ public final class Shard {
   private final StateCache cache;
   private final Map<WorkflowKey, CurrentExecution> currentCache;
   private final CommitListener listener;
+  private volatile SearchAttributeRegistry searchAttributeTypes;
   /** Namespace id to its retention in millis (0: keep closed runs); set by the engine. */
   private volatile ToLongFunction<String> retention = ns -> 0;
 
@@ -166,6 +168,11 @@ public final class Shard {
   /** How the shard learns a namespace's retention when one of its runs closes. */
   public void setRetentionLookup(ToLongFunction<String> lookup) {
     this.retention = lookup;
+  }
+
+  /** The registered search attribute types, by which visibility rows are typed (null: as sent). */
+  public void setSearchAttributeTypes(SearchAttributeRegistry types) {
+    this.searchAttributeTypes = types;
   }
 
   long retentionMillis(String namespaceId) {
@@ -329,7 +336,7 @@ public final class Shard {
         outbox(w, txn);
       }
       if (visibilityChanged) {
-        w.visibility(VisibilityRecords.of(s, expected + 1));
+        w.visibility(VisibilityRecords.of(s, expected + 1, searchAttributeTypes));
       }
       writes.add(w.build());
     }

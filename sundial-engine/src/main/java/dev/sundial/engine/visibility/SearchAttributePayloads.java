@@ -34,13 +34,12 @@ public final class SearchAttributePayloads {
     return t == null ? null : SaType.ofTemporalName(t.toStringUtf8());
   }
 
+
   /** The payload with its "type" metadata set to {@code type}. */
   public static Payload withType(Payload p, SaType type) {
-    ByteString want = ByteString.copyFromUtf8(type.temporalName());
-    if (want.equals(p.getMetadataMap().get(TYPE_KEY))) {
-      return p;
-    }
-    return p.toBuilder().putMetadata(TYPE_KEY, want).build();
+    return p.toBuilder()
+        .putMetadata(TYPE_KEY, ByteString.copyFromUtf8(type.temporalName()))
+        .build();
   }
 
   /** True when the payload carries no value (null, empty list, or no data): it unsets. */
@@ -49,20 +48,6 @@ public final class SearchAttributePayloads {
     return data.isEmpty() || data.equals("null") || data.equals("[]");
   }
 
-  /** A KeywordList payload holding a single string, rewritten as a one-element JSON array. */
-  static Payload asList(Payload p) {
-    try {
-      JsonElement json = json(p);
-      if (json == null || !json.isJsonPrimitive() || !json.getAsJsonPrimitive().isString()) {
-        return p;
-      }
-      JsonArray a = new JsonArray();
-      a.add(json);
-      return p.toBuilder().setData(ByteString.copyFromUtf8(a.toString())).build();
-    } catch (IllegalArgumentException e) {
-      return p;
-    }
-  }
 
   /** A Keyword payload (json/plain with type metadata). */
   public static Payload keyword(String value) {

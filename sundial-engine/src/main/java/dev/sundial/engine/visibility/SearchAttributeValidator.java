@@ -22,18 +22,44 @@ public final class SearchAttributeValidator {
   private SearchAttributeValidator() {}
 
   /**
-   * The validated attributes; a null or empty input comes back as is. {@code keepNil}: whether
-   * values that unset an attribute are kept (upserts) or dropped (starts). Throws INVALID_ARGUMENT
-   * naming the attribute.
+   * The valid attributes of a start, {@link #typed} (values that unset an attribute dropped: a
+   * start has nothing to unset); INVALID_ARGUMENT naming the attribute otherwise.
    */
   public static SearchAttributes validate(
       SearchAttributeRegistry registry, String namespaceId, String namespaceName,
-      SearchAttributes attributes, boolean keepNil) {
+      SearchAttributes attributes) {
     String error = check(registry, namespaceId, namespaceName, attributes);
     if (error != null) {
       throw EngineException.invalidArgument(error);
     }
-    return normalize(registry, namespaceId, attributes, keepNil);
+    return typed(registry, namespaceId, attributes, false);
+  }
+
+  /**
+   * Temporal's rule for the payloads it hands back: as the client sent them, except that one
+   * declaring no type gets its registered type in the "type" metadata. (A Keyword sent for a Text
+   * attribute stays a Keyword; visibility indexes it as Text all the same.) {@code keepNil}:
+   * whether values that unset an attribute are kept (upserts) or dropped.
+   */
+  public static SearchAttributes typed(
+      SearchAttributeRegistry registry, String namespaceId, SearchAttributes attributes,
+      boolean keepNil) {
+    if (attributes == null || attributes.getIndexedFieldsCount() == 0 || registry == null) {
+      return attributes;
+    }
+    SearchAttributes.Builder b = SearchAttributes.newBuilder();
+    for (var e : attributes.getIndexedFieldsMap().entrySet()) {
+      Payload p = e.getValue();
+      if (SearchAttributePayloads.isNil(p)) {
+        if (keepNil) b.putIndexedFields(e.getKey(), p);
+        continue;
+      }
+      SaType type = SearchAttributePayloads.declaredType(p) == null
+          ? registry.settable(namespaceId, e.getKey())
+          : null;
+      b.putIndexedFields(e.getKey(), type == null ? p : SearchAttributePayloads.withType(p, type));
+    }
+    return b.build();
   }
 
   /** Why the attributes cannot be set, or null when they can. */
@@ -78,28 +104,5 @@ public final class SearchAttributeValidator {
           + " exceeds size limit " + MAX_TOTAL_BYTES;
     }
     return null;
-  }
-
-  /** Sets the registered type on each payload; drops unsetting values unless keepNil. */
-  public static SearchAttributes normalize(
-      SearchAttributeRegistry registry, String namespaceId, SearchAttributes attributes,
-      boolean keepNil) {
-    if (attributes == null || attributes.getIndexedFieldsCount() == 0 || registry == null) {
-      return attributes;
-    }
-    SearchAttributes.Builder b = SearchAttributes.newBuilder();
-    for (var e : attributes.getIndexedFieldsMap().entrySet()) {
-      Payload p = e.getValue();
-      if (SearchAttributePayloads.isNil(p)) {
-        if (keepNil) b.putIndexedFields(e.getKey(), p);
-        continue;
-      }
-      SaType type = registry.settable(namespaceId, e.getKey());
-      if (type == SaType.KEYWORD_LIST) {
-        p = SearchAttributePayloads.asList(p);
-      }
-      b.putIndexedFields(e.getKey(), type == null ? p : SearchAttributePayloads.withType(p, type));
-    }
-    return b.build();
   }
 }

@@ -101,10 +101,10 @@ public final class Visibility {
 
   /**
    * Validates search attributes a request sets (start, signal-with-start, update-with-start) and
-   * returns them with their registered types; INVALID_ARGUMENT naming the attribute otherwise.
+   * returns them as sent; INVALID_ARGUMENT naming the attribute otherwise.
    */
   public SearchAttributes validate(
       String namespaceId, String namespaceName, SearchAttributes attributes) {
-    return SearchAttributeValidator.validate(registry, namespaceId, namespaceName, attributes, false);
+    return SearchAttributeValidator.validate(registry, namespaceId, namespaceName, attributes);
   }
 }

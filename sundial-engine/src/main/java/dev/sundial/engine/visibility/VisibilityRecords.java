@@ -25,10 +25,12 @@ public final class VisibilityRecords {
    * The row for the state as it is being written (null, logged, if it cannot be built).
    *
    * @param stateTransitionCount the db version this write gives the run
+   * @param types the registered search attribute types (null: each value as its payload says)
    */
-  public static VisibilityRecord of(MutableState s, long stateTransitionCount) {
+  public static VisibilityRecord of(
+      MutableState s, long stateTransitionCount, SearchAttributeRegistry types) {
     try {
-      return build(s, stateTransitionCount);
+      return build(s, stateTransitionCount, types);
     } catch (RuntimeException e) {
       // Never fail the run's write over its visibility row; the next write refreshes it.
       log.error("visibility row of {}/{} not written", s.workflowId, s.runId, e);
@@ -36,7 +38,8 @@ public final class VisibilityRecords {
     }
   }
 
-  private static VisibilityRecord build(MutableState s, long stateTransitionCount) {
+  private static VisibilityRecord build(
+      MutableState s, long stateTransitionCount, SearchAttributeRegistry types) {
     var started = s.started;
     Long closeTime = s.isRunning() || s.closeTime <= 0 ? null : s.closeTime * NANOS_PER_MILLI;
     Long duration =
@@ -71,15 +74,23 @@ public final class VisibilityRecords {
         parentRun,
         rootWf,
         rootRun,
-        values(s),
+        values(s, types),
         ExecutionInfos.of(s, stateTransitionCount).build().toByteArray());
   }
 
-  static Map<String, SaValue> values(MutableState s) {
+  /**
+   * The run's search attribute values, each of its registered type (a Keyword sent for a Text
+   * attribute is indexed as Text; the payload itself is kept as sent), else of the type its
+   * payload declares, else a predefined one's, else a guess.
+   */
+  static Map<String, SaValue> values(MutableState s, SearchAttributeRegistry types) {
     Map<String, SaValue> values = new LinkedHashMap<>();
     for (var e : SearchAttributeState.searchAttributes(s).getIndexedFieldsMap().entrySet()) {
       Payload p = e.getValue();
-      SaType type = SearchAttributePayloads.declaredType(p);
+      SaType type = types == null ? null : types.settable(s.namespaceId, e.getKey());
+      if (type == null) {
+        type = SearchAttributePayloads.declaredType(p);
+      }
       if (type == null) {
         type = SearchAttributeRegistry.PREDEFINED.get(e.getKey());
       }

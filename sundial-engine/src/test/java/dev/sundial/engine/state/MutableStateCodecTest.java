@@ -23,6 +23,7 @@ import io.temporal.api.history.v1.StartChildWorkflowExecutionInitiatedEventAttri
 import io.temporal.api.history.v1.TimerFiredEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionSignaledEventAttributes;
 import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
+import io.temporal.api.sdk.v1.UserMetadata;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -147,6 +148,10 @@ class MutableStateCodecTest {
             .build();
     child.startedEventId = 42;
     child.runId = "child-run";
+    child.userMetadata =
+        UserMetadata.newBuilder()
+            .setSummary(Payload.newBuilder().setData(ByteString.copyFromUtf8("\"the child\"")))
+            .build();
     s.children.put(41L, child);
     ExternalRequest ext = new ExternalRequest();
     ext.initiatedEventId = 43;
@@ -180,6 +185,11 @@ class MutableStateCodecTest {
         Memo.newBuilder()
             .putFields("note", Payload.newBuilder().setData(ByteString.copyFromUtf8("\"m\"")).build())
             .build();
+    s.userMetadata =
+        UserMetadata.newBuilder()
+            .setSummary(Payload.newBuilder().setData(ByteString.copyFromUtf8("\"summary\"")))
+            .setDetails(Payload.newBuilder().setData(ByteString.copyFromUtf8("\"details\"")))
+            .build();
 
     s.bufferedEvents.add(
         HistoryEvent.newBuilder()
@@ -202,7 +212,8 @@ class MutableStateCodecTest {
   }
 
   private static final Set<String> NOT_PERSISTED =
-      Set.of("dirty", "newEvents", "dbVersion", "writtenVisibilityStamp", "encodedBytes", "cacheWeight");
+      Set.of("dirty", "newEvents", "dbVersion", "writtenVisibilityStamp", "encodedBytes", "cacheWeight",
+          "commandUserMetadata");
 
   @Test
   void fixtureReallyPopulatesEveryPersistedField() throws Exception {
@@ -307,6 +318,9 @@ class MutableStateCodecTest {
   @Test
   void readsFormatOneWrittenBeforeTheProtobufEncoding() {
     MutableState original = fullyPopulated();
+    // Format 1 predates user metadata.
+    original.userMetadata = null;
+    original.children.values().forEach(c -> c.userMetadata = null);
     byte[] formatOne = LegacyStateEncoder.encode(original);
     assertThat(formatOne[0]).isEqualTo((byte) 1);
     MutableState decoded = MutableStateCodec.decode(formatOne, 7);

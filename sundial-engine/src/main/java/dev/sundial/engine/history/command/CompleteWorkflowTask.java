@@ -158,8 +158,7 @@ public final class CompleteWorkflowTask {
     switch (c.getCommandType()) {
       case COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION -> {
         var a =
-            SearchAttributeCommands.normalize(
-                ctx, s, c.getStartChildWorkflowExecutionCommandAttributes());
+            SearchAttributeCommands.typed(ctx, s, c.getStartChildWorkflowExecutionCommandAttributes());
         var ns = a.getNamespace().isEmpty()
             ? ctx.namespaces.byId(s.namespaceId)
             : ctx.namespaces.byName(a.getNamespace());
@@ -182,8 +181,7 @@ public final class CompleteWorkflowTask {
       case COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION ->
           ContinueAsNew.apply(
               txn, s,
-              SearchAttributeCommands.normalize(
-                  ctx, s, c.getContinueAsNewWorkflowExecutionCommandAttributes()),
+              SearchAttributeCommands.typed(ctx, s, c.getContinueAsNewWorkflowExecutionCommandAttributes()),
               completedId);
       case COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK ->
           Activities.schedule(
@@ -234,11 +232,11 @@ public final class CompleteWorkflowTask {
                     UpsertWorkflowSearchAttributesEventAttributes.newBuilder()
                         .setWorkflowTaskCompletedEventId(completedId)
                         .setSearchAttributes(
-                            c.getUpsertWorkflowSearchAttributesCommandAttributes()
-                                .getSearchAttributes())),
+                            SearchAttributeCommands.typed(
+                                ctx, s, c.getUpsertWorkflowSearchAttributesCommandAttributes()))),
             txn.now(),
             false);
-        WorkflowEvents.applySearchAttributesUpserted(s, e, ctx.searchAttributes);
+        WorkflowEvents.applySearchAttributesUpserted(s, e);
       }
       case COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES -> {
         HistoryEvent e = s.append(

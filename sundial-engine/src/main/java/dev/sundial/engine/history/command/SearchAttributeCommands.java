@@ -65,30 +65,37 @@ public final class SearchAttributeCommands {
             + (a.getTaskQueue().getName().isEmpty() ? s.taskQueue() : a.getTaskQueue().getName());
   }
 
-  /** The child command with its search attributes typed for the child's namespace. */
-  public static StartChildWorkflowExecutionCommandAttributes normalize(
+  /** The child command with its search attributes {@link SearchAttributeValidator#typed typed}. */
+  public static StartChildWorkflowExecutionCommandAttributes typed(
       EngineContext ctx, MutableState s, StartChildWorkflowExecutionCommandAttributes a) {
     String nsId = childNamespaceId(ctx, s, a);
-    if (!a.hasSearchAttributes() || nsId == null || ctx.searchAttributes == null) {
+    if (!a.hasSearchAttributes() || nsId == null) {
       return a;
     }
     return a.toBuilder()
         .setSearchAttributes(
-            SearchAttributeValidator.normalize(ctx.searchAttributes, nsId, a.getSearchAttributes(), false))
+            SearchAttributeValidator.typed(ctx.searchAttributes, nsId, a.getSearchAttributes(), false))
         .build();
   }
 
   /** The continue-as-new command with its search attributes typed. */
-  public static ContinueAsNewWorkflowExecutionCommandAttributes normalize(
+  public static ContinueAsNewWorkflowExecutionCommandAttributes typed(
       EngineContext ctx, MutableState s, ContinueAsNewWorkflowExecutionCommandAttributes a) {
-    if (!a.hasSearchAttributes() || ctx.searchAttributes == null) {
+    if (!a.hasSearchAttributes()) {
       return a;
     }
     return a.toBuilder()
         .setSearchAttributes(
-            SearchAttributeValidator.normalize(
+            SearchAttributeValidator.typed(
                 ctx.searchAttributes, s.namespaceId, a.getSearchAttributes(), false))
         .build();
+  }
+
+  /** The upserted search attributes, typed (values that unset an attribute kept). */
+  public static SearchAttributes typed(
+      EngineContext ctx, MutableState s, UpsertWorkflowSearchAttributesCommandAttributes a) {
+    return SearchAttributeValidator.typed(
+        ctx.searchAttributes, s.namespaceId, a.getSearchAttributes(), true);
   }
 
   private static String check(EngineContext ctx, String namespaceId, SearchAttributes sa) {

@@ -8,7 +8,6 @@ import dev.sundial.engine.history.workflow.ExternalRequestEvents;
 import dev.sundial.engine.history.workflow.WorkflowEvents;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.WorkflowTaskEvents;
-import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.util.List;
 
@@ -22,14 +21,9 @@ import java.util.List;
 public final class HistoryReplay {
   private HistoryReplay() {}
 
-  /**
-   * A run state for {@code runId} holding exactly {@code events} (which start with event 1).
-   *
-   * @param registry types upserted search attributes as the live path does (null: as sent)
-   */
+  /** A run state for {@code runId} holding exactly {@code events} (which start with event 1). */
   public static MutableState rebuild(
-      String namespaceId, String workflowId, String runId, List<HistoryEvent> events,
-      SearchAttributeRegistry registry) {
+      String namespaceId, String workflowId, String runId, List<HistoryEvent> events) {
     if (events.isEmpty()
         || events.get(0).getEventId() != 1
         || !events.get(0).hasWorkflowExecutionStartedEventAttributes()) {
@@ -46,7 +40,7 @@ public final class HistoryReplay {
             "history is not contiguous: event " + e.getEventId() + " where " + expected
                 + " was expected");
       }
-      apply(s, e, registry);
+      apply(s, e);
       s.historySizeBytes += e.getSerializedSize();
       s.nextEventId = ++expected;
     }
@@ -54,12 +48,12 @@ public final class HistoryReplay {
   }
 
   /** Applies one event (from history, or buffered behind a started workflow task) to the state. */
-  public static void apply(MutableState s, HistoryEvent e, SearchAttributeRegistry registry) {
+  public static void apply(MutableState s, HistoryEvent e) {
     switch (e.getEventType()) {
       case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> WorkflowEvents.applyStarted(s, e);
       case EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED -> WorkflowEvents.applyCancelRequested(s, e);
       case EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES ->
-          WorkflowEvents.applySearchAttributesUpserted(s, e, registry);
+          WorkflowEvents.applySearchAttributesUpserted(s, e);
       case EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED -> WorkflowEvents.applyPropertiesModified(s, e);
       case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
           EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,

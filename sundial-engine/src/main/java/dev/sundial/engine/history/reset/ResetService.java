@@ -5,7 +5,6 @@ import dev.sundial.engine.history.EventPages;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.MutableState;
-import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.CurrentExecution;
 import io.temporal.api.enums.v1.ResetReapplyExcludeType;
 import io.temporal.api.enums.v1.ResetReapplyType;
@@ -32,7 +31,6 @@ public final class ResetService {
   private static final int ATTEMPTS = 10;
   private final BiFunction<String, String, Shard> shardFor;
   private final EventPages history;
-  private final SearchAttributeRegistry searchAttributes;
   private final Executor io;
   private final ScheduledExecutorService scheduler;
 
@@ -42,10 +40,9 @@ public final class ResetService {
    */
   public ResetService(
       BiFunction<String, String, Shard> shardFor, EventPages history,
-      SearchAttributeRegistry searchAttributes, Executor io, ScheduledExecutorService scheduler) {
+      Executor io, ScheduledExecutorService scheduler) {
     this.shardFor = shardFor;
     this.history = history;
-    this.searchAttributes = searchAttributes;
     this.io = io;
     this.scheduler = scheduler;
   }
@@ -208,9 +205,6 @@ public final class ResetService {
         new Resetter.Request(
             req.getWorkflowTaskFinishEventId(), req.getReason(), req.getRequestId(),
             !excludeSignals, !excludeUpdates);
-    return Resetter.reset(
-            txn, chain, current, cur, r, UUID.randomUUID().toString(),
-            searchAttributes)
-        .runId;
+    return Resetter.reset(txn, chain, current, cur, r, UUID.randomUUID().toString()).runId;
   }
 }

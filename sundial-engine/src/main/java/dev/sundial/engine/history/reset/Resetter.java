@@ -16,7 +16,6 @@ import dev.sundial.engine.state.TimerInfo;
 import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
-import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.TimerTask;
 import io.temporal.api.common.v1.Payloads;
@@ -76,7 +75,7 @@ public final class Resetter {
    */
   public static MutableState reset(
       ShardTxn txn, List<RunEvents> chain, MutableState current, CurrentExecution currentPointer,
-      Request req, String newRunId, SearchAttributeRegistry registry) {
+      Request req, String newRunId) {
     MutableState base = chain.get(0).run();
     checkFinishEventId(base, req.finishEventId());
     List<HistoryEvent> baseEvents = chain.get(0).events();
@@ -87,7 +86,7 @@ public final class Resetter {
     }
     List<HistoryEvent> prefix = baseEvents.subList(0, prefixLength);
     MutableState s =
-        HistoryReplay.rebuild(base.namespaceId, base.workflowId, newRunId, prefix, registry);
+        HistoryReplay.rebuild(base.namespaceId, base.workflowId, newRunId, prefix);
     if (!s.workflowTask.isScheduled()) {
       throw EngineException.invalidArgument(
           "Can only reset workflow to event ID in range [WorkflowTaskScheduled +1, "

@@ -4,9 +4,7 @@ import dev.sundial.engine.state.AutoResetPoints;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.EventTimes;
 import dev.sundial.engine.state.MutableState;
-import dev.sundial.engine.visibility.SearchAttributeRegistry;
 import dev.sundial.engine.visibility.SearchAttributeState;
-import dev.sundial.engine.visibility.SearchAttributeValidator;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.util.List;
@@ -46,14 +44,12 @@ public final class WorkflowEvents {
   }
 
   /**
-   * UpsertWorkflowSearchAttributes: the run's current search attributes, typed as the namespace
-   * registered them ({@code registry} null: as sent).
+   * UpsertWorkflowSearchAttributes: the run's current search attributes, the payloads as the
+   * workflow sent them (as Temporal keeps them; visibility types them by their registration).
    */
-  public static void applySearchAttributesUpserted(
-      MutableState s, HistoryEvent e, SearchAttributeRegistry registry) {
-    var upsert = e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes();
+  public static void applySearchAttributesUpserted(MutableState s, HistoryEvent e) {
     SearchAttributeState.upsert(
-        s, SearchAttributeValidator.normalize(registry, s.namespaceId, upsert, true));
+        s, e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes());
   }
 
   /** WorkflowPropertiesModified: the run's current memo. */
