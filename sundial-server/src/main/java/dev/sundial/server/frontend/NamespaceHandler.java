@@ -79,12 +79,28 @@ final class NamespaceHandler {
 
   DescribeNamespaceResponse describe(DescribeNamespaceRequest r) {
     if (!r.getId().isEmpty()) {
-      return registry.byId(r.getId()).description();
+      return withCapabilities(registry.byId(r.getId()).description());
     }
     if (r.getNamespace().isEmpty()) {
       throw RequestValidator.invalid("Namespace not set on request.");
     }
-    return registry.anyStateByName(r.getNamespace()).description();
+    return withCapabilities(registry.anyStateByName(r.getNamespace()).description());
+  }
+
+  /**
+   * What this server supports in every namespace, as Temporal lists it in the namespace info (SDKs
+   * read it): only what is implemented; standalone activities, worker heartbeats and commands,
+   * poller autoscaling and the rest stay false.
+   */
+  static DescribeNamespaceResponse withCapabilities(DescribeNamespaceResponse d) {
+    DescribeNamespaceResponse.Builder b = d.toBuilder();
+    b.getNamespaceInfoBuilder()
+        .setCapabilities(
+            NamespaceInfo.Capabilities.newBuilder()
+                .setEagerWorkflowStart(true)
+                .setSyncUpdate(true)
+                .setAsyncUpdate(true));
+    return b.build();
   }
 
   /** The namespaces; with authentication on, only those the caller has a role in. */
@@ -97,7 +113,7 @@ final class NamespaceHandler {
             != NamespaceState.NAMESPACE_STATE_DELETED)
         .filter(e -> caller == null
             || caller.roleOn(e.description().getNamespaceInfo().getName()) != null)
-        .forEach(e -> b.addNamespaces(e.description()));
+        .forEach(e -> b.addNamespaces(withCapabilities(e.description())));
     return b.build();
   }
 
@@ -127,7 +143,7 @@ final class NamespaceHandler {
     try {
       var e = registry.update(r.getNamespace(), d.build());
       return UpdateNamespaceResponse.newBuilder()
-          .setNamespaceInfo(e.description().getNamespaceInfo())
+          .setNamespaceInfo(withCapabilities(e.description()).getNamespaceInfo())
           .setConfig(e.description().getConfig())
           .setReplicationConfig(e.description().getReplicationConfig())
           .build();
