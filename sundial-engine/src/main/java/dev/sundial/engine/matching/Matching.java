@@ -7,8 +7,6 @@ import io.temporal.api.taskqueue.v1.PollerInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,14 +57,14 @@ public final class Matching {
   }
 
   private static final class Queue {
-    final ArrayDeque<QueueTask> backlog = new ArrayDeque<>();
+    /** Dispatched by priority, then fairly across fairness keys (see {@link Backlog}). */
+    final Backlog backlog = new Backlog();
     final ArrayDeque<Poll> pollers = new ArrayDeque<>();
     volatile long lastPollTime;
     /** A worker's sticky queue (metrics label it as one, not by its per-worker name). */
     volatile boolean sticky;
     // For DescribeTaskQueue (see TaskQueueStats): recent pollers, task ages and rates.
     final Map<String, PollerInfo> pollerHistory = new ConcurrentHashMap<>();
-    final IdentityHashMap<QueueTask, Long> addedAt = new IdentityHashMap<>();
     final RateCounter addRate = new RateCounter();
     final RateCounter dispatchRate = new RateCounter();
   }
@@ -87,10 +85,9 @@ public final class Matching {
     List<QueueTask> tasks;
     List<Poll> polls;
     synchronized (q) {
-      tasks = new ArrayList<>(q.backlog);
-      q.backlog.forEach(t -> waiting.remove(t.taskId()));
+      tasks = q.backlog.tasks();
+      tasks.forEach(t -> waiting.remove(t.taskId()));
       q.backlog.clear();
-      q.addedAt.clear();
       polls = new ArrayList<>(q.pollers);
       q.pollers.clear();
     }
@@ -126,8 +123,7 @@ public final class Matching {
         }
         poll = q.pollers.poll();
         if (poll == null) {
-          q.backlog.add(task);
-          q.addedAt.put(task, now);
+          q.backlog.add(task, now);
           if (q.lastPollTime < now - TaskQueueStats.POLLER_HISTORY_TTL_MILLIS) {
             metrics.noPollerTask(key.namespaceId(), key.name(), activity(key), q.sticky);
           }
@@ -189,9 +185,8 @@ public final class Matching {
       if (q == null) continue;
       List<Poll> polls;
       synchronized (q) {
-        q.backlog.forEach(t -> waiting.remove(t.taskId()));
+        q.backlog.tasks().forEach(t -> waiting.remove(t.taskId()));
         q.backlog.clear();
-        q.addedAt.clear();
         polls = new ArrayList<>(q.pollers);
         q.pollers.clear();
       }
@@ -215,12 +210,12 @@ public final class Matching {
         poll.future.complete(null); // dropped meanwhile: the worker polls again elsewhere
         return poll;
       }
-      QueueTask task = q.backlog.poll();
-      if (task != null) {
-        Long addedAt = q.addedAt.remove(task);
+      Backlog.Next next = q.backlog.poll();
+      if (next != null) {
+        QueueTask task = next.task();
         dispatched(task, q.lastPollTime);
         metrics.dispatched(key.namespaceId(), key.name(), activity(key), q.sticky, false,
-            addedAt == null ? 0 : q.lastPollTime - addedAt);
+            next.addedAt() == 0 ? 0 : q.lastPollTime - next.addedAt());
         q.dispatchRate.record(q.lastPollTime);
         poll.future.complete(task);
         return poll;
@@ -258,15 +253,7 @@ public final class Matching {
     Queue q = queues.get(key);
     if (q == null) return;
     synchronized (q) {
-      Iterator<QueueTask> it = q.backlog.iterator();
-      while (it.hasNext()) {
-        QueueTask t = it.next();
-        if (p.test(t)) {
-          it.remove();
-          waiting.remove(t.taskId());
-          q.addedAt.remove(t);
-        }
-      }
+      q.backlog.removeIf(p).forEach(t -> waiting.remove(t.taskId()));
     }
   }
 
@@ -315,8 +302,8 @@ public final class Matching {
     }
     pollers.sort(Comparator.comparing(PollerInfo::getIdentity));
     synchronized (q) {
-      QueueTask head = q.backlog.peek();
-      Long since = head == null ? null : q.addedAt.get(head);
+      QueueTask head = q.backlog.oldest();
+      Long since = head == null ? null : q.backlog.addedAt(head);
       return new TaskQueueStats(
           pollers, q.backlog.size(), since == null ? 0 : Math.max(0, now - since),
           q.addRate.perSecond(now), q.dispatchRate.perSecond(now),
@@ -353,8 +340,8 @@ public final class Matching {
     List<EngineMetrics.Backlog> all = new ArrayList<>();
     queues.forEach((key, q) -> {
       synchronized (q) {
-        QueueTask head = q.backlog.peek();
-        Long since = head == null ? null : q.addedAt.get(head);
+        QueueTask head = q.backlog.oldest();
+        Long since = head == null ? null : q.backlog.addedAt(head);
         all.add(new EngineMetrics.Backlog(key.namespaceId(), key.name(), activity(key), q.sticky,
             q.backlog.size(), since == null ? 0 : Math.max(0, now - since)));
       }

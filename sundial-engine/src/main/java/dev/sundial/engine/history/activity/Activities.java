@@ -3,10 +3,12 @@ package dev.sundial.engine.history.activity;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
+import dev.sundial.engine.matching.TaskPriority;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.ActivityInfo;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.Priorities;
 import dev.sundial.engine.timer.TimerKind;
 import dev.sundial.engine.timer.TimerRef;
 import dev.sundial.persistence.QueueTask;
@@ -57,7 +59,9 @@ public final class Activities {
         new QueueTask(
             txn.newTaskId(), s.namespaceId, a.scheduled.getTaskQueue().getName(),
             QueueTask.KIND_ACTIVITY, s.workflowId, s.runId, a.scheduledEventId,
-            intBytes(a.attempt));
+            TaskPriority.payload(
+                Priorities.merge(
+                    s.priority(), a.scheduled.hasPriority() ? a.scheduled.getPriority() : null)));
     txn.addQueueTask(qt);
     a.queueTaskId = qt.taskId();
     long s2s = Durations.toMillis(a.scheduled.getScheduleToStartTimeout());
@@ -363,9 +367,5 @@ public final class Activities {
         new TimerTask(
             txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind.code,
             new TimerRef(a.scheduledEventId, a.attempt, type.getNumber(), "").encode()));
-  }
-
-  static byte[] intBytes(int v) {
-    return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }
 }

@@ -3,6 +3,7 @@ package dev.sundial.engine.history.workflowtask;
 import dev.sundial.engine.api.EngineException;
 import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.history.EngineContext;
+import dev.sundial.engine.matching.TaskPriority;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.MutableState;
@@ -74,7 +75,7 @@ public final class WorkflowTasks {
     QueueTask qt =
         new QueueTask(
             txn.newTaskId(), s.namespaceId, wt.taskQueue, QueueTask.KIND_WORKFLOW, s.workflowId,
-            s.runId, wt.scheduledEventId, new byte[] {(byte) Math.min(attempt, 127)});
+            s.runId, wt.scheduledEventId, TaskPriority.payload(s.priority()));
     txn.addQueueTask(qt);
     wt.queueTaskId = qt.taskId();
     if (sticky && s.stickyScheduleToStartMillis > 0) {
