@@ -8,19 +8,8 @@ import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.namespace.NamespaceRegistry;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.temporal.api.workflowservice.v1.*;
-import io.temporal.api.workflowservice.v1.GetWorkerBuildIdCompatibilityRequest;
-import io.temporal.api.workflowservice.v1.GetWorkerBuildIdCompatibilityResponse;
-import io.temporal.api.workflowservice.v1.GetWorkerTaskReachabilityRequest;
-import io.temporal.api.workflowservice.v1.GetWorkerTaskReachabilityResponse;
-import io.temporal.api.workflowservice.v1.GetWorkerVersioningRulesRequest;
-import io.temporal.api.workflowservice.v1.GetWorkerVersioningRulesResponse;
-import io.temporal.api.workflowservice.v1.UpdateWorkerBuildIdCompatibilityRequest;
-import io.temporal.api.workflowservice.v1.UpdateWorkerBuildIdCompatibilityResponse;
-import io.temporal.api.workflowservice.v1.UpdateWorkerVersioningRulesRequest;
-import io.temporal.api.workflowservice.v1.UpdateWorkerVersioningRulesResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -31,7 +20,7 @@ import java.util.function.Supplier;
  * error mapping, namespace resolution, long-poll budgets). {@link WorkflowFrontend} adds the RPCs
  * clients call.
  */
-abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBase {
+abstract class WorkerFrontend extends UnimplementedCalls {
   final Engine engine;
   final NamespaceRegistry namespaces;
   final RequestValidator validate;
@@ -244,50 +233,5 @@ abstract class WorkerFrontend extends WorkflowServiceGrpc.WorkflowServiceImplBas
           engine.stickyQueueShutDown(namespaceId(req.getNamespace()), req.getStickyTaskQueue());
           return ShutdownWorkerResponse.getDefaultInstance();
         });
-  }
-
-  // ------------------------------------------------------------------ legacy build-id versioning
-
-  /**
-   * Temporal's first worker versioning API (build-id compatibility sets, versioning rules,
-   * reachability), deprecated there in favour of Worker Deployments; Sundial implements neither
-   * and says so, rather than gRPC's bare "method not found".
-   */
-  static final String LEGACY_VERSIONING = "worker build-id versioning (build-id compatibility,"
-      + " versioning rules and task reachability, deprecated in Temporal) is not implemented by"
-      + " Sundial: run workers without build ids, or with versioning off";
-
-  private static <T> void legacyVersioning(StreamObserver<T> out) {
-    out.onError(Status.UNIMPLEMENTED.withDescription(LEGACY_VERSIONING).asRuntimeException());
-  }
-
-  @Override
-  public void updateWorkerBuildIdCompatibility(UpdateWorkerBuildIdCompatibilityRequest req,
-      StreamObserver<UpdateWorkerBuildIdCompatibilityResponse> out) {
-    legacyVersioning(out);
-  }
-
-  @Override
-  public void getWorkerBuildIdCompatibility(GetWorkerBuildIdCompatibilityRequest req,
-      StreamObserver<GetWorkerBuildIdCompatibilityResponse> out) {
-    legacyVersioning(out);
-  }
-
-  @Override
-  public void updateWorkerVersioningRules(UpdateWorkerVersioningRulesRequest req,
-      StreamObserver<UpdateWorkerVersioningRulesResponse> out) {
-    legacyVersioning(out);
-  }
-
-  @Override
-  public void getWorkerVersioningRules(GetWorkerVersioningRulesRequest req,
-      StreamObserver<GetWorkerVersioningRulesResponse> out) {
-    legacyVersioning(out);
-  }
-
-  @Override
-  public void getWorkerTaskReachability(GetWorkerTaskReachabilityRequest req,
-      StreamObserver<GetWorkerTaskReachabilityResponse> out) {
-    legacyVersioning(out);
   }
 }

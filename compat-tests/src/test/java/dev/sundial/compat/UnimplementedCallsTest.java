@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.grpc.Status;
 import io.temporal.api.workflowservice.v1.GetWorkerBuildIdCompatibilityRequest;
 import io.temporal.api.workflowservice.v1.GetWorkerTaskReachabilityRequest;
+import io.temporal.api.workflowservice.v1.ListActivityExecutionsRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
 import io.temporal.api.workflowservice.v1.UpdateWorkerVersioningRulesRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Temporal's deprecated build-id versioning API: UNIMPLEMENTED, with a message saying what. */
-class LegacyVersioningTest {
+/**
+ * Calls Sundial does not implement (Temporal's deprecated build-id versioning API, standalone
+ * activity executions): UNIMPLEMENTED, with a message saying what.
+ */
+class UnimplementedCallsTest {
   @RegisterExtension static final SundialTestServer sundial = new SundialTestServer();
 
   @Test
@@ -30,6 +35,23 @@ class LegacyVersioningTest {
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
       assertThat(e.getStatus().getDescription())
           .contains("worker build-id versioning").contains("deprecated in Temporal");
+    }
+  }
+
+  @Test
+  void standaloneActivityCallsSayTheyAreNotImplemented() {
+    var calls = new Runnable[] {
+        () -> sundial.blockingStub().startActivityExecution(
+            StartActivityExecutionRequest.newBuilder().setNamespace(CompatServer.NAMESPACE)
+                .setActivityId("a").build()),
+        () -> sundial.blockingStub().listActivityExecutions(
+            ListActivityExecutionsRequest.newBuilder().setNamespace(CompatServer.NAMESPACE).build())};
+    for (Runnable call : calls) {
+      var e = CompatServer.expectStatus(call);
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+      assertThat(e.getStatus().getDescription())
+          .isEqualTo("standalone activity executions are not implemented by Sundial yet:"
+              + " run the activity from a workflow");
     }
   }
 }
