@@ -3,7 +3,7 @@
 
 const wf = require('@temporalio/workflow');
 
-const { charge } = wf.proxyActivities({ startToCloseTimeout: '10 seconds' });
+const { charge } = wf.proxyActivities({ startToCloseTimeout: '10 seconds', summary: 'Charge the customer card' });
 const { waitForever } = wf.proxyActivities({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',

@@ -66,7 +66,10 @@ before(async () => {
   }
 
   // The workflows the pages show: completed, failed, and running ones (one per UI action).
-  await client.workflow.execute('orderWorkflow', { taskQueue: QUEUE, workflowId: 'order-1', args: [{ id: 'A-1', amount: 42 }] });
+  await client.workflow.execute('orderWorkflow', {
+    taskQueue: QUEUE, workflowId: 'order-1', args: [{ id: 'A-1', amount: 42 }],
+    staticSummary: 'Rush order A-1', staticDetails: 'Ships **today** by courier',
+  });
   const failing = await client.workflow.start('failingWorkflow', { taskQueue: QUEUE, workflowId: 'fail-1', args: ['bad card'] });
   await assert.rejects(failing.result());
   for (const id of ['approve-1', 'sig-1', 'term-1', 'cancel-1', 'reset-1']) {
@@ -186,6 +189,19 @@ test('a completed workflow shows its input, result, timeline, compact and JSON v
   await seeText('[data-testid="input-and-result"]', 'charged 42 for A-1');
   await seeText('[data-testid="event-summary-table"]', 'Workflow Execution Completed');
   await page.getByText('charge', { exact: true }).first().waitFor(); // the activity on the timeline
+  // The summary and details the starter attached, and the activity's summary on its event.
+  await page.getByText('Summary & Details').first().click();
+  await seeText('main', 'Rush order A-1');
+  // Details are Markdown, rendered by the server's /render page in a sandboxed frame.
+  await eventually('the details rendered as Markdown', async () => {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('/render?')) continue;
+      const html = await frame.locator('main').innerHTML().catch(() => '');
+      if (html.includes('Ships <strong>today</strong> by courier')) return true;
+    }
+    return false;
+  });
+  await page.getByText('Charge the customer card').first().waitFor();
   await shot('workflow-history');
 
   await page.locator('[data-testid="compact"] >> visible=true').click();

@@ -206,6 +206,11 @@ final class UiSite {
       h.send(ctx, keepAlive, 200, "text/html; charset=utf-8", bytes(NOT_BUILT), null);
       return;
     }
+    if (path.equals("/render")) {
+      MarkdownPage.Page page = MarkdownPage.render(req.uri());
+      h.send(ctx, keepAlive, 200, "text/html; charset=utf-8", page.html(), page.headers());
+      return;
+    }
     String name = path.startsWith("/") ? path.substring(1) : path;
     Optional<byte[]> file = name.isEmpty() || name.contains("..") ? Optional.empty() : resource(name);
     if (file.isEmpty() && !name.isEmpty() && !name.endsWith("/") && !name.contains(".")) {
