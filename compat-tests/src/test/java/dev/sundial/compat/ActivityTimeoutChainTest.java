@@ -163,6 +163,18 @@ class ActivityTimeoutChainTest {
   }
 
   @Test
+  void theScheduleToCloseDeadlineDuringARetryCarriesTheFailedAttemptAsCause() {
+    // Attempt 1 fails at once; attempt 2 starts after 1 s and is still running at the 1.5 s
+    // deadline.
+    TimedOut t = run("fail", 1500, 0);
+    assertThat(t.state()).isEqualTo(RetryState.RETRY_STATE_TIMEOUT);
+    assertThat(t.failure().getTimeoutFailureInfo().getTimeoutType())
+        .isEqualTo(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE);
+    assertThat(t.failure().getMessage()).startsWith("Not enough time to schedule next retry");
+    assertThat(t.failure().getCause().getMessage()).isEqualTo("first attempt failed");
+  }
+
+  @Test
   void aNestedHeartbeatTimeoutCarriesNoHeartbeatDetailsOfItsOwn() {
     TimedOut t = run("beat", 0, 1000);
     assertThat(t.state()).isEqualTo(RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
