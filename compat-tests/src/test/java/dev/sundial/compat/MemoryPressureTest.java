@@ -42,8 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A standalone server with a small heap (192 MB, as -Xmx in the launcher) under a flood of 16
  * clients starting workflows with 1.9 MB inputs: it sheds what it cannot hold with RESOURCE_EXHAUSTED
  * (SYSTEM_OVERLOADED, which SDKs retry) instead of running out of memory, keeps every start it
- * acknowledged, and serves normally once the flood stops. (With 24 clients the transport's direct
- * buffers, as large as this heap, ran out in 2 of about 10 CI runs: see docs/performance.md.)
+ * acknowledged, and serves normally once the flood stops. The transport's direct buffers get
+ * 512 MB: at the JVM's default (as large as this small heap) they ran out under the flood in about
+ * a quarter of the runs, which closed connections with INTERNAL (a known limitation, see
+ * docs/performance.md); this test is about the heap.
  */
 class MemoryPressureTest {
   private static final int CLIENTS = 16;
@@ -55,7 +57,8 @@ class MemoryPressureTest {
   void aFloodOfLargeStartsIsShedAndNothingAcknowledgedIsLost() throws Exception {
     Path log = Paths.get("target", "memory-pressure", "server-" + System.currentTimeMillis() + ".log");
     try (SundialProcess server =
-        new SundialProcess(SundialProcess.freePort(), dir.resolve("sundial.db"), log).maxHeap("192m")) {
+        new SundialProcess(SundialProcess.freePort(), dir.resolve("sundial.db"), log)
+            .maxHeap("192m").maxDirectMemory("512m")) {
       server.start();
       server.awaitServing(Duration.ofSeconds(60));
       List<ManagedChannel> channels = new ArrayList<>();

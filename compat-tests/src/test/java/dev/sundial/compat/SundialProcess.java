@@ -31,6 +31,7 @@ final class SundialProcess implements AutoCloseable {
   private Process process;
   private int starts;
   private String maxHeap = "512m";
+  private String maxDirectMemory; // null: the JVM's default (as large as the heap)
   private List<String> extraArgs = List.of();
 
   SundialProcess(int port, Path dbFile, Path logFile) {
@@ -63,6 +64,12 @@ final class SundialProcess implements AutoCloseable {
     return this;
   }
 
+  /** The -XX:MaxDirectMemorySize of the next start (default: the JVM's, the heap's size). */
+  SundialProcess maxDirectMemory(String size) {
+    this.maxDirectMemory = size;
+    return this;
+  }
+
   /** The -Xmx of the next start (default 512m). */
   SundialProcess maxHeap(String xmx) {
     this.maxHeap = xmx;
@@ -77,6 +84,9 @@ final class SundialProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ChildJvm.javaExecutable());
     command.add("-Xmx" + maxHeap);
+    if (maxDirectMemory != null) {
+      command.add("-XX:MaxDirectMemorySize=" + maxDirectMemory);
+    }
     command.add("-XX:+UseSerialGC");
     command.add("-XX:+ExitOnOutOfMemoryError"); // as the launcher: a JVM out of memory exits
     command.add("-cp");

@@ -189,7 +189,7 @@ final class SundialBootstrap {
       inProcess =
           ib
               .addService(health.getHealthService())
-              .maxInboundMessageSize(InboundChecks.MAX_TRANSPORT_MESSAGE_BYTES)
+              .maxInboundMessageSize(InboundChecks.MAX_MESSAGE_BYTES)
               .build()
               .start();
       if (b.grpcPort >= 0) {
@@ -210,7 +210,7 @@ final class SundialBootstrap {
         socket =
             nb
                 .addService(health.getHealthService())
-                .maxInboundMessageSize(InboundChecks.MAX_TRANSPORT_MESSAGE_BYTES)
+                .maxInboundMessageSize(InboundChecks.MAX_MESSAGE_BYTES)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 // A connection must finish the HTTP/2 handshake (preface and SETTINGS) within

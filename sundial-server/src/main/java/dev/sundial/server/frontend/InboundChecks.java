@@ -12,7 +12,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import java.io.FilterInputStream;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -31,14 +31,14 @@ import org.slf4j.LoggerFactory;
 public final class InboundChecks {
   private static final Logger log = LoggerFactory.getLogger(InboundChecks.class);
   /**
-   * Largest request message, as Temporal's frontend (grpc-go's default): larger ones are refused
-   * with grpc-go's words, which the SDKs recognise (a workflow task completion that large makes
-   * them fail the task with GRPC_MESSAGE_TOO_LARGE instead of retrying it forever). The
-   * transport lets up to {@link #MAX_TRANSPORT_MESSAGE_BYTES} through so that this check sees them.
+   * Largest request message, as Temporal's frontend (grpc-go's default). A compressed request
+   * (the Java SDK's default) that inflates past it is refused in grpc-go's words, which the SDKs
+   * recognise: a workflow task completion that large makes them fail the task with
+   * GRPC_MESSAGE_TOO_LARGE instead of retrying it forever. A plain one is refused by the
+   * transport itself, in grpc-java's words. (Letting larger messages through the transport to
+   * word that refusal too made it run out of direct buffers under a flood: MemoryPressureTest.)
    */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-  /** What the servers' transports accept; past it grpc-java refuses the message itself. */
-  public static final int MAX_TRANSPORT_MESSAGE_BYTES = 16 * 1024 * 1024;
   /**
    * Why the last request on this thread could not be parsed. grpc-java turns an exception thrown
    * by a parser into UNKNOWN, so the parser returns null and leaves the status here; the call
@@ -82,23 +82,17 @@ public final class InboundChecks {
 
       @Override
       public Q parse(InputStream stream) {
-        // A plain message knows its size; a compressed one is counted as it is inflated.
-        LimitedStream limited = null;
         try {
-          if (stream instanceof KnownLength) {
-            int size = stream.available();
-            if (size > MAX_MESSAGE_BYTES) {
-              PARSE_ERROR.set(Status.RESOURCE_EXHAUSTED.withDescription(
-                  "grpc: received message larger than max (" + size + " vs. " + MAX_MESSAGE_BYTES
-                      + ")"));
-              return null;
-            }
-          } else {
-            stream = limited = new LimitedStream(stream);
+          // The in-process transport hands over messages of any size: the same limit here.
+          if (stream instanceof KnownLength && stream.available() > MAX_MESSAGE_BYTES) {
+            PARSE_ERROR.set(Status.RESOURCE_EXHAUSTED.withDescription(
+                "grpc: received message larger than max (" + stream.available() + " vs. "
+                    + MAX_MESSAGE_BYTES + ")"));
+            return null;
           }
           return inner.parse(stream);
         } catch (IOException | RuntimeException e) {
-          if (limited != null && limited.exceeded) {
+          if (inflatedPastLimit(e)) {
             PARSE_ERROR.set(Status.RESOURCE_EXHAUSTED.withDescription(
                 "grpc: received message after decompression larger than max " + MAX_MESSAGE_BYTES));
             return null;
@@ -115,40 +109,15 @@ public final class InboundChecks {
     return ServerMethodDefinition.create(d.toBuilder().setRequestMarshaller(safe).build(), m.getServerCallHandler());
   }
 
-  /** Fails a read past {@link #MAX_MESSAGE_BYTES}, noting that it did. */
-  private static final class LimitedStream extends FilterInputStream {
-    private long read;
-    boolean exceeded;
-
-    LimitedStream(InputStream in) {
-      super(in);
-    }
-
-    private int count(int n) throws IOException {
-      if (n > 0) read += n;
-      if (read > MAX_MESSAGE_BYTES) {
-        exceeded = true;
-        throw new IOException("message larger than " + MAX_MESSAGE_BYTES + " bytes");
+  /** grpc-java's inflater stops a compressed message past the limit with RESOURCE_EXHAUSTED. */
+  private static boolean inflatedPastLimit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        return true;
       }
-      return n;
     }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) count(1);
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return count(super.read(b, off, len));
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      return count((int) super.skip(Math.min(n, Integer.MAX_VALUE)));
-    }
+    return false;
   }
 
   /**
