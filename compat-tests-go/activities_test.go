@@ -17,12 +17,7 @@ func TestActivityRetriesUntilItSucceeds(t *testing.T) {
 	equal(t, get[int32](t, run), 3)
 	var started []int32
 	var lastFailure string
-	iter := c.GetWorkflowHistory(testContext(t), run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		e, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range history(t, c, run.GetID(), run.GetRunID()) {
 		if a := e.GetActivityTaskStartedEventAttributes(); a != nil {
 			started = append(started, a.Attempt)
 			lastFailure = a.GetLastFailure().GetMessage()

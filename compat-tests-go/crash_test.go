@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 )
 
@@ -45,12 +44,7 @@ func TestWorkflowSurvivesKill9(t *testing.T) {
 	}
 	equal(t, greeting, "Hello, after the crash!")
 	fired := 0
-	iter := cl.GetWorkflowHistory(testContext(t), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		e, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range history(t, cl, id, "") {
 		if e.GetTimerFiredEventAttributes() != nil {
 			fired++
 		}

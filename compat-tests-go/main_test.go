@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
@@ -96,6 +98,21 @@ func get[T any](t *testing.T, run client.WorkflowRun) T {
 		t.Fatalf("workflow %s failed: %v", run.GetID(), err)
 	}
 	return result
+}
+
+// history reads a run's whole history ("" run id: the current run).
+func history(t *testing.T, cl client.Client, id, runID string) []*historypb.HistoryEvent {
+	t.Helper()
+	var events []*historypb.HistoryEvent
+	iter := cl.GetWorkflowHistory(testContext(t), id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		e, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	return events
 }
 
 func equal[T comparable](t *testing.T, got, want T) {

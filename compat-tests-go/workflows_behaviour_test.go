@@ -114,12 +114,7 @@ func TestUpdateWithValidator(t *testing.T) {
 		t.Fatalf("update: %v, %v", total, err)
 	}
 	accepted := 0
-	iter := c.GetWorkflowHistory(testContext(t), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		e, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range history(t, c, id, "") {
 		if e.GetWorkflowExecutionUpdateAcceptedEventAttributes() != nil {
 			accepted++
 		}
@@ -162,12 +157,7 @@ func TestContinueAsNew(t *testing.T) {
 }
 
 func timerStarted(t *testing.T, cl client.Client, id string) bool {
-	iter := cl.GetWorkflowHistory(testContext(t), id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		e, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range history(t, cl, id, "") {
 		if e.GetTimerStartedEventAttributes() != nil {
 			return true
 		}

@@ -8,7 +8,7 @@ from temporalio.worker import Worker
 
 from compat_tests import activities, workflows
 from compat_tests.sundial import Sundial
-from helpers import eventually, within
+from helpers import events_with, eventually, within
 
 QUEUE = "py-crash"
 
@@ -25,15 +25,10 @@ async def test_workflow_survives_kill_9(own_server, wid):
     async with Worker(client, task_queue=QUEUE, workflows=workflows.ALL, activities=activities.ALL):
         handle = await client.start_workflow(workflows.SleepThenGreetWorkflow.run, 3.0, id=wid, task_queue=QUEUE)
 
-        async def timer_started():
-            history = await handle.fetch_history()
-            return any(e.HasField("timer_started_event_attributes") for e in history.events)
-
-        await eventually(timer_started, "the workflow to start its timer")
+        await eventually(lambda: events_with(handle, "timer_started_event_attributes"),
+                         "the workflow to start its timer")
         own_server.kill()
         own_server.start()
         # The same worker and client carry on: the timer fires after the restart, the activity runs.
         assert await within(handle.result(), 60) == "Hello, after the crash!"
-    history = await handle.fetch_history()
-    fired = [e for e in history.events if e.HasField("timer_fired_event_attributes")]
-    assert len(fired) == 1
+    assert len(await events_with(handle, "timer_fired_event_attributes")) == 1

@@ -8,7 +8,7 @@ from temporalio.exceptions import ApplicationError, CancelledError, TerminatedEr
 
 from compat_tests import activities, workflows
 from conftest import TASK_QUEUE
-from helpers import eventually, within
+from helpers import events_with, eventually, within
 
 
 async def test_timer(client, wid):
@@ -59,9 +59,7 @@ async def test_update_with_validator(client, wid):
     assert "negative" in refused.value.cause.message
     assert await within(handle.execute_update(workflows.AccumulatorWorkflow.add_and_get, 6)) == 10
     # A refused update leaves no trace in history.
-    history = await handle.fetch_history()
-    accepted = [e for e in history.events if e.HasField("workflow_execution_update_accepted_event_attributes")]
-    assert len(accepted) == 2
+    assert len(await events_with(handle, "workflow_execution_update_accepted_event_attributes")) == 2
     await handle.signal(workflows.AccumulatorWorkflow.finish)
     assert await within(handle.result()) == 10
 
@@ -87,11 +85,8 @@ async def test_continue_as_new(client, wid):
 async def test_cancellation_runs_the_workflows_cleanup(client, wid):
     handle = await client.start_workflow(workflows.CancellableWorkflow.run, wid, id=wid, task_queue=TASK_QUEUE)
 
-    async def timer_started():
-        history = await handle.fetch_history()
-        return any(e.HasField("timer_started_event_attributes") for e in history.events)
-
-    await eventually(timer_started, "the workflow to start its timer")
+    await eventually(lambda: events_with(handle, "timer_started_event_attributes"),
+                     "the workflow to start its timer")
     await handle.cancel()
     with pytest.raises(WorkflowFailureError) as failed:
         await within(handle.result())

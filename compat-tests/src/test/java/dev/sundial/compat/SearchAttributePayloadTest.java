@@ -2,7 +2,6 @@ package dev.sundial.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -83,8 +82,9 @@ class SearchAttributePayloadTest {
     }
   }
 
-  private static String typeOf(Payload p) {
-    return p.getMetadataMap().get("type").toStringUtf8();
+  /** The type the Notes payload declares. */
+  private static String notesType(io.temporal.api.common.v1.SearchAttributes attributes) {
+    return attributes.getIndexedFieldsOrThrow("Notes").getMetadataMap().get("type").toStringUtf8();
   }
 
   private static long count(String query) {
@@ -125,22 +125,18 @@ class SearchAttributePayloadTest {
     List<HistoryEvent> history = sundial.history(id, "");
     HistoryEvent started =
         CompatServer.eventsOfType(history, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).get(0);
-    assertThat(typeOf(started.getWorkflowExecutionStartedEventAttributes().getSearchAttributes()
-            .getIndexedFieldsOrThrow("Notes")))
+    assertThat(notesType(started.getWorkflowExecutionStartedEventAttributes().getSearchAttributes()))
         .isEqualTo("Keyword");
     HistoryEvent upserted =
         CompatServer.eventsOfType(history, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).get(0);
-    assertThat(typeOf(upserted.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes()
-            .getIndexedFieldsOrThrow("Notes")))
+    assertThat(notesType(upserted.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes()))
         .isEqualTo("Keyword");
     HistoryEvent childStarted =
         CompatServer.eventsOfType(sundial.history(id + "-child", ""), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
             .get(0);
-    assertThat(typeOf(childStarted.getWorkflowExecutionStartedEventAttributes().getSearchAttributes()
-            .getIndexedFieldsOrThrow("Notes")))
+    assertThat(notesType(childStarted.getWorkflowExecutionStartedEventAttributes().getSearchAttributes()))
         .isEqualTo("Keyword");
-    assertThat(typeOf(sundial.describe(id, "").getWorkflowExecutionInfo().getSearchAttributes()
-            .getIndexedFieldsOrThrow("Notes")))
+    assertThat(notesType(sundial.describe(id, "").getWorkflowExecutionInfo().getSearchAttributes()))
         .isEqualTo("Keyword");
   }
 
@@ -159,8 +155,7 @@ class SearchAttributePayloadTest {
     sundial.client().signalWithStart(batch);
     var described = WorkflowStub.fromTyped(wf).describe();
     assertThat(described.getTypedSearchAttributes().get(NOTES)).isEqualTo("signalled notes");
-    assertThat(typeOf(sundial.describe(id, "").getWorkflowExecutionInfo().getSearchAttributes()
-            .getIndexedFieldsOrThrow("Notes")))
+    assertThat(notesType(sundial.describe(id, "").getWorkflowExecutionInfo().getSearchAttributes()))
         .isEqualTo("Keyword");
     WorkflowStub.fromTyped(wf).terminate("done");
   }

@@ -25,9 +25,12 @@ final class Backlog {
   /** Every waiting task with when it was added, oldest first. */
   private final LinkedHashMap<QueueTask, Long> addedAt = new LinkedHashMap<>();
 
+  /** A waiting task with the fairness weight read from its row once, when it arrived. */
+  private record Waiting(QueueTask task, float weight) {}
+
   private static final class Key {
     final String name;
-    final ArrayDeque<QueueTask> tasks = new ArrayDeque<>();
+    final ArrayDeque<Waiting> tasks = new ArrayDeque<>();
     double pass;
     long order; // ties go to the key that became ready first
 
@@ -44,28 +47,28 @@ final class Backlog {
     double now;
     long nextOrder;
 
-    void add(QueueTask task, String fairnessKey) {
-      Key k = keys.computeIfAbsent(fairnessKey, Key::new);
+    void add(QueueTask task, TaskPriority p) {
+      Key k = keys.computeIfAbsent(p.fairnessKey(), Key::new);
       if (k.tasks.isEmpty()) {
         k.pass = Math.max(k.pass, now);
         k.order = nextOrder++;
         ready.add(k);
       }
-      k.tasks.add(task);
+      k.tasks.add(new Waiting(task, p.fairnessWeight()));
     }
 
     QueueTask poll() {
       Key k = ready.poll();
       if (k == null) return null;
-      QueueTask task = k.tasks.poll();
+      Waiting next = k.tasks.poll();
       now = k.pass;
-      k.pass += 1.0 / TaskPriority.of(task).fairnessWeight();
+      k.pass += 1.0 / next.weight();
       if (k.tasks.isEmpty()) {
         keys.remove(k.name); // forgotten when idle: it comes back at the current pass
       } else {
         ready.add(k);
       }
-      return task;
+      return next.task();
     }
 
     boolean isEmpty() {
@@ -75,7 +78,7 @@ final class Backlog {
 
   void add(QueueTask task, long now) {
     TaskPriority p = TaskPriority.of(task);
-    levels.computeIfAbsent(p.level(), l -> new Level()).add(task, p.fairnessKey());
+    levels.computeIfAbsent(p.level(), l -> new Level()).add(task, p);
     addedAt.put(task, now);
   }
 

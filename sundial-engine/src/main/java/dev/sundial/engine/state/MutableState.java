@@ -131,9 +131,9 @@ public final class MutableState {
     return started.getTaskQueue().getName();
   }
 
-  /** The workflow's priority (set at start), or null; its tasks inherit what they leave unset. */
+  /** The workflow's priority (set at start; empty if none): its tasks inherit what they leave unset. */
   public Priority priority() {
-    return started.hasPriority() ? started.getPriority() : null;
+    return started.getPriority();
   }
 
   public String workflowType() {

@@ -6,7 +6,10 @@ import io.temporal.api.common.v1.Priority;
 public final class Priorities {
   private Priorities() {}
 
-  /** {@code own}'s fields where set (non-zero), else {@code inherited}'s; null when neither is set. */
+  /**
+   * {@code own}'s fields where set (non-zero), else {@code inherited}'s; null when neither is set
+   * (null and the empty message both mean unset).
+   */
   public static Priority merge(Priority inherited, Priority own) {
     boolean hasInherited = inherited != null && !inherited.equals(Priority.getDefaultInstance());
     boolean hasOwn = own != null && !own.equals(Priority.getDefaultInstance());

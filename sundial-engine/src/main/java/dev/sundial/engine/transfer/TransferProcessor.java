@@ -122,8 +122,7 @@ public final class TransferProcessor {
           if (i.hasMemo()) r.setMemo(i.getMemo());
           if (i.hasSearchAttributes()) r.setSearchAttributes(i.getSearchAttributes());
           // As in Temporal: the child inherits what the command leaves unset of the parent's priority.
-          Priority priority =
-              Priorities.merge(p.priority(), i.hasPriority() ? i.getPriority() : null);
+          Priority priority = Priorities.merge(p.priority(), i.getPriority());
           if (priority != null) r.setPriority(priority);
           if (ci.userMetadata != null) r.setUserMetadata(ci.userMetadata);
           WorkflowExecution root =

@@ -149,7 +149,7 @@ public final class ActivityTaskService {
     if (sch.hasInput()) b.setInput(sch.getInput());
     if (a.heartbeatDetails != null) b.setHeartbeatDetails(a.heartbeatDetails);
     // As in Temporal: what the activity leaves unset of its priority comes from the workflow.
-    Priority priority = Priorities.merge(s.priority(), sch.hasPriority() ? sch.getPriority() : null);
+    Priority priority = Priorities.merge(s.priority(), sch.getPriority());
     if (priority != null) b.setPriority(priority);
     return b.build();
   }

@@ -84,10 +84,11 @@ public final class InboundChecks {
       public Q parse(InputStream stream) {
         try {
           // The in-process transport hands over messages of any size: the same limit here.
-          if (stream instanceof KnownLength && stream.available() > MAX_MESSAGE_BYTES) {
+          int size = stream instanceof KnownLength ? stream.available() : 0;
+          if (size > MAX_MESSAGE_BYTES) {
             PARSE_ERROR.set(Status.RESOURCE_EXHAUSTED.withDescription(
-                "grpc: received message larger than max (" + stream.available() + " vs. "
-                    + MAX_MESSAGE_BYTES + ")"));
+                "grpc: received message larger than max (" + size + " vs. " + MAX_MESSAGE_BYTES
+                    + ")"));
             return null;
           }
           return inner.parse(stream);

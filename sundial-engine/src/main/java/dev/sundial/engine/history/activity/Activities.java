@@ -59,9 +59,7 @@ public final class Activities {
         new QueueTask(
             txn.newTaskId(), s.namespaceId, a.scheduled.getTaskQueue().getName(),
             QueueTask.KIND_ACTIVITY, s.workflowId, s.runId, a.scheduledEventId,
-            TaskPriority.payload(
-                Priorities.merge(
-                    s.priority(), a.scheduled.hasPriority() ? a.scheduled.getPriority() : null)));
+            TaskPriority.payload(Priorities.merge(s.priority(), a.scheduled.getPriority())));
     txn.addQueueTask(qt);
     a.queueTaskId = qt.taskId();
     long s2s = Durations.toMillis(a.scheduled.getScheduleToStartTimeout());
@@ -241,7 +239,7 @@ public final class Activities {
   private static void timeOutRetryable(ShardTxn txn, MutableState s, ActivityInfo a, TimeoutType type) {
     // The attempt's own failure: what the next attempt sees as its last failure (no heartbeat
     // details of its own, as in Temporal; those go on the final failure only).
-    Failure failure = timeoutFailure(type, "activity " + timeoutName(type) + " timeout");
+    Failure failure = timeoutFailure(type, timeoutMessage(type));
     ActivityRetryPolicy.Decision d = decide(txn, a, failure);
     if (d.retry()) {
       retry(txn, s, a, failure, a.startedIdentity, d.backoffMillis());
@@ -264,7 +262,7 @@ public final class Activities {
     Failure.Builder failure =
         state == RetryState.RETRY_STATE_TIMEOUT && type != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
             ? timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, NO_TIME_FOR_RETRY).toBuilder()
-            : timeoutFailure(type, "activity " + timeoutName(type) + " timeout").toBuilder();
+            : timeoutFailure(type, timeoutMessage(type)).toBuilder();
     if (a.heartbeatDetails != null) {
       failure.getTimeoutFailureInfoBuilder().setLastHeartbeatDetails(a.heartbeatDetails);
     }
@@ -304,6 +302,11 @@ public final class Activities {
         .setSource("Server")
         .setTimeoutFailureInfo(TimeoutFailureInfo.newBuilder().setTimeoutType(type))
         .build();
+  }
+
+  /** Temporal's message for an attempt's timeout: "activity StartToClose timeout". */
+  private static String timeoutMessage(TimeoutType type) {
+    return "activity " + timeoutName(type) + " timeout";
   }
 
   private static String timeoutName(TimeoutType type) {

@@ -112,8 +112,11 @@ public final class CompleteWorkflowTask {
       }
       // As in Temporal, the command's summary and details go on the event it writes.
       s.commandUserMetadata = c.hasUserMetadata() ? c.getUserMetadata() : null;
-      newTaskNeeded |= applyCommand(ctx, txn, s, c, completedId, identity);
-      s.commandUserMetadata = null;
+      try {
+        newTaskNeeded |= applyCommand(ctx, txn, s, c, completedId, identity);
+      } finally {
+        s.commandUserMetadata = null; // also when the command wrote no event
+      }
       if (!s.isRunning()) {
         break;
       }
