@@ -29,12 +29,14 @@ class CapabilitiesTest {
         NamespaceInfo.Capabilities.newBuilder()
             .setEagerWorkflowStart(true)
             .setSyncUpdate(true)
+            .setStandaloneActivities(true)
+            .setStandaloneActivityStartDelay(true)
             .setAsyncUpdate(true)
             .build();
     var described = sundial.blockingStub().describeNamespace(
         DescribeNamespaceRequest.newBuilder().setNamespace(CompatServer.NAMESPACE).build());
-    // Exactly these: standalone activities, worker heartbeats and commands, poller autoscaling,
-    // workflow pause... are not implemented and must not be announced.
+    // Exactly these: worker heartbeats and commands, poller autoscaling, workflow pause, standalone
+    // activities' pause/reset/batches... are not implemented and must not be announced.
     assertThat(described.getNamespaceInfo().getCapabilities()).isEqualTo(expected);
     var listed = sundial.blockingStub().listNamespaces(ListNamespacesRequest.getDefaultInstance());
     assertThat(listed.getNamespacesList())

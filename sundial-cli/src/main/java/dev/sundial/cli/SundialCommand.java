@@ -1,10 +1,10 @@
 package dev.sundial.cli;
 
-import dev.sundial.cli.common.Commands;
+import dev.sundial.cli.activity.ActivityCommands;
 import dev.sundial.cli.audit.AuditCommand;
+import dev.sundial.cli.common.Commands;
 import dev.sundial.cli.operator.OperatorCommand;
 import dev.sundial.cli.schedule.ScheduleCommands;
-import dev.sundial.cli.workflow.ActivityCommands;
 import dev.sundial.cli.workflow.BatchCommands;
 import dev.sundial.cli.workflow.TaskQueueCommands;
 import dev.sundial.cli.workflow.WorkflowCommand;

@@ -16,6 +16,8 @@ import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionResponse;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,12 @@ final class LocalRunOperations implements RunOperations {
   public CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req) {
     return engine.workflows.startHere(namespaceId, req);
+  }
+
+  @Override
+  public CompletableFuture<StartActivityExecutionResponse> startActivity(
+      String namespaceId, StartActivityExecutionRequest req) {
+    return engine.workflows.startActivityHere(namespaceId, req);
   }
 
   @Override

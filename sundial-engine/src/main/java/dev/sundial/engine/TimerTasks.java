@@ -3,6 +3,7 @@ package dev.sundial.engine;
 import dev.sundial.engine.cluster.ShardMap;
 import dev.sundial.engine.history.activity.Activities;
 import dev.sundial.engine.history.timer.UserTimers;
+import dev.sundial.engine.history.workflow.StandaloneActivities;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflow.WorkflowRuns;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
@@ -118,7 +119,10 @@ final class TimerTasks {
               TimerRef ref = TimerRef.decode(task.payload());
               switch (kind) {
                 case USER_TIMER -> UserTimers.onFire(txn, s, ref);
-                case ACTIVITY_TIMEOUT, ACTIVITY_RETRY -> Activities.onTimer(txn, s, kind, ref);
+                case ACTIVITY_TIMEOUT, ACTIVITY_RETRY -> {
+                  Activities.onTimer(txn, s, kind, ref);
+                  StandaloneActivities.settle(txn, s);
+                }
                 case WORKFLOW_TASK_TIMEOUT -> {
                   // Speculative tasks reuse event ids and attempts: only their own timer counts.
                   if (!s.workflowTask.isSpeculative() || s.workflowTask.timeoutTaskId == task.taskId()) {

@@ -1,12 +1,14 @@
 package dev.sundial.compat.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 import dev.sundial.cli.SundialCommand;
 import dev.sundial.engine.cluster.Partitions;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.client.ActivityClient;
+import io.temporal.client.ActivityClientOptions;
+import io.temporal.client.StartActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -30,11 +32,14 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Queries whose workflow lives on one node and whose task queue is served by the other: the node
  * running the query asks the queue's owner whether a worker polls, so a query with no worker
- * fails fast (as on a single node) and one with a worker is answered.
+ * fails fast (as on a single node) and one with a worker is answered. A standalone activity
+ * started on one node for a run the other serves is routed there, and its result comes back.
  */
 class ClusterQueryTest extends ClusterTestSupport {
 
@@ -67,6 +72,18 @@ class ClusterQueryTest extends ClusterTestSupport {
     @Override
     public void finish() {
       done = true;
+    }
+  }
+
+  @ActivityInterface
+  public interface Echo {
+    String echo(String value);
+  }
+
+  public static class EchoImpl implements Echo {
+    @Override
+    public String echo(String value) {
+      return "echo " + value;
     }
   }
 
@@ -108,7 +125,9 @@ class ClusterQueryTest extends ClusterTestSupport {
 
     // With a worker polling (through n1, relayed to n2) the same kind of query is answered.
     factory = WorkerFactory.newInstance(client);
-    factory.newWorker(queue).registerWorkflowImplementationTypes(WaitingImpl.class);
+    var worker = factory.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(WaitingImpl.class);
+    worker.registerActivitiesImplementations(new EchoImpl());
     factory.start();
     Waiting withWorker = client.newWorkflowStub(Waiting.class, options.setWorkflowId(served).build());
     WorkflowClient.start(withWorker::run);
@@ -116,6 +135,17 @@ class ClusterQueryTest extends ClusterTestSupport {
     withWorker.finish();
     assertThat(WorkflowStub.fromTyped(withWorker).getResult(60, TimeUnit.SECONDS, String.class))
         .isEqualTo("finished");
+
+    // A standalone activity whose run n2 serves, started and awaited through n1, run by the worker.
+    String activityId = first("query-activity-",
+        id -> n2.contains(Partitions.shardOf(namespaceId, StandaloneActivityKey.of(id), Cluster.SHARDS)));
+    ActivityClient activities = ActivityClient.newInstance(
+        stubs, ActivityClientOptions.newBuilder().setNamespace(Cluster.NAMESPACE).build());
+    assertThat(activities.execute(Echo.class, Echo::echo,
+            StartActivityOptions.newBuilder().setId(activityId).setTaskQueue(queue)
+                .setStartToCloseTimeout(Duration.ofSeconds(30)).build(),
+            "across nodes"))
+        .isEqualTo("echo across nodes");
 
     // `sundial server status` shows both nodes and who owns the shards.
     var node = cluster.node("n1");

@@ -162,6 +162,33 @@ class HttpApiTest {
   }
 
   @Test
+  void standaloneActivitiesStartDescribeListTerminateAndOutcome() {
+    String id = "http-activity-" + UUID.randomUUID();
+    Reply started = post("/namespaces/default/activities/" + id,
+        "{\"activityType\":{\"name\":\"Greet\"},\"taskQueue\":{\"name\":\"nobody\"},"
+            + "\"startToCloseTimeout\":\"10s\",\"input\":[\"web\"]}");
+    assertThat(started.status).as(started.body).isEqualTo(200);
+    String runId = started.json().get("runId").getAsString();
+    assertThat(runId).isNotEmpty();
+
+    JsonObject info = get("/namespaces/default/activities/" + id).json().getAsJsonObject("info");
+    assertThat(info.get("status").getAsString()).isEqualTo("ACTIVITY_EXECUTION_STATUS_RUNNING");
+    assertThat(info.getAsJsonObject("activityType").get("name").getAsString()).isEqualTo("Greet");
+    Reply listed = get("/namespaces/default/activities?query=" + enc("ActivityId = '" + id + "'"));
+    assertThat(listed.status).as(listed.body).isEqualTo(200);
+    assertThat(listed.json().getAsJsonArray("executions")).hasSize(1);
+
+    assertThat(post("/namespaces/default/activities/" + id + "/terminate",
+            "{\"reason\":\"over http\"}").status)
+        .isEqualTo(200);
+    Reply outcome = get("/namespaces/default/activities/" + id + "/outcome?runId=" + runId);
+    assertThat(outcome.status).as(outcome.body).isEqualTo(200);
+    assertThat(outcome.json().getAsJsonObject("outcome").getAsJsonObject("failure")
+            .get("message").getAsString())
+        .isEqualTo("over http");
+  }
+
+  @Test
   void longFormPayloadsAreAcceptedAndNullIsBinaryNull() {
     String id = sundial.newWorkflowId("http-long");
     String body = "{\"workflowType\":{\"name\":\"Tally\"},\"taskQueue\":{\"name\":\""

@@ -22,6 +22,7 @@ import io.temporal.api.workflowservice.v1.PollActivityTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import java.util.concurrent.CompletableFuture;
 
@@ -111,6 +112,12 @@ public final class InternalCalls {
       case START -> {
         var c = call.getStart();
         yield local.start(c.getNamespaceId(), parse(StartWorkflowExecutionRequest.parser(), c.getRequest()))
+            .thenApply(InternalMessages::message);
+      }
+      case START_ACTIVITY -> {
+        var c = call.getStartActivity();
+        yield local.startActivity(c.getNamespaceId(),
+                parse(StartActivityExecutionRequest.parser(), c.getRequest()))
             .thenApply(InternalMessages::message);
       }
       case TERMINATE -> {

@@ -14,6 +14,7 @@ import dev.sundial.engine.proto.StartActivityTask;
 import dev.sundial.engine.proto.StartChild;
 import dev.sundial.engine.proto.StartWorkflowTask;
 import dev.sundial.engine.proto.Terminate;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -27,6 +28,8 @@ import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionResponse;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
@@ -145,6 +148,15 @@ public final class Remote implements RunOperations {
             .setStart(RunRequest.newBuilder().setNamespaceId(namespaceId).setRequest(bytes(req)))
             .build())
         .thenApply(r -> parse(StartWorkflowExecutionResponse.parser(), r.getMessage()));
+  }
+
+  @Override
+  public CompletableFuture<StartActivityExecutionResponse> startActivity(
+      String namespaceId, StartActivityExecutionRequest req) {
+    return onRun(namespaceId, StandaloneActivityKey.of(req.getActivityId()), InternalCall.newBuilder()
+            .setStartActivity(RunRequest.newBuilder().setNamespaceId(namespaceId).setRequest(bytes(req)))
+            .build())
+        .thenApply(r -> parse(StartActivityExecutionResponse.parser(), r.getMessage()));
   }
 
   @Override

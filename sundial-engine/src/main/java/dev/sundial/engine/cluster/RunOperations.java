@@ -2,6 +2,7 @@ package dev.sundial.engine.cluster;
 
 import dev.sundial.engine.api.ParentRun;
 import dev.sundial.engine.api.PollCancellation;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -15,6 +16,8 @@ import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueRequest;
 import io.temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse;
 import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionResponse;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +30,10 @@ import java.util.concurrent.CompletableFuture;
 public interface RunOperations {
   CompletableFuture<StartWorkflowExecutionResponse> start(
       String namespaceId, StartWorkflowExecutionRequest req);
+
+  /** Starts a standalone activity: its run is keyed by {@code StandaloneActivityKey.of}. */
+  CompletableFuture<StartActivityExecutionResponse> startActivity(
+      String namespaceId, StartActivityExecutionRequest req);
 
   /**
    * Terminates the run; with {@code firstExecutionRunId} set, the workflow's current run if it

@@ -5,11 +5,13 @@ import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.RecentEvents;
 import dev.sundial.engine.history.workflow.CancelRequests;
 import dev.sundial.engine.history.workflow.Signals;
+import dev.sundial.engine.history.workflow.StandaloneActivities;
 import dev.sundial.engine.history.workflow.StartWorkflow;
 import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.Shard;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.engine.worker.WorkflowTaskService;
 import dev.sundial.persistence.CurrentExecution;
 import dev.sundial.persistence.ExecutionStore;
@@ -21,6 +23,8 @@ import io.temporal.api.workflowservice.v1.RequestCancelWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionResponse;
 import io.temporal.api.workflowservice.v1.SignalWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionResponse;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionResponse;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +91,25 @@ public final class WorkflowService {
               .thenCompose(task -> workflowTasks.withHistory(namespaceId, task))
               .thenApply(task -> response.setEagerWorkflowTask(task).build());
         });
+  }
+
+  /** StartActivityExecution: a standalone activity, on the node that serves its run. */
+  public CompletableFuture<StartActivityExecutionResponse> startActivity(
+      String namespaceId, StartActivityExecutionRequest req) {
+    return router.run(namespaceId, StandaloneActivityKey.of(req.getActivityId()))
+        .startActivity(namespaceId, req);
+  }
+
+  /** The standalone activity's start step on this node's shard (see RunOperations). */
+  public CompletableFuture<StartActivityExecutionResponse> startActivityHere(
+      String namespaceId, StartActivityExecutionRequest req) {
+    return shardFor
+        .apply(namespaceId, StandaloneActivityKey.of(req.getActivityId()))
+        .execute(txn -> StandaloneActivities.start(txn, namespaceId, req))
+        .thenApply(r -> StartActivityExecutionResponse.newBuilder()
+            .setRunId(r.runId())
+            .setStarted(r.started())
+            .build());
   }
 
   private record Started(

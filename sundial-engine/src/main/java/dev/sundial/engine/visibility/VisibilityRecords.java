@@ -1,6 +1,7 @@
 package dev.sundial.engine.visibility;
 
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.persistence.visibility.SaType;
 import dev.sundial.persistence.visibility.SaValue;
 import dev.sundial.persistence.visibility.VisibilityRecord;
@@ -108,6 +109,10 @@ public final class VisibilityRecords {
       } catch (RuntimeException ex) {
         log.debug("search attribute {} of {} not indexed: {}", e.getKey(), s.workflowId, ex.toString());
       }
+    }
+    if (StandaloneActivityKey.is(s)) {
+      // Listed by ListActivityExecutions only, as workflow lists leave out any division.
+      values.put(VisibilityRecord.NAMESPACE_DIVISION, SaValue.keyword(StandaloneActivityKey.DIVISION));
     }
     return values;
   }

@@ -6,6 +6,7 @@ import dev.sundial.engine.api.StaleTaskException;
 import dev.sundial.engine.cluster.RunRouter;
 import dev.sundial.engine.history.TaskToken;
 import dev.sundial.engine.history.activity.Activities;
+import dev.sundial.engine.history.workflow.StandaloneActivities;
 import dev.sundial.engine.matching.TaskQueueKey;
 import dev.sundial.engine.matching.TaskQueueStats;
 import dev.sundial.engine.namespace.NamespaceRegistry;
@@ -14,6 +15,7 @@ import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.ActivityInfo;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.Priorities;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.persistence.QueueTask;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.Priority;
@@ -77,11 +79,11 @@ public final class ActivityTaskService {
   }
 
   public CompletableFuture<Boolean> heartbeat(ActivityRef ref, Payloads details) {
-    return onActivity(ref, (txn, s, a) -> Activities.heartbeat(txn, s, a, details));
+    return onActivity(ref, false, (txn, s, a) -> Activities.heartbeat(txn, s, a, details));
   }
 
   public CompletableFuture<Void> completeActivity(ActivityRef ref, Payloads result, String identity) {
-    return onActivity(ref, (txn, s, a) -> {
+    return onActivity(ref, true, (txn, s, a) -> {
       Activities.complete(txn, s, a, result, identity);
       return null;
     });
@@ -89,14 +91,14 @@ public final class ActivityTaskService {
 
   public CompletableFuture<Void> failActivity(
       ActivityRef ref, Failure failure, Payloads lastHeartbeat, String identity) {
-    return onActivity(ref, (txn, s, a) -> {
+    return onActivity(ref, true, (txn, s, a) -> {
       Activities.fail(txn, s, a, failure, lastHeartbeat, identity);
       return null;
     });
   }
 
   public CompletableFuture<Void> cancelActivity(ActivityRef ref, Payloads details, String identity) {
-    return onActivity(ref, (txn, s, a) -> {
+    return onActivity(ref, true, (txn, s, a) -> {
       Activities.canceled(txn, s, a, details, identity);
       return null;
     });
@@ -106,7 +108,11 @@ public final class ActivityTaskService {
     R apply(ShardTxn txn, MutableState s, ActivityInfo a);
   }
 
-  private <R> CompletableFuture<R> onActivity(ActivityRef ref, ActivityOp<R> op) {
+  /**
+   * Runs {@code op} on the activity a token (a started attempt) or an id names; {@code closing}
+   * by id also reaches an activity no worker has started (Temporal's rule for completion by id).
+   */
+  private <R> CompletableFuture<R> onActivity(ActivityRef ref, boolean closing, ActivityOp<R> op) {
     namespaces.byId(ref.namespaceId());
     return shardFor
         .apply(ref.namespaceId(), ref.workflowId())
@@ -116,8 +122,12 @@ public final class ActivityTaskService {
               ActivityInfo a =
                   ref.token() != null
                       ? Activities.findStarted(s, ref.token().scheduledEventId(), null, ref.token().attempt())
-                      : Activities.findStarted(s, 0, ref.activityId(), 0);
-              return op.apply(txn, s, a);
+                      : closing
+                          ? Activities.findForCompletionById(txn, s, ref.activityId())
+                          : Activities.findStarted(s, 0, ref.activityId(), 0);
+              R result = op.apply(txn, s, a);
+              StandaloneActivities.settle(txn, s);
+              return result;
             });
   }
 
@@ -133,8 +143,6 @@ public final class ActivityTaskService {
         PollActivityTaskQueueResponse.newBuilder()
             .setTaskToken(token.encode())
             .setWorkflowNamespace(namespaces.byId(s.namespaceId).name())
-            .setWorkflowType(s.started.getWorkflowType())
-            .setWorkflowExecution(TaskPoller.execution(s))
             .setActivityType(sch.getActivityType())
             .setActivityId(sch.getActivityId())
             .setScheduledTime(MutableState.timestamp(a.firstScheduledTime))
@@ -145,6 +153,11 @@ public final class ActivityTaskService {
             .setStartToCloseTimeout(sch.getStartToCloseTimeout())
             .setHeartbeatTimeout(sch.getHeartbeatTimeout())
             .setRetryPolicy(sch.getRetryPolicy());
+    if (StandaloneActivityKey.is(s)) {
+      b.setActivityRunId(s.runId); // no workflow: the SDK tells the two kinds apart by this
+    } else {
+      b.setWorkflowType(s.started.getWorkflowType()).setWorkflowExecution(TaskPoller.execution(s));
+    }
     if (sch.hasHeader()) b.setHeader(sch.getHeader());
     if (sch.hasInput()) b.setInput(sch.getInput());
     if (a.heartbeatDetails != null) b.setHeartbeatDetails(a.heartbeatDetails);

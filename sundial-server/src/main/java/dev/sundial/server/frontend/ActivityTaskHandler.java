@@ -3,6 +3,7 @@ package dev.sundial.server.frontend;
 import com.google.protobuf.ByteString;
 import dev.sundial.engine.Engine;
 import dev.sundial.engine.history.TaskToken;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.engine.worker.ActivityTaskService;
 import io.temporal.api.workflowservice.v1.*;
 import java.util.concurrent.CompletableFuture;
@@ -98,10 +99,15 @@ final class ActivityTaskHandler {
   private ActivityTaskService.ActivityRef byId(String namespace, String workflowId, String runId, String activityId) {
     validate.namespace(namespace);
     String ns = engine.namespaces().byName(namespace).id();
-    RequestValidator.workflowId(workflowId);
     if (activityId == null || activityId.isEmpty()) {
       throw RequestValidator.invalid("ActivityId is not set on request.");
     }
+    if (workflowId == null || workflowId.isEmpty()) {
+      // No workflow: a standalone activity, by its id and (optionally) its run id, as in Temporal.
+      return new ActivityTaskService.ActivityRef(
+          null, ns, StandaloneActivityKey.of(activityId), runId, activityId);
+    }
+    RequestValidator.workflowId(workflowId);
     return new ActivityTaskService.ActivityRef(null, ns, workflowId, runId, activityId);
   }
 }

@@ -110,7 +110,7 @@ final class GrpcErrors {
             .setCause(cause).setScope(scope).build());
   }
 
-  private static StatusRuntimeException withDetails(Code code, String message, Message details) {
+  static StatusRuntimeException withDetails(Code code, String message, Message details) {
     return StatusProto.toStatusRuntimeException(
         com.google.rpc.Status.newBuilder()
             .setCode(code.getNumber())

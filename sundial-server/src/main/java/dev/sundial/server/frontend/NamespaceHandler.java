@@ -89,8 +89,8 @@ final class NamespaceHandler {
 
   /**
    * What this server supports in every namespace, as Temporal lists it in the namespace info (SDKs
-   * read it): only what is implemented; standalone activities, worker heartbeats and commands,
-   * poller autoscaling and the rest stay false.
+   * read it): only what is implemented; worker heartbeats and commands, standalone activities'
+   * operator commands and batches, poller autoscaling and the rest stay false.
    */
   static DescribeNamespaceResponse withCapabilities(DescribeNamespaceResponse d) {
     DescribeNamespaceResponse.Builder b = d.toBuilder();
@@ -99,7 +99,9 @@ final class NamespaceHandler {
             NamespaceInfo.Capabilities.newBuilder()
                 .setEagerWorkflowStart(true)
                 .setSyncUpdate(true)
-                .setAsyncUpdate(true));
+                .setAsyncUpdate(true)
+                .setStandaloneActivities(true)
+                .setStandaloneActivityStartDelay(true));
     return b.build();
   }
 

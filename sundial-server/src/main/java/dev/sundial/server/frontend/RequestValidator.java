@@ -6,6 +6,8 @@ import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.workflow.CronSchedule;
 import dev.sundial.engine.history.workflow.StartWorkflow;
+import dev.sundial.engine.state.Durations;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.Priority;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -13,6 +15,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
 import io.temporal.api.workflowservice.v1.SignalWithStartWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
 import io.temporal.api.workflowservice.v1.StartWorkflowExecutionRequest;
 
 /** Request checks done before anything reaches the engine; messages name the field. */
@@ -43,6 +46,10 @@ final class RequestValidator {
     }
     if (workflowId.length() > MAX_ID_LENGTH) {
       throw invalid("WorkflowId length exceeds limit of " + MAX_ID_LENGTH + ".");
+    }
+    if (workflowId.startsWith(StandaloneActivityKey.PREFIX)) {
+      // Reserved: the key standalone activities are kept under.
+      throw invalid("WorkflowId may not start with the control character U+001F.");
     }
   }
 
@@ -157,6 +164,57 @@ final class RequestValidator {
     }
     if (r.getHeader().getSerializedSize() > limits.maxPayloadBytes()) {
       throw invalid("Header size exceeds the limit of " + limits.maxPayloadBytes() + " bytes.");
+    }
+  }
+
+  /** StartActivityExecution, with Temporal's rules and messages for standalone activities. */
+  void startActivity(StartActivityExecutionRequest r) {
+    activityId(r.getActivityId());
+    if (r.getActivityType().getName().isEmpty()) {
+      throw invalid("activityType is not set");
+    }
+    if (r.getActivityType().getName().length() > MAX_ID_LENGTH) {
+      throw invalid("activityType exceeds length limit. Length="
+          + r.getActivityType().getName().length() + " Limit=" + MAX_ID_LENGTH);
+    }
+    taskQueue(r.getTaskQueue(), "request");
+    if (r.getRequestId().length() > MAX_ID_LENGTH) {
+      throw invalid("request ID exceeds length limit. Length=" + r.getRequestId().length()
+          + " Limit=" + MAX_ID_LENGTH);
+    }
+    priority(r.getPriority());
+    nonNegative(r.getStartDelay(), "StartDelay");
+    nonNegative(r.getScheduleToCloseTimeout(), "ScheduleToCloseTimeout");
+    nonNegative(r.getScheduleToStartTimeout(), "ScheduleToStartTimeout");
+    nonNegative(r.getStartToCloseTimeout(), "StartToCloseTimeout");
+    nonNegative(r.getHeartbeatTimeout(), "HeartbeatTimeout");
+    if (Durations.toMillis(r.getScheduleToCloseTimeout()) <= 0
+        && Durations.toMillis(r.getStartToCloseTimeout()) <= 0) {
+      throw invalid("a valid StartToCloseTimeout or ScheduleToCloseTimeout must be set on the"
+          + " activity. ActivityId=" + r.getActivityId() + " ActivityType="
+          + r.getActivityType().getName());
+    }
+    if (r.hasRetryPolicy()) {
+      String err = ActivityRetryPolicy.validate(r.getRetryPolicy(), "StartActivityExecution");
+      if (err != null) throw invalid(err);
+    }
+    if (r.getCompletionCallbacksCount() > 0) {
+      throw invalid("completion callbacks are not enabled for this namespace");
+    }
+    payload(r.getInput(), "Input");
+    if (r.getHeader().getSerializedSize() > limits.maxPayloadBytes()) {
+      throw invalid("Header size exceeds the limit of " + limits.maxPayloadBytes() + " bytes.");
+    }
+  }
+
+  /** The id of a standalone activity named by a request (Temporal's message). */
+  static void activityId(String activityId) {
+    if (activityId == null || activityId.isEmpty()) {
+      throw invalid("activity ID is required");
+    }
+    if (activityId.length() > MAX_ID_LENGTH) {
+      throw invalid("activity ID exceeds length limit. Length=" + activityId.length()
+          + " Limit=" + MAX_ID_LENGTH);
     }
   }
 }

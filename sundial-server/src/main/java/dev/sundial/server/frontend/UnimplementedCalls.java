@@ -2,28 +2,20 @@ package dev.sundial.server.frontend;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.temporal.api.workflowservice.v1.CountActivityExecutionsRequest;
-import io.temporal.api.workflowservice.v1.CountActivityExecutionsResponse;
-import io.temporal.api.workflowservice.v1.DeleteActivityExecutionRequest;
-import io.temporal.api.workflowservice.v1.DeleteActivityExecutionResponse;
-import io.temporal.api.workflowservice.v1.DescribeActivityExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeActivityExecutionResponse;
 import io.temporal.api.workflowservice.v1.GetWorkerBuildIdCompatibilityRequest;
 import io.temporal.api.workflowservice.v1.GetWorkerBuildIdCompatibilityResponse;
 import io.temporal.api.workflowservice.v1.GetWorkerTaskReachabilityRequest;
 import io.temporal.api.workflowservice.v1.GetWorkerTaskReachabilityResponse;
 import io.temporal.api.workflowservice.v1.GetWorkerVersioningRulesRequest;
 import io.temporal.api.workflowservice.v1.GetWorkerVersioningRulesResponse;
-import io.temporal.api.workflowservice.v1.ListActivityExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListActivityExecutionsResponse;
-import io.temporal.api.workflowservice.v1.PollActivityExecutionRequest;
-import io.temporal.api.workflowservice.v1.PollActivityExecutionResponse;
-import io.temporal.api.workflowservice.v1.RequestCancelActivityExecutionRequest;
-import io.temporal.api.workflowservice.v1.RequestCancelActivityExecutionResponse;
-import io.temporal.api.workflowservice.v1.StartActivityExecutionRequest;
-import io.temporal.api.workflowservice.v1.StartActivityExecutionResponse;
-import io.temporal.api.workflowservice.v1.TerminateActivityExecutionRequest;
-import io.temporal.api.workflowservice.v1.TerminateActivityExecutionResponse;
+import io.temporal.api.workflowservice.v1.PauseActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.PauseActivityExecutionResponse;
+import io.temporal.api.workflowservice.v1.ResetActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.ResetActivityExecutionResponse;
+import io.temporal.api.workflowservice.v1.UnpauseActivityExecutionRequest;
+import io.temporal.api.workflowservice.v1.UnpauseActivityExecutionResponse;
+import io.temporal.api.workflowservice.v1.UpdateActivityExecutionOptionsRequest;
+import io.temporal.api.workflowservice.v1.UpdateActivityExecutionOptionsResponse;
 import io.temporal.api.workflowservice.v1.UpdateWorkerBuildIdCompatibilityRequest;
 import io.temporal.api.workflowservice.v1.UpdateWorkerBuildIdCompatibilityResponse;
 import io.temporal.api.workflowservice.v1.UpdateWorkerVersioningRulesRequest;
@@ -78,61 +70,40 @@ abstract class UnimplementedCalls extends WorkflowServiceGrpc.WorkflowServiceImp
     legacyVersioning(out);
   }
 
-  // ------------------------------------------------------------------ standalone activities
+  /**
+   * Temporal's operator commands on standalone activity executions, which it announces with a
+   * namespace capability Sundial leaves off.
+   */
+  static final String ACTIVITY_OPERATOR_COMMANDS = "pausing, unpausing, resetting and updating the"
+      + " options of activity executions is not implemented by Sundial: cancel or terminate the"
+      + " activity and start it again";
 
-  /** Activity executions started on their own, without a workflow (Temporal's newest API). */
-  static final String STANDALONE_ACTIVITIES = "standalone activity executions are not implemented"
-      + " by Sundial yet: run the activity from a workflow";
-
-  private static <T> void standaloneActivities(StreamObserver<T> out) {
-    out.onError(Status.UNIMPLEMENTED.withDescription(STANDALONE_ACTIVITIES).asRuntimeException());
+  private static <T> void activityOperatorCommand(StreamObserver<T> out) {
+    out.onError(
+        Status.UNIMPLEMENTED.withDescription(ACTIVITY_OPERATOR_COMMANDS).asRuntimeException());
   }
 
   @Override
-  public void startActivityExecution(StartActivityExecutionRequest req,
-      StreamObserver<StartActivityExecutionResponse> out) {
-    standaloneActivities(out);
+  public void pauseActivityExecution(PauseActivityExecutionRequest req,
+      StreamObserver<PauseActivityExecutionResponse> out) {
+    activityOperatorCommand(out);
   }
 
   @Override
-  public void describeActivityExecution(DescribeActivityExecutionRequest req,
-      StreamObserver<DescribeActivityExecutionResponse> out) {
-    standaloneActivities(out);
+  public void unpauseActivityExecution(UnpauseActivityExecutionRequest req,
+      StreamObserver<UnpauseActivityExecutionResponse> out) {
+    activityOperatorCommand(out);
   }
 
   @Override
-  public void pollActivityExecution(PollActivityExecutionRequest req,
-      StreamObserver<PollActivityExecutionResponse> out) {
-    standaloneActivities(out);
+  public void resetActivityExecution(ResetActivityExecutionRequest req,
+      StreamObserver<ResetActivityExecutionResponse> out) {
+    activityOperatorCommand(out);
   }
 
   @Override
-  public void listActivityExecutions(ListActivityExecutionsRequest req,
-      StreamObserver<ListActivityExecutionsResponse> out) {
-    standaloneActivities(out);
-  }
-
-  @Override
-  public void countActivityExecutions(CountActivityExecutionsRequest req,
-      StreamObserver<CountActivityExecutionsResponse> out) {
-    standaloneActivities(out);
-  }
-
-  @Override
-  public void requestCancelActivityExecution(RequestCancelActivityExecutionRequest req,
-      StreamObserver<RequestCancelActivityExecutionResponse> out) {
-    standaloneActivities(out);
-  }
-
-  @Override
-  public void terminateActivityExecution(TerminateActivityExecutionRequest req,
-      StreamObserver<TerminateActivityExecutionResponse> out) {
-    standaloneActivities(out);
-  }
-
-  @Override
-  public void deleteActivityExecution(DeleteActivityExecutionRequest req,
-      StreamObserver<DeleteActivityExecutionResponse> out) {
-    standaloneActivities(out);
+  public void updateActivityExecutionOptions(UpdateActivityExecutionOptionsRequest req,
+      StreamObserver<UpdateActivityExecutionOptionsResponse> out) {
+    activityOperatorCommand(out);
   }
 }

@@ -21,6 +21,7 @@ import java.util.function.Function;
 public final class WorkflowFrontend extends WorkerFrontend {
   private final NamespaceHandler namespaceHandler;
   private final WorkflowHandler workflows;
+  private final ActivityExecutionHandler activityExecutions;
   private final UpdateHandler updates;
   private final ResetHandler resets;
   private final TaskQueueDescriber taskQueues;
@@ -36,6 +37,7 @@ public final class WorkflowFrontend extends WorkerFrontend {
     this.admission = new VisibilityAdmission(visibilityLimits);
     this.clusterInfo = clusterInfo;
     this.workflows = new WorkflowHandler(engine, validate);
+    this.activityExecutions = new ActivityExecutionHandler(engine, validate);
     this.updates = new UpdateHandler(engine, validate);
     this.resets = new ResetHandler(engine);
     this.taskQueues = engine.taskQueues;
@@ -88,6 +90,56 @@ public final class WorkflowFrontend extends WorkerFrontend {
   public void startWorkflowExecution(
       StartWorkflowExecutionRequest req, StreamObserver<StartWorkflowExecutionResponse> out) {
     reply(out, () -> workflows.start(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void startActivityExecution(
+      StartActivityExecutionRequest req, StreamObserver<StartActivityExecutionResponse> out) {
+    reply(out, () -> activityExecutions.start(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void pollActivityExecution(
+      PollActivityExecutionRequest req, StreamObserver<PollActivityExecutionResponse> out) {
+    reply(out, () -> activityExecutions.poll(namespaceId(req.getNamespace()), req, longPollMillis()));
+  }
+
+  @Override
+  public void describeActivityExecution(
+      DescribeActivityExecutionRequest req, StreamObserver<DescribeActivityExecutionResponse> out) {
+    replyNow(out, () -> activityExecutions.describe(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void listActivityExecutions(
+      ListActivityExecutionsRequest req, StreamObserver<ListActivityExecutionsResponse> out) {
+    replyNow(out, () -> visible(req.getNamespace(), ns -> activityExecutions.list(ns, req)));
+  }
+
+  @Override
+  public void countActivityExecutions(
+      CountActivityExecutionsRequest req, StreamObserver<CountActivityExecutionsResponse> out) {
+    replyNow(out, () -> visible(req.getNamespace(), ns -> activityExecutions.count(ns, req)));
+  }
+
+  @Override
+  public void deleteActivityExecution(
+      DeleteActivityExecutionRequest req, StreamObserver<DeleteActivityExecutionResponse> out) {
+    reply(out, () -> activityExecutions.delete(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void terminateActivityExecution(
+      TerminateActivityExecutionRequest req,
+      StreamObserver<TerminateActivityExecutionResponse> out) {
+    reply(out, () -> activityExecutions.terminate(namespaceId(req.getNamespace()), req));
+  }
+
+  @Override
+  public void requestCancelActivityExecution(
+      RequestCancelActivityExecutionRequest req,
+      StreamObserver<RequestCancelActivityExecutionResponse> out) {
+    reply(out, () -> activityExecutions.requestCancel(namespaceId(req.getNamespace()), req));
   }
 
   @Override

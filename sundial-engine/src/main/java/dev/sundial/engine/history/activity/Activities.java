@@ -19,6 +19,7 @@ import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.failure.v1.TimeoutFailureInfo;
+import io.temporal.api.history.v1.ActivityTaskCancelRequestedEventAttributes;
 import io.temporal.api.history.v1.ActivityTaskCanceledEventAttributes;
 import io.temporal.api.history.v1.ActivityTaskCompletedEventAttributes;
 import io.temporal.api.history.v1.ActivityTaskFailedEventAttributes;
@@ -34,6 +35,17 @@ public final class Activities {
   /** Adds ActivityTaskScheduled (attributes already normalized) and dispatches attempt 1. */
   public static ActivityInfo schedule(
       ShardTxn txn, MutableState s, ActivityTaskScheduledEventAttributes attrs) {
+    return schedule(txn, s, attrs, 0);
+  }
+
+  /**
+   * Schedules the activity with its first dispatch {@code startDelayMillis} later (a standalone
+   * activity's start delay, which pushes its ScheduleToClose deadline back by as much, as in
+   * Temporal); the delay waits on the retry timer.
+   */
+  public static ActivityInfo schedule(
+      ShardTxn txn, MutableState s, ActivityTaskScheduledEventAttributes attrs,
+      long startDelayMillis) {
     long now = txn.now();
     HistoryEvent e =
         s.append(
@@ -44,9 +56,16 @@ public final class Activities {
             false);
     ActivityInfo a = ActivityEvents.applyScheduled(s, e);
     if (a.expirationTime > 0) {
+      a.expirationTime += startDelayMillis;
       addTimer(txn, s, a, a.expirationTime, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, TimerKind.ACTIVITY_TIMEOUT);
     }
-    dispatch(txn, s, a);
+    if (startDelayMillis > 0) {
+      a.retryAt = now + startDelayMillis;
+      addTimer(txn, s, a, a.retryAt, TimeoutType.TIMEOUT_TYPE_UNSPECIFIED, TimerKind.ACTIVITY_RETRY);
+      s.dirty = true;
+    } else {
+      dispatch(txn, s, a);
+    }
     return a;
   }
 
@@ -92,6 +111,26 @@ public final class Activities {
       addTimer(txn, s, a, now + hb, TimeoutType.TIMEOUT_TYPE_HEARTBEAT, TimerKind.ACTIVITY_TIMEOUT);
     }
     s.dirty = true;
+    return a;
+  }
+
+  /**
+   * The pending activity an id names, for completing, failing or canceling it by id, which
+   * Temporal allows before a worker started it; its task then leaves the queue. NOT_FOUND when it
+   * is gone.
+   */
+  public static ActivityInfo findForCompletionById(ShardTxn txn, MutableState s, String activityId) {
+    if (!s.isRunning()) {
+      throw EngineException.notFound("Activity task not found: the workflow execution is closed.");
+    }
+    ActivityInfo a = s.activityById(activityId);
+    if (a == null) {
+      throw EngineException.notFound("Activity task not found.");
+    }
+    if (!a.isStarted()) {
+      txn.deleteQueueTask(a.queueTaskId);
+      a.queueTaskId = 0;
+    }
     return a;
   }
 
@@ -370,5 +409,40 @@ public final class Activities {
         new TimerTask(
             txn.newTaskId(), txn.shardId(), fireAt, s.namespaceId, s.workflowId, s.runId, kind.code,
             new TimerRef(a.scheduledEventId, a.attempt, type.getNumber(), "").encode()));
+  }
+
+  /**
+   * Cancelling an activity that has not started cancels it at once; a started one is told on its
+   * next heartbeat and reports back.
+   */
+  public static boolean requestCancel(
+      ShardTxn txn, MutableState s, long scheduledEventId, long completedId) {
+    ActivityInfo a = s.activities.get(scheduledEventId);
+    HistoryEvent requested =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
+                .setActivityTaskCancelRequestedEventAttributes(
+                    ActivityTaskCancelRequestedEventAttributes.newBuilder()
+                        .setScheduledEventId(scheduledEventId)
+                        .setWorkflowTaskCompletedEventId(completedId)),
+            txn.now(),
+            false);
+    ActivityEvents.applyCancelRequested(s, requested);
+    if (a.isStarted()) {
+      return false;
+    }
+    HistoryEvent canceled = s.append(
+        HistoryEvent.newBuilder()
+            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
+            .setActivityTaskCanceledEventAttributes(
+                ActivityTaskCanceledEventAttributes.newBuilder()
+                    .setScheduledEventId(scheduledEventId)
+                    .setLatestCancelRequestedEventId(requested.getEventId())),
+        txn.now(),
+        false);
+    txn.deleteQueueTask(a.queueTaskId);
+    ActivityEvents.applyClosed(s, canceled);
+    return true;
   }
 }

@@ -2,7 +2,6 @@ package dev.sundial.engine.history.command;
 
 import dev.sundial.engine.history.EngineContext;
 import dev.sundial.engine.history.activity.Activities;
-import dev.sundial.engine.history.activity.ActivityEvents;
 import dev.sundial.engine.history.activity.ActivityRetryPolicy;
 import dev.sundial.engine.history.timer.UserTimers;
 import dev.sundial.engine.history.update.UpdateCompletion;
@@ -14,7 +13,6 @@ import dev.sundial.engine.history.workflow.WorkflowClose;
 import dev.sundial.engine.history.workflow.WorkflowEvents;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
-import dev.sundial.engine.state.ActivityInfo;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.MutableState;
 import dev.sundial.engine.state.WorkflowTaskEvents;
@@ -24,8 +22,6 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.WorkflowTaskFailedCause;
 import io.temporal.api.failure.v1.Failure;
-import io.temporal.api.history.v1.ActivityTaskCancelRequestedEventAttributes;
-import io.temporal.api.history.v1.ActivityTaskCanceledEventAttributes;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.MarkerRecordedEventAttributes;
@@ -190,7 +186,7 @@ public final class CompleteWorkflowTask {
           Activities.schedule(
               txn, s, normalize(s, c.getScheduleActivityTaskCommandAttributes(), completedId));
       case COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK -> {
-        return requestCancelActivity(
+        return Activities.requestCancel(
             txn, s, c.getRequestCancelActivityTaskCommandAttributes().getScheduledEventId(),
             completedId);
       }
@@ -257,41 +253,6 @@ public final class CompleteWorkflowTask {
       default -> throw new IllegalStateException("unvalidated command " + c.getCommandType());
     }
     return false;
-  }
-
-  /**
-   * Cancelling an activity that has not started cancels it at once; a started one is told on its
-   * next heartbeat and reports back.
-   */
-  private static boolean requestCancelActivity(
-      ShardTxn txn, MutableState s, long scheduledEventId, long completedId) {
-    ActivityInfo a = s.activities.get(scheduledEventId);
-    HistoryEvent requested =
-        s.append(
-            HistoryEvent.newBuilder()
-                .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
-                .setActivityTaskCancelRequestedEventAttributes(
-                    ActivityTaskCancelRequestedEventAttributes.newBuilder()
-                        .setScheduledEventId(scheduledEventId)
-                        .setWorkflowTaskCompletedEventId(completedId)),
-            txn.now(),
-            false);
-    ActivityEvents.applyCancelRequested(s, requested);
-    if (a.isStarted()) {
-      return false;
-    }
-    HistoryEvent canceled = s.append(
-        HistoryEvent.newBuilder()
-            .setEventType(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
-            .setActivityTaskCanceledEventAttributes(
-                ActivityTaskCanceledEventAttributes.newBuilder()
-                    .setScheduledEventId(scheduledEventId)
-                    .setLatestCancelRequestedEventId(requested.getEventId())),
-        txn.now(),
-        false);
-    txn.deleteQueueTask(a.queueTaskId);
-    ActivityEvents.applyClosed(s, canceled);
-    return true;
   }
 
   /** Temporal's timeout normalization and defaults for a scheduled activity. */

@@ -3,6 +3,7 @@ package dev.sundial.engine.history.workflow;
 import dev.sundial.engine.history.workflowtask.WorkflowTasks;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -41,6 +42,10 @@ public final class CancelRequests {
     WorkflowEvents.applyCancelRequested(s, e);
     // Not in history: dedups a retried request.
     s.cancelRequestId = requestId == null ? "" : requestId;
-    WorkflowTasks.scheduleIfNone(txn, s);
+    if (StandaloneActivityKey.is(s)) {
+      StandaloneActivities.cancelRequested(txn, s);
+    } else {
+      WorkflowTasks.scheduleIfNone(txn, s);
+    }
   }
 }

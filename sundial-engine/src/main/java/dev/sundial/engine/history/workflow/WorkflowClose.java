@@ -184,6 +184,23 @@ public final class WorkflowClose {
     }
   }
 
+  /**
+   * Closes a run as timed out for a reason of its own (a standalone activity that timed out): no
+   * retry, no cron.
+   */
+  public static void timedOut(ShardTxn txn, MutableState s, RetryState state) {
+    closePendingWorkflowTask(txn, s);
+    HistoryEvent e =
+        s.append(
+            HistoryEvent.newBuilder()
+                .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT)
+                .setWorkflowExecutionTimedOutEventAttributes(
+                    WorkflowExecutionTimedOutEventAttributes.newBuilder().setRetryState(state)),
+            txn.now(),
+            false);
+    finish(txn, s, e);
+  }
+
   /** Starts the next attempt of the chain as a new run that becomes current. */
   private static void startRetry(
       ShardTxn txn, MutableState s, String newRunId, long backoff, Failure failure) {

@@ -7,6 +7,7 @@ import dev.sundial.engine.matching.TaskPriority;
 import dev.sundial.engine.shard.ShardTxn;
 import dev.sundial.engine.state.Durations;
 import dev.sundial.engine.state.MutableState;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.engine.state.UpdateRecord;
 import dev.sundial.engine.state.WorkflowTaskEvents;
 import dev.sundial.engine.state.WorkflowTaskInfo;
@@ -32,6 +33,9 @@ public final class WorkflowTasks {
 
   /** Schedules a workflow task unless one is already outstanding or the run is closed. */
   public static void scheduleIfNone(ShardTxn txn, MutableState s) {
+    if (StandaloneActivityKey.is(s)) {
+      return; // the server drives it: it has no workflow tasks
+    }
     // During the first-task backoff (start delay, retry, cron) news waits for the backoff timer.
     if (s.isRunning() && !s.workflowTask.isScheduled() && txn.now() >= s.executionTime) {
       schedule(txn, s, s.workflowTask.attempt);
