@@ -7,7 +7,6 @@ import dev.sundial.cli.workflow.StartOptions;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.RetryPolicy;
-import io.temporal.api.common.v1.SearchAttributes;
 import io.temporal.api.enums.v1.ActivityIdConflictPolicy;
 import io.temporal.api.enums.v1.ActivityIdReusePolicy;
 import io.temporal.api.sdk.v1.UserMetadata;
@@ -136,12 +135,7 @@ final class ActivityStartOptions {
           "ACTIVITY_ID_CONFLICT_POLICY_", idConflictPolicy, "--id-conflict-policy"));
     }
     if (!searchAttributes.isEmpty()) {
-      SearchAttributes.Builder sa = SearchAttributes.newBuilder();
-      searchAttributes.forEach(kv -> {
-        var e = PayloadInput.keyJson(kv, "--search-attribute");
-        sa.putIndexedFields(e.getKey(), e.getValue());
-      });
-      b.setSearchAttributes(sa);
+      b.setSearchAttributes(StartOptions.searchAttributes(searchAttributes));
     }
     if (summary != null || details != null) {
       UserMetadata.Builder m = UserMetadata.newBuilder();

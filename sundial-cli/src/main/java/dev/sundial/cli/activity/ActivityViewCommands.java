@@ -2,10 +2,10 @@ package dev.sundial.cli.activity;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
-import com.google.protobuf.ByteString;
 import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Enums;
+import dev.sundial.cli.client.ListOptions;
 import dev.sundial.cli.client.Output;
 import io.temporal.api.activity.v1.ActivityExecutionListInfo;
 import io.temporal.api.workflowservice.v1.CountActivityExecutionsRequest;
@@ -72,40 +72,21 @@ final class ActivityViewCommands {
       footer = {"", "Example:", "  sundial activity list --query 'ActivityType=\"Resize\" AND"
           + " ExecutionStatus=\"Running\"'"})
   static final class ListAll extends ClientCommand {
-    @Option(names = {"-q", "--query"}, paramLabel = "<query>",
-        description = "List filter (ActivityId, ActivityType, ExecutionStatus, TaskQueue, times,"
-            + " search attributes).")
-    String query = "";
-
-    @Option(names = "--limit", paramLabel = "<n>", description = "At most this many. Default: all.")
-    Integer limit;
-
-    @Option(names = "--page-size", paramLabel = "<n>", description = "Rows fetched per call. Default: 100.")
-    int pageSize = 100;
+    @Mixin ListOptions list = new ListOptions();
 
     @Override
     protected void validate() {
-      if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be at least 1");
-      if (pageSize < 1 || pageSize > 1000) {
-        throw new IllegalArgumentException("--page-size must be between 1 and 1000");
-      }
+      list.validate();
     }
 
     @Override
     protected int run(Client client, Output out) {
-      List<ActivityExecutionListInfo> all = new ArrayList<>();
-      ByteString token = ByteString.EMPTY;
-      do {
-        int want = limit == null ? pageSize : Math.min(pageSize, limit - all.size());
+      List<ActivityExecutionListInfo> all = list.collect((size, token) -> {
         var r = client.workflow().listActivityExecutions(ListActivityExecutionsRequest.newBuilder()
-            .setNamespace(client.namespace()).setQuery(query).setPageSize(want)
+            .setNamespace(client.namespace()).setQuery(list.query).setPageSize(size)
             .setNextPageToken(token).build());
-        for (ActivityExecutionListInfo i : r.getExecutionsList()) {
-          if (limit != null && all.size() >= limit) break;
-          all.add(i);
-        }
-        token = r.getNextPageToken();
-      } while (!token.isEmpty() && (limit == null || all.size() < limit));
+        return new ListOptions.Page<>(r.getExecutionsList(), r.getNextPageToken());
+      });
       if (out.isText()) {
         List<List<String>> rows = new ArrayList<>();
         for (ActivityExecutionListInfo i : all) {
@@ -139,16 +120,8 @@ final class ActivityViewCommands {
         out.json(r);
         return 0;
       }
-      out.line("Total: " + r.getCount());
-      if (r.getGroupsCount() > 0) {
-        List<List<String>> rows = new ArrayList<>();
-        for (var g : r.getGroupsList()) {
-          List<String> values = new ArrayList<>();
-          g.getGroupValuesList().forEach(v -> values.add(out.value(v)));
-          rows.add(List.of(String.join(", ", values), Long.toString(g.getCount())));
-        }
-        out.table(List.of("Group", "Count"), rows);
-      }
+      out.counted(r.getCount(), r.getGroupsList().stream()
+          .map(g -> new Output.Group(g.getGroupValuesList(), g.getCount())).toList());
       return 0;
     }
   }

@@ -149,6 +149,22 @@ public final class Output {
     out.flush();
   }
 
+  /** A count's group (GROUP BY): its values and how many. */
+  public record Group(List<Payload> values, long count) {}
+
+  /** A count in text: the total, then a table of the groups when grouped. */
+  public void counted(long total, List<Group> groups) {
+    line("Total: " + total);
+    if (groups.isEmpty()) return;
+    List<List<String>> rows = new ArrayList<>();
+    for (Group g : groups) {
+      List<String> values = new ArrayList<>();
+      g.values().forEach(v -> values.add(value(v)));
+      rows.add(List.of(String.join(", ", values), Long.toString(g.count())));
+    }
+    table(List.of("Group", "Count"), rows);
+  }
+
   /** A time as --time-format says; empty for an unset timestamp. */
   public String time(Timestamp t) {
     if (t == null || (t.getSeconds() == 0 && t.getNanos() == 0)) return "";

@@ -85,14 +85,19 @@ public final class StartOptions {
       b.setMemo(m);
     }
     if (!searchAttributes.isEmpty()) {
-      SearchAttributes.Builder sa = SearchAttributes.newBuilder();
-      searchAttributes.forEach(kv -> {
-        var e = PayloadInput.keyJson(kv, "--search-attribute");
-        sa.putIndexedFields(e.getKey(), e.getValue());
-      });
-      b.setSearchAttributes(sa);
+      b.setSearchAttributes(searchAttributes(searchAttributes));
     }
     return b;
+  }
+
+  /** {@code --search-attribute KEY=JSON} flags as search attributes. */
+  public static SearchAttributes searchAttributes(List<String> flags) {
+    SearchAttributes.Builder sa = SearchAttributes.newBuilder();
+    flags.forEach(kv -> {
+      var e = PayloadInput.keyJson(kv, "--search-attribute");
+      sa.putIndexedFields(e.getKey(), e.getValue());
+    });
+    return sa.build();
   }
 
   /** The same as a schedule's action: what each scheduled start runs. */

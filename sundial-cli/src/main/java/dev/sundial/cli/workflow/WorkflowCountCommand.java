@@ -4,8 +4,6 @@ import dev.sundial.cli.client.Client;
 import dev.sundial.cli.client.ClientCommand;
 import dev.sundial.cli.client.Output;
 import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,16 +21,8 @@ public final class WorkflowCountCommand extends ClientCommand {
       out.json(r);
       return 0;
     }
-    out.line("Total: " + r.getCount());
-    if (r.getGroupsCount() > 0) {
-      List<List<String>> rows = new ArrayList<>();
-      for (var g : r.getGroupsList()) {
-        List<String> values = new ArrayList<>();
-        g.getGroupValuesList().forEach(v -> values.add(out.value(v)));
-        rows.add(List.of(String.join(", ", values), Long.toString(g.getCount())));
-      }
-      out.table(List.of("Group", "Count"), rows);
-    }
+    out.counted(r.getCount(), r.getGroupsList().stream()
+        .map(g -> new Output.Group(g.getGroupValuesList(), g.getCount())).toList());
     return 0;
   }
 }
