@@ -52,7 +52,8 @@ public final class LoadGen implements Callable<Integer> {
     TIMERS,
     CHILDREN,
     QUERY,
-    UPDATES;
+    UPDATES,
+    STANDALONE;
 
     @Override
     public String toString() {
@@ -259,6 +260,7 @@ public final class LoadGen implements Callable<Integer> {
       case CHILDREN -> new WorkloadChildren(children);
       case QUERY -> new WorkloadQuery(concurrency, queries);
       case UPDATES -> new WorkloadUpdates(updates);
+      case STANDALONE -> new WorkloadStandaloneActivities();
     };
   }
 
