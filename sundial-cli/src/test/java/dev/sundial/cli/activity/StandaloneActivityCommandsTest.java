@@ -112,7 +112,8 @@ class StandaloneActivityCommandsTest {
     Run delete = h.cli("activity", "delete", "-a", "cli-terminate");
     assertThat(delete.code()).as(delete.err()).isZero();
     CliHarness.await("the activity to be deleted",
-        () -> h.cli("activity", "describe", "-a", "cli-terminate").err().contains("NOT_FOUND"));
+        () -> h.cli("activity", "describe", "-a", "cli-terminate").err()
+            .contains("NOT_FOUND: activity execution not found: ActivityId=cli-terminate"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.sundial.engine.api.NamespaceNotFoundException;
 import dev.sundial.engine.api.QueryFailedException;
 import dev.sundial.engine.api.WorkflowAlreadyStartedException;
 import dev.sundial.engine.api.WorkflowNotReadyException;
+import dev.sundial.engine.state.StandaloneActivityKey;
 import dev.sundial.persistence.ConflictException;
 import dev.sundial.persistence.StoreException;
 import io.grpc.Status;
@@ -69,7 +70,14 @@ final class GrpcErrors {
       return Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException();
     }
     if (t instanceof ExecutionNotFoundException e) {
-      return withDetails(Code.NOT_FOUND, e.getMessage(), NotFoundFailure.getDefaultInstance());
+      String message = e.getMessage();
+      if (e.workflowId() != null && e.workflowId().startsWith(StandaloneActivityKey.PREFIX)) {
+        // A standalone activity's run: named as the activity, not by its internal key.
+        message = "activity execution not found: ActivityId="
+            + StandaloneActivityKey.activityId(e.workflowId())
+            + (e.runId() == null || e.runId().isEmpty() ? "" : ", RunId=" + e.runId());
+      }
+      return withDetails(Code.NOT_FOUND, message, NotFoundFailure.getDefaultInstance());
     }
     if (t instanceof EngineException e) {
       return switch (e.code()) {
