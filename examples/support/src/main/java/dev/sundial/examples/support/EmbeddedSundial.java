@@ -7,11 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.commons.logging.Log;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.env.EnvironmentPostProcessor;
-import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -25,16 +26,17 @@ import org.springframework.core.env.MapPropertySource;
  * {@code sundial.http-port} (default 7243), both on loopback (0 picks a free port); the addresses
  * are logged. It closes after the application's beans, workers included.
  */
-public final class EmbeddedSundial implements EnvironmentPostProcessor {
-  private final Log log;
+public final class EmbeddedSundial implements ApplicationListener<ApplicationPreparedEvent> {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedSundial.class);
 
-  /** Spring Boot gives post-processors a log that prints once logging is set up. */
-  public EmbeddedSundial(DeferredLogFactory logs) {
-    this.log = logs.getLog(EmbeddedSundial.class);
-  }
-
+  /**
+   * Runs once the context is prepared (every property source in, tests' dynamic ones included)
+   * and before any bean is made.
+   */
   @Override
-  public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication app) {
+  public void onApplicationEvent(ApplicationPreparedEvent event) {
+    ConfigurableApplicationContext context = event.getApplicationContext();
+    ConfigurableEnvironment env = context.getEnvironment();
     String address = firstSet(env.getProperty("temporal-address"), env.getProperty("TEMPORAL_ADDRESS"),
         env.getProperty("TEMPORAL_HOST"));
     Path dataDir = Path.of(env.getProperty("app.data-dir", "data"));
@@ -49,7 +51,7 @@ public final class EmbeddedSundial implements EnvironmentPostProcessor {
       properties.put("spring.temporal.namespace", namespace);
     }
     if (address != null) {
-      log.info("Using the Temporal server at " + address);
+      log.info("Using the Temporal server at {}", address);
       properties.put("spring.temporal.connection.target", address);
     } else {
       int uiPort = env.getProperty("sundial.ui-port", Integer.class, 8233);
@@ -69,8 +71,8 @@ public final class EmbeddedSundial implements EnvironmentPostProcessor {
       properties.put("sundial.embedded.ui-port", sundial.uiPort());
       properties.put("sundial.embedded.grpc-target", sundial.grpcTarget());
       // Closed last: after the workers, which are stopped with the application's beans.
-      app.addInitializers(context -> ((DefaultListableBeanFactory) context.getBeanFactory())
-          .registerDisposableBean("embeddedSundial", sundial::close));
+      ((DefaultListableBeanFactory) context.getBeanFactory())
+          .registerDisposableBean("embeddedSundial", sundial::close);
     }
     env.getPropertySources().addFirst(new MapPropertySource("embeddedSundial", properties));
   }
