@@ -1,0 +1,41 @@
+CREATE TABLE IF NOT EXISTS tasks (
+  id VARCHAR(100) PRIMARY KEY,
+  title VARCHAR(500) NOT NULL,
+  description TEXT,
+  assigned_to VARCHAR(200) NOT NULL,
+  created_by VARCHAR(200) NOT NULL,
+  status VARCHAR(20) NOT NULL,
+  due_at TIMESTAMP NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  closed_at TIMESTAMP,
+  completed_by VARCHAR(200),
+  note TEXT
+);
+CREATE TABLE IF NOT EXISTS users (
+  id VARCHAR(100) PRIMARY KEY,
+  name VARCHAR(200) NOT NULL,
+  onboarding VARCHAR(30) NOT NULL,
+  created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS handoffs (
+  id VARCHAR(100) PRIMARY KEY,
+  task_id VARCHAR(100) NOT NULL,
+  from_user VARCHAR(200) NOT NULL,
+  to_user VARCHAR(200) NOT NULL,
+  by_user VARCHAR(200),
+  note TEXT,
+  at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  id VARCHAR(200) PRIMARY KEY,
+  user_id VARCHAR(200) NOT NULL,
+  kind VARCHAR(30) NOT NULL,
+  subject VARCHAR(500) NOT NULL,
+  message TEXT NOT NULL,
+  sent_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cleanup_runs (
+  id VARCHAR(200) PRIMARY KEY,
+  deleted INTEGER NOT NULL,
+  at TIMESTAMP NOT NULL
+);
