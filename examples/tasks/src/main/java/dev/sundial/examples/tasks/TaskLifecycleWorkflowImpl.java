@@ -33,11 +33,12 @@ public class TaskLifecycleWorkflowImpl implements TaskLifecycleWorkflow {
     notify(assignee, "ASSIGNED", "You have a new task: " + spec.title(),
         spec.title() + " is yours, due " + Instant.ofEpochMilli(spec.dueAt()) + ".");
 
-    // Reminders still ahead, earliest first.
+    // The reminders due after the task was created, earliest first. One whose time passed while
+    // the service or Sundial was down goes out late rather than never (unless the task is overdue).
     List<Long> reminders = new ArrayList<>();
     for (long offset : spec.reminderOffsets()) {
       long at = spec.dueAt() - offset;
-      if (at > Workflow.currentTimeMillis()) reminders.add(at);
+      if (at > spec.createdAt()) reminders.add(at);
     }
     reminders.sort(Long::compare);
     long end = spec.createdAt() + spec.lifetime();

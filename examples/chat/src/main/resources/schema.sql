@@ -1,0 +1,36 @@
+CREATE TABLE IF NOT EXISTS sessions (
+  tenant VARCHAR(100) NOT NULL,
+  id VARCHAR(100) NOT NULL,
+  title VARCHAR(500),
+  status VARCHAR(20) NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  last_activity TIMESTAMP NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+CREATE TABLE IF NOT EXISTS messages (
+  tenant VARCHAR(100) NOT NULL,
+  id VARCHAR(120) NOT NULL,
+  session_id VARCHAR(100) NOT NULL,
+  role VARCHAR(20) NOT NULL,
+  content TEXT NOT NULL,
+  status VARCHAR(20) NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  tenant VARCHAR(100) NOT NULL,
+  id VARCHAR(100) NOT NULL,
+  session_id VARCHAR(100) NOT NULL,
+  content TEXT NOT NULL,
+  error TEXT,
+  created_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+CREATE TABLE IF NOT EXISTS audit (
+  id VARCHAR(64) PRIMARY KEY,
+  tenant VARCHAR(100) NOT NULL,
+  actor VARCHAR(200) NOT NULL,
+  action VARCHAR(50) NOT NULL,
+  target VARCHAR(200),
+  at TIMESTAMP NOT NULL
+);
