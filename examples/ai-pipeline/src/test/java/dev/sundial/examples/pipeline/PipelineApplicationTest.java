@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class PipelineApplicationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final FakeOpenAi MODEL = startModel();
+  private static final FakeOpenAi MODEL = FakeOpenAi.start();
 
   @TempDir static Path data;
 
@@ -47,13 +47,6 @@ class PipelineApplicationTest {
     r.add("LLM_MODEL", () -> "fake-model");
   }
 
-  private static FakeOpenAi startModel() {
-    try {
-      return new FakeOpenAi();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void stopModel() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sundial.examples.support.Eventually;
 import dev.sundial.examples.support.FakeOpenAi;
 import dev.sundial.examples.support.StandaloneSundial;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PipelineCrashTest {
-  private static final FakeOpenAi MODEL = start();
+  private static final FakeOpenAi MODEL = FakeOpenAi.start();
   @TempDir static Path data;
   private static StandaloneSundial server;
 
@@ -38,13 +37,6 @@ class PipelineCrashTest {
     r.add("LLM_BASE_URL", MODEL::baseUrl);
   }
 
-  private static FakeOpenAi start() {
-    try {
-      return new FakeOpenAi();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @AfterAll
   static void stop() {

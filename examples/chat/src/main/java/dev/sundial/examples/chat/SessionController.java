@@ -2,6 +2,7 @@ package dev.sundial.examples.chat;
 
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowNotFoundException;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,6 +168,11 @@ public class SessionController {
       }
     });
     return emitter;
+  }
+
+  @PreDestroy
+  void stopStreaming() {
+    streaming.shutdownNow();
   }
 
   private ResponseEntity<Map<String, Object>> checkSession(String tenant, String id) {

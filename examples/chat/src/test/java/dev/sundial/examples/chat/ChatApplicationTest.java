@@ -38,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ChatApplicationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final FakeOpenAi MODEL = model();
+  private static final FakeOpenAi MODEL = FakeOpenAi.start();
   @TempDir static Path data;
 
   @LocalServerPort int port;
@@ -59,13 +59,6 @@ class ChatApplicationTest {
     r.add("chat.give-up-after", () -> "6s");
   }
 
-  private static FakeOpenAi model() {
-    try {
-      return new FakeOpenAi();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @AfterAll
   static void stop() {

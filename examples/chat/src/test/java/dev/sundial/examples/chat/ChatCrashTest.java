@@ -6,7 +6,6 @@ import dev.sundial.examples.support.Eventually;
 import dev.sundial.examples.support.FakeOpenAi;
 import dev.sundial.examples.support.StandaloneSundial;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ChatCrashTest {
-  private static final FakeOpenAi MODEL = model();
+  private static final FakeOpenAi MODEL = FakeOpenAi.start();
   @TempDir static Path data;
   private static StandaloneSundial server;
 
@@ -42,13 +41,6 @@ class ChatCrashTest {
     r.add("chat.give-up-after", () -> "5m");
   }
 
-  private static FakeOpenAi model() {
-    try {
-      return new FakeOpenAi();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @AfterAll
   static void stop() {

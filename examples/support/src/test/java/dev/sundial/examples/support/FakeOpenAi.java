@@ -35,6 +35,15 @@ public final class FakeOpenAi implements AutoCloseable {
     server.start();
   }
 
+  /** A started fake, for a test class's static field. */
+  public static FakeOpenAi start() {
+    try {
+      return new FakeOpenAi();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The base URL to give the client (LLM_BASE_URL). */
   public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";

@@ -30,7 +30,8 @@ class TasksCrashTest {
     server = new StandaloneSundial(data).start();
     r.add("temporal-address", server::target);
     r.add("app.data-dir", () -> data.toString());
-    r.add("tasks.reminders", () -> "3s");
+    // The reminder 12 s before a due time 20 s away: before it, however long the restart takes.
+    r.add("tasks.reminders", () -> "12s");
   }
 
   @AfterAll
@@ -41,7 +42,7 @@ class TasksCrashTest {
   @Test
   void remindersAndTheOverdueAlertSurviveKillNine() throws Exception {
     TasksApi api = new TasksApi(port);
-    String id = api.createTask("Survive the crash", "hal", Duration.ofSeconds(8));
+    String id = api.createTask("Survive the crash", "hal", Duration.ofSeconds(20));
     api.awaitNotification("hal", "ASSIGNED");
 
     server.kill();
