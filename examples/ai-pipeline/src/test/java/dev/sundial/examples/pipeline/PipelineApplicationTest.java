@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
@@ -48,10 +47,7 @@ class PipelineApplicationTest {
   }
 
 
-  @AfterAll
-  static void stopModel() {
-    MODEL.close();
-  }
+  // The fakes stay up until the test JVM exits: a subclass (the PostgreSQL run) shares them.
 
   @Test
   void aRequestGoesThroughTheThreeSteps() throws Exception {

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,10 +59,7 @@ class ChatApplicationTest {
   }
 
 
-  @AfterAll
-  static void stop() {
-    MODEL.close();
-  }
+  // The fakes stay up until the test JVM exits: a subclass (the PostgreSQL run) shares them.
 
   @Test
   void aMessageIsAnsweredAndKeptInTheSession() {
