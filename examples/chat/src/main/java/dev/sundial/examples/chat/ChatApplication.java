@@ -1,6 +1,7 @@
 package dev.sundial.examples.chat;
 
 import dev.sundial.examples.support.ChatModel;
+import dev.sundial.examples.support.Schedules;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.temporal.client.WorkflowOptions;
@@ -8,9 +9,7 @@ import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
-import io.temporal.client.schedules.ScheduleException;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
-import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.List;
@@ -82,12 +81,8 @@ public class ChatApplication {
               .setIntervals(List.of(new ScheduleIntervalSpec(settings.cleanupEvery())))
               .build())
           .build();
-      try {
-        schedules.createSchedule(CleanupWorkflow.SCHEDULE_ID, schedule, ScheduleOptions.newBuilder().build());
-        log.info("Created the cleanup schedule of tenant '{}' (every {})", tenant, settings.cleanupEvery());
-      } catch (ScheduleException e) {
-        log.info("The cleanup schedule of tenant '{}' exists", tenant);
-      }
+      Schedules.createIfMissing(schedules, CleanupWorkflow.SCHEDULE_ID, schedule,
+          "cleanup of tenant " + tenant + " every " + settings.cleanupEvery());
     }
   }
 }

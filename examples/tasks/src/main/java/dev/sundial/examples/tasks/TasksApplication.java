@@ -1,14 +1,13 @@
 package dev.sundial.examples.tasks;
 
+import dev.sundial.examples.support.Schedules;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
-import io.temporal.client.schedules.ScheduleException;
 import io.temporal.client.schedules.ScheduleIntervalSpec;
-import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleSpec;
 import java.util.List;
 import org.slf4j.Logger;
@@ -68,13 +67,7 @@ public class TasksApplication {
             .setIntervals(List.of(new ScheduleIntervalSpec(settings.cleanupEvery())))
             .build())
         .build();
-    try {
-      schedules.createSchedule(CleanupWorkflow.SCHEDULE_ID, schedule, ScheduleOptions.newBuilder().build());
-      log.info("Created the cleanup schedule '{}' (every {})", CleanupWorkflow.SCHEDULE_ID,
-          settings.cleanupEvery());
-    } catch (ScheduleException e) {
-      // Already there (ScheduleAlreadyRunningException): it keeps its own settings.
-      log.info("The cleanup schedule '{}' exists", CleanupWorkflow.SCHEDULE_ID);
-    }
+    Schedules.createIfMissing(schedules, CleanupWorkflow.SCHEDULE_ID, schedule,
+        "cleanup every " + settings.cleanupEvery());
   }
 }
